@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Tanba: the document-exchange hub of Kazakhstan's marking-and-traceability system.
+///
+/// Layers, bottom up (see docs/ARCHITECTURE.md):
+/// C system libraries → `TanbaXML` (the only module that touches C) → commands → the `tanba` executable.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tanba",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tanba", targets: ["tanba"]),
+        .library(name: "TanbaXML", targets: ["TanbaXML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // One stable error-code space for receipts, HTTP answers, CLI output and docs. Pure Swift.
+        .target(name: "TanbaErrors", swiftSettings: swiftSettings),
+
+        // The thin safe layer over libxml2, xmlsec1 and OpenSSL: parsing, XSD, XMLDSig, X.509, test PKI.
+        .target(
+            name: "TanbaXML",
+            dependencies: [
+                "CLibXML2", "CXMLSec", "COpenSSL", "TanbaErrors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // The `tanba` command line (argument parsing and output only; the work is done below).
+        .target(
+            name: "TanbaCommands",
+            dependencies: [
+                "TanbaXML", "TanbaErrors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "tanba", dependencies: ["TanbaCommands"], swiftSettings: swiftSettings),
+
+        // `make bench`: release-build benchmarks, kept out of the test run.
+        .executableTarget(
+            name: "tanba-bench", dependencies: ["TanbaXML", "TanbaErrors"], path: "Benchmarks/TanbaBench",
+            swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "CSQLite"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors"],
+            swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

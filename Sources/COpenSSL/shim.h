@@ -1,0 +1,41 @@
+#ifndef TANBA_COPENSSL_SHIM_H
+#define TANBA_COPENSSL_SHIM_H
+// OpenSSL 3 for Swift: stack and free macros as functions Swift can call.
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ec.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/x509_vfy.h>
+
+static inline void tanba_openssl_free(void *p) { OPENSSL_free(p); }
+static inline long tanba_bio_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
+
+static inline STACK_OF(X509) *tanba_sk_X509_new_null(void) { return sk_X509_new_null(); }
+static inline int tanba_sk_X509_push(STACK_OF(X509) *s, X509 *x) { return sk_X509_push(s, x); }
+static inline void tanba_sk_X509_free(STACK_OF(X509) *s) { sk_X509_free(s); }
+static inline void tanba_sk_X509_pop_free(STACK_OF(X509) *s) { sk_X509_pop_free(s, X509_free); }
+static inline int tanba_sk_X509_num(const STACK_OF(X509) *s) { return sk_X509_num(s); }
+static inline X509 *tanba_sk_X509_value(const STACK_OF(X509) *s, int i) { return sk_X509_value(s, i); }
+
+static inline int tanba_sk_X509_INFO_num(const STACK_OF(X509_INFO) *s) { return sk_X509_INFO_num(s); }
+static inline X509_INFO *tanba_sk_X509_INFO_value(const STACK_OF(X509_INFO) *s, int i) { return sk_X509_INFO_value(s, i); }
+static inline void tanba_sk_X509_INFO_pop_free(STACK_OF(X509_INFO) *s) { sk_X509_INFO_pop_free(s, X509_INFO_free); }
+
+static inline int tanba_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *s) { return sk_ASN1_OBJECT_num(s); }
+static inline ASN1_OBJECT *tanba_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *s, int i) { return sk_ASN1_OBJECT_value(s, i); }
+static inline void tanba_sk_ASN1_OBJECT_pop_free(STACK_OF(ASN1_OBJECT) *s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
+
+static inline EXTENDED_KEY_USAGE *tanba_x509_get_eku(X509 *x) {
+    return (EXTENDED_KEY_USAGE *)X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+}
+static inline void tanba_x509v3_set_ctx_nodb(X509V3_CTX *ctx) { X509V3_set_ctx_nodb(ctx); }
+
+#endif
