@@ -36,6 +36,8 @@ static inline void tanba_sk_ASN1_OBJECT_pop_free(STACK_OF(ASN1_OBJECT) *s) { sk_
 static inline EXTENDED_KEY_USAGE *tanba_x509_get_eku(X509 *x) {
     return (EXTENDED_KEY_USAGE *)X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
 }
+// RFC 2253 names with UTF-8 kept readable (Kazakh and Russian subjects).
+static inline unsigned long tanba_xn_flag_rfc2253_utf8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
 static inline void tanba_x509v3_set_ctx_nodb(X509V3_CTX *ctx) { X509V3_set_ctx_nodb(ctx); }
 
 #endif

@@ -1,5 +1,5 @@
 internal import CLibXML2
-import Foundation
+public import Foundation
 import TanbaErrors
 
 /// A parsed XML document. It owns its libxml2 tree and frees it when released.

@@ -1,7 +1,7 @@
 internal import CLibXML2
 internal import CXMLSec
 internal import COpenSSL
-import Foundation
+public import Foundation
 import TanbaErrors
 
 /// One-time, process-wide initialisation of libxml2, xmlsec1 and its OpenSSL backend.
@@ -29,7 +29,7 @@ enum LibraryRuntime {
     static var versions: [String: String] {
         _ = ready
         let openssl = String(cString: OpenSSL_version(Int32(OPENSSL_VERSION)))
-        let libxml = String(cString: xmlParserVersion)
+        let libxml = String(cString: __xmlParserVersion().pointee!)
         return [
             "libxml2": libxml,
             "xmlsec1": "\(XMLSEC_VERSION_MAJOR).\(XMLSEC_VERSION_MINOR).\(XMLSEC_VERSION_SUBMINOR)",
@@ -44,13 +44,23 @@ public enum LibraryVersions {
     public static var all: [String: String] { LibraryRuntime.versions }
 }
 
+/// Struct layouts as this build of Swift sees them, for the ABI test against the C compiler.
+public enum LibraryABI {
+    /// `sizeof(xmlSecDSigCtx)` as imported into Swift (1032 on Debian 12 with XMLSEC_NO_SIZE_T).
+    public static var xmlSecDSigCtxSize: Int { MemoryLayout<xmlSecDSigCtx>.size }
+    /// `sizeof(xmlSecDSigCtx)` as the shim header's C compilation sees it.
+    public static var xmlSecDSigCtxSizeInShim: Int { Int(tanba_xmlsec_sizeof_dsigctx_in_shim()) }
+    /// `sizeof(xmlSecKeyInfoCtx)` as imported into Swift.
+    public static var xmlSecKeyInfoCtxSize: Int { MemoryLayout<xmlSecKeyInfoCtx>.size }
+}
+
 /// Per-thread collection of xmlsec error messages.
 enum XMLSecErrors {
     final class Box { var messages: [String] = [] }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
-        pthread_key_create(&key) { raw in Unmanaged<Box>.fromOpaque(raw).release() }
+        pthread_key_create(&key) { raw in if let raw { Unmanaged<Box>.fromOpaque(raw).release() } }
         return key
     }()
 

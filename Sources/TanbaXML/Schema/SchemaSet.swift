@@ -1,5 +1,5 @@
 internal import CLibXML2
-import Foundation
+public import Foundation
 import TanbaErrors
 
 /// The document types the hub knows: every XSD in a folder, compiled once, found by the document's root.

@@ -1,0 +1,2 @@
+public import ArgumentParser
+public struct TanbaCommand: ParsableCommand { public init() {} }

@@ -1,0 +1,145 @@
+internal import COpenSSL
+public import Foundation
+import TanbaErrors
+
+/// The accredited CAs the hub trusts and the revocation lists it checks, loaded from two folders.
+///
+/// Certificates (PEM, several per file allowed, or DER) come from the CA folder; CRLs (PEM or DER) from the
+/// CRL folder. The underlying `X509_STORE` is read-only after loading, so one store serves concurrent
+/// verifications (each gets its own `X509_STORE_CTX`).
+public final class TrustStore: @unchecked Sendable {
+    /// How missing revocation information is treated.
+    public enum RevocationPolicy: String, Sendable, Codable {
+        /// Every CA in the chain must have a current CRL (the hub's default).
+        case required
+        /// Check the CRLs that are present; a CA without one is not an error (tests and vectors only).
+        case bestEffort
+    }
+
+    let store: OpaquePointer
+    /// The trusted CA certificates, as loaded.
+    public let anchors: [Certificate]
+    /// How many CRLs were loaded.
+    public let crlCount: Int
+    public let revocation: RevocationPolicy
+
+    /// Loads CA certificates from `caDirectory` and CRLs from `crlDirectory`.
+    /// - Throws: `CONFIG_INVALID` when a folder cannot be read or holds no CA, `CERT_MALFORMED` for a bad file.
+    public convenience init(caDirectory: URL, crlDirectory: URL?, revocation: RevocationPolicy = .required) throws {
+        _ = LibraryRuntime.ready
+        var anchors: [Certificate] = []
+        for file in try Self.files(in: caDirectory) {
+            do { anchors += try Certificate.load(contentsOf: file) } catch let error as TanbaError {
+                throw TanbaError(error.code, "\(file.lastPathComponent): \(error.message)")
+            }
+        }
+        guard !anchors.isEmpty else { throw TanbaError(.configInvalid, "no CA certificate in \(caDirectory.path)") }
+        var crls: [OpaquePointer] = []
+        defer { crls.forEach { X509_CRL_free($0) } }
+        if let crlDirectory {
+            for file in try Self.files(in: crlDirectory) {
+                crls += try Self.loadCRLs(Array(readFile(file, limit: 256 << 20)), name: file.lastPathComponent)
+            }
+        }
+        try self.init(anchors: anchors, crls: crls, revocation: revocation)
+    }
+
+    init(anchors: [Certificate], crls: [OpaquePointer], revocation: RevocationPolicy) throws {
+        guard let store = X509_STORE_new() else { throw TanbaError(.internal, "X509_STORE_new failed") }
+        self.store = store
+        for anchor in anchors { X509_STORE_add_cert(store, anchor.pointer) }  // takes its own reference
+        for crl in crls { X509_STORE_add_crl(store, crl) }
+        OpenSSL.clearErrors()
+        self.anchors = anchors
+        self.crlCount = crls.count
+        self.revocation = revocation
+    }
+
+    deinit { X509_STORE_free(store) }
+
+    private static func files(in directory: URL) throws -> [URL] {
+        do {
+            return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+                .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
+        } catch {
+            throw TanbaError(.configInvalid, "cannot read the folder \(directory.path)")
+        }
+    }
+
+    static func loadCRLs(_ bytes: [UInt8], name: String) throws -> [OpaquePointer] {
+        var result: [OpaquePointer] = []
+        if bytes.looksLikePEM {
+            try OpenSSL.withMemoryBIO(bytes) { bio in
+                while let crl = PEM_read_bio_X509_CRL(bio, nil, nil, nil) { result.append(crl) }
+            }
+            OpenSSL.clearErrors()
+        } else {
+            let crl: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+                var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+                return d2i_X509_CRL(nil, &cursor, buffer.count)
+            }
+            if let crl { result.append(crl) }
+        }
+        guard !result.isEmpty else { throw TanbaError(.configInvalid, "\(name) holds no CRL (PEM or DER)") }
+        return result
+    }
+
+    /// Validates `leaf`'s chain to a trusted CA at `time`, with revocation checked against the loaded CRLs.
+    ///
+    /// - Parameter intermediates: untrusted certificates that may complete the chain (e.g. from KeyInfo).
+    /// - Throws: `CERT_UNTRUSTED`, `CERT_EXPIRED`, `CERT_NOT_YET_VALID`, `CERT_REVOKED`,
+    ///   `CERT_REVOCATION_UNKNOWN` or `CERT_CHAIN_INVALID`, naming the certificate at fault.
+    public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws {
+        guard let context = X509_STORE_CTX_new() else { throw TanbaError(.internal, "X509_STORE_CTX_new failed") }
+        defer { X509_STORE_CTX_free(context) }
+        guard let untrusted = tanba_sk_X509_new_null() else { throw TanbaError(.internal, "sk_X509_new failed") }
+        defer { tanba_sk_X509_free(untrusted) }  // the stack only borrows the certificates
+        for certificate in intermediates { _ = tanba_sk_X509_push(untrusted, certificate.pointer) }
+        guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
+            throw TanbaError(.internal, "X509_STORE_CTX_init failed: \(OpenSSL.lastError())")
+        }
+        let parameters = X509_STORE_CTX_get0_param(context)
+        X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970))
+        X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
+        if revocation == .bestEffort { X509_STORE_CTX_set_verify_cb(context, Self.ignoreMissingCRL) }
+        let result = X509_verify_cert(context)
+        defer { OpenSSL.clearErrors() }
+        if result == 1 { return }
+        let error = X509_STORE_CTX_get_error(context)
+        let depth = X509_STORE_CTX_get_error_depth(context)
+        let culprit = X509_STORE_CTX_get_current_cert(context).map { X509_NAME_oneline(X509_get_subject_name($0), nil, 0) }
+        var subject = leaf.subject
+        if let culprit, let text = culprit {
+            subject = String(cString: text)
+            tanba_openssl_free(text)
+        }
+        let reason = String(cString: X509_verify_cert_error_string(Int(error)))
+        let which = depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)"
+        throw TanbaError(Self.code(for: error), "\(which) (\(subject)): \(reason)")
+    }
+
+    static let ignoreMissingCRL: @convention(c) (Int32, OpaquePointer?) -> Int32 = { ok, context in
+        if ok == 0, X509_STORE_CTX_get_error(context) == X509_V_ERR_UNABLE_TO_GET_CRL {
+            X509_STORE_CTX_set_error(context, X509_V_OK)
+            return 1
+        }
+        return ok
+    }
+
+    static func code(for error: Int32) -> ErrorCode {
+        switch error {
+        case X509_V_ERR_CERT_HAS_EXPIRED: .certExpired
+        case X509_V_ERR_CERT_NOT_YET_VALID: .certNotYetValid
+        case X509_V_ERR_CERT_REVOKED: .certRevoked
+        case X509_V_ERR_UNABLE_TO_GET_CRL, X509_V_ERR_CRL_HAS_EXPIRED, X509_V_ERR_CRL_NOT_YET_VALID,
+            X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER, X509_V_ERR_CRL_SIGNATURE_FAILURE,
+            X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE, X509_V_ERR_DIFFERENT_CRL_SCOPE:
+            .certRevocationUnknown
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+            X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+            X509_V_ERR_CERT_UNTRUSTED, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            .certUntrusted
+        default: .certChainInvalid
+        }
+    }
+}

@@ -1,0 +1,191 @@
+internal import CLibXML2
+internal import CXMLSec
+internal import COpenSSL
+public import Foundation
+import Synchronization
+import TanbaErrors
+
+/// A document whose signature verified, with who signed it.
+///
+/// `document` is the very tree the signature was checked on; read business data from it (its root is the
+/// node the whole-document reference covers), never from a second parse of the bytes.
+public struct VerifiedDocument {
+    public let document: XMLDocument
+    public let signer: SignerIdentity
+    public let certificate: Certificate
+    public let algorithm: SignatureAlgorithm
+    /// The canonicalization of SignedInfo, e.g. inclusive C14N for NCALayer.
+    public let canonicalization: String
+    /// The moment the certificate was checked at.
+    public let checkedAt: Date
+}
+
+/// Verifies enveloped XMLDSig signatures strictly. Safe to share across threads.
+public final class SignatureVerifier: Sendable {
+    public let trustStore: TrustStore
+    public let suite: AlgorithmSuite
+    /// How many signatures a document may carry (1 unless a document type says otherwise).
+    public let maximumSignatures: Int
+    private let keys = KeyCache()
+
+    public init(trustStore: TrustStore, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1) {
+        _ = LibraryRuntime.ready
+        self.trustStore = trustStore
+        self.suite = suite
+        self.maximumSignatures = maximumSignatures
+    }
+
+    /// Verifies every signature of `document` at `time` (the signing time: when the hub receives a document).
+    ///
+    /// Order: placement and structure → signer certificate decode → cryptography (digest, then signature value)
+    /// → chain, validity and revocation → key purpose.
+    /// - Returns: the document with the identity of its (first) signer.
+    /// - Throws: `TanbaError` with a `SIG_…` or `CERT_…` code.
+    public func verify(_ document: XMLDocument, at time: Date = Date()) throws -> VerifiedDocument {
+        var result: VerifiedDocument?
+        for element in try SignatureShape.signatures(in: document, maximum: maximumSignatures) {
+            let verified = try verify(signature: element, in: document, at: time)
+            result = result ?? verified
+        }
+        return result!
+    }
+
+    private func verify(signature element: XMLElement, in document: XMLDocument, at time: Date) throws -> VerifiedDocument {
+        let shape = try SignatureShape(element, suite: suite)
+        let (leaf, others) = try shape.signerCertificate()
+        let key = leaf.publicKey
+        guard key.kind == shape.algorithm.keyKind else {
+            throw TanbaError(
+                .sigValueInvalid, "the signature method is \(shape.algorithm.name) but the certificate holds a \(key) key",
+                line: element.line, path: element.path)
+        }
+        guard key.bits >= shape.algorithm.minimumKeyBits else {
+            throw TanbaError(
+                .sigKeyTooWeak, "the signer's key is \(key); at least \(shape.algorithm.minimumKeyBits) bits are required",
+                line: element.line, path: element.path)
+        }
+        switch shape.algorithm.engine {
+        case .xmlsec:
+            try verifyWithXMLSec(shape, key: keys.key(for: leaf))
+        }
+        do {
+            try trustStore.validate(leaf, intermediates: others, at: time)
+        } catch let error as TanbaError {
+            throw TanbaError(error.code, error.message, line: element.line, path: element.path)
+        }
+        let identity = SignerIdentity(certificate: leaf)
+        if !identity.extendedKeyUsage.isEmpty, !identity.keyPurposes.contains(.signing) {
+            throw TanbaError(
+                .certKeyPurpose,
+                "the certificate's key is not a signing key (extended key usage: \(identity.extendedKeyUsage.joined(separator: ", ")))",
+                line: element.line, path: element.path)
+        }
+        return VerifiedDocument(
+            document: document, signer: identity, certificate: leaf, algorithm: shape.algorithm,
+            canonicalization: shape.canonicalization, checkedAt: time)
+    }
+
+    /// Runs xmlsec1 with everything but the allow-listed behaviour switched off, on the parsed tree.
+    private func verifyWithXMLSec(_ shape: SignatureShape, key: XMLSecKey) throws {
+        guard case .xmlsec(let method) = shape.algorithm.engine else { return }
+        guard let context = xmlSecDSigCtxCreate(nil) else { throw TanbaError(.internal, "xmlSecDSigCtxCreate failed") }
+        defer {
+            context.pointee.signKey = nil  // lent, not given: the cache owns the key
+            xmlSecDSigCtxDestroy(context)
+        }
+        // Only URI="" and only the allow-listed transforms; xmlsec's defaults accept any URI (remote, file).
+        context.pointee.enabledReferenceUris = xmlSecTransformUriType(tanba_xmlsec_uri_empty())
+        context.pointee.transformCtx.enabledUris = xmlSecTransformUriType(tanba_xmlsec_uri_empty())
+        for transform in XMLSecTransform.referenceAllowList {
+            guard xmlSecDSigCtxEnableReferenceTransform(context, transform.id) >= 0 else {
+                throw TanbaError(.internal, "xmlsec refused to enable a reference transform")
+            }
+        }
+        for transform in XMLSecTransform.canonicalizations + [method] {
+            guard xmlSecDSigCtxEnableSignatureTransform(context, transform.id) >= 0 else {
+                throw TanbaError(.internal, "xmlsec refused to enable a signature transform")
+            }
+        }
+        // KeyInfo is never read (the key is lent below); if it were, only X.509 data would count — never a
+        // bare KeyValue, which xmlsec would otherwise trust.
+        xmlSecPtrListAdd(&context.pointee.keyInfoReadCtx.enabledKeyData, UnsafeMutableRawPointer(mutating: tanba_xmlsec_keydata_x509()))
+        context.pointee.signKey = key.pointer
+
+        let (rc, messages) = XMLSecErrors.collecting { xmlSecDSigCtxVerify(context, shape.element.node) }
+        defer { OpenSSL.clearErrors() }
+        // A zero return code only means "no processing error"; the verdict is `status`.
+        if rc >= 0 && context.pointee.status == xmlSecDSigStatusSucceeded { return }
+        let at = shape.element
+        var referenceFailed = false
+        let count = xmlSecPtrListGetSize(&context.pointee.signedInfoReferences)
+        for index in 0..<count {
+            if let item = xmlSecPtrListGetItem(&context.pointee.signedInfoReferences, index) {
+                let reference = item.assumingMemoryBound(to: xmlSecDSigReferenceCtx.self)
+                if reference.pointee.status != xmlSecDSigStatusSucceeded { referenceFailed = true }
+            }
+        }
+        if rc < 0 {
+            throw TanbaError(
+                .sigValueInvalid,
+                "the signature could not be processed: \(messages.last ?? "xmlsec error")", line: at.line, path: at.path)
+        }
+        if referenceFailed {
+            throw TanbaError(
+                .sigDigestMismatch, "the document was changed after signing: the reference digest does not match",
+                line: at.line, path: at.path)
+        }
+        throw TanbaError(
+            .sigValueInvalid,
+            "the signature value does not verify with the certificate's public key (tampered, or signed with another key)",
+            line: at.line, path: at.path)
+    }
+}
+
+/// An xmlsec key, owned and destroyed by this object.
+final class XMLSecKey: @unchecked Sendable {
+    let pointer: xmlSecKeyPtr
+    init(owning pointer: xmlSecKeyPtr) { self.pointer = pointer }
+    deinit { xmlSecKeyDestroy(pointer) }
+
+    /// The public key of a certificate, as an xmlsec verification key.
+    convenience init(publicKeyOf certificate: Certificate) throws {
+        guard let evp = X509_get_pubkey(certificate.pointer) else {  // a new reference, adopted below
+            throw TanbaError(.certMalformed, "the certificate's public key cannot be read")
+        }
+        try self.init(adopting: evp)
+    }
+
+    /// Takes ownership of an `EVP_PKEY` reference.
+    init(adopting evp: OpaquePointer) throws {
+        guard let data = xmlSecOpenSSLEvpKeyAdopt(evp) else {
+            EVP_PKEY_free(evp)
+            throw TanbaError(.keyInvalid, "xmlsec cannot use this key type")
+        }
+        guard let key = xmlSecKeyCreate(), xmlSecKeySetValue(key, data) >= 0 else {
+            xmlSecKeyDataDestroy(data)
+            throw TanbaError(.internal, "xmlSecKeyCreate failed")
+        }
+        pointer = key
+    }
+}
+
+/// Decoded public keys by certificate fingerprint.
+///
+/// Decoding a certificate's key dominates the cost of verifying a small document (OpenSSL 3's decoders
+/// take locks). Only the key is cached: chain, validity and revocation are checked on every verification,
+/// so a certificate revoked since it was cached is still refused.
+final class KeyCache: Sendable {
+    private let entries = Mutex<[String: XMLSecKey]>([:])
+    private let capacity = 10_000
+
+    func key(for certificate: Certificate) throws -> XMLSecKey {
+        let fingerprint = certificate.sha256Fingerprint
+        if let key = entries.withLock({ $0[fingerprint] }) { return key }
+        let key = try XMLSecKey(publicKeyOf: certificate)
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[fingerprint] = key
+        }
+        return key
+    }
+}

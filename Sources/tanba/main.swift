@@ -1,0 +1,2 @@
+import TanbaCommands
+TanbaCommand.main()
