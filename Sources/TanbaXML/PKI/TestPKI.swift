@@ -1,0 +1,186 @@
+public import Foundation
+import TanbaErrors
+
+/// A throw-away PKI shaped like Kazakhstan's: an accredited root CA, an intermediate that issues participant
+/// certificates with NCA-style subjects and role OIDs, CRLs, and the bad cases tests need.
+///
+/// `tanba pki init DIR` writes one; the tests and `make demo` make a fresh one each run, so no private key
+/// is committed as the only copy of anything. Layout:
+///
+///     DIR/trust/         root-ca.pem, intermediate-ca.pem        — the trust store (accredited CAs)
+///     DIR/crl/           root-ca.crl.pem, intermediate-ca.crl.pem — CRLs (the intermediate's revokes `revoked`)
+///     DIR/ca/            CA keys (to issue more)
+///     DIR/participants/  NAME.key.pem, NAME.cert.pem              — one pair per `Participant`
+///     DIR/untrusted/     untrusted-root-ca.pem                    — the CA of `untrusted`, not in trust/
+public struct TestPKI: Sendable {
+    /// The certificates a test PKI holds.
+    public enum Participant: String, Sendable, CaseIterable {
+        /// First head of a wholesaler (legal entity, BIN 050140001238), RSA-2048 signing key.
+        case companyHead = "company-head"
+        /// An employee of the same company (role .2.5), ECDSA P-256 signing key.
+        case companyEmployee = "company-employee"
+        /// The same company's NCA *authentication* key (EKU clientAuth): must not sign documents.
+        case companyAuthentication = "company-auth"
+        /// An individual entrepreneur (IIN only, no BIN), ECDSA P-256.
+        case entrepreneur
+        /// First head of a second company (the buyer), ECDSA P-256.
+        case buyerHead = "buyer-head"
+        /// Expired a month ago.
+        case expired
+        /// Listed in the intermediate CA's CRL.
+        case revoked
+        /// Issued by a CA that is not in the trust store.
+        case untrusted
+        /// RSA-1024: below the hub's minimum.
+        case weakRSA = "weak-rsa"
+    }
+
+    public let directory: URL
+    public var trustDirectory: URL { directory.appendingPathComponent("trust") }
+    public var crlDirectory: URL { directory.appendingPathComponent("crl") }
+
+    public func keyFile(_ participant: Participant) -> URL {
+        directory.appendingPathComponent("participants/\(participant.rawValue).key.pem")
+    }
+    public func certificateFile(_ participant: Participant) -> URL {
+        directory.appendingPathComponent("participants/\(participant.rawValue).cert.pem")
+    }
+
+    /// Opens an existing test PKI folder.
+    public init(directory: URL) { self.directory = directory }
+
+    /// Creates a new test PKI in `directory` (created if missing; existing files are overwritten).
+    @discardableResult
+    public static func create(at directory: URL, now: Date = Date()) throws -> TestPKI {
+        let pki = TestPKI(directory: directory)
+        let fm = FileManager.default
+        for sub in ["trust", "crl", "ca", "participants", "untrusted"] {
+            try fm.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let day: TimeInterval = 86_400
+        let year = 365 * day
+        func write(_ text: String, _ path: String) throws {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(path))
+        }
+
+        let rootKey = try PrivateKey.generate(.rsa(bits: 2048))
+        let root = try CertificateIssuer.issue(
+            CertificateRequest(
+                subject: [("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST ROOT)")],
+                serialNumber: 1, notBefore: now - year, notAfter: now + 20 * year, isCA: true),
+            subjectKey: rootKey, issuer: nil, issuerKey: rootKey)
+        let intermediateKey = try PrivateKey.generate(.rsa(bits: 2048))
+        let intermediate = try CertificateIssuer.issue(
+            CertificateRequest(
+                subject: [("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST RSA)")],
+                serialNumber: 2, notBefore: now - year, notAfter: now + 10 * year, isCA: true),
+            subjectKey: intermediateKey, issuer: root, issuerKey: rootKey)
+        let untrustedKey = try PrivateKey.generate(.ecP256)
+        let untrustedRoot = try CertificateIssuer.issue(
+            CertificateRequest(
+                subject: [("C", "KZ"), ("O", "Not Accredited"), ("CN", "Self-made CA")], serialNumber: 1,
+                notBefore: now - year, notAfter: now + 10 * year, isCA: true),
+            subjectKey: untrustedKey, issuer: nil, issuerKey: untrustedKey)
+
+        try write(root.pem, "trust/root-ca.pem")
+        try write(intermediate.pem, "trust/intermediate-ca.pem")
+        try write(rootKey.pem, "ca/root-ca.key.pem")
+        try write(intermediateKey.pem, "ca/intermediate-ca.key.pem")
+        try write(untrustedRoot.pem, "untrusted/untrusted-root-ca.pem")
+        try write(untrustedKey.pem, "untrusted/untrusted-root-ca.key.pem")
+
+        let signing = KeyPurpose.signing.oid
+        let company: [(String, String)] = [("O", "ТОО «Алатау Дистрибьюшн»"), ("OU", "BIN050140001238")]
+        var serial: UInt64 = 100
+        var revokedSerials: [UInt64] = []
+        for participant in Participant.allCases {
+            serial += 1
+            var notBefore = now - 30 * day
+            var notAfter = now + 5 * year
+            var issuer = intermediate
+            var issuerKey = intermediateKey
+            var keyKind = PrivateKey.Kind.ecP256
+            var subject: [(String, String)]
+            var usage: [String]
+            func person(_ surname: String, _ given: String, _ patronymic: String, iin: String) -> [(String, String)] {
+                [("CN", "\(surname) \(given)"), ("SN", surname), ("serialNumber", "IIN\(iin)"), ("C", "KZ"),
+                 ("GN", patronymic)]
+            }
+            switch participant {
+            case .companyHead:
+                keyKind = .rsa(bits: 2048)
+                subject = person("СЕРІКОВ", "АСХАТ", "ЕРЛАНҰЛЫ", iin: "781112400128") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
+            case .companyEmployee:
+                subject = person("ОМАРОВА", "ДАНА", "БОЛАТҚЫЗЫ", iin: "920701400128") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.employee.oid]
+            case .companyAuthentication:
+                subject = person("СЕРІКОВ", "АСХАТ", "ЕРЛАНҰЛЫ", iin: "781112400128") + company
+                usage = [KeyPurpose.authentication.oid, NCARole.legalEntity.oid, NCARole.firstHead.oid]
+            case .entrepreneur:
+                subject = person("НҰРЛАНОВ", "ЕРЛАН", "СЕРІКҰЛЫ", iin: "850315300128")
+                usage = [signing, NCARole.individual.oid]
+            case .buyerHead:
+                subject = person("ЖАНҰЗАҚОВА", "АЙГҮЛ", "МАРАТҚЫЗЫ", iin: "660501300129")
+                    + [("O", "ТОО «Шымкент Сауда»"), ("OU", "BIN031240500125")]
+                usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid, NCARole.rightToSign.oid]
+            case .expired:
+                notBefore = now - 400 * day
+                notAfter = now - 35 * day
+                keyKind = .rsa(bits: 2048)
+                subject = person("ӘБІЛОВ", "МАРАТ", "ҚАЙРАТҰЛЫ", iin: "990102400124") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.rightToSign.oid]
+            case .revoked:
+                subject = person("ҚАСЫМОВ", "БЕРІК", "ОРАЛҰЛЫ", iin: "031240500125") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.rightToSign.oid]
+                revokedSerials.append(serial)
+            case .untrusted:
+                issuer = untrustedRoot
+                issuerKey = untrustedKey
+                subject = person("БЕЛГІСІЗ", "АДАМ", "", iin: "660501300129") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
+            case .weakRSA:
+                keyKind = .rsa(bits: 1024)
+                subject = person("ӘЛСІЗ", "КІЛТ", "", iin: "920701400128") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.employee.oid]
+            }
+            let key = try PrivateKey.generate(keyKind)
+            let certificate = try CertificateIssuer.issue(
+                CertificateRequest(
+                    subject: subject.filter { !$0.1.isEmpty }, serialNumber: serial, notBefore: notBefore,
+                    notAfter: notAfter, extendedKeyUsage: usage),
+                subjectKey: key, issuer: issuer, issuerKey: issuerKey)
+            try write(key.pem, "participants/\(participant.rawValue).key.pem")
+            try write(certificate.pem, "participants/\(participant.rawValue).cert.pem")
+        }
+        // CRLs are long-lived here so signed samples keep verifying; real CRLs last hours to days.
+        try write(
+            CertificateIssuer.revocationList(
+                ca: root, key: rootKey, revoking: [], thisUpdate: now - day, nextUpdate: now + 10 * year),
+            "crl/root-ca.crl.pem")
+        try write(
+            CertificateIssuer.revocationList(
+                ca: intermediate, key: intermediateKey, revoking: revokedSerials, thisUpdate: now - day,
+                nextUpdate: now + 10 * year),
+            "crl/intermediate-ca.crl.pem")
+        try write(Self.readme, "README.md")
+        return pki
+    }
+
+    static let readme = """
+        # Tanba test PKI (generated by `tanba pki init`)
+
+        For tests and demos only: every private key here is unencrypted.
+
+        - `trust/` — the trust store: a root "accredited CA" and its intermediate. Point `--trust` here.
+        - `crl/` — CRLs of both CAs. The intermediate's revokes `participants/revoked`. Point `--crl` here.
+        - `ca/` — the CA keys.
+        - `participants/NAME.key.pem`, `NAME.cert.pem`:
+          - `company-head`: first head of ТОО «Алатау Дистрибьюшн» (BIN 050140001238), RSA-2048
+          - `company-employee`: employee of the same company (role 1.2.398.3.3.4.1.2.5), ECDSA P-256
+          - `company-auth`: an authentication key (EKU 1.3.6.1.5.5.7.3.2) — refused for signing
+          - `entrepreneur`: individual entrepreneur, IIN 850315300128, no BIN
+          - `buyer-head`: first head of ТОО «Шымкент Сауда» (BIN 031240500125)
+          - `expired`, `revoked`, `untrusted` (issued by `untrusted/`), `weak-rsa` (RSA-1024): refused
+        """
+}
