@@ -107,12 +107,8 @@ public final class TrustStore: @unchecked Sendable {
         if result == 1 { return }
         let error = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
-        let culprit = X509_STORE_CTX_get_current_cert(context).map { X509_NAME_oneline(X509_get_subject_name($0), nil, 0) }
-        var subject = leaf.subject
-        if let culprit, let text = culprit {
-            subject = String(cString: text)
-            tanba_openssl_free(text)
-        }
+        let subject = X509_STORE_CTX_get_current_cert(context).map { Certificate.oneLine(X509_get_subject_name($0)) }
+            ?? leaf.subject
         let reason = String(cString: X509_verify_cert_error_string(Int(error)))
         let which = depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)"
         throw TanbaError(Self.code(for: error), "\(which) (\(subject)): \(reason)")

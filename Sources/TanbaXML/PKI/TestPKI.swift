@@ -153,14 +153,15 @@ public struct TestPKI: Sendable {
             try write(key.pem, "participants/\(participant.rawValue).key.pem")
             try write(certificate.pem, "participants/\(participant.rawValue).cert.pem")
         }
-        // CRLs are long-lived here so signed samples keep verifying; real CRLs last hours to days.
+        // CRLs are long-lived here (issued two years back, valid ten ahead) so signed samples keep verifying and
+        // past signing times can be checked; real CRLs last hours to days.
         try write(
             CertificateIssuer.revocationList(
-                ca: root, key: rootKey, revoking: [], thisUpdate: now - day, nextUpdate: now + 10 * year),
+                ca: root, key: rootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
             "crl/root-ca.crl.pem")
         try write(
             CertificateIssuer.revocationList(
-                ca: intermediate, key: intermediateKey, revoking: revokedSerials, thisUpdate: now - day,
+                ca: intermediate, key: intermediateKey, revoking: revokedSerials, thisUpdate: now - 2 * year,
                 nextUpdate: now + 10 * year),
             "crl/intermediate-ca.crl.pem")
         try write(Self.readme, "README.md")

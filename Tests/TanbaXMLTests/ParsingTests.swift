@@ -1,0 +1,90 @@
+import Foundation
+import TanbaErrors
+import Testing
+import TanbaXML
+
+/// The safe parser: every defence from docs/SECURITY.md, each with the code it answers.
+@Suite struct ParsingTests {
+    @Test func parsesTheValidSampleWithUTF8Intact() throws {
+        let document = try XMLDocument.parse(Fixtures.validShipment)
+        #expect(document.root.name == "Shipment")
+        #expect(document.root.namespaceURI == "urn:kz:tanba:shipment:1")
+        let seller = try #require(document.root.child(named: "Header", namespace: "urn:kz:tanba:shipment:1")?
+            .child(named: "Seller", namespace: "urn:kz:tanba:shipment:1"))
+        #expect(seller.children.map(\.text).contains("ТОО «Алатау Дистрибьюшн»"))
+    }
+
+    @Test func malformedXMLIsReportedWithItsLine() throws {
+        let error = expectCode(.xmlMalformed) { _ = try XMLDocument.parse(try Fixtures.sample("invalid/malformed.xml")) }
+        #expect(error?.diagnostics.first?.line == 41)
+        #expect(error?.diagnostics.first?.message.contains("Opening and ending tag mismatch") == true)
+    }
+
+    @Test func emptyInputIsMalformed() {
+        expectCode(.xmlMalformed) { _ = try XMLDocument.parse([UInt8]()) }
+    }
+
+    @Test(arguments: ["xxe-external-entity.xml", "billion-laughs.xml", "xxe-parameter-entity.xml", "doctype-only.xml"])
+    func everyDoctypeIsRefused(file: String) throws {
+        let bytes = try Fixtures.sample("invalid/\(file)")
+        let error = expectCode(.xmlDoctypeForbidden) { _ = try XMLDocument.parse(bytes) }
+        #expect(error?.diagnostics.first?.line != nil)
+    }
+
+    /// The XXE payload must not reach the tree: refusing happens at the DOCTYPE, before any entity exists.
+    @Test func externalEntityIsNeverResolved() throws {
+        let doc = "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>"
+        expectCode(.xmlDoctypeForbidden) { _ = try XMLDocument.parse(Fixtures.bytes(doc)) }
+        // Even a DOCTYPE after a comment or with a system id is caught.
+        expectCode(.xmlDoctypeForbidden) {
+            _ = try XMLDocument.parse(Fixtures.bytes("<!-- c --><!DOCTYPE r SYSTEM \"http://127.0.0.1:9/x.dtd\"><r/>"))
+        }
+    }
+
+    /// A million-fold expansion would take seconds and gigabytes; refusing takes microseconds.
+    @Test func billionLaughsDoesNotExpand() throws {
+        var doc = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        for level in 1...9 {
+            let previous = level == 1 ? "lol" : "lol\(level - 1)"
+            doc += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">"
+        }
+        doc += "]><lolz>&lol9;</lolz>"
+        let start = ContinuousClock.now
+        expectCode(.xmlDoctypeForbidden) { _ = try XMLDocument.parse(Fixtures.bytes(doc)) }
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
+    @Test func oversizeInputIsRefusedBeforeParsing() throws {
+        let limits = ParseLimits(maxBytes: 1024, maxDepth: 64)
+        let error = expectCode(.xmlTooLarge) { _ = try XMLDocument.parse(Fixtures.validShipment, limits: limits) }
+        #expect(error?.message.contains("1024") == true)
+        let file = try Fixtures.temporaryFile(Fixtures.validShipment)
+        expectCode(.xmlTooLarge) { _ = try XMLDocument.parse(contentsOf: file, limits: limits) }
+    }
+
+    static func nested(_ depth: Int) -> [UInt8] {
+        Fixtures.bytes(String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth))
+    }
+
+    @Test func tooDeepIsRefusedAtTheConfiguredLimit() throws {
+        let error = expectCode(.xmlTooDeep) { _ = try XMLDocument.parse(Self.nested(65)) }
+        #expect(error?.diagnostics.first?.path?.hasPrefix("/a/a/a") == true)
+        _ = try XMLDocument.parse(Self.nested(64))
+        _ = try XMLDocument.parse(Self.nested(100), limits: ParseLimits(maxDepth: 100))
+    }
+
+    /// libxml2's own 256-level guard (no XML_PARSE_HUGE) answers with the same code.
+    @Test func libxml2HardDepthLimitMapsToTooDeep() {
+        expectCode(.xmlTooDeep) { _ = try XMLDocument.parse(Self.nested(10_000), limits: ParseLimits(maxDepth: 10_000)) }
+    }
+
+    @Test func unknownFileIsAFileError() {
+        expectCode(.fileUnreadable) { _ = try XMLDocument.parse(contentsOf: URL(fileURLWithPath: "/nonexistent/x.xml")) }
+    }
+
+    @Test func lineNumbersPast65535AreKept() throws {
+        let body = String(repeating: "<b/>\n", count: 70_000)
+        let document = try XMLDocument.parse(Fixtures.bytes("<a>\n\(body)<c/></a>"))
+        #expect(document.root.children.last?.line == 70_002)
+    }
+}
