@@ -1,1 +1,208 @@
-print("bench")
+import Foundation
+import TanbaErrors
+import TanbaXML
+
+// `make bench`: release-build figures next to the peer tools on this machine, measured in the same run.
+//
+// 1. A generated accompanying document with 100,000 marking codes (~10 MB), signed: Tanba's parse + XSD +
+//    signature verification in-process, against `xmllint --schema` and `xmlsec1 --verify` on the same file.
+// 2. Small documents: signatures made and verified per second, one and two threads.
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-bench-\(getpid())")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func which(_ name: String) -> String? {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map { "\($0)/\(name)" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Runs a command and returns its wall time; fails loudly if it fails.
+func timeProcess(_ path: String, _ arguments: [String]) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    let elapsed = try seconds {
+        try process.run()
+        process.waitUntilExit()
+    }
+    guard process.terminationStatus == 0 else {
+        fatalError("\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+    }
+    return elapsed
+}
+
+/// GS1 mod-10 check digit over the digits given (weights 3,1,3… from the right).
+func checkDigit(_ digits: String) -> Character {
+    var sum = 0
+    for (index, char) in digits.reversed().enumerated() { sum += Int(String(char))! * (index % 2 == 0 ? 3 : 1) }
+    return Character(String((10 - sum % 10) % 10))
+}
+
+/// An accompanying document with `codes` marking codes over `lines` lines, amounts consistent.
+func generateShipment(codes: Int, lines: Int) -> [UInt8] {
+    var xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Shipment xmlns="urn:kz:tanba:shipment:1" version="1.0">
+          <Header>
+            <DocumentNumber>BENCH-000001</DocumentNumber>
+            <DocumentDate>2026-11-24</DocumentDate>
+            <ShipmentDate>2026-11-25</ShipmentDate>
+            <Seller><BIN>050140001238</BIN><Name>ТОО «Алатау Дистрибьюшн»</Name></Seller>
+            <Buyer><BIN>031240500125</BIN><Name>ТОО «Шымкент Сауда»</Name></Buyer>
+            <Currency>KZT</Currency>
+          </Header>
+          <Lines>
+
+        """
+    let perLine = codes / lines
+    for line in 1...lines {
+        let body = "0487" + String(format: "%09d", line % 500)
+        let gtin = body + String(checkDigit(body))
+        let amount = perLine * 100
+        let vat = Double(amount) * 12.0 / 112.0
+        xml += """
+                <Line number="\(line)">
+                  <GTIN>\(gtin)</GTIN><Name>Тауар \(line)</Name><Quantity>\(perLine)</Quantity>
+                  <UnitPrice>100.00</UnitPrice><VATRate>12</VATRate><VATAmount>\(String(format: "%.2f", vat))</VATAmount>
+                  <Amount>\(amount).00</Amount>
+                  <Items>
+
+            """
+        for serial in 0..<perLine {
+            // 20-character serials, the longest GS1 allows, as code emitters issue them.
+            xml += "          <Code>01\(gtin)21\(String(format: "%010dK%09d", line, serial))</Code>\n"
+        }
+        xml += "        </Items>\n      </Line>\n"
+    }
+    xml += """
+          </Lines>
+          <Totals><Quantity>\(codes)</Quantity><VATAmount>0.00</VATAmount><Amount>\(codes * 100).00</Amount></Totals>
+        </Shipment>
+
+        """
+    return Array(xml.utf8)
+}
+
+guard let xmllint = which("xmllint"), let xmlsec1 = which("xmlsec1") else {
+    fatalError("xmllint and xmlsec1 are needed: make deps installs them")
+}
+let pki = try TestPKI.create(at: work.appendingPathComponent("pki"))
+let trust = try TrustStore(caDirectory: pki.trustDirectory, crlDirectory: pki.crlDirectory)
+let verifier = SignatureVerifier(trustStore: trust)
+let schemas = try SchemaSet(directory: repository.appendingPathComponent("xsd"))
+let limits = ParseLimits(maxBytes: 64 << 20)
+
+print("# tanba-bench \(ISO8601DateFormatter().string(from: Date()))")
+print(
+    "libraries: \(LibraryVersions.all.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+)
+print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
+
+// MARK: 1. Large document
+for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)] {
+    let signer = try DocumentSigner(
+        keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
+    let unsigned = generateShipment(codes: 100_000, lines: 10_000)
+    let signed = try signer.sign(unsigned, limits: limits)
+    let file = work.appendingPathComponent("large-\(participant.rawValue).xml")
+    try Data(signed).write(to: file)
+    let runs = 7
+    var parse: [Double] = [], xsd: [Double] = [], verify: [Double] = [], total: [Double] = []
+    for _ in 0..<runs {
+        var document: XMLDocument!
+        let t0 = try seconds { document = try XMLDocument.parse(contentsOf: file, limits: limits) }
+        let t1 = try seconds { try schemas.validate(document) }
+        let t2 = try seconds { _ = try verifier.verify(document) }
+        parse.append(t0)
+        xsd.append(t1)
+        verify.append(t2)
+        total.append(t0 + t1 + t2)
+    }
+    var lint: [Double] = [], sec: [Double] = []
+    for _ in 0..<runs {
+        lint.append(
+            try timeProcess(
+                xmllint,
+                ["--noout", "--schema", repository.appendingPathComponent("xsd/shipment-1.xsd").path, file.path]))
+        sec.append(
+            try timeProcess(
+                xmlsec1,
+                [
+                    "--verify", "--enabled-key-data", "x509", "--trusted-pem",
+                    pki.trustDirectory.appendingPathComponent("root-ca.pem").path, "--untrusted-pem",
+                    pki.trustDirectory.appendingPathComponent("intermediate-ca.pem").path, file.path,
+                ]))
+    }
+    let peers = median(lint) + median(sec)
+    print("## 100,000 marking codes, \(signed.count / 1000) kB, signed \(name) (median of \(runs))")
+    print("| step | Tanba (in-process) | peer |")
+    print("|---|---|---|")
+    print(String(format: "| parse | %.0f ms | |", median(parse) * 1000))
+    print(
+        String(
+            format: "| XSD | %.0f ms | xmllint --schema: %.0f ms (parse + XSD, whole process) |", median(xsd) * 1000,
+            median(lint) * 1000))
+    print(
+        String(
+            format: "| signature + chain + CRL | %.0f ms | xmlsec1 --verify: %.0f ms (parse + verify, whole process) |",
+            median(verify) * 1000, median(sec) * 1000))
+    print(String(format: "| **total** | **%.0f ms** | **%.0f ms** (both tools) |", median(total) * 1000, peers * 1000))
+    print(String(format: "ratio Tanba / (xmllint + xmlsec1) = **%.2f** (target ≤ 1.00)\n", median(total) / peers))
+}
+
+// MARK: 2. Small documents
+let smallBytes = Array(try Data(contentsOf: repository.appendingPathComponent("samples/shipment/valid.xml")))
+print("## Small document (\(smallBytes.count) bytes): operations per second")
+print("| operation | 1 thread | 2 threads |")
+print("|---|---|---|")
+for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)] {
+    let signer = try DocumentSigner(
+        keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
+    let signed = try signer.sign(smallBytes)
+    func rate(threads: Int, duration: Double = 1.5, _ body: @escaping @Sendable () throws -> Void) -> Double {
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(duration * 1e9)
+        let pointer = UncheckedBox(counts)
+        DispatchQueue.concurrentPerform(iterations: threads) { index in
+            var n = 0
+            while DispatchTime.now().uptimeNanoseconds < deadline {
+                try! body()
+                n += 1
+            }
+            pointer.value[index] = n
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Double(counts.reduce(0, +)) / elapsed
+    }
+    let verifyOnce: @Sendable () throws -> Void = { _ = try verifier.verify(try XMLDocument.parse(signed)) }
+    let signOnce: @Sendable () throws -> Void = { _ = try signer.sign(smallBytes) }
+    print(
+        String(
+            format: "| parse + verify %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, verifyOnce),
+            rate(threads: 2, verifyOnce)))
+    print(
+        String(
+            format: "| parse + sign %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, signOnce),
+            rate(threads: 2, signOnce)))
+}
+
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

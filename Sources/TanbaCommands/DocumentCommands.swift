@@ -103,10 +103,14 @@ struct VerifyCommand: ParsableCommand {
                 report.signer = verified.signer
                 report.algorithm = verified.algorithm.name
             } catch { report.fail(error) }
-            let who = report.signer.map { signer in
-                [signer.commonName, signer.organization, signer.bin.map { "BIN \($0)" }, signer.iin.map { "IIN \($0)" }]
+            let who =
+                report.signer.map { signer in
+                    [
+                        signer.commonName, signer.organization, signer.bin.map { "BIN \($0)" },
+                        signer.iin.map { "IIN \($0)" },
+                    ]
                     .compactMap { $0 }.joined(separator: ", ")
-            } ?? ""
+                } ?? ""
             let roles = report.signer.map { $0.roles.map(\.rawValue).joined(separator: ", ") } ?? ""
             try report.finish(
                 json: output.json,

@@ -52,7 +52,8 @@ struct TrustOptions: ParsableArguments {
         guard let trust = trust ?? env["TANBA_TRUST_DIR"] else {
             throw TanbaError(.configInvalid, "no trust store: pass --trust DIR or set TANBA_TRUST_DIR")
         }
-        guard let policy = TrustStore.RevocationPolicy(rawValue: revocation == "best-effort" ? "bestEffort" : revocation)
+        guard
+            let policy = TrustStore.RevocationPolicy(rawValue: revocation == "best-effort" ? "bestEffort" : revocation)
         else { throw TanbaError(.configInvalid, "--revocation must be 'required' or 'best-effort'") }
         let crlFolder = crl ?? env["TANBA_CRL_DIR"]
         return try TrustStore(
@@ -76,7 +77,8 @@ enum Locations {
             candidates.append(folder.appendingPathComponent("share/tanba/xsd"))
             folder = folder.deletingLastPathComponent()
         }
-        for candidate in candidates where fm.fileExists(atPath: candidate.appendingPathComponent("shipment-1.xsd").path) {
+        for candidate in candidates where fm.fileExists(atPath: candidate.appendingPathComponent("shipment-1.xsd").path)
+        {
             return candidate
         }
         throw TanbaError(.configInvalid, "no schema folder found: pass --xsd DIR or set TANBA_XSD_DIR")

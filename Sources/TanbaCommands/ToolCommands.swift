@@ -46,7 +46,9 @@ struct ErrorsCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(ErrorCatalogue.all), as: UTF8.self))
         } else {
             for entry in ErrorCatalogue.all {
-                print("\(entry.code.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(entry.category.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.summary)")
+                print(
+                    "\(entry.code.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(entry.category.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.summary)"
+                )
             }
         }
     }

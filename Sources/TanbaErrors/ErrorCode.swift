@@ -122,7 +122,8 @@ public enum ErrorCatalogue {
             summary: "A signature, digest or canonicalization algorithm outside the allow-list (MD5, SHA-1, HMAC…)."),
         .init(
             code: .sigKeyInfoForbidden, category: .document,
-            summary: "KeyInfo must carry the signer's X.509 certificate only; bare keys and retrieval methods are refused."
+            summary:
+                "KeyInfo must carry the signer's X.509 certificate only; bare keys and retrieval methods are refused."
         ),
         .init(
             code: .sigCertificateMissing, category: .document,
@@ -135,13 +136,15 @@ public enum ErrorCatalogue {
             summary: "The signed content was changed after signing: the reference digest does not match."),
         .init(
             code: .sigValueInvalid, category: .document,
-            summary: "The signature value does not verify with the certificate's key (tampered, or signed with another key)."
+            summary:
+                "The signature value does not verify with the certificate's key (tampered, or signed with another key)."
         ),
         .init(code: .certMalformed, category: .certificate, summary: "The certificate cannot be decoded."),
         .init(
             code: .certUntrusted, category: .certificate,
             summary: "The certificate does not chain to an accredited CA in the trust store."),
-        .init(code: .certExpired, category: .certificate, summary: "The certificate (or one in its chain) has expired."),
+        .init(
+            code: .certExpired, category: .certificate, summary: "The certificate (or one in its chain) has expired."),
         .init(
             code: .certNotYetValid, category: .certificate,
             summary: "The certificate (or one in its chain) is not valid yet."),
@@ -154,7 +157,8 @@ public enum ErrorCatalogue {
             summary: "The certificate chain is invalid for another reason (bad CA signature, path length, CA flags…)."),
         .init(
             code: .certKeyPurpose, category: .certificate,
-            summary: "The certificate's key is not for signing (e.g. an NCA authentication key, EKU 1.3.6.1.5.5.7.3.2)."),
+            summary: "The certificate's key is not for signing (e.g. an NCA authentication key, EKU 1.3.6.1.5.5.7.3.2)."
+        ),
         .init(
             code: .keyInvalid, category: .request,
             summary: "The signing key cannot be loaded, is of an unsupported type, or does not match the certificate."),

@@ -1,2 +1,3 @@
 import TanbaCommands
+
 TanbaCommand.main()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TanbaXML
+import Testing
 
 /// SwiftPM drops xmlsec's -D flags; the shim repeats them. If they ever diverge, `xmlSecDSigCtx` changes size
 /// (1032 vs 1104 bytes) and every field after the first `xmlSecSize` is read at the wrong offset.
@@ -11,7 +11,8 @@ import TanbaXML
             .split(separator: " ").map(String.init).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }
         let source = try Fixtures.temporaryFile(
-            Array("""
+            Array(
+                """
                 #include <stdio.h>
                 #include <xmlsec/xmldsig.h>
                 int main(void) { printf("%zu %zu\\n", sizeof(xmlSecDSigCtx), sizeof(xmlSecKeyInfoCtx)); return 0; }

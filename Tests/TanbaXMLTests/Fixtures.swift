@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import Testing
 import TanbaXML
+import Testing
 
 /// Shared test material: the repository's folders, one test PKI per test process, signing helpers.
 enum Fixtures {
@@ -18,7 +18,8 @@ enum Fixtures {
 
     /// A fresh test PKI in a temporary folder, made once per test process.
     static let pki: TestPKI = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-test-pki-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-test-pki-\(UUID().uuidString)")
         return try! TestPKI.create(at: directory)
     }()
 
@@ -26,12 +27,16 @@ enum Fixtures {
     static let verifier = SignatureVerifier(trustStore: trustStore)
     static let schemas = try! SchemaSet(directory: xsd)
 
-    static func signer(_ participant: TestPKI.Participant, profile: SigningProfile = .standard) throws -> DocumentSigner {
-        try DocumentSigner(keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant), profile: profile)
+    static func signer(_ participant: TestPKI.Participant, profile: SigningProfile = .standard) throws -> DocumentSigner
+    {
+        try DocumentSigner(
+            keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant), profile: profile)
     }
 
     /// The valid shipment signed by `participant`, serialised.
-    static func signed(by participant: TestPKI.Participant = .companyHead, profile: SigningProfile = .standard) throws -> [UInt8] {
+    static func signed(by participant: TestPKI.Participant = .companyHead, profile: SigningProfile = .standard) throws
+        -> [UInt8]
+    {
         try signer(participant, profile: profile).sign(validShipment)
     }
 
@@ -52,7 +57,9 @@ enum Fixtures {
 
     /// Runs a command, returning its exit status and standard output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -64,7 +71,9 @@ enum Fixtures {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
+        )
     }
 
     /// Finds a program on PATH.
@@ -87,7 +96,9 @@ enum Fixtures {
 
 /// Expects `body` to throw a `TanbaError` with `code`, and returns it.
 @discardableResult
-func expectCode(_ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> TanbaError? {
+func expectCode(_ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void)
+    -> TanbaError?
+{
     do {
         try body()
         Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)

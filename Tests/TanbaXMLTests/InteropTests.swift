@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import Testing
 import TanbaXML
+import Testing
 
 enum Interop {
     /// An xmlsec1 signing template: enveloped, URI="", exclusive C14N, certificate-only KeyInfo.
@@ -25,27 +25,34 @@ enum Interop {
 
     init() throws { xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test") }
 
-    private func xmlsec1Sign(_ participant: TestPKI.Participant, algorithm: String, keyValue: Bool = false) throws -> [UInt8] {
+    private func xmlsec1Sign(_ participant: TestPKI.Participant, algorithm: String, keyValue: Bool = false) throws
+        -> [UInt8]
+    {
         let template = try Fixtures.temporaryFile(
             Fixtures.bytes(Interop.template(for: Fixtures.validShipment, algorithm: algorithm, keyValue: keyValue)))
         let out = template.deletingLastPathComponent().appendingPathComponent("signed.xml")
-        let result = try Fixtures.run(xmlsec1, [
-            "--sign", "--privkey-pem",
-            "\(Fixtures.pki.keyFile(participant).path),\(Fixtures.pki.certificateFile(participant).path)",
-            "--output", out.path, template.path,
-        ])
+        let result = try Fixtures.run(
+            xmlsec1,
+            [
+                "--sign", "--privkey-pem",
+                "\(Fixtures.pki.keyFile(participant).path),\(Fixtures.pki.certificateFile(participant).path)",
+                "--output", out.path, template.path,
+            ])
         #expect(result.status == 0, "\(result.error)")
         return Array(try Data(contentsOf: out))
     }
 
     private func xmlsec1Verify(_ bytes: [UInt8]) throws -> Int32 {
         let file = try Fixtures.temporaryFile(bytes)
-        return try Fixtures.run(xmlsec1, [
-            "--verify", "--enabled-key-data", "x509",
-            "--trusted-pem", Fixtures.pki.trustDirectory.appendingPathComponent("root-ca.pem").path,
-            "--untrusted-pem", Fixtures.pki.trustDirectory.appendingPathComponent("intermediate-ca.pem").path,
-            file.path,
-        ]).status
+        return try Fixtures.run(
+            xmlsec1,
+            [
+                "--verify", "--enabled-key-data", "x509",
+                "--trusted-pem", Fixtures.pki.trustDirectory.appendingPathComponent("root-ca.pem").path,
+                "--untrusted-pem", Fixtures.pki.trustDirectory.appendingPathComponent("intermediate-ca.pem").path,
+                file.path,
+            ]
+        ).status
     }
 
     @Test(arguments: [
@@ -65,7 +72,8 @@ enum Interop {
 
     /// The control: xmlsec1 itself rejects a tampered Tanba signature, so the test above can fail.
     @Test func xmlsec1RejectsATamperedTanbaSignature() throws {
-        let text = Fixtures.string(try Fixtures.signed()).replacingOccurrences(of: "<Quantity>6</Quantity>", with: "<Quantity>7</Quantity>")
+        let text = Fixtures.string(try Fixtures.signed()).replacingOccurrences(
+            of: "<Quantity>6</Quantity>", with: "<Quantity>7</Quantity>")
         #expect(try xmlsec1Verify(Fixtures.bytes(text)) != 0)
     }
 

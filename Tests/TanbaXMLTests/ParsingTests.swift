@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import Testing
 import TanbaXML
+import Testing
 
 /// The safe parser: every defence from docs/SECURITY.md, each with the code it answers.
 @Suite struct ParsingTests {
@@ -9,13 +9,16 @@ import TanbaXML
         let document = try XMLDocument.parse(Fixtures.validShipment)
         #expect(document.root.name == "Shipment")
         #expect(document.root.namespaceURI == "urn:kz:tanba:shipment:1")
-        let seller = try #require(document.root.child(named: "Header", namespace: "urn:kz:tanba:shipment:1")?
-            .child(named: "Seller", namespace: "urn:kz:tanba:shipment:1"))
+        let seller = try #require(
+            document.root.child(named: "Header", namespace: "urn:kz:tanba:shipment:1")?
+                .child(named: "Seller", namespace: "urn:kz:tanba:shipment:1"))
         #expect(seller.children.map(\.text).contains("ТОО «Алатау Дистрибьюшн»"))
     }
 
     @Test func malformedXMLIsReportedWithItsLine() throws {
-        let error = expectCode(.xmlMalformed) { _ = try XMLDocument.parse(try Fixtures.sample("invalid/malformed.xml")) }
+        let error = expectCode(.xmlMalformed) {
+            _ = try XMLDocument.parse(try Fixtures.sample("invalid/malformed.xml"))
+        }
         #expect(error?.diagnostics.first?.line == 41)
         #expect(error?.diagnostics.first?.message.contains("Opening and ending tag mismatch") == true)
     }
@@ -75,11 +78,15 @@ import TanbaXML
 
     /// libxml2's own 256-level guard (no XML_PARSE_HUGE) answers with the same code.
     @Test func libxml2HardDepthLimitMapsToTooDeep() {
-        expectCode(.xmlTooDeep) { _ = try XMLDocument.parse(Self.nested(10_000), limits: ParseLimits(maxDepth: 10_000)) }
+        expectCode(.xmlTooDeep) {
+            _ = try XMLDocument.parse(Self.nested(10_000), limits: ParseLimits(maxDepth: 10_000))
+        }
     }
 
     @Test func unknownFileIsAFileError() {
-        expectCode(.fileUnreadable) { _ = try XMLDocument.parse(contentsOf: URL(fileURLWithPath: "/nonexistent/x.xml")) }
+        expectCode(.fileUnreadable) {
+            _ = try XMLDocument.parse(contentsOf: URL(fileURLWithPath: "/nonexistent/x.xml"))
+        }
     }
 
     @Test func lineNumbersPast65535AreKept() throws {

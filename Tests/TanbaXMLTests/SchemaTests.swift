@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import Testing
 import TanbaXML
+import Testing
 
 /// XSD validation against xsd/: every violation, with line and element path.
 @Suite struct SchemaTests {
@@ -28,17 +28,18 @@ import TanbaXML
         #expect(diagnostics[4].message.contains("'10'"))
     }
 
-    @Test(arguments: [
-        ("bad-gtin.xml", 43, "/Shipment/Lines/Line[2]/GTIN"),
-        ("bad-bin.xml", 8, "/Shipment/Header/Seller/BIN"),
-        ("missing-buyer.xml", 12, "/Shipment/Header/Currency"),
-        ("negative-price.xml", 29, "/Shipment/Lines/Line[1]/UnitPrice"),
-        ("duplicate-code.xml", 39, nil),
-        ("duplicate-sscc.xml", 65, nil),
-        ("duplicate-line-number.xml", 55, nil),
-        ("wrong-version.xml", 2, "/Shipment"),
-        ("bad-code.xml", 35, nil),
-    ] as [(String, Int, String?)])
+    @Test(
+        arguments: [
+            ("bad-gtin.xml", 43, "/Shipment/Lines/Line[2]/GTIN"),
+            ("bad-bin.xml", 8, "/Shipment/Header/Seller/BIN"),
+            ("missing-buyer.xml", 12, "/Shipment/Header/Currency"),
+            ("negative-price.xml", 29, "/Shipment/Lines/Line[1]/UnitPrice"),
+            ("duplicate-code.xml", 39, nil),
+            ("duplicate-sscc.xml", 65, nil),
+            ("duplicate-line-number.xml", 55, nil),
+            ("wrong-version.xml", 2, "/Shipment"),
+            ("bad-code.xml", 35, nil),
+        ] as [(String, Int, String?)])
     func invalidSamplesAreRejectedAtTheirElement(file: String, line: Int, path: String?) throws {
         let document = try XMLDocument.parse(try Fixtures.sample("invalid/\(file)"))
         let error = expectCode(.xsdInvalid) { try Fixtures.schemas.validate(document) }
@@ -57,7 +58,8 @@ import TanbaXML
     }
 
     @Test func aBrokenSchemaFolderIsAConfigurationError() throws {
-        let folder = try Fixtures.temporaryFile(Fixtures.bytes("<x/>"), name: "not-a-schema.txt").deletingLastPathComponent()
+        let folder = try Fixtures.temporaryFile(Fixtures.bytes("<x/>"), name: "not-a-schema.txt")
+            .deletingLastPathComponent()
         expectCode(.configInvalid) { _ = try SchemaSet(directory: folder) }
         let broken = try Fixtures.temporaryFile(
             Fixtures.bytes(

@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import Testing
 import TanbaXML
+import Testing
 
 /// XMLDSig sign and verify: round trips, and one test per way a forged or unacceptable document is refused.
 @Suite struct SignatureTests {
@@ -11,7 +11,9 @@ import TanbaXML
     func signedDocumentVerifies(participant: TestPKI.Participant) throws {
         let document = try XMLDocument.parse(try Fixtures.signed(by: participant))
         let verified = try Fixtures.verifier.verify(document)
-        #expect(verified.signer.fingerprint == (try Certificate.load(contentsOf: Fixtures.pki.certificateFile(participant)))[0].sha256Fingerprint)
+        #expect(
+            verified.signer.fingerprint
+                == (try Certificate.load(contentsOf: Fixtures.pki.certificateFile(participant)))[0].sha256Fingerprint)
         // Business data is read from the very tree that was verified.
         #expect(verified.document === document)
     }
@@ -138,7 +140,8 @@ import TanbaXML
     @Test func signerRefusesAKeyThatIsNotTheCertificates() throws {
         expectCode(.keyInvalid) {
             _ = try DocumentSigner(
-                keyFile: Fixtures.pki.keyFile(.entrepreneur), certificateFile: Fixtures.pki.certificateFile(.companyHead))
+                keyFile: Fixtures.pki.keyFile(.entrepreneur),
+                certificateFile: Fixtures.pki.certificateFile(.companyHead))
         }
     }
 
@@ -166,8 +169,11 @@ import TanbaXML
     @Test func missingCRLMeansRevocationUnknown() throws {
         let noCRLs = try TrustStore(caDirectory: Fixtures.pki.trustDirectory, crlDirectory: nil)
         let bytes = try Fixtures.signed()
-        #expect(Fixtures.verificationError(bytes, verifier: SignatureVerifier(trustStore: noCRLs)) == .certRevocationUnknown)
-        let lenient = try TrustStore(caDirectory: Fixtures.pki.trustDirectory, crlDirectory: nil, revocation: .bestEffort)
+        #expect(
+            Fixtures.verificationError(bytes, verifier: SignatureVerifier(trustStore: noCRLs)) == .certRevocationUnknown
+        )
+        let lenient = try TrustStore(
+            caDirectory: Fixtures.pki.trustDirectory, crlDirectory: nil, revocation: .bestEffort)
         #expect(Fixtures.verificationError(bytes, verifier: SignatureVerifier(trustStore: lenient)) == nil)
     }
 
@@ -175,13 +181,16 @@ import TanbaXML
         expectCode(.sigKeyTooWeak) { _ = try Fixtures.signer(.weakRSA) }
         // A weak signature made elsewhere (xmlsec1 here) is refused before its cryptography is trusted.
         let xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test")
-        let template = try Fixtures.temporaryFile(Fixtures.bytes(Interop.template(for: Fixtures.validShipment, algorithm: XMLDSigURI.rsaSHA256)))
+        let template = try Fixtures.temporaryFile(
+            Fixtures.bytes(Interop.template(for: Fixtures.validShipment, algorithm: XMLDSigURI.rsaSHA256)))
         let out = template.deletingLastPathComponent().appendingPathComponent("weak.xml")
-        let result = try Fixtures.run(xmlsec1, [
-            "--sign", "--privkey-pem",
-            "\(Fixtures.pki.keyFile(.weakRSA).path),\(Fixtures.pki.certificateFile(.weakRSA).path)",
-            "--output", out.path, template.path,
-        ])
+        let result = try Fixtures.run(
+            xmlsec1,
+            [
+                "--sign", "--privkey-pem",
+                "\(Fixtures.pki.keyFile(.weakRSA).path),\(Fixtures.pki.certificateFile(.weakRSA).path)",
+                "--output", out.path, template.path,
+            ])
         #expect(result.status == 0, "\(result.error)")
         #expect(Fixtures.verificationError(Array(try Data(contentsOf: out))) == .sigKeyTooWeak)
     }
@@ -196,7 +205,8 @@ import TanbaXML
     @Test func signatureWrappingIsRefused() throws {
         let signed = Fixtures.string(try Fixtures.signed())
         let body = signed.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "")
-        let forged = Fixtures.string(Fixtures.validShipment).replacingOccurrences(of: "<Quantity>6</Quantity>", with: "<Quantity>600</Quantity>")
+        let forged = Fixtures.string(Fixtures.validShipment).replacingOccurrences(
+            of: "<Quantity>6</Quantity>", with: "<Quantity>600</Quantity>")
         let wrapped = forged.replacingOccurrences(of: "</Shipment>", with: "<Comment>\(body)</Comment></Shipment>")
         #expect(Fixtures.verificationError(Fixtures.bytes(wrapped)) == .sigPlacement)
         // Variant: the original signature moved under the forged root, the original content dropped.
@@ -211,7 +221,9 @@ import TanbaXML
         let signatureStart = try #require(signed.range(of: "<ds:Signature"))
         let signature = String(signed[signatureStart.lowerBound...].dropLast("</Shipment>".count + 1))
         let doubled = signed.replacingOccurrences(of: "</ds:Signature>", with: "</ds:Signature>\(signature)")
-        let error = expectCode(.sigMultiple) { _ = try Fixtures.verifier.verify(try XMLDocument.parse(Fixtures.bytes(doubled))) }
+        let error = expectCode(.sigMultiple) {
+            _ = try Fixtures.verifier.verify(try XMLDocument.parse(Fixtures.bytes(doubled)))
+        }
         #expect(error?.diagnostics.count == 2)
     }
 
@@ -260,7 +272,9 @@ import TanbaXML
     // MARK: Concurrency
 
     @Test func concurrentVerificationsShareOneVerifier() async throws {
-        let documents = try [TestPKI.Participant.companyHead, .entrepreneur, .revoked, .buyerHead].map { try Fixtures.signed(by: $0) }
+        let documents = try [TestPKI.Participant.companyHead, .entrepreneur, .revoked, .buyerHead].map {
+            try Fixtures.signed(by: $0)
+        }
         let results = await withTaskGroup(of: ErrorCode?.self) { group in
             for index in 0..<64 { group.addTask { Fixtures.verificationError(documents[index % 4]) } }
             var results: [ErrorCode?] = []

@@ -122,7 +122,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     static func oneLine(_ name: OpaquePointer?) -> String {
         let flags = tanba_xn_flag_rfc2253_utf8()
-        let bytes = (try? OpenSSL.writingMemoryBIO { bio in X509_NAME_print_ex(bio, name, 0, flags) >= 0 ? 1 : 0 }) ?? []
+        let bytes =
+            (try? OpenSSL.writingMemoryBIO { bio in X509_NAME_print_ex(bio, name, 0, flags) >= 0 ? 1 : 0 }) ?? []
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -18,11 +18,14 @@ public final class PrivateKey: @unchecked Sendable {
     /// Generates a new key.
     public static func generate(_ kind: Kind) throws -> PrivateKey {
         _ = LibraryRuntime.ready
-        let id = switch kind {
-        case .rsa: EVP_PKEY_RSA
-        case .ecP256: EVP_PKEY_EC
+        let id =
+            switch kind {
+            case .rsa: EVP_PKEY_RSA
+            case .ecP256: EVP_PKEY_EC
+            }
+        guard let context = EVP_PKEY_CTX_new_id(id, nil) else {
+            throw TanbaError(.internal, "EVP_PKEY_CTX_new_id failed")
         }
-        guard let context = EVP_PKEY_CTX_new_id(id, nil) else { throw TanbaError(.internal, "EVP_PKEY_CTX_new_id failed") }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_keygen_init(context) == 1 else { throw TanbaError(.internal, OpenSSL.lastError()) }
         switch kind {
@@ -52,7 +55,8 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// PKCS#8 PEM encoding (unencrypted: test PKI and demo keys only).
     public var pem: String {
-        let bytes = (try? OpenSSL.writingMemoryBIO { PEM_write_bio_PrivateKey($0, pointer, nil, nil, 0, nil, nil) }) ?? []
+        let bytes =
+            (try? OpenSSL.writingMemoryBIO { PEM_write_bio_PrivateKey($0, pointer, nil, nil, 0, nil, nil) }) ?? []
         return String(decoding: bytes, as: UTF8.self)
     }
 

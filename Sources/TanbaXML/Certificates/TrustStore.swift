@@ -107,7 +107,8 @@ public final class TrustStore: @unchecked Sendable {
         if result == 1 { return }
         let error = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
-        let subject = X509_STORE_CTX_get_current_cert(context).map { Certificate.oneLine(X509_get_subject_name($0)) }
+        let subject =
+            X509_STORE_CTX_get_current_cert(context).map { Certificate.oneLine(X509_get_subject_name($0)) }
             ?? leaf.subject
         let reason = String(cString: X509_verify_cert_error_string(Int(error)))
         let which = depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)"

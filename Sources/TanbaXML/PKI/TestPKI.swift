@@ -66,13 +66,17 @@ public struct TestPKI: Sendable {
         let rootKey = try PrivateKey.generate(.rsa(bits: 2048))
         let root = try CertificateIssuer.issue(
             CertificateRequest(
-                subject: [("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST ROOT)")],
+                subject: [
+                    ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST ROOT)"),
+                ],
                 serialNumber: 1, notBefore: now - year, notAfter: now + 20 * year, isCA: true),
             subjectKey: rootKey, issuer: nil, issuerKey: rootKey)
         let intermediateKey = try PrivateKey.generate(.rsa(bits: 2048))
         let intermediate = try CertificateIssuer.issue(
             CertificateRequest(
-                subject: [("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST RSA)")],
+                subject: [
+                    ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST RSA)"),
+                ],
                 serialNumber: 2, notBefore: now - year, notAfter: now + 10 * year, isCA: true),
             subjectKey: intermediateKey, issuer: root, issuerKey: rootKey)
         let untrustedKey = try PrivateKey.generate(.ecP256)
@@ -103,8 +107,10 @@ public struct TestPKI: Sendable {
             var subject: [(String, String)]
             var usage: [String]
             func person(_ surname: String, _ given: String, _ patronymic: String, iin: String) -> [(String, String)] {
-                [("CN", "\(surname) \(given)"), ("SN", surname), ("serialNumber", "IIN\(iin)"), ("C", "KZ"),
-                 ("GN", patronymic)]
+                [
+                    ("CN", "\(surname) \(given)"), ("SN", surname), ("serialNumber", "IIN\(iin)"), ("C", "KZ"),
+                    ("GN", patronymic),
+                ]
             }
             switch participant {
             case .companyHead:
@@ -121,7 +127,8 @@ public struct TestPKI: Sendable {
                 subject = person("НҰРЛАНОВ", "ЕРЛАН", "СЕРІКҰЛЫ", iin: "850315300128")
                 usage = [signing, NCARole.individual.oid]
             case .buyerHead:
-                subject = person("ЖАНҰЗАҚОВА", "АЙГҮЛ", "МАРАТҚЫЗЫ", iin: "660501300129")
+                subject =
+                    person("ЖАНҰЗАҚОВА", "АЙГҮЛ", "МАРАТҚЫЗЫ", iin: "660501300129")
                     + [("O", "ТОО «Шымкент Сауда»"), ("OU", "BIN031240500125")]
                 usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid, NCARole.rightToSign.oid]
             case .expired:

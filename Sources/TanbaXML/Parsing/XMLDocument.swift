@@ -90,8 +90,9 @@ public final class XMLDocument {
         }
         if let diagnostics = state.fatal(limits: limits) { throw TanbaError(diagnostics: diagnostics) }
         guard ctxt.pointee.wellFormed != 0, let doc = ctxt.pointee.myDoc else {
-            throw TanbaError(diagnostics: state.errors.isEmpty
-                ? [Diagnostic(.xmlMalformed, "the document is not well-formed")] : state.errors)
+            throw TanbaError(
+                diagnostics: state.errors.isEmpty
+                    ? [Diagnostic(.xmlMalformed, "the document is not well-formed")] : state.errors)
         }
         // Belt and braces: a DOCTYPE that slipped past the SAX hook would show here.
         guard doc.pointee.intSubset == nil, doc.pointee.extSubset == nil else {
@@ -148,7 +149,8 @@ private final class ParseState {
 
     func record(_ error: xmlError) {
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        let message = error.message.map { String(cString: $0) }?
+        let message =
+            error.message.map { String(cString: $0) }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "XML error \(error.code)"
         let line = error.line > 0 ? Int(error.line) : nil
         let column = error.int2 > 0 ? Int(error.int2) : nil

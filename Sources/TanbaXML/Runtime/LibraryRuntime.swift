@@ -1,6 +1,6 @@
 internal import CLibXML2
-internal import CXMLSec
 internal import COpenSSL
+internal import CXMLSec
 public import Foundation
 import TanbaErrors
 

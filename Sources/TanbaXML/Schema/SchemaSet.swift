@@ -51,7 +51,8 @@ public final class SchemaSet: @unchecked Sendable {
             let compiled = Compiled(try Self.compile(file))
             for root in roots {
                 schemas[Key(namespace: namespace, root: root)] = compiled
-                documentTypes.append(DocumentType(namespace: namespace, rootElement: root, schemaFile: file.lastPathComponent))
+                documentTypes.append(
+                    DocumentType(namespace: namespace, rootElement: root, schemaFile: file.lastPathComponent))
             }
         }
         guard !documentTypes.isEmpty else {
@@ -106,7 +107,8 @@ public final class SchemaSet: @unchecked Sendable {
         }
         defer { xmlSchemaFreeValidCtxt(validator) }
         let collector = DiagnosticCollector(code: .xsdInvalid)
-        xmlSchemaSetValidStructuredErrors(validator, DiagnosticCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
+        xmlSchemaSetValidStructuredErrors(
+            validator, DiagnosticCollector.callback, Unmanaged.passUnretained(collector).toOpaque())
         let result = xmlSchemaValidateDoc(validator, document.pointer)
         if result != 0 {
             throw TanbaError(

@@ -1,6 +1,6 @@
 internal import CLibXML2
-internal import CXMLSec
 internal import COpenSSL
+internal import CXMLSec
 public import Foundation
 import TanbaErrors
 
@@ -55,7 +55,8 @@ public final class DocumentSigner: @unchecked Sendable {
         let xmlsecKey = try XMLSecKey(adopting: key.pointer)
         let der = certificate.der
         let loaded = der.withUnsafeBufferPointer {
-            xmlSecOpenSSLAppKeyCertLoadMemory(xmlsecKey.pointer, $0.baseAddress, UInt32($0.count), xmlSecKeyDataFormatDer)
+            xmlSecOpenSSLAppKeyCertLoadMemory(
+                xmlsecKey.pointer, $0.baseAddress, UInt32($0.count), xmlSecKeyDataFormatDer)
         }
         guard loaded >= 0 else { throw TanbaError(.keyInvalid, "xmlsec cannot attach the certificate to the key") }
         self.key = xmlsecKey
@@ -76,7 +77,9 @@ public final class DocumentSigner: @unchecked Sendable {
     /// - Throws: `SIG_MULTIPLE` if the document is already signed.
     public func sign(_ document: XMLDocument) throws {
         let root = document.root
-        if let existing = root.descendants(where: { $0.name == "Signature" && $0.namespaceURI == XMLDSigURI.namespace }).first {
+        if let existing = root.descendants(where: { $0.name == "Signature" && $0.namespaceURI == XMLDSigURI.namespace })
+            .first
+        {
             throw TanbaError(.sigMultiple, "the document is already signed", line: existing.line, path: existing.path)
         }
         guard case .xmlsec(let method) = algorithm.engine,

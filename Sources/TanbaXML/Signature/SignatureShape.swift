@@ -22,7 +22,8 @@ struct SignatureShape {
         let signatures = root.descendants { $0.name == "Signature" && $0.namespaceURI == ds }
         if root.name == "Signature" && root.namespaceURI == ds {
             throw TanbaError(
-                .sigPlacement, "the root element is a Signature: a detached or enveloping signature carries no document",
+                .sigPlacement,
+                "the root element is a Signature: a detached or enveloping signature carries no document",
                 line: root.line, path: root.path)
         }
         guard !signatures.isEmpty else {
@@ -32,7 +33,8 @@ struct SignatureShape {
             throw TanbaError(
                 diagnostics: signatures.map {
                     Diagnostic(
-                        .sigMultiple, "the document has \(signatures.count) signatures; \(maximum) allowed", line: $0.line,
+                        .sigMultiple, "the document has \(signatures.count) signatures; \(maximum) allowed",
+                        line: $0.line,
                         path: $0.path)
                 })
         }
@@ -65,7 +67,7 @@ struct SignatureShape {
         guard names.count <= 3, names.count == 2 || names[2] == "KeyInfo" else {
             throw fail(.sigStructure, "after SignatureValue only one KeyInfo may follow", at: parts[2])
         }
-        if signature.hasAttribute("Id") || parts[1].hasAttribute("Id") { /* harmless: ids are never dereferenced */ }
+        if signature.hasAttribute("Id") || parts[1].hasAttribute("Id") { /* harmless: ids are never dereferenced */  }
 
         // SignedInfo: CanonicalizationMethod, SignatureMethod, Reference+
         let signedInfo = parts[0]
@@ -73,7 +75,9 @@ struct SignatureShape {
         guard info.count >= 3, info.allSatisfy({ $0.namespaceURI == Self.ds }),
             info[0].name == "CanonicalizationMethod", info[1].name == "SignatureMethod"
         else {
-            throw fail(.sigStructure, "SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference", at: signedInfo)
+            throw fail(
+                .sigStructure, "SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference",
+                at: signedInfo)
         }
         let c14n = info[0].attribute("Algorithm") ?? ""
         guard suite.canonicalizationMethods.contains(c14n), info[0].children.isEmpty else {
@@ -88,21 +92,25 @@ struct SignatureShape {
                 at: info[1])
         }
         guard info[1].children.isEmpty else {
-            throw fail(.sigAlgorithmForbidden, "SignatureMethod parameters (e.g. HMACOutputLength) are not accepted", at: info[1])
+            throw fail(
+                .sigAlgorithmForbidden, "SignatureMethod parameters (e.g. HMACOutputLength) are not accepted",
+                at: info[1])
         }
         self.algorithm = algorithm
         let references = Array(info.dropFirst(2))
         guard references.count == 1, references[0].name == "Reference" else {
             let at = references.count > 1 ? references[1] : signedInfo
             throw fail(
-                .sigReferenceForbidden, "exactly one Reference is required; found \(references.filter { $0.name == "Reference" }.count)",
+                .sigReferenceForbidden,
+                "exactly one Reference is required; found \(references.filter { $0.name == "Reference" }.count)",
                 at: at)
         }
         let reference = references[0]
         guard reference.hasAttribute("URI"), reference.attribute("URI") == "" else {
             let uri = reference.attribute("URI").map { "URI=\"\($0)\"" } ?? "no URI"
             throw fail(
-                .sigReferenceForbidden, "the Reference must be URI=\"\" (the whole document); found \(uri)", at: reference)
+                .sigReferenceForbidden, "the Reference must be URI=\"\" (the whole document); found \(uri)",
+                at: reference)
         }
         if let type = reference.attribute("Type"), !type.isEmpty {
             throw fail(.sigReferenceForbidden, "Reference Type '\(type)' is not accepted", at: reference)
@@ -124,7 +132,8 @@ struct SignatureShape {
                 // Exclusive C14N may name inclusive prefixes; no other transform takes parameters (XPath…).
                 for parameter in transform.children
                 where !(uri.hasPrefix(XMLDSigURI.exclusiveC14N) && parameter.name == "InclusiveNamespaces") {
-                    throw fail(.sigTransformForbidden, "transform parameter \(parameter.name) is not accepted", at: parameter)
+                    throw fail(
+                        .sigTransformForbidden, "transform parameter \(parameter.name) is not accepted", at: parameter)
                 }
                 transforms.append(uri)
             }
@@ -137,7 +146,8 @@ struct SignatureShape {
                 "the Reference must apply enveloped-signature first, optionally followed by one C14N", at: reference)
         }
         referenceTransforms = transforms
-        guard referenceParts.count == 2, referenceParts[0].name == "DigestMethod", referenceParts[1].name == "DigestValue"
+        guard referenceParts.count == 2, referenceParts[0].name == "DigestMethod",
+            referenceParts[1].name == "DigestValue"
         else {
             throw fail(.sigStructure, "the Reference must hold DigestMethod and DigestValue", at: reference)
         }
@@ -149,7 +159,8 @@ struct SignatureShape {
 
         // KeyInfo: X509Data with certificates only.
         guard parts.count == 3 else {
-            throw fail(.sigCertificateMissing, "the Signature has no KeyInfo with the signer's certificate", at: signature)
+            throw fail(
+                .sigCertificateMissing, "the Signature has no KeyInfo with the signer's certificate", at: signature)
         }
         let keyInfo = parts[2]
         var certificates: [Certificate] = []
@@ -157,12 +168,14 @@ struct SignatureShape {
             guard item.name == "X509Data", item.namespaceURI == Self.ds else {
                 throw fail(
                     .sigKeyInfoForbidden,
-                    "KeyInfo/\(item.name) is not accepted: the signer is identified by an X.509 certificate only", at: item)
+                    "KeyInfo/\(item.name) is not accepted: the signer is identified by an X.509 certificate only",
+                    at: item)
             }
             for entry in item.children {
                 switch (entry.namespaceURI == Self.ds, entry.name) {
                 case (true, "X509Certificate"):
-                    guard let der = Data(base64Encoded: entry.text, options: .ignoreUnknownCharacters), !der.isEmpty else {
+                    guard let der = Data(base64Encoded: entry.text, options: .ignoreUnknownCharacters), !der.isEmpty
+                    else {
                         throw fail(.certMalformed, "X509Certificate is not valid base64", at: entry)
                     }
                     do { certificates.append(try Certificate(der: Array(der))) } catch let error as TanbaError {

@@ -1,6 +1,6 @@
 internal import CLibXML2
-internal import CXMLSec
 internal import COpenSSL
+internal import CXMLSec
 public import Foundation
 import Synchronization
 import TanbaErrors
@@ -50,18 +50,22 @@ public final class SignatureVerifier: Sendable {
         return result!
     }
 
-    private func verify(signature element: XMLElement, in document: XMLDocument, at time: Date) throws -> VerifiedDocument {
+    private func verify(signature element: XMLElement, in document: XMLDocument, at time: Date) throws
+        -> VerifiedDocument
+    {
         let shape = try SignatureShape(element, suite: suite)
         let (leaf, others) = try shape.signerCertificate()
         let key = leaf.publicKey
         guard key.kind == shape.algorithm.keyKind else {
             throw TanbaError(
-                .sigValueInvalid, "the signature method is \(shape.algorithm.name) but the certificate holds a \(key) key",
+                .sigValueInvalid,
+                "the signature method is \(shape.algorithm.name) but the certificate holds a \(key) key",
                 line: element.line, path: element.path)
         }
         guard key.bits >= shape.algorithm.minimumKeyBits else {
             throw TanbaError(
-                .sigKeyTooWeak, "the signer's key is \(key); at least \(shape.algorithm.minimumKeyBits) bits are required",
+                .sigKeyTooWeak,
+                "the signer's key is \(key); at least \(shape.algorithm.minimumKeyBits) bits are required",
                 line: element.line, path: element.path)
         }
         switch shape.algorithm.engine {
@@ -108,7 +112,9 @@ public final class SignatureVerifier: Sendable {
         }
         // KeyInfo is never read (the key is lent below); if it were, only X.509 data would count — never a
         // bare KeyValue, which xmlsec would otherwise trust.
-        xmlSecPtrListAdd(&context.pointee.keyInfoReadCtx.enabledKeyData, UnsafeMutableRawPointer(mutating: tanba_xmlsec_keydata_x509()))
+        xmlSecPtrListAdd(
+            &context.pointee.keyInfoReadCtx.enabledKeyData,
+            UnsafeMutableRawPointer(mutating: tanba_xmlsec_keydata_x509()))
         context.pointee.signKey = key.pointer
 
         let (rc, messages) = XMLSecErrors.collecting { xmlSecDSigCtxVerify(context, shape.element.node) }
@@ -127,7 +133,8 @@ public final class SignatureVerifier: Sendable {
         if rc < 0 {
             throw TanbaError(
                 .sigValueInvalid,
-                "the signature could not be processed: \(messages.last ?? "xmlsec error")", line: at.line, path: at.path)
+                "the signature could not be processed: \(messages.last ?? "xmlsec error")", line: at.line, path: at.path
+            )
         }
         if referenceFailed {
             throw TanbaError(

@@ -1,0 +1,56 @@
+# Tanba — two commands on a fresh Debian 12 machine:  make demo   and   make test
+# (run as root or with sudo available: missing apt packages are installed on first use).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DIR := var/demo
+
+.PHONY: all deps build release test demo bench samples format lint clean
+
+all: build
+
+## deps: install the Debian packages Tanba builds, tests and benchmarks with (only the missing ones).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product tanba
+
+## test: every test (unit, CLI end to end, xmlsec1 interop). Swift Testing runs them in parallel.
+test: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## demo: a fresh test PKI, the sample shipment signed (standard and NCALayer shape), verified, and the
+## invalid samples rejected with their error codes.
+demo: build
+	@bash scripts/demo.sh .build/debug/tanba $(DEMO_DIR)
+
+## bench: release-build benchmarks beside xmllint and xmlsec1 in the same run (see docs/PERFORMANCE.md).
+bench: deps
+	$(SWIFT) build -c release --product tanba-bench
+	.build/release/tanba-bench
+
+## samples: re-sign samples/shipment/signed/ with a new sample PKI (public parts kept in samples/pki/).
+samples: build
+	@bash scripts/make-samples.sh .build/debug/tanba
+
+format:
+	$(SWIFT) format -i -r Sources Tests Benchmarks Package.swift
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Benchmarks Package.swift
+
+clean:
+	rm -rf .build var

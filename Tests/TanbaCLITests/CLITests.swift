@@ -1,0 +1,201 @@
+import Foundation
+import TanbaErrors
+import TanbaXML
+import Testing
+
+/// The `tanba` binary end to end: exit statuses, text and JSON output, as scripts and ERPs use it.
+@Suite struct CLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let sample = repository.appendingPathComponent("samples/shipment/valid.xml").path
+
+    /// The binary SwiftPM built next to this test bundle.
+    static let tanba: String = {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("tanba").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/tanba").path
+    }()
+
+    static let pki: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-cli-pki-\(UUID().uuidString)")
+        let result = try! run(["pki", "init", folder.path])
+        precondition(result.status == 0, result.error)
+        return folder
+    }()
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tanba)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? repository
+        var environment = ProcessInfo.processInfo.environment
+        environment["TANBA_XSD_DIR"] = repository.appendingPathComponent("xsd").path
+        // Only what a test passes decides the trust store.
+        environment.removeValue(forKey: "TANBA_TRUST_DIR")
+        environment.removeValue(forKey: "TANBA_CRL_DIR")
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
+        )
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func errorCodes(_ report: [String: Any]) -> [String] {
+        (report["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+    }
+
+    func signSample(as participant: String, profile: String = "standard") throws -> URL {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-cli-\(UUID().uuidString).xml")
+        let result = try Self.run([
+            "sign", "--key", Self.pki.appendingPathComponent("participants/\(participant).key.pem").path,
+            "--cert", Self.pki.appendingPathComponent("participants/\(participant).cert.pem").path,
+            "--profile", profile, "--output", out.path, Self.sample,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        return out
+    }
+
+    func verify(_ file: URL, json: Bool = true) throws -> (status: Int32, output: String, error: String) {
+        try Self.run(
+            [
+                "verify", "--trust", Self.pki.appendingPathComponent("trust").path, "--crl",
+                Self.pki.appendingPathComponent("crl").path, file.path,
+            ] + (json ? ["--json"] : []))
+    }
+
+    @Test func validateAcceptsTheValidSample() throws {
+        let result = try Self.run(["validate", Self.sample])
+        #expect(result.status == 0)
+        #expect(result.output.contains("valid"))
+    }
+
+    @Test func validateListsEveryErrorAsJSONAndExitsOne() throws {
+        let result = try Self.run([
+            "validate", "--json",
+            Self.repository.appendingPathComponent("samples/shipment/invalid/many-errors.xml").path,
+        ])
+        #expect(result.status == 1)
+        let report = try Self.json(result.output)
+        #expect(report["ok"] as? Bool == false)
+        #expect(Self.errorCodes(report) == Array(repeating: "XSD_INVALID", count: 6))
+        let first = try #require((report["errors"] as? [[String: Any]])?.first)
+        #expect(first["line"] as? Int == 5)
+        #expect(first["path"] as? String == "/Shipment/Header/DocumentDate")
+    }
+
+    @Test func validateRefusesXXEWithItsCode() throws {
+        let result = try Self.run([
+            "validate", Self.repository.appendingPathComponent("samples/shipment/invalid/xxe-external-entity.xml").path,
+        ])
+        #expect(result.status == 1)
+        #expect(result.error.contains("XML_DOCTYPE_FORBIDDEN"))
+        #expect(!result.error.contains("root:"))  // nothing of /etc/passwd leaks into messages
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let result = try Self.run(["validate", "--json", "/nonexistent/doc.xml"])
+        #expect(result.status == 2)
+        #expect(Self.errorCodes(try Self.json(result.output)) == ["FILE_UNREADABLE"])
+    }
+
+    @Test func signThenVerifyReportsTheSigner() throws {
+        let signed = try signSample(as: "company-head")
+        let result = try verify(signed)
+        #expect(result.status == 0, "\(result.output)")
+        let report = try Self.json(result.output)
+        let signer = try #require(report["signer"] as? [String: Any])
+        #expect(signer["bin"] as? String == "050140001238")
+        #expect(signer["iin"] as? String == "781112400128")
+        #expect(signer["roles"] as? [String] == ["legalEntity", "firstHead"])
+        #expect(report["algorithm"] as? String == "RSA-SHA256")
+        let text = try verify(signed, json: false)
+        #expect(text.output.contains("signature valid"))
+    }
+
+    @Test func ncaLayerProfileVerifies() throws {
+        let signed = try signSample(as: "entrepreneur", profile: "ncalayer")
+        #expect(try String(contentsOf: signed, encoding: .utf8).contains(XMLDSigURI.inclusiveC14NWithComments))
+        #expect(try verify(signed).status == 0)
+    }
+
+    @Test func revokedSignerIsRejectedWithExitOne() throws {
+        let result = try verify(try signSample(as: "revoked"))
+        #expect(result.status == 1)
+        #expect(Self.errorCodes(try Self.json(result.output)) == ["CERT_REVOKED"])
+    }
+
+    @Test func tamperedFileIsRejected() throws {
+        let signed = try signSample(as: "company-employee")
+        let text = try String(contentsOf: signed, encoding: .utf8).replacingOccurrences(
+            of: "<Quantity>6</Quantity>", with: "<Quantity>5</Quantity>")
+        try text.write(to: signed, atomically: true, encoding: .utf8)
+        let result = try verify(signed, json: false)
+        #expect(result.status == 1)
+        #expect(result.error.contains("SIG_DIGEST_MISMATCH"))
+    }
+
+    @Test func signToStandardOutput() throws {
+        let result = try Self.run([
+            "sign", "--key", Self.pki.appendingPathComponent("participants/buyer-head.key.pem").path,
+            "--cert", Self.pki.appendingPathComponent("participants/buyer-head.cert.pem").path, Self.sample,
+        ])
+        #expect(result.status == 0)
+        #expect(result.output.hasSuffix("</ds:Signature></Shipment>\n"))
+    }
+
+    @Test func signWithMismatchedKeyExitsTwo() throws {
+        let result = try Self.run([
+            "sign", "--key", Self.pki.appendingPathComponent("participants/buyer-head.key.pem").path,
+            "--cert", Self.pki.appendingPathComponent("participants/company-head.cert.pem").path, Self.sample,
+        ])
+        #expect(result.status == 2)
+        #expect(result.error.contains("KEY_INVALID"))
+    }
+
+    @Test func verifyWithoutTrustStoreIsAConfigurationError() throws {
+        let result = try Self.run(["verify", "--json", Self.sample])
+        #expect(result.status == 2)
+        #expect(Self.errorCodes(try Self.json(result.output)) == ["CONFIG_INVALID"])
+    }
+
+    @Test func pkiInitWritesTheDocumentedLayout() throws {
+        for path in [
+            "trust/root-ca.pem", "trust/intermediate-ca.pem", "crl/intermediate-ca.crl.pem",
+            "participants/entrepreneur.key.pem", "participants/untrusted.cert.pem", "README.md",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: Self.pki.appendingPathComponent(path).path), "\(path)")
+        }
+    }
+
+    @Test func errorsCommandListsTheCatalogue() throws {
+        let result = try Self.run(["errors", "--json"])
+        #expect(result.status == 0)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+        #expect(list.count == ErrorCatalogue.all.count)
+    }
+
+    /// docs/ERRORS.md is the user-facing copy of the catalogue: every code must be documented there.
+    @Test func everyErrorCodeIsDocumented() throws {
+        let docs = try String(contentsOf: Self.repository.appendingPathComponent("docs/ERRORS.md"), encoding: .utf8)
+        for entry in ErrorCatalogue.all { #expect(docs.contains("`\(entry.code.rawValue)`"), "\(entry.code)") }
+    }
+}
