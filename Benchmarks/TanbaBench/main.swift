@@ -111,8 +111,13 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
+/// `tanba-bench [large] [small]`: which parts to run (default both).
+let parts =
+    Set(CommandLine.arguments.dropFirst()).isEmpty ? ["large", "small"] : Set(CommandLine.arguments.dropFirst())
+
 // MARK: 1. Large document
-for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)] {
+for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)]
+where parts.contains("large") {
     let signer = try DocumentSigner(
         keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
     let unsigned = generateShipment(codes: 100_000, lines: 10_000)
@@ -164,42 +169,44 @@ for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECD
 }
 
 // MARK: 2. Small documents
-let smallBytes = Array(try Data(contentsOf: repository.appendingPathComponent("samples/shipment/valid.xml")))
-print("## Small document (\(smallBytes.count) bytes): operations per second")
-print("| operation | 1 thread | 2 threads |")
-print("|---|---|---|")
-for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)] {
-    let signer = try DocumentSigner(
-        keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
-    let signed = try signer.sign(smallBytes)
-    func rate(threads: Int, duration: Double = 1.5, _ body: @escaping @Sendable () throws -> Void) -> Double {
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
-        counts.initialize(repeating: 0)
-        defer { counts.deallocate() }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let deadline = start + UInt64(duration * 1e9)
-        let pointer = UncheckedBox(counts)
-        DispatchQueue.concurrentPerform(iterations: threads) { index in
-            var n = 0
-            while DispatchTime.now().uptimeNanoseconds < deadline {
-                try! body()
-                n += 1
+if parts.contains("small") {
+    let smallBytes = Array(try Data(contentsOf: repository.appendingPathComponent("samples/shipment/valid.xml")))
+    print("## Small document (\(smallBytes.count) bytes): operations per second")
+    print("| operation | 1 thread | 2 threads |")
+    print("|---|---|---|")
+    for (name, participant) in [("RSA-2048", TestPKI.Participant.companyHead), ("ECDSA P-256", .entrepreneur)] {
+        let signer = try DocumentSigner(
+            keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
+        let signed = try signer.sign(smallBytes)
+        func rate(threads: Int, duration: Double = 1.5, _ body: @escaping @Sendable () throws -> Void) -> Double {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
+            counts.initialize(repeating: 0)
+            defer { counts.deallocate() }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let deadline = start + UInt64(duration * 1e9)
+            let pointer = UncheckedBox(counts)
+            DispatchQueue.concurrentPerform(iterations: threads) { index in
+                var n = 0
+                while DispatchTime.now().uptimeNanoseconds < deadline {
+                    try! body()
+                    n += 1
+                }
+                pointer.value[index] = n
             }
-            pointer.value[index] = n
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return Double(counts.reduce(0, +)) / elapsed
         }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Double(counts.reduce(0, +)) / elapsed
+        let verifyOnce: @Sendable () throws -> Void = { _ = try verifier.verify(try XMLDocument.parse(signed)) }
+        let signOnce: @Sendable () throws -> Void = { _ = try signer.sign(smallBytes) }
+        print(
+            String(
+                format: "| parse + verify %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, verifyOnce),
+                rate(threads: 2, verifyOnce)))
+        print(
+            String(
+                format: "| parse + sign %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, signOnce),
+                rate(threads: 2, signOnce)))
     }
-    let verifyOnce: @Sendable () throws -> Void = { _ = try verifier.verify(try XMLDocument.parse(signed)) }
-    let signOnce: @Sendable () throws -> Void = { _ = try signer.sign(smallBytes) }
-    print(
-        String(
-            format: "| parse + verify %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, verifyOnce),
-            rate(threads: 2, verifyOnce)))
-    print(
-        String(
-            format: "| parse + sign %@ | %.0f/s | %.0f/s |", name, rate(threads: 1, signOnce),
-            rate(threads: 2, signOnce)))
 }
 
 final class UncheckedBox<T>: @unchecked Sendable {

@@ -22,6 +22,8 @@ public final class TrustStore: @unchecked Sendable {
     /// How many CRLs were loaded.
     public let crlCount: Int
     public let revocation: RevocationPolicy
+    /// When every loaded CRL is in force (the latest thisUpdate to the earliest nextUpdate).
+    let crlWindow: ClosedRange<Date>
 
     /// Loads CA certificates from `caDirectory` and CRLs from `crlDirectory`.
     /// - Throws: `CONFIG_INVALID` when a folder cannot be read or holds no CA, `CERT_MALFORMED` for a bad file.
@@ -48,7 +50,14 @@ public final class TrustStore: @unchecked Sendable {
         guard let store = X509_STORE_new() else { throw TanbaError(.internal, "X509_STORE_new failed") }
         self.store = store
         for anchor in anchors { X509_STORE_add_cert(store, anchor.pointer) }  // takes its own reference
-        for crl in crls { X509_STORE_add_crl(store, crl) }
+        var from = Date.distantPast
+        var until = Date.distantFuture
+        for crl in crls {
+            X509_STORE_add_crl(store, crl)
+            from = max(from, OpenSSL.date(X509_CRL_get0_lastUpdate(crl)))
+            if let next = X509_CRL_get0_nextUpdate(crl) { until = min(until, OpenSSL.date(next)) }
+        }
+        self.crlWindow = from <= until ? from...until : from...from
         OpenSSL.clearErrors()
         self.anchors = anchors
         self.crlCount = crls.count
@@ -87,9 +96,14 @@ public final class TrustStore: @unchecked Sendable {
     /// Validates `leaf`'s chain to a trusted CA at `time`, with revocation checked against the loaded CRLs.
     ///
     /// - Parameter intermediates: untrusted certificates that may complete the chain (e.g. from KeyInfo).
+    /// - Returns: the window of verification times in which this result holds: every certificate of the chain
+    ///   and every CRL of the store in force.
     /// - Throws: `CERT_UNTRUSTED`, `CERT_EXPIRED`, `CERT_NOT_YET_VALID`, `CERT_REVOKED`,
     ///   `CERT_REVOCATION_UNKNOWN` or `CERT_CHAIN_INVALID`, naming the certificate at fault.
-    public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws {
+    @discardableResult
+    public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws
+        -> ClosedRange<Date>
+    {
         guard let context = X509_STORE_CTX_new() else { throw TanbaError(.internal, "X509_STORE_CTX_new failed") }
         defer { X509_STORE_CTX_free(context) }
         guard let untrusted = tanba_sk_X509_new_null() else { throw TanbaError(.internal, "sk_X509_new failed") }
@@ -104,7 +118,18 @@ public final class TrustStore: @unchecked Sendable {
         if revocation == .bestEffort { X509_STORE_CTX_set_verify_cb(context, Self.ignoreMissingCRL) }
         let result = X509_verify_cert(context)
         defer { OpenSSL.clearErrors() }
-        if result == 1 { return }
+        if result == 1 {
+            var from = crlWindow.lowerBound
+            var until = crlWindow.upperBound
+            if let chain = X509_STORE_CTX_get0_chain(context) {
+                for index in 0..<tanba_sk_X509_num(chain) {
+                    guard let certificate = tanba_sk_X509_value(chain, index) else { continue }
+                    from = max(from, OpenSSL.date(X509_get0_notBefore(certificate)))
+                    until = min(until, OpenSSL.date(X509_get0_notAfter(certificate)))
+                }
+            }
+            return from <= until ? from...until : time...time
+        }
         let error = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
         let subject =

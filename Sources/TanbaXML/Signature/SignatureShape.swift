@@ -11,8 +11,11 @@ struct SignatureShape {
     let canonicalization: String
     let referenceTransforms: [String]
     let digestMethod: String
-    /// Every certificate in KeyInfo/X509Data, in document order.
-    let certificates: [Certificate]
+    /// Every certificate in KeyInfo/X509Data (DER), in document order. Decoded by the verifier, which caches
+    /// decoded certificates: OpenSSL 3's decoder dominates the cost of a small document.
+    let certificates: [[UInt8]]
+    /// The KeyInfo element, for error locations.
+    let keyInfo: XMLElement
 
     private static let ds = XMLDSigURI.namespace
 
@@ -163,7 +166,7 @@ struct SignatureShape {
                 .sigCertificateMissing, "the Signature has no KeyInfo with the signer's certificate", at: signature)
         }
         let keyInfo = parts[2]
-        var certificates: [Certificate] = []
+        var certificates: [[UInt8]] = []
         for item in keyInfo.children {
             guard item.name == "X509Data", item.namespaceURI == Self.ds else {
                 throw fail(
@@ -178,9 +181,7 @@ struct SignatureShape {
                     else {
                         throw fail(.certMalformed, "X509Certificate is not valid base64", at: entry)
                     }
-                    do { certificates.append(try Certificate(der: Array(der))) } catch let error as TanbaError {
-                        throw fail(error.code, error.message, at: entry)
-                    }
+                    certificates.append(Array(der))
                 case (true, "X509IssuerSerial"), (true, "X509SubjectName"), (true, "X509SKI"):
                     continue  // informational; the certificate itself decides
                 default:
@@ -192,18 +193,25 @@ struct SignatureShape {
             throw fail(.sigCertificateMissing, "KeyInfo carries no X509Certificate", at: keyInfo)
         }
         self.certificates = certificates
+        self.keyInfo = keyInfo
     }
 
-    /// The signer's certificate: the one in KeyInfo that issued none of the others.
-    func signerCertificate() throws -> (leaf: Certificate, others: [Certificate]) {
-        let leaves = certificates.filter { candidate in
-            !certificates.contains { $0 !== candidate && candidate.isIssuer(of: $0) }
+    /// Decodes KeyInfo's certificates and picks the signer's: the one that issued none of the others.
+    func decodeSignerCertificate() throws -> (leaf: Certificate, others: [Certificate]) {
+        var decoded: [Certificate] = []
+        for der in certificates {
+            do { decoded.append(try Certificate(der: der)) } catch let error as TanbaError {
+                throw TanbaError(error.code, error.message, line: keyInfo.line, path: keyInfo.path)
+            }
+        }
+        let leaves = decoded.filter { candidate in
+            !decoded.contains { $0 !== candidate && candidate.isIssuer(of: $0) }
         }
         guard leaves.count == 1, let leaf = leaves.first else {
             throw TanbaError(
                 .sigKeyInfoForbidden, "KeyInfo must carry one signer certificate (optionally with its CA chain)",
-                line: element.line, path: element.path)
+                line: keyInfo.line, path: keyInfo.path)
         }
-        return (leaf, certificates.filter { $0 !== leaf })
+        return (leaf, decoded.filter { $0 !== leaf })
     }
 }

@@ -26,7 +26,7 @@ public final class SignatureVerifier: Sendable {
     public let suite: AlgorithmSuite
     /// How many signatures a document may carry (1 unless a document type says otherwise).
     public let maximumSignatures: Int
-    private let keys = KeyCache()
+    private let signers = SignerCache()
 
     public init(trustStore: TrustStore, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1) {
         _ = LibraryRuntime.ready
@@ -54,8 +54,8 @@ public final class SignatureVerifier: Sendable {
         -> VerifiedDocument
     {
         let shape = try SignatureShape(element, suite: suite)
-        let (leaf, others) = try shape.signerCertificate()
-        let key = leaf.publicKey
+        let signer = try signers.signer(for: shape)
+        let key = signer.certificate.publicKey
         guard key.kind == shape.algorithm.keyKind else {
             throw TanbaError(
                 .sigValueInvalid,
@@ -70,14 +70,17 @@ public final class SignatureVerifier: Sendable {
         }
         switch shape.algorithm.engine {
         case .xmlsec:
-            try verifyWithXMLSec(shape, key: keys.key(for: leaf))
+            try verifyWithXMLSec(shape, key: signer.key)
         }
-        do {
-            try trustStore.validate(leaf, intermediates: others, at: time)
-        } catch let error as TanbaError {
-            throw TanbaError(error.code, error.message, line: element.line, path: element.path)
+        if !signer.chainValid(at: time) {
+            do {
+                let window = try trustStore.validate(signer.certificate, intermediates: signer.intermediates, at: time)
+                signer.remember(window)
+            } catch let error as TanbaError {
+                throw TanbaError(error.code, error.message, line: element.line, path: element.path)
+            }
         }
-        let identity = SignerIdentity(certificate: leaf)
+        let identity = signer.identity
         if !identity.extendedKeyUsage.isEmpty, !identity.keyPurposes.contains(.signing) {
             throw TanbaError(
                 .certKeyPurpose,
@@ -85,7 +88,7 @@ public final class SignatureVerifier: Sendable {
                 line: element.line, path: element.path)
         }
         return VerifiedDocument(
-            document: document, signer: identity, certificate: leaf, algorithm: shape.algorithm,
+            document: document, signer: identity, certificate: signer.certificate, algorithm: shape.algorithm,
             canonicalization: shape.canonicalization, checkedAt: time)
     }
 
@@ -176,23 +179,47 @@ final class XMLSecKey: @unchecked Sendable {
     }
 }
 
-/// Decoded public keys by certificate fingerprint.
+/// What the verifier knows about one KeyInfo certificate set: decoded certificates, the xmlsec key, the
+/// identity, and the time window in which its chain is known to validate against this verifier's trust store.
+final class KnownSigner: @unchecked Sendable {
+    let certificate: Certificate
+    let intermediates: [Certificate]
+    let key: XMLSecKey
+    let identity: SignerIdentity
+    private let window = Mutex<ClosedRange<Date>?>(nil)
+
+    init(certificate: Certificate, intermediates: [Certificate]) throws {
+        self.certificate = certificate
+        self.intermediates = intermediates
+        self.key = try XMLSecKey(publicKeyOf: certificate)
+        self.identity = SignerIdentity(certificate: certificate)
+    }
+
+    /// Whether a validation that succeeded earlier covers `time`.
+    func chainValid(at time: Date) -> Bool { window.withLock { $0?.contains(time) ?? false } }
+
+    func remember(_ validity: ClosedRange<Date>) { window.withLock { $0 = validity } }
+}
+
+/// Signers by the exact certificates their KeyInfo carries.
 ///
-/// Decoding a certificate's key dominates the cost of verifying a small document (OpenSSL 3's decoders
-/// take locks). Only the key is cached: chain, validity and revocation are checked on every verification,
-/// so a certificate revoked since it was cached is still refused.
-final class KeyCache: Sendable {
-    private let entries = Mutex<[String: XMLSecKey]>([:])
+/// Decoding a certificate and its key dominates the cost of verifying a small document (OpenSSL 3's decoders
+/// take locks), and so does re-checking an unchanged chain against unchanged CRLs. Both are cached. A chain is
+/// re-validated whenever the verification time leaves the window in which the earlier validation holds (every
+/// certificate of the chain and every CRL of the trust store in force); the trust store, CRLs included, is
+/// immutable, so a new CRL means a new `TrustStore` and a new verifier with an empty cache.
+final class SignerCache: Sendable {
+    private let entries = Mutex<[[[UInt8]]: KnownSigner]>([:])
     private let capacity = 10_000
 
-    func key(for certificate: Certificate) throws -> XMLSecKey {
-        let fingerprint = certificate.sha256Fingerprint
-        if let key = entries.withLock({ $0[fingerprint] }) { return key }
-        let key = try XMLSecKey(publicKeyOf: certificate)
+    func signer(for shape: SignatureShape) throws -> KnownSigner {
+        if let known = entries.withLock({ $0[shape.certificates] }) { return known }
+        let (leaf, others) = try shape.decodeSignerCertificate()
+        let known = try KnownSigner(certificate: leaf, intermediates: others)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[fingerprint] = key
+            entries[shape.certificates] = known
         }
-        return key
+        return known
     }
 }
