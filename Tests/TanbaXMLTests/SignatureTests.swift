@@ -166,6 +166,19 @@ import Testing
         _ = try Fixtures.verifier.verify(old, at: Date() - 86_400 * 100)
     }
 
+    /// The verifier caches a validated chain only for the window in which that validation holds.
+    @Test func cachedChainIsRecheckedOutsideItsWindow() throws {
+        let verifier = SignatureVerifier(trustStore: Fixtures.trustStore)
+        let document = try XMLDocument.parse(try Fixtures.signed(by: .buyerHead))
+        _ = try verifier.verify(document)
+        expectCode(.certExpired) { _ = try verifier.verify(document, at: Date() + 86_400 * 365 * 6) }
+        expectCode(.certNotYetValid) { _ = try verifier.verify(document, at: Date() - 86_400 * 45) }
+        _ = try verifier.verify(document)
+        // Failures are never cached: a revoked signer stays refused.
+        let revoked = try XMLDocument.parse(try Fixtures.signed(by: .revoked))
+        for _ in 0..<3 { expectCode(.certRevoked) { _ = try verifier.verify(revoked) } }
+    }
+
     @Test func missingCRLMeansRevocationUnknown() throws {
         let noCRLs = try TrustStore(caDirectory: Fixtures.pki.trustDirectory, crlDirectory: nil)
         let bytes = try Fixtures.signed()
