@@ -17,19 +17,14 @@ enum Interop {
             """
         return String(decoding: document, as: UTF8.self).replacingOccurrences(of: "</Shipment>", with: signature)
     }
-}
 
-/// Both directions against the xmlsec1 command-line tool, the reference implementation on this machine.
-@Suite struct InteropTests {
-    let xmlsec1: String
-
-    init() throws { xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test") }
-
-    private func xmlsec1Sign(_ participant: TestPKI.Participant, algorithm: String, keyValue: Bool = false) throws
+    /// The valid shipment signed by the xmlsec1 tool with a participant's key and certificate.
+    static func xmlsec1Sign(_ participant: TestPKI.Participant, algorithm: String, keyValue: Bool = false) throws
         -> [UInt8]
     {
+        let xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test")
         let template = try Fixtures.temporaryFile(
-            Fixtures.bytes(Interop.template(for: Fixtures.validShipment, algorithm: algorithm, keyValue: keyValue)))
+            Fixtures.bytes(template(for: Fixtures.validShipment, algorithm: algorithm, keyValue: keyValue)))
         let out = template.deletingLastPathComponent().appendingPathComponent("signed.xml")
         let result = try Fixtures.run(
             xmlsec1,
@@ -41,6 +36,13 @@ enum Interop {
         #expect(result.status == 0, "\(result.error)")
         return Array(try Data(contentsOf: out))
     }
+}
+
+/// Both directions against the xmlsec1 command-line tool, the reference implementation on this machine.
+@Suite struct InteropTests {
+    let xmlsec1: String
+
+    init() throws { xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test") }
 
     private func xmlsec1Verify(_ bytes: [UInt8]) throws -> Int32 {
         let file = try Fixtures.temporaryFile(bytes)
@@ -59,7 +61,7 @@ enum Interop {
         (TestPKI.Participant.companyHead, XMLDSigURI.rsaSHA256), (.entrepreneur, XMLDSigURI.ecdsaSHA256),
     ])
     func signedByXmlsec1VerifiesInTanba(participant: TestPKI.Participant, algorithm: String) throws {
-        let bytes = try xmlsec1Sign(participant, algorithm: algorithm)
+        let bytes = try Interop.xmlsec1Sign(participant, algorithm: algorithm)
         let verified = try Fixtures.verifier.verify(try XMLDocument.parse(bytes))
         #expect(verified.algorithm.uri == algorithm)
     }
@@ -79,7 +81,7 @@ enum Interop {
 
     /// xmlsec1 would trust a bare KeyValue with default settings; Tanba refuses it.
     @Test func bareKeyValueFromXmlsec1IsRefused() throws {
-        let bytes = try xmlsec1Sign(.companyHead, algorithm: XMLDSigURI.rsaSHA256, keyValue: true)
+        let bytes = try Interop.xmlsec1Sign(.companyHead, algorithm: XMLDSigURI.rsaSHA256, keyValue: true)
         #expect(Fixtures.string(bytes).contains("<ds:KeyValue>"))
         #expect(Fixtures.verificationError(bytes) == .sigKeyInfoForbidden)
     }
