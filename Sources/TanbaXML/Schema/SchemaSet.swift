@@ -145,6 +145,14 @@ final class DiagnosticCollector {
                 message = String(message[end.upperBound...])
             }
         }
+        let line = error.pointee.line > 0 ? Int(error.pointee.line) : nil
+        // libxml2 follows an invalid value under an identity constraint (xs:unique) with a second, empty
+        // complaint about the same element; the first one already says what is wrong.
+        if message.hasPrefix("Warning: No precomputed value available"),
+            let last = collector.diagnostics.last, last.line == line, last.path == path
+        {
+            return
+        }
         collector.diagnostics.append(
             Diagnostic(
                 collector.code, message, line: error.pointee.line > 0 ? Int(error.pointee.line) : nil,
