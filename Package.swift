@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -35,12 +36,14 @@ let package = Package(
         // One stable error-code space for receipts, HTTP answers, CLI output and docs. Pure Swift.
         .target(name: "TanbaErrors", swiftSettings: swiftSettings),
 
-        // The thin safe layer over libxml2, xmlsec1 and OpenSSL: parsing, XSD, XMLDSig, X.509, test PKI.
+        // The thin safe layer over libxml2, xmlsec1 and OpenSSL: parsing, XSD, XMLDSig (xmlsec1 for RSA/ECDSA,
+        // a native engine for Kazakh GOST 34.10-2015), X.509, test PKI.
         .target(
             name: "TanbaXML",
             dependencies: [
                 "CLibXML2", "CXMLSec", "COpenSSL", "TanbaErrors",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings),
 

@@ -1,6 +1,9 @@
 #ifndef TANBA_COPENSSL_SHIM_H
 #define TANBA_COPENSSL_SHIM_H
 // OpenSSL 3 for Swift: stack and free macros as functions Swift can call.
+// The EC_POINT/EC_GROUP prime-curve API is deprecated in 3.0 but present and maintained; Kazakh GOST
+// 34.10-2015 uses it on a curve no provider knows (see Sources/TanbaXML/Crypto/GOSTCurve.swift).
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -9,6 +12,7 @@
 #include <openssl/ec.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>

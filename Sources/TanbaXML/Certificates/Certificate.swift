@@ -100,12 +100,27 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public var isCA: Bool { X509_check_ca(pointer) > 0 }
 
     /// The algorithm and strength of the subject's public key.
-    public var publicKey: PublicKeyInfo { PublicKeyInfo(X509_get0_pubkey(pointer)) }
-
-    /// Whether this certificate's subject is the issuer of `other` (by name; signatures are checked by chains).
-    func isIssuer(of other: Certificate) -> Bool {
-        X509_check_issued(pointer, other.pointer) == X509_V_OK
+    public var publicKey: PublicKeyInfo {
+        if rawPublicKey?.algorithm == KazakhGOST.publicKeyAlgorithm { return .kazakhGOST512 }
+        return PublicKeyInfo(X509_get0_pubkey(pointer))
     }
+
+    /// The SubjectPublicKeyInfo's algorithm OID and the content of its BIT STRING, whatever the algorithm
+    /// (OpenSSL cannot turn a Kazakh GOST key into an `EVP_PKEY`, but it parses the structure).
+    var rawPublicKey: (algorithm: String, key: [UInt8])? {
+        guard let info = X509_get_X509_PUBKEY(pointer) else { return nil }
+        var object: OpaquePointer? = nil
+        var key: UnsafePointer<UInt8>? = nil
+        var length: Int32 = 0
+        guard X509_PUBKEY_get0_param(&object, &key, &length, nil, info) == 1, let key else { return nil }
+        return (OpenSSL.oidText(object), Array(UnsafeBufferPointer(start: key, count: Int(length))))
+    }
+
+    /// The OID of the algorithm the issuer signed this certificate with.
+    var signatureAlgorithm: String { OpenSSL.signatureAlgorithmOID(of: pointer) }
+
+    /// The signed part (TBSCertificate) as encoded, and the signature's bytes.
+    var signedParts: (tbs: [UInt8], signature: [UInt8])? { OpenSSL.signedParts(der) }
 
     public var description: String { subject }
 
@@ -131,7 +146,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 /// What kind of public key a certificate holds.
 public struct PublicKeyInfo: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
-        case rsa, ec, other
+        /// RSA, ECDSA, Kazakh GOST 34.10-2015 (1.2.398.3.10.1.1.2.2), anything else.
+        case rsa, ec, gost, other
     }
     public let kind: Kind
     /// Key size in bits (RSA modulus, EC field).
@@ -167,4 +183,13 @@ public struct PublicKeyInfo: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     public var description: String { kind == .rsa ? "RSA-\(bits)" : "\(name) (\(bits) bit)" }
+
+    init(kind: Kind, bits: Int, name: String) {
+        self.kind = kind
+        self.bits = bits
+        self.name = name
+    }
+
+    /// A Kazakh GOST 34.10-2015 512-bit key.
+    static let kazakhGOST512 = PublicKeyInfo(kind: .gost, bits: 512, name: "GOST 34.10-2015")
 }

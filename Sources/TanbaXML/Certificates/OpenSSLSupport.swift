@@ -1,5 +1,6 @@
 internal import COpenSSL
 import Foundation
+import SwiftASN1
 import TanbaErrors
 
 /// Small helpers at the OpenSSL boundary. Every function here frees what it allocates.
@@ -60,6 +61,26 @@ enum OpenSSL {
         var tm = tm()
         guard ASN1_TIME_to_tm(time, &tm) == 1 else { return .distantPast }
         return Date(timeIntervalSince1970: TimeInterval(timegm(&tm)))
+    }
+}
+
+extension OpenSSL {
+    /// The signature algorithm OID of a certificate, read from its structure when OpenSSL has no NID for it.
+    static func signatureAlgorithmOID(of x509: OpaquePointer) -> String {
+        var algorithm: UnsafePointer<X509_ALGOR>? = nil
+        X509_get0_signature(nil, &algorithm, x509)
+        var object: OpaquePointer? = nil
+        X509_ALGOR_get0(&object, nil, nil, algorithm)
+        return oidText(object)
+    }
+
+    /// Splits a signed X.509 structure (certificate or CRL) into the bytes that were signed, exactly as
+    /// encoded, and the signature's BIT STRING content.
+    static func signedParts(_ der: [UInt8]) -> (tbs: [UInt8], signature: [UInt8])? {
+        guard let root = try? DER.parse(der), case .constructed(let children) = root.content else { return nil }
+        let nodes = Array(children)
+        guard nodes.count == 3, case .primitive(let bits) = nodes[2].content, bits.first == 0 else { return nil }
+        return (Array(nodes[0].encodedBytes), Array(bits.dropFirst()))
     }
 }
 

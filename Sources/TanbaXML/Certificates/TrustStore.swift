@@ -21,6 +21,8 @@ public final class TrustStore: @unchecked Sendable {
     public let anchors: [Certificate]
     /// How many CRLs were loaded.
     public let crlCount: Int
+    /// The CRLs, for chains OpenSSL cannot check itself (Kazakh GOST).
+    let revocationLists: [RevocationList]
     public let revocation: RevocationPolicy
     /// When every loaded CRL is in force (the latest thisUpdate to the earliest nextUpdate).
     let crlWindow: ClosedRange<Date>
@@ -36,31 +38,32 @@ public final class TrustStore: @unchecked Sendable {
             }
         }
         guard !anchors.isEmpty else { throw TanbaError(.configInvalid, "no CA certificate in \(caDirectory.path)") }
-        var crls: [OpaquePointer] = []
-        defer { crls.forEach { X509_CRL_free($0) } }
+        var crls: [RevocationList] = []
         if let crlDirectory {
             for file in try Self.files(in: crlDirectory) {
                 crls += try Self.loadCRLs(Array(readFile(file, limit: 256 << 20)), name: file.lastPathComponent)
+                    .map(RevocationList.init(owning:))
             }
         }
         try self.init(anchors: anchors, crls: crls, revocation: revocation)
     }
 
-    init(anchors: [Certificate], crls: [OpaquePointer], revocation: RevocationPolicy) throws {
+    init(anchors: [Certificate], crls: [RevocationList], revocation: RevocationPolicy) throws {
         guard let store = X509_STORE_new() else { throw TanbaError(.internal, "X509_STORE_new failed") }
         self.store = store
         for anchor in anchors { X509_STORE_add_cert(store, anchor.pointer) }  // takes its own reference
         var from = Date.distantPast
         var until = Date.distantFuture
         for crl in crls {
-            X509_STORE_add_crl(store, crl)
-            from = max(from, OpenSSL.date(X509_CRL_get0_lastUpdate(crl)))
-            if let next = X509_CRL_get0_nextUpdate(crl) { until = min(until, OpenSSL.date(next)) }
+            X509_STORE_add_crl(store, crl.pointer)  // takes its own reference
+            from = max(from, crl.thisUpdate)
+            until = min(until, crl.nextUpdate ?? .distantFuture)
         }
         self.crlWindow = from <= until ? from...until : from...from
         OpenSSL.clearErrors()
         self.anchors = anchors
         self.crlCount = crls.count
+        self.revocationLists = crls
         self.revocation = revocation
     }
 
@@ -104,6 +107,12 @@ public final class TrustStore: @unchecked Sendable {
     public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws
         -> ClosedRange<Date>
     {
+        // OpenSSL knows no Kazakh GOST algorithm: such chains are validated by `KazakhChainValidator`.
+        if ([leaf] + intermediates).contains(where: \.involvesKazakhGOST)
+            || anchors.contains(where: { $0.involvesKazakhGOST && $0.isNamedIssuer(of: leaf) })
+        {
+            return try KazakhChainValidator(store: self).validate(leaf, intermediates: intermediates, at: time)
+        }
         guard let context = X509_STORE_CTX_new() else { throw TanbaError(.internal, "X509_STORE_CTX_new failed") }
         defer { X509_STORE_CTX_free(context) }
         guard let untrusted = tanba_sk_X509_new_null() else { throw TanbaError(.internal, "sk_X509_new failed") }

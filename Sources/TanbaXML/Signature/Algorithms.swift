@@ -21,6 +21,11 @@ public enum XMLDSigURI {
     public static let ecdsaSHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
     public static let ecdsaSHA384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"
     public static let ecdsaSHA512 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"
+    /// Kazakh GOST 34.10-2015 512-bit with GOST 34.11-2015 (Streebog) 512, as NCALayer writes it.
+    public static let gost2015_512 =
+        "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512"
+    /// GOST 34.11-2015 (Streebog) 512 digest.
+    public static let streebog512 = "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34112015-512"
 }
 
 /// A signature algorithm the hub accepts: its URI, the key it needs and the engine that computes it.
@@ -32,11 +37,29 @@ public struct SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     public let keyKind: PublicKeyInfo.Kind
     /// The smallest accepted key, in bits (RSA modulus; EC field size).
     public let minimumKeyBits: Int
+    /// The digest methods a Reference may use with this algorithm.
+    public let digestMethods: Set<String>
     let engine: Engine
 
-    /// How the cryptography is done. xmlsec1 for everything it supports; others plug in here.
+    /// How the cryptography is done. xmlsec1 for everything it supports; the native engine (libxml2's C14N,
+    /// the gost provider's Streebog, OpenSSL's curve arithmetic) for Kazakh GOST, which xmlsec1 lacks.
     enum Engine: Sendable, Hashable {
         case xmlsec(XMLSecTransform)
+        case kazakhGOST
+    }
+
+    static let sha2: Set<String> = [XMLDSigURI.sha256, XMLDSigURI.sha384, XMLDSigURI.sha512]
+
+    init(
+        uri: String, name: String, keyKind: PublicKeyInfo.Kind, minimumKeyBits: Int, engine: Engine,
+        digestMethods: Set<String> = sha2
+    ) {
+        self.uri = uri
+        self.name = name
+        self.keyKind = keyKind
+        self.minimumKeyBits = minimumKeyBits
+        self.engine = engine
+        self.digestMethods = digestMethods
     }
 
     public var description: String { name }
@@ -56,6 +79,10 @@ public struct SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     public static let ecdsaSHA512 = SignatureAlgorithm(
         uri: XMLDSigURI.ecdsaSHA512, name: "ECDSA-SHA512", keyKind: .ec, minimumKeyBits: 256,
         engine: .xmlsec(.ecdsaSHA512))
+    /// Kazakh GOST 34.10-2015 512-bit: what NCA RK has issued since April 2024.
+    public static let gost2015_512 = SignatureAlgorithm(
+        uri: XMLDSigURI.gost2015_512, name: "GOST-2015-512", keyKind: .gost, minimumKeyBits: 512,
+        engine: .kazakhGOST, digestMethods: [XMLDSigURI.streebog512])
 }
 
 /// The algorithms a verifier accepts. `standard` is the hub's policy.
@@ -65,8 +92,10 @@ public struct AlgorithmSuite: Sendable {
     public var canonicalizationMethods: Set<String>
 
     public static let standard = AlgorithmSuite(
-        signatureAlgorithms: [.rsaSHA256, .rsaSHA384, .rsaSHA512, .ecdsaSHA256, .ecdsaSHA384, .ecdsaSHA512],
-        digestMethods: [XMLDSigURI.sha256, XMLDSigURI.sha384, XMLDSigURI.sha512],
+        signatureAlgorithms: [
+            .gost2015_512, .rsaSHA256, .rsaSHA384, .rsaSHA512, .ecdsaSHA256, .ecdsaSHA384, .ecdsaSHA512,
+        ],
+        digestMethods: [XMLDSigURI.sha256, XMLDSigURI.sha384, XMLDSigURI.sha512, XMLDSigURI.streebog512],
         canonicalizationMethods: [
             XMLDSigURI.exclusiveC14N, XMLDSigURI.exclusiveC14NWithComments,
             XMLDSigURI.inclusiveC14N, XMLDSigURI.inclusiveC14NWithComments,

@@ -10,6 +10,8 @@ struct SignatureShape {
     let algorithm: SignatureAlgorithm
     let canonicalization: String
     let referenceTransforms: [String]
+    /// PrefixList of an exclusive C14N transform's InclusiveNamespaces, if any.
+    let referenceInclusivePrefixes: [String]
     let digestMethod: String
     /// Every certificate in KeyInfo/X509Data (DER), in document order. Decoded by the verifier, which caches
     /// decoded certificates: OpenSSL 3's decoder dominates the cost of a small document.
@@ -122,6 +124,7 @@ struct SignatureShape {
         // Reference: Transforms?, DigestMethod, DigestValue
         var referenceParts = reference.children
         var transforms: [String] = []
+        var prefixes: [String] = []
         if let first = referenceParts.first, first.name == "Transforms", first.namespaceURI == Self.ds {
             referenceParts.removeFirst()
             for transform in first.children {
@@ -133,10 +136,13 @@ struct SignatureShape {
                         "transform '\(uri)' is not accepted (only enveloped-signature and C14N)", at: transform)
                 }
                 // Exclusive C14N may name inclusive prefixes; no other transform takes parameters (XPath…).
-                for parameter in transform.children
-                where !(uri.hasPrefix(XMLDSigURI.exclusiveC14N) && parameter.name == "InclusiveNamespaces") {
-                    throw fail(
-                        .sigTransformForbidden, "transform parameter \(parameter.name) is not accepted", at: parameter)
+                for parameter in transform.children {
+                    guard uri.hasPrefix(XMLDSigURI.exclusiveC14N), parameter.name == "InclusiveNamespaces" else {
+                        throw fail(
+                            .sigTransformForbidden, "transform parameter \(parameter.name) is not accepted",
+                            at: parameter)
+                    }
+                    prefixes += (parameter.attribute("PrefixList") ?? "").split(separator: " ").map(String.init)
                 }
                 transforms.append(uri)
             }
@@ -149,13 +155,14 @@ struct SignatureShape {
                 "the Reference must apply enveloped-signature first, optionally followed by one C14N", at: reference)
         }
         referenceTransforms = transforms
+        referenceInclusivePrefixes = prefixes
         guard referenceParts.count == 2, referenceParts[0].name == "DigestMethod",
             referenceParts[1].name == "DigestValue"
         else {
             throw fail(.sigStructure, "the Reference must hold DigestMethod and DigestValue", at: reference)
         }
         let digest = referenceParts[0].attribute("Algorithm") ?? ""
-        guard suite.digestMethods.contains(digest) else {
+        guard suite.digestMethods.contains(digest), algorithm.digestMethods.contains(digest) else {
             throw fail(.sigAlgorithmForbidden, "digest method '\(digest)' is not accepted", at: referenceParts[0])
         }
         digestMethod = digest
@@ -205,7 +212,7 @@ struct SignatureShape {
             }
         }
         let leaves = decoded.filter { candidate in
-            !decoded.contains { $0 !== candidate && candidate.isIssuer(of: $0) }
+            !decoded.contains { $0 !== candidate && candidate.isNamedIssuer(of: $0) }
         }
         guard leaves.count == 1, let leaf = leaves.first else {
             throw TanbaError(

@@ -68,9 +68,13 @@ public final class SignatureVerifier: Sendable {
                 "the signer's key is \(key); at least \(shape.algorithm.minimumKeyBits) bits are required",
                 line: element.line, path: element.path)
         }
-        switch shape.algorithm.engine {
-        case .xmlsec:
-            try verifyWithXMLSec(shape, key: signer.key)
+        switch (shape.algorithm.engine, signer.key) {
+        case (.xmlsec, .xmlsec(let key)): try verifyWithXMLSec(shape, key: key)
+        case (.kazakhGOST, .gost(let key)): try NativeDSig.verify(shape, in: document, key: key)
+        default:
+            throw TanbaError(
+                .sigValueInvalid, "the certificate's key cannot verify \(shape.algorithm.name)", line: element.line,
+                path: element.path)
         }
         if !signer.chainValid(at: time) {
             do {
@@ -184,14 +188,22 @@ final class XMLSecKey: @unchecked Sendable {
 final class KnownSigner: @unchecked Sendable {
     let certificate: Certificate
     let intermediates: [Certificate]
-    let key: XMLSecKey
+    let key: VerificationKey
     let identity: SignerIdentity
+
+    /// The certificate's public key, ready for its engine.
+    enum VerificationKey {
+        case xmlsec(XMLSecKey)
+        case gost(GOSTPublicKey)
+    }
     private let window = Mutex<ClosedRange<Date>?>(nil)
 
     init(certificate: Certificate, intermediates: [Certificate]) throws {
         self.certificate = certificate
         self.intermediates = intermediates
-        self.key = try XMLSecKey(publicKeyOf: certificate)
+        self.key =
+            certificate.publicKey.kind == .gost
+            ? .gost(try GOSTPublicKey(certificate: certificate)) : .xmlsec(try XMLSecKey(publicKeyOf: certificate))
         self.identity = SignerIdentity(certificate: certificate)
     }
 

@@ -1,0 +1,145 @@
+internal import COpenSSL
+public import Foundation
+import TanbaErrors
+
+/// A certificate revocation list (OpenSSL `X509_CRL`), owned and freed by this object.
+final class RevocationList: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { X509_CRL_free(pointer) }
+
+    var thisUpdate: Date { OpenSSL.date(X509_CRL_get0_lastUpdate(pointer)) }
+    var nextUpdate: Date? { X509_CRL_get0_nextUpdate(pointer).map { OpenSSL.date($0) } }
+
+    var der: [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let count = i2d_X509_CRL(pointer, &out)
+        guard count > 0, let out else { return [] }
+        defer { tanba_openssl_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(count)))
+    }
+
+    /// Whether `certificate`'s issuer name is this CRL's issuer.
+    func covers(_ certificate: Certificate) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_issuer_name(certificate.pointer)) == 0
+    }
+
+    /// Whether the CRL lists `certificate`'s serial number.
+    func revokes(_ certificate: Certificate) -> Bool {
+        var entry: OpaquePointer? = nil
+        return X509_CRL_get0_by_serial(pointer, &entry, X509_get_serialNumber(certificate.pointer)) == 1
+    }
+}
+
+extension Certificate {
+    /// Whether this certificate's subject is `other`'s issuer name.
+    func isNamedIssuer(of other: Certificate) -> Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_issuer_name(other.pointer)) == 0
+    }
+
+    /// Whether OpenSSL cannot process this certificate alone: a Kazakh GOST key or GOST issuer signature.
+    var involvesKazakhGOST: Bool {
+        signatureAlgorithm == KazakhGOST.signatureAlgorithm || publicKey.kind == .gost
+    }
+
+    /// Whether `issuer`'s key made this certificate's signature (Kazakh GOST, or anything OpenSSL knows).
+    func isSigned(by issuer: Certificate) -> Bool {
+        if signatureAlgorithm == KazakhGOST.signatureAlgorithm {
+            guard let key = try? GOSTPublicKey(certificate: issuer), let parts = signedParts else { return false }
+            return (try? KazakhGOST.verify(message: parts.tbs, signature: parts.signature, publicKey: key)) ?? false
+        }
+        guard let key = X509_get0_pubkey(issuer.pointer) else { return false }
+        defer { OpenSSL.clearErrors() }
+        return X509_verify(pointer, key) == 1
+    }
+}
+
+extension RevocationList {
+    /// Whether `issuer`'s key made this CRL's signature.
+    func isSigned(by issuer: Certificate) -> Bool {
+        var algorithm: UnsafePointer<X509_ALGOR>? = nil
+        X509_CRL_get0_signature(pointer, nil, &algorithm)
+        var object: OpaquePointer? = nil
+        X509_ALGOR_get0(&object, nil, nil, algorithm)
+        if OpenSSL.oidText(object) == KazakhGOST.signatureAlgorithm {
+            guard let key = try? GOSTPublicKey(certificate: issuer), let parts = OpenSSL.signedParts(der) else {
+                return false
+            }
+            return (try? KazakhGOST.verify(message: parts.tbs, signature: parts.signature, publicKey: key)) ?? false
+        }
+        guard let key = X509_get0_pubkey(issuer.pointer) else { return false }
+        defer { OpenSSL.clearErrors() }
+        return X509_CRL_verify(pointer, key) == 1
+    }
+}
+
+/// RFC 5280 path validation for chains OpenSSL cannot check (Kazakh GOST keys or signatures), with the
+/// same answers as OpenSSL's: build the path to a trust anchor by name and signature, check every
+/// certificate's validity at the verification time, CA flags of issuers, and the CRL of every CA in the path.
+struct KazakhChainValidator {
+    let store: TrustStore
+    let maximumDepth = 8
+
+    func validate(_ leaf: Certificate, intermediates: [Certificate], at time: Date) throws -> ClosedRange<Date> {
+        var chain = [leaf]
+        var current = leaf
+        func isAnchor(_ certificate: Certificate) -> Bool { store.anchors.contains(certificate) }
+        while !isAnchor(current) {
+            guard chain.count <= maximumDepth else {
+                throw TanbaError(.certChainInvalid, "the certificate chain is longer than \(maximumDepth)")
+            }
+            // By name: OpenSSL's X509_check_issued also wants an issuer key it can decode, which GOST keys are not.
+            let candidates = (store.anchors + intermediates).filter { $0 != current && $0.isNamedIssuer(of: current) }
+            guard !candidates.isEmpty else {
+                throw TanbaError(
+                    .certUntrusted, "\(describe(chain.count - 1, current)): unable to get local issuer certificate")
+            }
+            guard let issuer = candidates.first(where: { current.isSigned(by: $0) }) else {
+                throw TanbaError(
+                    .certChainInvalid, "\(describe(chain.count - 1, current)): certificate signature failure")
+            }
+            guard issuer.isCA else {
+                throw TanbaError(.certChainInvalid, "\(describe(chain.count, issuer)): invalid CA certificate")
+            }
+            chain.append(issuer)
+            current = issuer
+        }
+        var from = store.crlWindow.lowerBound
+        var until = store.crlWindow.upperBound
+        for (depth, certificate) in chain.enumerated() {
+            if time < certificate.notBefore {
+                throw TanbaError(.certNotYetValid, "\(describe(depth, certificate)): certificate is not yet valid")
+            }
+            if time > certificate.notAfter {
+                throw TanbaError(.certExpired, "\(describe(depth, certificate)): certificate has expired")
+            }
+            from = max(from, certificate.notBefore)
+            until = min(until, certificate.notAfter)
+        }
+        // Revocation of every certificate below the trust anchor, by its issuer's CRL.
+        for depth in 0..<(chain.count - 1) {
+            let certificate = chain[depth]
+            let issuer = chain[depth + 1]
+            let current = store.revocationLists.filter {
+                $0.covers(certificate) && $0.thisUpdate <= time && ($0.nextUpdate.map { time <= $0 } ?? true)
+                    && $0.isSigned(by: issuer)
+            }
+            if current.isEmpty {
+                guard store.revocation == .bestEffort else {
+                    throw TanbaError(
+                        .certRevocationUnknown, "\(describe(depth, certificate)): unable to get certificate CRL")
+                }
+                continue
+            }
+            if current.contains(where: { $0.revokes(certificate) }) {
+                throw TanbaError(.certRevoked, "\(describe(depth, certificate)): certificate revoked")
+            }
+        }
+        return from <= until ? from...until : time...time
+    }
+
+    private func describe(_ depth: Int, _ certificate: Certificate) -> String {
+        "\(depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)") (\(certificate.subject))"
+    }
+}
