@@ -1,7 +1,8 @@
 import Foundation
 import TanbaErrors
-import TanbaXML
 import Testing
+
+@testable import TanbaXML
 
 /// Shared test material: the repository's folders, one test PKI per test process, signing helpers.
 enum Fixtures {

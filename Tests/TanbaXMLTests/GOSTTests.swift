@@ -204,3 +204,153 @@ import Testing
         #expect(certificate.isSigned(by: certificate))
     }
 }
+
+/// GOST documents signed and verified by the hub, with a GOST CA hierarchy and CRLs from the test PKI, and
+/// the arithmetic cross-checked both ways against the independent gost engine (libengine-gost-openssl).
+@Suite struct GOSTRoundTripTests {
+    @Test(arguments: [
+        (TestPKI.Participant.gostCompanyHead, SigningProfile.ncaLayer), (.gostCompanyHead, .standard),
+        (.gostEntrepreneur, .ncaLayer),
+    ])
+    func signedByTanbaVerifies(participant: TestPKI.Participant, profile: SigningProfile) throws {
+        let signer = try Fixtures.signer(participant, profile: profile)
+        #expect(signer.algorithm == .gost2015_512)
+        let bytes = try signer.sign(Fixtures.validShipment)
+        let text = Fixtures.string(bytes)
+        #expect(text.contains(XMLDSigURI.gost2015_512) && text.contains(XMLDSigURI.streebog512))
+        let document = try XMLDocument.parse(bytes)
+        try Fixtures.schemas.validate(document)
+        let verified = try Fixtures.verifier.verify(document)
+        #expect(verified.algorithm == .gost2015_512)
+        #expect(verified.certificate.publicKey.kind == .gost)
+        #expect(verified.signer.iin == (participant == .gostEntrepreneur ? "850315300128" : "781112400128"))
+    }
+
+    @Test func gostChainValidatesFromRootToParticipant() throws {
+        let leaf = try Certificate.load(contentsOf: Fixtures.pki.certificateFile(.gostCompanyHead))[0]
+        let intermediate = try Certificate.load(
+            contentsOf: Fixtures.pki.trustDirectory.appendingPathComponent("gost-intermediate-ca.pem"))[0]
+        let root = try Certificate.load(
+            contentsOf: Fixtures.pki.trustDirectory.appendingPathComponent("gost-root-ca.pem"))[0]
+        #expect(leaf.signatureAlgorithm == KazakhGOST.signatureAlgorithm)
+        #expect(leaf.isSigned(by: intermediate) && intermediate.isSigned(by: root) && root.isSigned(by: root))
+        #expect(!leaf.isSigned(by: root))
+        let window = try Fixtures.trustStore.validate(leaf, at: Date())
+        #expect(window.contains(Date()))
+        // Only the root trusted: the intermediate must come from KeyInfo, and then the chain validates.
+        let rootOnly = try TrustStore(
+            anchors: [root], crls: Fixtures.trustStore.revocationLists, revocation: .required)
+        expectCode(.certUntrusted) { try rootOnly.validate(leaf, at: Date()) }
+        try rootOnly.validate(leaf, intermediates: [intermediate], at: Date())
+    }
+
+    @Test func revokedGOSTCertificateIsRefused() throws {
+        #expect(Fixtures.verificationError(try Fixtures.signed(by: .gostRevoked, profile: .ncaLayer)) == .certRevoked)
+    }
+
+    @Test func gostCRLMustBeThereAndSignedByItsCA() throws {
+        let leaf = try Certificate.load(contentsOf: Fixtures.pki.certificateFile(.gostCompanyHead))[0]
+        let noCRLs = try TrustStore(anchors: Fixtures.trustStore.anchors, crls: [], revocation: .required)
+        expectCode(.certRevocationUnknown) { try noCRLs.validate(leaf, at: Date()) }
+        // The RSA CAs' CRLs do not cover the GOST chain.
+        let wrongCRLs = try TrustStore(
+            anchors: Fixtures.trustStore.anchors,
+            crls: Fixtures.trustStore.revocationLists.filter { !$0.isSigned(by: Self.gostIntermediate) },
+            revocation: .required)
+        expectCode(.certRevocationUnknown) { try wrongCRLs.validate(leaf, at: Date()) }
+    }
+
+    static let gostIntermediate = try! Certificate.load(
+        contentsOf: Fixtures.pki.trustDirectory.appendingPathComponent("gost-intermediate-ca.pem"))[0]
+
+    @Test func tamperedGOSTDocumentsAreRejected() throws {
+        let text = Fixtures.string(try Fixtures.signed(by: .gostCompanyHead, profile: .ncaLayer))
+        let content = text.replacingOccurrences(of: "<Quantity>6</Quantity>", with: "<Quantity>60</Quantity>")
+        #expect(Fixtures.verificationError(Fixtures.bytes(content)) == .sigDigestMismatch)
+        let start = try #require(text.range(of: "<ds:SignatureValue>"))
+        let index = text.index(start.upperBound, offsetBy: 7)
+        var value = text
+        value.replaceSubrange(index...index, with: text[index] == "A" ? "B" : "A")
+        #expect(Fixtures.verificationError(Fixtures.bytes(value)) == .sigValueInvalid)
+        // Another GOST participant's certificate in KeyInfo: the signature does not verify with its key.
+        let other = try Certificate.load(contentsOf: Fixtures.pki.certificateFile(.gostEntrepreneur))[0]
+        let certStart = try #require(text.range(of: "<ds:X509Certificate>"))
+        let certEnd = try #require(text.range(of: "</ds:X509Certificate>"))
+        let swapped = text.replacingCharacters(
+            in: certStart.upperBound..<certEnd.lowerBound, with: Data(other.der).base64EncodedString())
+        #expect(Fixtures.verificationError(Fixtures.bytes(swapped)) == .sigValueInvalid)
+    }
+
+    @Test func gostKeyFilesRoundTrip() throws {
+        let key = try PrivateKey(contentsOf: Fixtures.pki.keyFile(.gostEntrepreneur))
+        #expect(key.info.kind == .gost)
+        #expect(key.matches(try Certificate.load(contentsOf: Fixtures.pki.certificateFile(.gostEntrepreneur))[0]))
+        #expect(!key.matches(try Certificate.load(contentsOf: Fixtures.pki.certificateFile(.gostCompanyHead))[0]))
+        let again = try PrivateKey(pem: Array(key.pem.utf8))
+        #expect(again.gost?.scalar == key.gost?.scalar)
+    }
+
+    // MARK: Cross-check with the gost engine
+
+    /// Runs `openssl` with the gost engine.
+    private func openssl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let openssl = try #require(Fixtures.which("openssl"))
+        return try Fixtures.run(openssl, arguments)
+    }
+
+    private func engineKey(in folder: URL) throws -> (key: URL, publicDER: [UInt8]) {
+        let key = folder.appendingPathComponent("engine.key")
+        let pub = folder.appendingPathComponent("engine.pub.der")
+        let made = try openssl([
+            "genpkey", "-engine", "gost", "-algorithm", "gost2012_512", "-pkeyopt", "paramset:A", "-out", key.path,
+        ])
+        #expect(made.status == 0, "\(made.error)")
+        _ = try openssl(["pkey", "-engine", "gost", "-in", key.path, "-pubout", "-outform", "DER", "-out", pub.path])
+        return (key, Array(try Data(contentsOf: pub)))
+    }
+
+    /// Kazakh r_LE ‖ s_LE is the engine's s_BE ‖ r_BE reversed; public keys are x_LE ‖ y_LE in both.
+    @Test func tanbaSignatureVerifiesInTheGostEngine() throws {
+        let message = try Fixtures.temporaryFile(Fixtures.validShipment, name: "message.xml")
+        let folder = message.deletingLastPathComponent()
+        let ours = try GOSTPrivateKey.generate()
+        let signature = try KazakhGOST.sign(message: Fixtures.validShipment, key: ours)
+        try Data(signature.reversed()).write(to: folder.appendingPathComponent("signature"))
+        // The engine's SubjectPublicKeyInfo (TC26 OIDs) with our point in place of its own.
+        let (_, template) = try engineKey(in: folder)
+        let spki = Array(template.dropLast(131)) + ours.publicKey.bitStringContent
+        try Data(spki).write(to: folder.appendingPathComponent("ours.pub.der"))
+        let result = try openssl([
+            "dgst", "-engine", "gost", "-md_gost12_512", "-keyform", "DER", "-verify",
+            folder.appendingPathComponent("ours.pub.der").path, "-signature",
+            folder.appendingPathComponent("signature").path, message.path,
+        ])
+        #expect(result.output.contains("Verified OK"), "\(result.output) \(result.error)")
+        // The control: one flipped bit and the engine refuses.
+        var bad = signature
+        bad[0] ^= 1
+        try Data(bad.reversed()).write(to: folder.appendingPathComponent("signature"))
+        let refused = try openssl([
+            "dgst", "-engine", "gost", "-md_gost12_512", "-keyform", "DER", "-verify",
+            folder.appendingPathComponent("ours.pub.der").path, "-signature",
+            folder.appendingPathComponent("signature").path, message.path,
+        ])
+        #expect(!refused.output.contains("Verified OK"))
+    }
+
+    @Test func gostEngineSignatureVerifiesInTanba() throws {
+        let message = try Fixtures.temporaryFile(Fixtures.validShipment, name: "message.xml")
+        let folder = message.deletingLastPathComponent()
+        let (key, publicDER) = try engineKey(in: folder)
+        let signatureFile = folder.appendingPathComponent("engine.sig")
+        let signed = try openssl([
+            "dgst", "-engine", "gost", "-md_gost12_512", "-sign", key.path, "-out", signatureFile.path, message.path,
+        ])
+        #expect(signed.status == 0, "\(signed.error)")
+        let signature = Array(try Data(contentsOf: signatureFile).reversed())
+        let publicKey = try GOSTPublicKey(subjectPublicKey: Array(publicDER.suffix(131)))
+        #expect(try KazakhGOST.verify(message: Fixtures.validShipment, signature: signature, publicKey: publicKey))
+        #expect(
+            try !KazakhGOST.verify(message: Fixtures.validShipment + [10], signature: signature, publicKey: publicKey))
+    }
+}

@@ -116,6 +116,16 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return (OpenSSL.oidText(object), Array(UnsafeBufferPointer(start: key, count: Int(length))))
     }
 
+    /// The SubjectPublicKeyInfo DER, as in the certificate.
+    var subjectPublicKeyInfo: [UInt8] {
+        guard let info = X509_get_X509_PUBKEY(pointer) else { return [] }
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let count = i2d_X509_PUBKEY(info, &out)
+        guard count > 0, let out else { return [] }
+        defer { tanba_openssl_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(count)))
+    }
+
     /// The OID of the algorithm the issuer signed this certificate with.
     var signatureAlgorithm: String { OpenSSL.signatureAlgorithmOID(of: pointer) }
 

@@ -1,5 +1,6 @@
 internal import COpenSSL
 public import Foundation
+import SwiftASN1
 import TanbaErrors
 
 /// What a new certificate should say. Subject attributes are given by OID so KZ-specific ones fit.
@@ -29,10 +30,19 @@ public struct CertificateRequest: Sendable {
 /// Issues X.509 certificates and CRLs with OpenSSL: the hub's test PKI and demo. Not a production CA.
 public enum CertificateIssuer {
     /// Issues a certificate for `subjectKey`, signed by `issuerKey` (self-signed when `issuer` is nil).
+    ///
+    /// RSA and ECDSA issuers sign through OpenSSL; a Kazakh GOST issuer signs a TBSCertificate built here with
+    /// the Kazakh OIDs and byte layout (OpenSSL cannot sign with such keys).
     public static func issue(
         _ request: CertificateRequest, subjectKey: PrivateKey, issuer: Certificate?, issuerKey: PrivateKey
     ) throws -> Certificate {
         _ = LibraryRuntime.ready
+        if let gost = issuerKey.gost {
+            return try KazakhIssuer.issue(request, subjectKey: subjectKey, issuer: issuer, issuerKey: gost)
+        }
+        guard let subjectEVP = subjectKey.evp, let issuerEVP = issuerKey.evp else {
+            throw TanbaError(.keyInvalid, "a GOST key can only be certified by a GOST CA")
+        }
         guard let x509 = X509_new() else { throw TanbaError(.internal, "X509_new failed") }
         let certificate = Certificate(owning: x509)  // frees on any throw below
         X509_set_version(x509, 2)
@@ -48,17 +58,12 @@ public enum CertificateIssuer {
         }
         X509_set_subject_name(x509, name)
         X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name)
-        X509_set_pubkey(x509, subjectKey.pointer)
+        X509_set_pubkey(x509, subjectEVP)
 
-        var extensions: [(Int32, String)] = [
-            (NID_basic_constraints, request.isCA ? "critical,CA:TRUE" : "critical,CA:FALSE"),
-            (NID_key_usage, request.isCA ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation"),
-            (NID_subject_key_identifier, "hash"),
-            (NID_authority_key_identifier, "keyid:always"),
-        ]
-        if !request.extendedKeyUsage.isEmpty {
-            extensions.append((NID_ext_key_usage, request.extendedKeyUsage.joined(separator: ",")))
-        }
+        let extensions =
+            request.commonExtensions + [
+                (NID_subject_key_identifier, "hash"), (NID_authority_key_identifier, "keyid:always"),
+            ]
         var context = X509V3_CTX()
         X509V3_set_ctx(&context, issuer?.pointer ?? x509, x509, nil, nil, 0)
         for (nid, value) in extensions {
@@ -68,7 +73,7 @@ public enum CertificateIssuer {
             X509_add_ext(x509, ext, -1)
             X509_EXTENSION_free(ext)
         }
-        guard X509_sign(x509, issuerKey.pointer, EVP_sha256()) > 0 else {
+        guard X509_sign(x509, issuerEVP, EVP_sha256()) > 0 else {
             throw TanbaError(.internal, "certificate signing failed: \(OpenSSL.lastError())")
         }
         return certificate
@@ -78,6 +83,11 @@ public enum CertificateIssuer {
     public static func revocationList(
         ca: Certificate, key: PrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date
     ) throws -> String {
+        if let gost = key.gost {
+            return try KazakhIssuer.revocationList(
+                ca: ca, key: gost, revoking: serials, thisUpdate: thisUpdate, nextUpdate: nextUpdate)
+        }
+        guard let evp = key.evp else { throw TanbaError(.keyInvalid, "no usable CA key") }
         guard let crl = X509_CRL_new() else { throw TanbaError(.internal, "X509_CRL_new failed") }
         defer { X509_CRL_free(crl) }
         X509_CRL_set_version(crl, 1)
@@ -101,9 +111,180 @@ public enum CertificateIssuer {
             X509_CRL_add0_revoked(crl, revoked)  // the CRL owns it now
         }
         X509_CRL_sort(crl)
-        guard X509_CRL_sign(crl, key.pointer, EVP_sha256()) > 0 else {
+        guard X509_CRL_sign(crl, evp, EVP_sha256()) > 0 else {
             throw TanbaError(.internal, "CRL signing failed: \(OpenSSL.lastError())")
         }
         return String(decoding: try OpenSSL.writingMemoryBIO { PEM_write_bio_X509_CRL($0, crl) }, as: UTF8.self)
+    }
+}
+
+extension CertificateRequest {
+    /// Basic constraints, key usage and extended key usage, as OpenSSL configuration values.
+    var commonExtensions: [(Int32, String)] {
+        var extensions: [(Int32, String)] = [
+            (NID_basic_constraints, isCA ? "critical,CA:TRUE" : "critical,CA:FALSE"),
+            (NID_key_usage, isCA ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation"),
+        ]
+        if !extendedKeyUsage.isEmpty { extensions.append((NID_ext_key_usage, extendedKeyUsage.joined(separator: ","))) }
+        return extensions
+    }
+}
+
+/// Certificates and CRLs signed with Kazakh GOST 34.10-2015: DER built here (SwiftASN1 for structure, OpenSSL
+/// for names, times and extension values), signed in the Kazakh layout, then decoded by OpenSSL like any other.
+enum KazakhIssuer {
+    static func issue(
+        _ request: CertificateRequest, subjectKey: PrivateKey, issuer: Certificate?, issuerKey: GOSTPrivateKey
+    ) throws -> Certificate {
+        let subjectName = try der(name: request.subject)
+        let issuerName = try issuer.map { try der(X509_get_subject_name($0.pointer), i2d_X509_NAME) } ?? subjectName
+        let spki: [UInt8]
+        if let gost = subjectKey.gost {
+            spki = try gost.publicKey.subjectPublicKeyInfo()
+        } else if let evp = subjectKey.evp {
+            spki = try der(evp, i2d_PUBKEY)
+        } else {
+            throw TanbaError(.keyInvalid, "no usable subject key")
+        }
+        let subjectKeyID = try keyIdentifier(ofSubjectPublicKeyInfo: spki)
+        let issuerKeyID =
+            try issuer.map { try keyIdentifier(ofSubjectPublicKeyInfo: $0.subjectPublicKeyInfo) } ?? subjectKeyID
+        var extensions: [[UInt8]] = []
+        for (nid, value) in request.commonExtensions {
+            guard let ext = X509V3_EXT_conf_nid(nil, nil, nid, value) else {
+                throw TanbaError(.internal, "bad extension \(value): \(OpenSSL.lastError())")
+            }
+            defer { X509_EXTENSION_free(ext) }
+            extensions.append(try der(ext, i2d_X509_EXTENSION))
+        }
+        extensions.append(
+            try extensionDER("2.5.29.14") { try $0.serialize(ASN1OctetString(contentBytes: ArraySlice(subjectKeyID))) })
+        extensions.append(
+            try extensionDER("2.5.29.35") { coder in
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    coder.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific))
+                    {
+                        $0.append(contentsOf: issuerKeyID)
+                    }
+                }
+            })
+
+        var tbs = DER.Serializer()
+        try tbs.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) {
+                try $0.serialize(2)
+            }
+            try coder.serialize(request.serialNumber)
+            try signatureAlgorithm(&coder)
+            coder.serializeRawBytes(issuerName)
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                coder.serializeRawBytes(try time(request.notBefore))
+                coder.serializeRawBytes(try time(request.notAfter))
+            }
+            coder.serializeRawBytes(subjectName)
+            coder.serializeRawBytes(spki)
+            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)) {
+                try $0.appendConstructedNode(identifier: .sequence) { coder in
+                    for ext in extensions { coder.serializeRawBytes(ext) }
+                }
+            }
+        }
+        return try Certificate(der: try signed(tbs.serializedBytes, key: issuerKey))
+    }
+
+    static func revocationList(
+        ca: Certificate, key: GOSTPrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date
+    ) throws -> String {
+        var tbs = DER.Serializer()
+        try tbs.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.serialize(1)  // v2
+            try signatureAlgorithm(&coder)
+            coder.serializeRawBytes(try der(X509_get_subject_name(ca.pointer), i2d_X509_NAME))
+            coder.serializeRawBytes(try time(thisUpdate))
+            coder.serializeRawBytes(try time(nextUpdate))
+            if !serials.isEmpty {
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    for serial in serials {
+                        try coder.appendConstructedNode(identifier: .sequence) { coder in
+                            try coder.serialize(serial)
+                            coder.serializeRawBytes(try time(thisUpdate))
+                        }
+                    }
+                }
+            }
+        }
+        let encoded = try signed(tbs.serializedBytes, key: key)
+        return try PEMDocument(type: "X509 CRL", derBytes: encoded).pemString + "\n"
+    }
+
+    /// SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING(r_LE ‖ s_LE) }.
+    private static func signed(_ tbs: [UInt8], key: GOSTPrivateKey) throws -> [UInt8] {
+        let signature = try KazakhGOST.sign(message: tbs, key: key)
+        var coder = DER.Serializer()
+        try coder.appendConstructedNode(identifier: .sequence) { coder in
+            coder.serializeRawBytes(tbs)
+            try signatureAlgorithm(&coder)
+            try coder.serialize(ASN1BitString(bytes: ArraySlice(signature)))
+        }
+        return coder.serializedBytes
+    }
+
+    private static func signatureAlgorithm(_ coder: inout DER.Serializer) throws {
+        try coder.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.serialize(ASN1ObjectIdentifier(dotRepresentation: KazakhGOST.signatureAlgorithm))
+            try coder.serialize(ASN1Null())
+        }
+    }
+
+    private static func extensionDER(_ oid: String, _ value: (inout DER.Serializer) throws -> Void) throws -> [UInt8] {
+        var inner = DER.Serializer()
+        try value(&inner)
+        var coder = DER.Serializer()
+        try coder.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.serialize(ASN1ObjectIdentifier(dotRepresentation: oid))
+            try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(inner.serializedBytes)))
+        }
+        return coder.serializedBytes
+    }
+
+    /// RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING's content.
+    private static func keyIdentifier(ofSubjectPublicKeyInfo spki: [UInt8]) throws -> [UInt8] {
+        guard let node = try? DER.parse(spki), case .constructed(let parts) = node.content,
+            let bits = Array(parts).last, case .primitive(let content) = bits.content
+        else { throw TanbaError(.internal, "malformed SubjectPublicKeyInfo") }
+        var digest = [UInt8](repeating: 0, count: 20)
+        let key = Array(content.dropFirst())
+        EVP_Digest(key, key.count, &digest, nil, EVP_sha1(), nil)
+        return digest
+    }
+
+    private static func der(name attributes: [(String, String)]) throws -> [UInt8] {
+        guard let name = X509_NAME_new() else { throw TanbaError(.internal, "X509_NAME_new failed") }
+        defer { X509_NAME_free(name) }
+        for (field, value) in attributes {
+            guard X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, value, -1, -1, 0) == 1 else {
+                throw TanbaError(.internal, "bad subject attribute \(field): \(OpenSSL.lastError())")
+            }
+        }
+        return try der(name, i2d_X509_NAME)
+    }
+
+    /// UTCTime before 2050, GeneralizedTime after, as RFC 5280 wants.
+    private static func time(_ date: Date) throws -> [UInt8] {
+        guard let time = ASN1_TIME_set(nil, time_t(date.timeIntervalSince1970)) else {
+            throw TanbaError(.internal, "ASN1_TIME_set failed")
+        }
+        defer { ASN1_TIME_free(time) }
+        return try der(time, i2d_ASN1_TIME)
+    }
+
+    private static func der<T>(
+        _ value: T, _ encode: (T, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32
+    ) throws -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let count = encode(value, &out)
+        guard count > 0, let out else { throw TanbaError(.internal, "DER encoding failed: \(OpenSSL.lastError())") }
+        defer { tanba_openssl_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(count)))
     }
 }

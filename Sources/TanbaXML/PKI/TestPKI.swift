@@ -7,8 +7,8 @@ import TanbaErrors
 /// `tanba pki init DIR` writes one; the tests and `make demo` make a fresh one each run, so no private key
 /// is committed as the only copy of anything. Layout:
 ///
-///     DIR/trust/         root-ca.pem, intermediate-ca.pem        — the trust store (accredited CAs)
-///     DIR/crl/           root-ca.crl.pem, intermediate-ca.crl.pem — CRLs (the intermediate's revokes `revoked`)
+///     DIR/trust/         root-ca.pem, intermediate-ca.pem, gost-root-ca.pem, gost-intermediate-ca.pem
+///     DIR/crl/           one CRL per CA (the intermediates' revoke `revoked` and `gost-revoked`)
 ///     DIR/ca/            CA keys (to issue more)
 ///     DIR/participants/  NAME.key.pem, NAME.cert.pem              — one pair per `Participant`
 ///     DIR/untrusted/     untrusted-root-ca.pem                    — the CA of `untrusted`, not in trust/
@@ -33,6 +33,15 @@ public struct TestPKI: Sendable {
         case untrusted
         /// RSA-1024: below the hub's minimum.
         case weakRSA = "weak-rsa"
+        /// First head of the wholesaler with a Kazakh GOST 34.10-2015 key from the GOST CA (what NCA issues now).
+        case gostCompanyHead = "gost-company-head"
+        /// The individual entrepreneur with a GOST key.
+        case gostEntrepreneur = "gost-entrepreneur"
+        /// A GOST certificate listed in the GOST intermediate CA's CRL.
+        case gostRevoked = "gost-revoked"
+
+        /// Whether the certificate comes from the GOST hierarchy.
+        public var isGOST: Bool { rawValue.hasPrefix("gost-") }
     }
 
     public let directory: URL
@@ -86,6 +95,29 @@ public struct TestPKI: Sendable {
                 notBefore: now - year, notAfter: now + 10 * year, isCA: true),
             subjectKey: untrustedKey, issuer: nil, issuerKey: untrustedKey)
 
+        // The GOST hierarchy, as NCA RK runs it since 2024: GOST root → GOST intermediate → GOST participants.
+        let gostRootKey = try PrivateKey.generate(.gost2015)
+        let gostRoot = try CertificateIssuer.issue(
+            CertificateRequest(
+                subject: [
+                    ("C", "KZ"), ("O", "Tanba Test Accredited CA"),
+                    ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST GOST ROOT)"),
+                ],
+                serialNumber: 3, notBefore: now - year, notAfter: now + 20 * year, isCA: true),
+            subjectKey: gostRootKey, issuer: nil, issuerKey: gostRootKey)
+        let gostIntermediateKey = try PrivateKey.generate(.gost2015)
+        let gostIntermediate = try CertificateIssuer.issue(
+            CertificateRequest(
+                subject: [
+                    ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST GOST)"),
+                ],
+                serialNumber: 4, notBefore: now - year, notAfter: now + 10 * year, isCA: true),
+            subjectKey: gostIntermediateKey, issuer: gostRoot, issuerKey: gostRootKey)
+        try write(gostRoot.pem, "trust/gost-root-ca.pem")
+        try write(gostIntermediate.pem, "trust/gost-intermediate-ca.pem")
+        try write(gostRootKey.pem, "ca/gost-root-ca.key.pem")
+        try write(gostIntermediateKey.pem, "ca/gost-intermediate-ca.key.pem")
+
         try write(root.pem, "trust/root-ca.pem")
         try write(intermediate.pem, "trust/intermediate-ca.pem")
         try write(rootKey.pem, "ca/root-ca.key.pem")
@@ -97,6 +129,7 @@ public struct TestPKI: Sendable {
         let company: [(String, String)] = [("O", "ТОО «Алатау Дистрибьюшн»"), ("OU", "BIN050140001238")]
         var serial: UInt64 = 100
         var revokedSerials: [UInt64] = []
+        var gostRevokedSerials: [UInt64] = []
         for participant in Participant.allCases {
             serial += 1
             var notBefore = now - 30 * day
@@ -150,6 +183,21 @@ public struct TestPKI: Sendable {
                 keyKind = .rsa(bits: 1024)
                 subject = person("ӘЛСІЗ", "КІЛТ", "", iin: "920701400128") + company
                 usage = [signing, NCARole.legalEntity.oid, NCARole.employee.oid]
+            case .gostCompanyHead:
+                subject = person("СЕРІКОВ", "АСХАТ", "ЕРЛАНҰЛЫ", iin: "781112400128") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
+            case .gostEntrepreneur:
+                subject = person("НҰРЛАНОВ", "ЕРЛАН", "СЕРІКҰЛЫ", iin: "850315300128")
+                usage = [signing, NCARole.individual.oid]
+            case .gostRevoked:
+                subject = person("ҚАСЫМОВ", "БЕРІК", "ОРАЛҰЛЫ", iin: "031240500125") + company
+                usage = [signing, NCARole.legalEntity.oid, NCARole.rightToSign.oid]
+                gostRevokedSerials.append(serial)
+            }
+            if participant.isGOST {
+                keyKind = .gost2015
+                issuer = gostIntermediate
+                issuerKey = gostIntermediateKey
             }
             let key = try PrivateKey.generate(keyKind)
             let certificate = try CertificateIssuer.issue(
@@ -171,6 +219,15 @@ public struct TestPKI: Sendable {
                 ca: intermediate, key: intermediateKey, revoking: revokedSerials, thisUpdate: now - 2 * year,
                 nextUpdate: now + 10 * year),
             "crl/intermediate-ca.crl.pem")
+        try write(
+            CertificateIssuer.revocationList(
+                ca: gostRoot, key: gostRootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
+            "crl/gost-root-ca.crl.pem")
+        try write(
+            CertificateIssuer.revocationList(
+                ca: gostIntermediate, key: gostIntermediateKey, revoking: gostRevokedSerials,
+                thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
+            "crl/gost-intermediate-ca.crl.pem")
         try write(Self.readme, "README.md")
         return pki
     }
@@ -180,8 +237,9 @@ public struct TestPKI: Sendable {
 
         For tests and demos only: every private key here is unencrypted.
 
-        - `trust/` — the trust store: a root "accredited CA" and its intermediate. Point `--trust` here.
-        - `crl/` — CRLs of both CAs. The intermediate's revokes `participants/revoked`. Point `--crl` here.
+        - `trust/` — the trust store: two "accredited CA" hierarchies, RSA (`root-ca`, `intermediate-ca`) and
+          Kazakh GOST 34.10-2015 (`gost-root-ca`, `gost-intermediate-ca`). Point `--trust` here.
+        - `crl/` — CRLs of all four CAs. The intermediates' revoke `revoked` and `gost-revoked`. Point `--crl` here.
         - `ca/` — the CA keys.
         - `participants/NAME.key.pem`, `NAME.cert.pem`:
           - `company-head`: first head of ТОО «Алатау Дистрибьюшн» (BIN 050140001238), RSA-2048
@@ -190,5 +248,7 @@ public struct TestPKI: Sendable {
           - `entrepreneur`: individual entrepreneur, IIN 850315300128, no BIN
           - `buyer-head`: first head of ТОО «Шымкент Сауда» (BIN 031240500125)
           - `expired`, `revoked`, `untrusted` (issued by `untrusted/`), `weak-rsa` (RSA-1024): refused
+          - `gost-company-head`, `gost-entrepreneur`: GOST 34.10-2015 keys from the GOST CA (Kazakh OIDs)
+          - `gost-revoked`: in the GOST intermediate's CRL: refused
         """
 }

@@ -31,7 +31,13 @@ public final class DocumentSigner: @unchecked Sendable {
     public let certificate: Certificate
     public let profile: SigningProfile
     public let algorithm: SignatureAlgorithm
-    private let key: XMLSecKey
+    private let key: SigningKey
+
+    /// The key as its engine needs it.
+    private enum SigningKey {
+        case xmlsec(XMLSecKey)
+        case gost(GOSTPrivateKey)
+    }
 
     /// - Throws: `KEY_INVALID` when the key does not match the certificate or is of an unsupported kind,
     ///   `SIG_KEY_TOO_WEAK` for RSA under 2048 bits.
@@ -46,22 +52,27 @@ public final class DocumentSigner: @unchecked Sendable {
         case .rsa: algorithm = .rsaSHA256
         case .ec where info.bits == 256: algorithm = .ecdsaSHA256
         case .ec where info.bits == 384: algorithm = .ecdsaSHA384
+        case .gost: algorithm = .gost2015_512
         default: throw TanbaError(.keyInvalid, "keys of type \(info) cannot sign XMLDSig here")
         }
         guard info.bits >= algorithm.minimumKeyBits else {
             throw TanbaError(.sigKeyTooWeak, "\(info) is too weak; at least \(algorithm.minimumKeyBits) bits")
         }
-        EVP_PKEY_up_ref(key.pointer)  // adopted by the xmlsec key
-        let xmlsecKey = try XMLSecKey(adopting: key.pointer)
+        self.certificate = certificate
+        self.profile = profile
+        guard let evp = key.evp else {
+            self.key = .gost(key.gost!)
+            return
+        }
+        EVP_PKEY_up_ref(evp)  // adopted by the xmlsec key
+        let xmlsecKey = try XMLSecKey(adopting: evp)
         let der = certificate.der
         let loaded = der.withUnsafeBufferPointer {
             xmlSecOpenSSLAppKeyCertLoadMemory(
                 xmlsecKey.pointer, $0.baseAddress, UInt32($0.count), xmlSecKeyDataFormatDer)
         }
         guard loaded >= 0 else { throw TanbaError(.keyInvalid, "xmlsec cannot attach the certificate to the key") }
-        self.key = xmlsecKey
-        self.certificate = certificate
-        self.profile = profile
+        self.key = .xmlsec(xmlsecKey)
     }
 
     /// Loads a PEM key and certificate from files.
@@ -81,6 +92,12 @@ public final class DocumentSigner: @unchecked Sendable {
             .first
         {
             throw TanbaError(.sigMultiple, "the document is already signed", line: existing.line, path: existing.path)
+        }
+        let xmlsecKey: XMLSecKey
+        switch key {
+        case .gost(let gost):
+            return try NativeDSig.sign(document, key: gost, certificate: certificate, profile: profile)
+        case .xmlsec(let key): xmlsecKey = key
         }
         guard case .xmlsec(let method) = algorithm.engine,
             let c14n = XMLSecTransform(uri: profile.canonicalization),
@@ -114,7 +131,7 @@ public final class DocumentSigner: @unchecked Sendable {
             context.pointee.signKey = nil  // lent
             xmlSecDSigCtxDestroy(context)
         }
-        context.pointee.signKey = key.pointer
+        context.pointee.signKey = xmlsecKey.pointer
         let (rc, messages) = XMLSecErrors.collecting { xmlSecDSigCtxSign(context, signature) }
         defer { OpenSSL.clearErrors() }
         guard rc >= 0 else { throw TanbaError(.internal, "signing failed: \(messages.last ?? "xmlsec error")") }
