@@ -21,6 +21,9 @@ sign revoked standard "$out/invalid/revoked-signer.xml"
 sign expired standard "$out/invalid/expired-signer.xml"
 sign untrusted standard "$out/invalid/untrusted-signer.xml"
 sign company-auth standard "$out/invalid/authentication-key.xml"
+sign gost-company-head ncalayer "$out/valid-gost-ncalayer.xml"
+sign gost-entrepreneur standard "$out/valid-gost.xml"
+sign gost-revoked ncalayer "$out/invalid/gost-revoked-signer.xml"
 
 # Signed by the xmlsec1 tool from a template (interoperability), and the same with a bare KeyValue.
 python3 - "$out" "$keys" <<'PY'
@@ -46,8 +49,8 @@ for name, key_info, method, who in [
     subprocess.run(["rm", path], check=True)
 
 signed = open(f"{out}/valid-rsa.xml", encoding="utf-8").read()
-def write(name, text):
-    assert text != signed, name
+def write(name, text, base=signed):
+    assert text != base, name
     open(f"{out}/invalid/{name}", "w", encoding="utf-8").write(text)
 write("tampered-content.xml", signed.replace("<Quantity>6</Quantity>", "<Quantity>60</Quantity>", 1))
 i = signed.index("<ds:SignatureValue>") + len("<ds:SignatureValue>") + 10
@@ -61,6 +64,8 @@ write("wrapped-in-object.xml", forged.replace("</Shipment>", signature + "</Ship
 # Signature wrapping: the whole signed document moved inside a forged one.
 write("wrapped-in-forged.xml", forged.replace("</Shipment>", signed[signed.index("<Shipment"):] + "</Shipment>"))
 write("reference-to-id.xml", signed.replace('<ds:Reference URI="">', '<ds:Reference URI="#doc">'))
+gost = open(f"{out}/valid-gost-ncalayer.xml", encoding="utf-8").read()
+write("gost-tampered-content.xml", gost.replace("<Quantity>6</Quantity>", "<Quantity>60</Quantity>", 1), base=gost)
 write("sha1-digest.xml", signed.replace("http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2000/09/xmldsig#sha1"))
 PY
 echo "signed samples written to $out (public PKI parts in samples/pki)"

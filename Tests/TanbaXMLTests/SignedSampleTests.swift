@@ -24,7 +24,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["valid-rsa.xml", "valid-ecdsa.xml", "valid-ncalayer.xml", "valid-xmlsec1.xml"])
+    @Test(arguments: [
+        "valid-rsa.xml", "valid-ecdsa.xml", "valid-ncalayer.xml", "valid-xmlsec1.xml", "valid-gost-ncalayer.xml",
+        "valid-gost.xml",
+    ])
     func validSamplesVerify(file: String) {
         #expect(Self.check(file) == nil)
     }
@@ -41,6 +44,8 @@ import Testing
         ("sha1-digest.xml", .sigAlgorithmForbidden),
         ("wrapped-in-object.xml", .sigStructure),
         ("wrapped-in-forged.xml", .xsdInvalid),
+        ("gost-revoked-signer.xml", .certRevoked),
+        ("gost-tampered-content.xml", .sigDigestMismatch),
     ])
     func invalidSamplesAreRejected(file: String, code: ErrorCode) {
         #expect(Self.check("invalid/\(file)") == code)
