@@ -29,7 +29,7 @@ struct ValidateCommand: ParsableCommand {
 struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
-        abstract: "Add an enveloped XMLDSig signature (RSA-SHA256 or ECDSA-SHA256, by the key's type).")
+        abstract: "Add an enveloped XMLDSig signature: RSA-SHA256, ECDSA-SHA256 or Kazakh GOST 2015-512, by the key.")
 
     @Option(name: .long, help: "PEM private key (unencrypted).") var key: String
     @Option(name: .long, help: "PEM certificate of the key.") var cert: String

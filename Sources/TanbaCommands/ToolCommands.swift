@@ -11,7 +11,7 @@ struct PKICommand: ParsableCommand {
 struct PKIInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a test PKI: root and intermediate CA, CRLs, and participant certificates with KZ subjects.")
+        abstract: "Create a test PKI: RSA and GOST CA hierarchies, CRLs, participant certificates with KZ subjects.")
 
     @Argument(help: "Folder to create (existing files are overwritten).") var directory: String
     @OptionGroup var output: OutputOptions

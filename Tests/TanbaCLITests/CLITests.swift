@@ -199,3 +199,48 @@ import Testing
         for entry in ErrorCatalogue.all { #expect(docs.contains("`\(entry.code.rawValue)`"), "\(entry.code)") }
     }
 }
+
+/// GOST through the command line, as a clerk with an NCA GOST key would use it.
+@Suite struct GOSTCLITests {
+    @Test func gostSignAndVerify() throws {
+        let pki = CLITests.pki
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-cli-gost-\(UUID().uuidString).xml")
+        let signed = try CLITests.run([
+            "sign", "--profile", "ncalayer", "--key",
+            pki.appendingPathComponent("participants/gost-company-head.key.pem").path,
+            "--cert", pki.appendingPathComponent("participants/gost-company-head.cert.pem").path, "--output", out.path,
+            CLITests.sample,
+        ])
+        #expect(signed.status == 0, "\(signed.error)")
+        #expect(signed.output.contains("GOST-2015-512"))
+        let trust = [
+            "--trust", pki.appendingPathComponent("trust").path, "--crl", pki.appendingPathComponent("crl").path,
+        ]
+        let verified = try CLITests.run(["verify", "--json"] + trust + [out.path])
+        #expect(verified.status == 0, "\(verified.output)")
+        let report = try CLITests.json(verified.output)
+        #expect(report["algorithm"] as? String == "GOST-2015-512")
+        #expect((report["signer"] as? [String: Any])?["bin"] as? String == "050140001238")
+    }
+
+    @Test func ncaLayerVectorVerifiesAtAGivenTime() throws {
+        let vectors = CLITests.repository.deletingLastPathComponent().appendingPathComponent("shared/vectors/kz-gost")
+        let anchors = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-cli-anchor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: anchors, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: vectors.appendingPathComponent("test_gost512.cer.pem"), to: anchors.appendingPathComponent("anchor.pem")
+        )
+        let arguments = [
+            "verify", "--no-schema", "--trust", anchors.path, "--at", "2027-01-15T12:00:00Z",
+            vectors.appendingPathComponent("test_gost512.xml_simple.xml").path,
+        ]
+        let result = try CLITests.run(arguments)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("GOST-2015-512"))
+        let expired = try CLITests.run(arguments.map { $0 == "2027-01-15T12:00:00Z" ? "2028-01-15T12:00:00Z" : $0 })
+        #expect(expired.status == 1)
+        #expect(expired.error.contains("CERT_EXPIRED"))
+    }
+}
