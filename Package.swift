@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -30,8 +32,6 @@ let package = Package(
             name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(
-            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // One stable error-code space for receipts, HTTP answers, CLI output and docs. Pure Swift.
         .target(name: "TanbaErrors", swiftSettings: swiftSettings),
@@ -47,11 +47,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The domain: marking codes (GS1), statuses and their state machine, aggregation, participants,
+        // reference data. Pure Swift values, no I/O.
+        .target(name: "TanbaDomain", dependencies: ["TanbaErrors"], swiftSettings: swiftSettings),
+
+        // Emission of marking codes: unique serials and the cryptographic verification tail (AI 91/92).
+        .target(
+            name: "TanbaEmission",
+            dependencies: ["TanbaDomain", "TanbaErrors", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+
+        // The store interface the hub uses, and its embedded SQLite implementation (GRDB, WAL, migrations).
+        .target(name: "TanbaStore", dependencies: ["TanbaDomain", "TanbaErrors"], swiftSettings: swiftSettings),
+        .target(
+            name: "TanbaSQLite",
+            dependencies: ["TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+
         // The `tanba` command line (argument parsing and output only; the work is done below).
         .target(
             name: "TanbaCommands",
             dependencies: [
-                "TanbaXML", "TanbaErrors",
+                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -59,11 +76,19 @@ let package = Package(
 
         // `make bench`: release-build benchmarks, kept out of the test run.
         .executableTarget(
-            name: "tanba-bench", dependencies: ["TanbaXML", "TanbaErrors"], path: "Benchmarks/TanbaBench",
+            name: "tanba-bench",
+            dependencies: ["TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite"],
+            path: "Benchmarks/TanbaBench",
             swiftSettings: swiftSettings),
 
         .testTarget(
-            name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "CSQLite"],
+            name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaDomainTests", dependencies: ["TanbaDomain", "TanbaErrors", "TanbaEmission"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaStoreTests",
+            dependencies: ["TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors"],

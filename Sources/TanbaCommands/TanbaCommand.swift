@@ -13,7 +13,8 @@ public struct TanbaCommand: ParsableCommand {
             run (missing file, bad configuration). Error codes are listed by `tanba errors` and docs/ERRORS.md.
             """,
         subcommands: [
-            ValidateCommand.self, SignCommand.self, VerifyCommand.self, PKICommand.self, ErrorsCommand.self,
+            ValidateCommand.self, SignCommand.self, VerifyCommand.self, CodesCommand.self, CatalogCommand.self,
+            ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, PKICommand.self, ErrorsCommand.self,
             VersionCommand.self,
         ])
 
@@ -63,24 +64,28 @@ struct TrustOptions: ParsableArguments {
 }
 
 enum Locations {
-    /// The schema folder: explicit option, environment, working directory, then beside the executable
-    /// (`.build/debug/tanba` → the repository's `xsd/`; an install's `share/tanba/xsd`).
-    static func schemaDirectory(explicit: String?) throws -> URL {
+    /// A data folder: explicit option, environment variable, `./NAME`, or `NAME` beside the executable
+    /// (`.build/debug/tanba` → the repository's folder; an install's `share/tanba/NAME`).
+    static func folder(explicit: String?, environment: String, name: String, marker: String) throws -> URL {
         let fm = FileManager.default
         if let explicit { return URL(fileURLWithPath: explicit) }
-        if let env = ProcessInfo.processInfo.environment["TANBA_XSD_DIR"] { return URL(fileURLWithPath: env) }
-        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("xsd")]
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
+        if let env = ProcessInfo.processInfo.environment[environment] { return URL(fileURLWithPath: env) }
+        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(name)]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("xsd"))
-            candidates.append(folder.appendingPathComponent("share/tanba/xsd"))
+            candidates.append(folder.appendingPathComponent(name))
+            candidates.append(folder.appendingPathComponent("share/tanba/\(name)"))
             folder = folder.deletingLastPathComponent()
         }
-        for candidate in candidates where fm.fileExists(atPath: candidate.appendingPathComponent("shipment-1.xsd").path)
-        {
+        for candidate in candidates where fm.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
             return candidate
         }
-        throw TanbaError(.configInvalid, "no schema folder found: pass --xsd DIR or set TANBA_XSD_DIR")
+        throw TanbaError(.configInvalid, "no \(name) folder found: pass --\(name) DIR or set \(environment)")
+    }
+
+    /// The schema folder (see `folder`).
+    static func schemaDirectory(explicit: String?) throws -> URL {
+        try folder(explicit: explicit, environment: "TANBA_XSD_DIR", name: "xsd", marker: "shipment-1.xsd")
     }
 }

@@ -85,7 +85,11 @@ extension ErrorCode {
 
 /// The catalogue of every code the hub can answer with. docs/ERRORS.md is checked against it by a test.
 public enum ErrorCatalogue {
-    public static let all: [ErrorDefinition] = [
+    /// Every code, in documentation order.
+    public static let all: [ErrorDefinition] = core + domain + gs1
+
+    /// The XML core's codes.
+    public static let core: [ErrorDefinition] = [
         .init(code: .xmlMalformed, category: .document, summary: "The input is not well-formed XML 1.0."),
         .init(
             code: .xmlDoctypeForbidden, category: .document,

@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaStore
+
+struct CodesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codes", abstract: "Marking codes: order (emit), check, history.",
+        subcommands: [Order.self, Check.self, History.self])
+
+    /// How issued codes are printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        /// `(01)…(21)…(91)…(92)…`, for people.
+        case bracketed
+        /// With GS (0x1D) separators, what a DataMatrix printer encodes.
+        case raw
+        /// `01…21…`, what documents carry.
+        case identification
+    }
+
+    struct Order: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Emit new codes for a GTIN of the participant's catalogue, with their verification codes.")
+
+        @Option(name: .long, help: "BIN/IIN of the producer or importer ordering.") var participant: String
+        @Option(name: .long, help: "The product's GTIN (in the catalogue).") var gtin: String
+        @Option(name: .long, help: "How many codes (1 to 1,000,000).") var count: Int
+        @Option(name: .long, help: "Output form: bracketed, raw (GS separators) or identification.")
+        var format: Format = .bracketed
+        @Option(name: [.short, .long], help: "Write the codes to this file, one per line.") var output: String?
+        @OptionGroup var storeOptions: StoreOptions
+        @Flag(name: .long, help: "Print a JSON summary.") var json = false
+
+        func run() throws {
+            try reportingFailures(command: "codes order", json: json) {
+                guard (1...1_000_000).contains(count) else {
+                    throw TanbaError(.orderInvalid, "--count must be between 1 and 1,000,000")
+                }
+                let store = try storeOptions.open()
+                let product = try GTIN(gtin).value
+                try store.read { tx in
+                    guard let who = try tx.participant(participant) else {
+                        throw TanbaError(.participantUnknown, "no participant \(participant)")
+                    }
+                    guard who.mayOrderCodes else {
+                        throw TanbaError(.participantNotAllowed, "\(participant) is neither a producer nor an importer")
+                    }
+                    guard let card = try tx.product(product) else {
+                        throw TanbaError(.catalogUnknownGTIN, "GTIN \(product) is not in the catalogue")
+                    }
+                    guard who.productGroups.contains(card.productGroup) else {
+                        throw TanbaError(
+                            .participantNotAllowed,
+                            "\(participant) is not registered for product group \(card.productGroup)")
+                    }
+                }
+                let now = Date()
+                let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now))
+                let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
+                let codes = try emitter.issue(gtin: product, count: count, owner: participant, at: now)
+                try Ledger(store: store).issue(codes, order: orderID)
+                let lines = codes.map { Self.render($0, format) }
+                if let output {
+                    try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+                } else if !json {
+                    lines.forEach { print($0) }
+                }
+                if json {
+                    try printJSON([
+                        "order": orderID, "gtin": product, "count": "\(codes.count)", "keyID": emitter.key.id,
+                    ])
+                } else if output != nil {
+                    print("\(orderID): \(codes.count) codes for \(product) written to \(output!)")
+                }
+            }
+        }
+
+        static func render(_ code: CodeRecord, _ format: Format) -> String {
+            let tail = [("91", code.keyID), ("92", code.verificationCode)].compactMap { ai, value in
+                value.map { (ai, $0) }
+            }
+            switch format {
+            case .identification: return code.id
+            case .raw: return code.id + tail.map { "\u{1D}\($0.0)\($0.1)" }.joined()
+            case .bracketed:
+                let gtin = code.gtin ?? ""
+                let serial = code.id.dropFirst(18)
+                return "(01)\(gtin)(21)\(serial)" + tail.map { "(\($0.0))\($0.1)" }.joined()
+            }
+        }
+    }
+
+    /// What `codes check` answers.
+    struct CheckResult: Encodable {
+        var code: String
+        var genuine: Bool
+        var verification: String
+        var status: String?
+        var withdrawalReason: String?
+        var owner: String?
+        var ownerName: String?
+        var lockedBy: String?
+        var package: String?
+        var issuedAt: Date?
+        var product: ProductCard?
+        var errors: [Diagnostic]
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a code in any form (raw, ]d2…, bracketed, 01…21…): status, owner, product, authenticity.")
+
+        @Argument(help: "The code as scanned or typed.") var code: String
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "codes check", json: output.json) {
+                let parsed = try MarkingCode.parse(code)
+                let store = try storeOptions.open()
+                let keys = try EmissionKeys.all(in: store).map(\.publicKey)
+                var result = CheckResult(code: parsed.identification, genuine: false, verification: "", errors: [])
+                let record = try store.read { try $0.code(parsed.identification) }
+                if let record {
+                    result.status = record.status.rawValue
+                    result.withdrawalReason = record.withdrawalReason?.rawValue
+                    result.owner = record.owner
+                    result.lockedBy = record.lockedBy
+                    result.package = record.parent
+                    result.issuedAt = record.issuedAt
+                    try store.read { tx in
+                        result.ownerName = try tx.participant(record.owner)?.name
+                        result.product = try record.gtin.flatMap { try tx.product($0) }
+                    }
+                } else {
+                    result.errors.append(
+                        Diagnostic(.codeNotFound, "\(parsed.identification) was never issued by the hub"))
+                }
+                // The tail checked is the scanned one when present (a copied label with a made-up tail fails), else
+                // the one on record.
+                let keyID = parsed.keyID ?? record?.keyID
+                let tail = parsed.verificationCode ?? record?.verificationCode
+                do {
+                    try CodeAuthenticator(keys: keys).verify(
+                        gtin: parsed.gtin.value, serial: parsed.serial, keyID: keyID, verificationCode: tail)
+                    result.verification = "verification code valid (key \(keyID ?? "?"))"
+                } catch let error as TanbaError {
+                    result.verification = error.message
+                    result.errors += error.diagnostics
+                }
+                result.genuine = result.errors.isEmpty
+                if output.json {
+                    try printJSON(result)
+                } else {
+                    print("\(result.code): \(result.genuine ? "genuine" : "NOT GENUINE")")
+                    print("  verification: \(result.verification)")
+                    if let status = result.status {
+                        print("  status: \(status)\(result.withdrawalReason.map { " (\($0))" } ?? "")")
+                    }
+                    if let owner = result.owner { print("  owner: \(owner)\(result.ownerName.map { " \($0)" } ?? "")") }
+                    if let package = result.package { print("  inside package: \(package)") }
+                    if let locked = result.lockedBy { print("  in transit under: \(locked)") }
+                    if let product = result.product {
+                        print(
+                            "  product: \(product.name) — \(product.brand ?? "") \(product.manufacturer), \(product.country)"
+                        )
+                    }
+                    for error in result.errors { FileHandle.standardError.write(Data("  \(error)\n".utf8)) }
+                }
+                if !result.genuine { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Who owned a code when, and through which document.")
+        @Argument(help: "The code in any form.") var code: String
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "codes history", json: output.json) {
+                let id = try MarkingCode.parse(code).identification
+                let events = try storeOptions.open().read { try $0.events(of: id) }
+                guard !events.isEmpty else { throw TanbaError(.codeNotFound, "\(id) was never issued by the hub") }
+                if output.json { return try printJSON(events) }
+                let formatter = ISO8601DateFormatter()
+                for event in events {
+                    print(
+                        "\(formatter.string(from: event.at))  \(event.operation)  \(event.status.rawValue)  owner \(event.owner)  \(event.document ?? "")"
+                    )
+                }
+            }
+        }
+    }
+}
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Emission keys: publish the public keys that check codes offline; rotate.",
+        subcommands: [List.self, Rotate.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Public keys (PEM) by key id (AI 91), newest first.")
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "keys list", json: output.json) {
+                let keys = try EmissionKeys.all(in: try storeOptions.open())
+                let published = keys.map {
+                    [
+                        "id": $0.id, "createdAt": ISO8601DateFormatter().string(from: $0.createdAt),
+                        "publicKey": $0.privateKey.publicKey.pemRepresentation,
+                    ]
+                }
+                if output.json { return try printJSON(published) }
+                for key in published { print("key \(key["id"]!) (since \(key["createdAt"]!))\n\(key["publicKey"]!)") }
+            }
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new emission key; new codes use it, old codes keep verifying.")
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            try reportingFailures(command: "keys rotate", json: false) {
+                let store = try storeOptions.open()
+                let taken = Set(try store.read { try $0.emissionKeys().map(\.id) })
+                let key = EmissionKey.generate(avoiding: taken)
+                try store.write {
+                    try $0.save(
+                        StoredEmissionKey(
+                            id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: key.createdAt))
+                }
+                print("new emission key \(key.id)")
+            }
+        }
+    }
+}

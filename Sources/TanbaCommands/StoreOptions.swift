@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaSQLite
+import TanbaStore
+
+/// Where the embedded store and the reference data are.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The embedded store (SQLite file; default: $TANBA_STORE or var/tanba.sqlite).")
+    var store: String?
+
+    @Option(
+        name: .long, help: "Reference data folder (default: $TANBA_REFERENCE_DIR, ./reference, or beside the binary).")
+    var reference: String?
+
+    func open() throws -> SQLiteStore {
+        let env = ProcessInfo.processInfo.environment
+        return try SQLiteStore(path: store ?? env["TANBA_STORE"] ?? "var/tanba.sqlite")
+    }
+
+    func referenceData() throws -> ReferenceData {
+        let folder = try Locations.folder(
+            explicit: reference, environment: "TANBA_REFERENCE_DIR", name: "reference", marker: "countries.json")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+        return try ReferenceData(files: try files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+    }
+}
+
+/// The newest emission key in the store, made on first use.
+enum EmissionKeys {
+    static func current(in store: any HubStore, at date: Date = Date()) throws -> EmissionKey {
+        try store.write { tx in
+            if let stored = try tx.emissionKeys().first { return try key(stored) }
+            let key = EmissionKey.generate(at: date)
+            try tx.save(StoredEmissionKey(id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: date))
+            return key
+        }
+    }
+
+    static func all(in store: any HubStore) throws -> [EmissionKey] {
+        try store.read { try $0.emissionKeys().map(key) }
+    }
+
+    static func key(_ stored: StoredEmissionKey) throws -> EmissionKey {
+        do {
+            return EmissionKey(
+                id: stored.id, privateKey: try .init(pemRepresentation: stored.privateKeyPEM),
+                createdAt: stored.createdAt)
+        } catch {
+            throw TanbaError(.storeFailure, "emission key \(stored.id) cannot be read: \(error)")
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import TanbaErrors
+
+/// GS1 element strings: parsing the forms scanners, printers and ERPs send, and printing them back.
+///
+/// Accepted input forms (all give the same elements):
+/// - raw, with GS (U+001D) after each variable-length value that is not last: `0104870001000011215Kq8…␝91EE06`;
+/// - the same behind a GS1 symbology identifier (`]d2` DataMatrix, `]C1` GS1-128, `]Q3` QR, `]e0` DataBar,
+///   `]J1` DotCode) or a leading FNC1 sent as GS or as U+00E8 (ASCII 232, which some scanners also send for
+///   every separating FNC1);
+/// - the bracketed human-readable form `(01)04870001000011(21)5Kq8…(91)EE06`, where `\(` escapes a literal `(`
+///   that would otherwise read as the start of an AI;
+/// - the identification form documents carry: `01` + GTIN + `21` + serial, serial last and so unterminated.
+///
+/// Every error is a `TanbaError` whose diagnostic has the 1-based column (in Unicode scalars of the input as
+/// received) and names the AI. Parsing stops at the first error: after one, where the next element starts is
+/// guesswork.
+public enum GS1 {
+    /// The ASCII group separator that stands for FNC1 in raw element strings.
+    public static let groupSeparator: Character = "\u{1D}"
+
+    /// GS1 AI encodable character set 82, in code point order: what serials, batches and the AI 91–93 values may
+    /// contain. Emission draws serials from it.
+    public static let characterSet82: String = GS1Text.string(
+        (UInt8(0x21)...0x7A).map(Unicode.Scalar.init).filter(GS1Text.isInSet82))
+
+    /// Whether `character` is in GS1 character set 82.
+    public static func isInCharacterSet82(_ character: Character) -> Bool {
+        character.unicodeScalars.count == 1 && GS1Text.isInSet82(character.unicodeScalars.first!)
+    }
+
+    /// Parses any element string of known AIs, in any accepted form, without requiring particular AIs.
+    /// - Throws: `GS1_EMPTY`, `GS1_SYNTAX`, `GS1_UNKNOWN_AI`, `GS1_LENGTH`, `GS1_CHARACTER`, `GS1_CHECK_DIGIT`,
+    ///   `GS1_DATE`, `GS1_DUPLICATE_AI`.
+    public static func parse(_ text: String) throws -> [GS1Element] { try GS1Parser(text).parse().map(\.element) }
+
+    /// Parses the SSCC of a transport label: `00` + 18 digits, `(00)` + 18 digits (either possibly behind a
+    /// symbology identifier such as `]C1`), or 18 bare digits.
+    /// - Throws: as `parse(_:)`; `GS1_MISSING_AI` when the string has no (00); `GS1_SYNTAX` when it has other AIs.
+    public static func parseSSCC(_ text: String) throws -> SSCC {
+        let parser = GS1Parser(text)
+        let start = try parser.dataStart()
+        let data = parser.scalars[start...]
+        // Eighteen digits are a bare SSCC even when they start with 00 (a 0 extension digit and a US company
+        // prefix); any other all-digit string is an AI string only if it starts with the AI.
+        if data.allSatisfy(GS1Text.isDigit) && (data.count == 18 || !data.starts(with: "00".unicodeScalars)) {
+            return try SSCC(trusted: GS1Key.sscc.checked(GS1Text.string(data), column: start + 1))
+        }
+        let elements = try parser.parse(from: start)
+        guard let sscc = elements.first(where: { $0.element.ai == .sscc }) else {
+            throw TanbaError(.gs1MissingAI, "an SSCC string needs AI (00); this one has none")
+        }
+        if let other = elements.first(where: { $0.element.ai != .sscc }) {
+            throw TanbaError(
+                .gs1Syntax, "AI (\(other.element.ai.code)) beside the SSCC: an SSCC string carries AI (00) only",
+                column: other.column)
+        }
+        return SSCC(trusted: sscc.element.value)
+    }
+
+    /// The raw form: AIs and values with GS after every value whose AI has no predefined length, except the last.
+    /// No symbology identifier or leading FNC1: a printer adds what its symbology needs.
+    public static func raw(_ elements: [GS1Element]) -> String {
+        var text = ""
+        for (index, element) in elements.enumerated() {
+            text += element.ai.code + element.value
+            if !element.ai.hasPredefinedLength && index < elements.count - 1 { text.append(groupSeparator) }
+        }
+        return text
+    }
+
+    /// The bracketed human-readable form, `(01)…(21)…`. A `(` followed by a digit inside a value is written `\(`
+    /// so that the form parses back to the same elements.
+    public static func bracketed(_ elements: [GS1Element]) -> String {
+        var text = ""
+        for element in elements {
+            text += "(\(element.ai.code))"
+            let scalars = Array(element.value.unicodeScalars)
+            for (index, scalar) in scalars.enumerated() {
+                if scalar == "(" && index + 1 < scalars.count && GS1Text.isDigit(scalars[index + 1]) {
+                    text += "\\"
+                }
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+}
+
+/// The scanner behind `GS1.parse`, `GS1.parseSSCC` and `MarkingCode.parse`.
+struct GS1Parser {
+    /// An element and the column of its AI, for diagnostics raised after the element was read.
+    struct Located {
+        let element: GS1Element
+        let column: Int
+    }
+
+    /// The GS1 symbology identifiers (ISO/IEC 15424); each announces GS1 data, standing for the leading FNC1.
+    static let symbologyIdentifiers = ["]d2", "]C1", "]Q3", "]e0", "]J1"]
+
+    let scalars: [Unicode.Scalar]
+
+    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+    func parse() throws -> [Located] { try parse(from: dataStart()) }
+
+    func parse(from start: Int) throws -> [Located] {
+        let located = scalars[start] == "(" ? try parseBracketed(from: start) : try parseRaw(from: start)
+        var seen: [GS1ApplicationIdentifier: Int] = [:]
+        for item in located {
+            if let first = seen[item.element.ai] {
+                throw TanbaError(
+                    .gs1DuplicateAI, "AI (\(item.element.ai.code)) appears twice (first at column \(first))",
+                    column: item.column)
+            }
+            seen[item.element.ai] = item.column
+        }
+        return located
+    }
+
+    /// The index of the first data character, past a symbology identifier or a leading FNC1.
+    func dataStart() throws -> Int {
+        guard !scalars.isEmpty else { throw TanbaError(.gs1Empty, "the code is empty") }
+        var start = 0
+        if scalars[0] == "]" {
+            let identifier = GS1Text.string(scalars.prefix(3))
+            guard Self.symbologyIdentifiers.contains(identifier) else {
+                throw TanbaError(
+                    .gs1Syntax,
+                    "symbology identifier \(identifier) does not announce GS1 data (expected "
+                        + Self.symbologyIdentifiers.joined(separator: ", ") + ")",
+                    column: 1)
+            }
+            start = 3
+            // The identifier already stands for the leading FNC1; a second one is not part of any GS1 form.
+            if start < scalars.count && GS1Text.isSeparator(scalars[start]) {
+                throw TanbaError(
+                    .gs1Syntax, "a separator right after the symbology identifier \(identifier), which already "
+                        + "stands for the leading FNC1",
+                    column: start + 1)
+            }
+        } else if GS1Text.isSeparator(scalars[0]) {
+            start = 1
+        }
+        guard start < scalars.count else { throw TanbaError(.gs1Empty, "the code has a prefix and no data") }
+        return start
+    }
+
+    // MARK: Raw form
+
+    private func parseRaw(from start: Int) throws -> [Located] {
+        var located: [Located] = []
+        var index = start
+        while index < scalars.count {
+            if GS1Text.isSeparator(scalars[index]) {
+                throw TanbaError(
+                    .gs1Syntax, "a separator where an application identifier is expected", column: index + 1)
+            }
+            let aiColumn = index + 1
+            let ai = try identifier(at: index)
+            index += ai.code.unicodeScalars.count
+            let valueStart = index
+            // A predefined-length value ends by its length; any other runs to the next separator. A separator
+            // after a predefined-length value is unnecessary but harmless, so it is skipped below.
+            let limit = ai.hasPredefinedLength ? min(scalars.count, index + ai.maxLength) : scalars.count
+            while index < limit && !GS1Text.isSeparator(scalars[index]) { index += 1 }
+            let value = (valueStart..<index).map { (scalar: scalars[$0], column: $0 + 1) }
+            located.append(Located(element: try validated(ai, value, column: valueStart + 1), column: aiColumn))
+            if index < scalars.count && GS1Text.isSeparator(scalars[index]) {
+                index += 1
+                if index == scalars.count {
+                    throw TanbaError(.gs1Syntax, "the code ends with a separator, nothing follows it", column: index)
+                }
+            }
+        }
+        return located
+    }
+
+    /// The known AI starting at `index`. GS1 AIs are prefix-free, so the first match of 2, 3 or 4 digits is it.
+    private func identifier(at index: Int) throws -> GS1ApplicationIdentifier {
+        var digits = ""
+        for scalar in scalars[index..<min(scalars.count, index + 4)] {
+            guard GS1Text.isDigit(scalar) else { break }
+            digits.unicodeScalars.append(scalar)
+            if digits.count >= 2, let ai = GS1ApplicationIdentifier.named(digits) { return ai }
+        }
+        guard index + 1 < scalars.count else {
+            throw TanbaError(.gs1Syntax, "the code ends inside an application identifier", column: index + 1)
+        }
+        let shown = scalars[index...index + 1].map(GS1Text.describe).joined(separator: " ")
+        throw TanbaError(
+            .gs1UnknownAI, "no application identifier the hub supports starts with \(shown) (supported: "
+                + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
+            column: index + 1)
+    }
+
+    // MARK: Bracketed form
+
+    private func parseBracketed(from start: Int) throws -> [Located] {
+        var located: [Located] = []
+        var index = start
+        // Each pass starts at a "(": the first character, or where the previous value stopped at an AI's start.
+        while index < scalars.count {
+            let open = index
+            let window = (open + 1)..<min(scalars.count, open + 6)
+            guard let close = window.first(where: { scalars[$0] == ")" }) else {
+                throw TanbaError(
+                    .gs1Syntax, "'(' is not closed by ')' after an application identifier", column: open + 1)
+            }
+            let code = GS1Text.string(scalars[(open + 1)..<close])
+            guard !code.isEmpty else {
+                throw TanbaError(.gs1Syntax, "'()' names no application identifier", column: open + 1)
+            }
+            guard code.unicodeScalars.allSatisfy(GS1Text.isDigit), let ai = GS1ApplicationIdentifier.named(code)
+            else {
+                throw TanbaError(
+                    .gs1UnknownAI, "(\(code)) is not an application identifier the hub supports (supported: "
+                        + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
+                    column: open + 2)
+            }
+            index = close + 1
+            let valueStart = index
+            var value: [(scalar: Unicode.Scalar, column: Int)] = []
+            scan: while index < scalars.count {
+                let scalar = scalars[index]
+                if scalar == "\\" && index + 1 < scalars.count && scalars[index + 1] == "(" {
+                    value.append((scalar: "(", column: index + 2))
+                    index += 2
+                    continue
+                }
+                if scalar == "(" {
+                    switch parenthesis(at: index) {
+                    case .aiStart: break scan
+                    case .unterminated:
+                        throw TanbaError(
+                            .gs1Syntax, "'(' is not closed by ')' after an application identifier",
+                            column: index + 1)
+                    case .literal: break
+                    }
+                }
+                if GS1Text.isSeparator(scalar) {
+                    throw TanbaError(
+                        .gs1Syntax, "a separator inside the bracketed form, where every AI is written (AI)",
+                        column: index + 1)
+                }
+                value.append((scalar: scalar, column: index + 1))
+                index += 1
+            }
+            located.append(Located(element: try validated(ai, value, column: valueStart + 1), column: open + 2))
+        }
+        return located
+    }
+
+    private enum Parenthesis { case aiStart, unterminated, literal }
+
+    /// Whether the `(` at `index` inside a value starts the next AI. `(` is in character set 82, so a serial may
+    /// contain one: only `(` + 2–4 digits + `)` starts an AI, and `(` + digits running to the end is an AI whose
+    /// `)` is missing; anything else is data.
+    private func parenthesis(at index: Int) -> Parenthesis {
+        var end = index + 1
+        while end < scalars.count && GS1Text.isDigit(scalars[end]) { end += 1 }
+        let digitCount = end - index - 1
+        if end == scalars.count { return digitCount > 0 ? .unterminated : .literal }
+        return scalars[end] == ")" && (2...4).contains(digitCount) ? .aiStart : .literal
+    }
+
+    // MARK: Values
+
+    /// The value as a string, if it is valid for `ai`; `column` is that of its first character.
+    private func validated(
+        _ ai: GS1ApplicationIdentifier, _ value: [(scalar: Unicode.Scalar, column: Int)], column: Int
+    ) throws -> GS1Element {
+        // Errors in position order: the first bad character or the first character over the limit.
+        for (offset, item) in value.enumerated() {
+            if offset == ai.maxLength {
+                throw TanbaError(
+                    .gs1Length, "AI (\(ai.code)) allows at most \(ai.maxLength) characters, found \(value.count)",
+                    column: item.column)
+            }
+            switch ai.content {
+            case .numeric where !GS1Text.isDigit(item.scalar):
+                throw TanbaError(
+                    .gs1Character, "AI (\(ai.code)) allows digits only, found \(GS1Text.describe(item.scalar))",
+                    column: item.column)
+            case .characterSet82 where !GS1Text.isInSet82(item.scalar):
+                throw TanbaError(
+                    .gs1Character,
+                    "AI (\(ai.code)): \(GS1Text.describe(item.scalar)) is not in GS1 character set 82",
+                    column: item.column)
+            default: break
+            }
+        }
+        if value.isEmpty {
+            throw TanbaError(.gs1Length, "AI (\(ai.code)) has an empty value", column: column)
+        }
+        if value.count < ai.minLength {
+            throw TanbaError(
+                .gs1Length,
+                "AI (\(ai.code)) needs \(ai.minLength) \(ai.content == .numeric ? "digits" : "characters"), "
+                    + "found \(value.count)",
+                column: column)
+        }
+        let text = GS1Text.string(value.map(\.scalar))
+        switch ai.check {
+        case .none: break
+        case .checkDigit:
+            try (ai == .sscc ? GS1Key.sscc : GS1Key.gtin).verifyCheckDigit(
+                text, column: column, context: "AI (\(ai.code)): ")
+        case .date:
+            if case .failure(let problem) = GS1Date.validated(text) {
+                throw TanbaError(
+                    .gs1Date, "AI (\(ai.code)): \(text) is not a date YYMMDD: \(problem.reason)", column: column)
+            }
+        }
+        return GS1Element(ai: ai, value: text)
+    }
+}

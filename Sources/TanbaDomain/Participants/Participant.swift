@@ -1,0 +1,59 @@
+import TanbaErrors
+
+/// What a participant does in the circulation of marked goods.
+public enum ParticipantRole: String, Sendable, Codable, CaseIterable {
+    case producer, importer, wholesaler, retailer, stateBody, `operator`
+}
+
+/// A certificate identity allowed to act for a participant: a person (IIN), optionally with an NCA role.
+public struct Representative: Sendable, Hashable, Codable {
+    /// The person's IIN as in the certificate's `SERIALNUMBER=IIN…`.
+    public var iin: String
+    /// Their name, for people reading the register.
+    public var name: String?
+
+    public init(iin: String, name: String? = nil) {
+        self.iin = iin
+        self.name = name
+    }
+}
+
+/// An organisation (BIN) or individual entrepreneur (IIN) registered with the hub.
+public struct Participant: Sendable, Hashable, Codable {
+    /// BIN for organisations, IIN for individual entrepreneurs.
+    public let id: String
+    public var name: String
+    public var isOrganisation: Bool
+    public var roles: Set<ParticipantRole>
+    /// Product group codes from reference/product-groups.json.
+    public var productGroups: Set<String>
+    public var representatives: [Representative]
+
+    /// Validates the identifier checksum and that the participant has at least one role.
+    /// - Throws: `ID_INVALID`, `PARTICIPANT_INVALID`.
+    public init(
+        id: String, name: String, isOrganisation: Bool, roles: Set<ParticipantRole>, productGroups: Set<String> = [],
+        representatives: [Representative] = []
+    ) throws {
+        _ = try KazakhIdentifier(id)
+        for person in representatives { _ = try KazakhIdentifier(person.iin) }
+        guard !roles.isEmpty else { throw TanbaError(.participantInvalid, "\(id): a participant needs a role") }
+        guard name.contains(where: { !$0.isWhitespace }) else {
+            throw TanbaError(.participantInvalid, "\(id): name is empty")
+        }
+        self.id = id
+        self.name = name
+        self.isOrganisation = isOrganisation
+        self.roles = roles
+        self.productGroups = productGroups
+        self.representatives = representatives
+    }
+
+    /// Whether the person with `iin` may act for this participant. An entrepreneur acts for themself.
+    public func allows(iin: String) -> Bool {
+        (!isOrganisation && id == iin) || representatives.contains { $0.iin == iin }
+    }
+
+    /// Whether the participant may order codes (producers and importers put goods into circulation).
+    public var mayOrderCodes: Bool { roles.contains(.producer) || roles.contains(.importer) }
+}

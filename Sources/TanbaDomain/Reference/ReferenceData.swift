@@ -1,0 +1,135 @@
+public import Foundation
+import TanbaErrors
+
+/// One entry of a reference list (normative-reference information): a stable code, names in Kazakh, Russian
+/// and English, and the fields some lists add.
+public struct ReferenceItem: Sendable, Hashable, Codable {
+    public let code: String
+    public let nameKk: String
+    public let nameRu: String
+    public let nameEn: String
+    /// Product groups: the TN VED headings that belong to the group.
+    public let tnvedPrefixes: [String]?
+    /// Countries: EAEU membership and other codes.
+    public let eaeu: Bool?
+    public let alpha3: String?
+    /// Withdrawal reasons: whether goods may return into circulation.
+    public let allowsReturn: Bool?
+    /// VAT rates.
+    public let ratePercent: Double?
+}
+
+/// One versioned reference file (`reference/*.json`), as loaded.
+public struct ReferenceList: Sendable, Hashable, Codable {
+    public let name: String
+    public let version: String
+    public let validFrom: String
+    public let source: String?
+    public let items: [ReferenceItem]
+
+    /// The item with `code`, if any.
+    public func item(_ code: String) -> ReferenceItem? { items.first { $0.code == code } }
+}
+
+/// All reference lists the hub serves, one copy for everyone. Decoding only: reading the files is the
+/// caller's job.
+public struct ReferenceData: Sendable {
+    public let lists: [String: ReferenceList]
+    /// The raw JSON of each list, served to clients byte for byte.
+    public let documents: [String: Data]
+
+    /// The lists the domain relies on.
+    public static let required = [
+        "product-groups", "countries", "units", "vat-rates", "withdrawal-reasons", "document-types",
+    ]
+
+    /// Decodes reference files given as (name, JSON).
+    /// - Throws: `CONFIG_INVALID` naming the file that does not decode or a required list that is missing.
+    public init(files: [(name: String, json: Data)]) throws {
+        var lists: [String: ReferenceList] = [:]
+        var documents: [String: Data] = [:]
+        for (name, json) in files {
+            do {
+                let list = try JSONDecoder().decode(ReferenceList.self, from: json)
+                lists[list.name] = list
+                documents[list.name] = json
+            } catch {
+                throw TanbaError(.configInvalid, "reference file \(name) does not decode: \(error)")
+            }
+        }
+        for name in Self.required where lists[name] == nil {
+            throw TanbaError(.configInvalid, "reference list \(name) is missing")
+        }
+        self.lists = lists
+        self.documents = documents
+    }
+
+    public var productGroups: ReferenceList { lists["product-groups"]! }
+    public var countries: ReferenceList { lists["countries"]! }
+
+    /// Checks a product card against the lists: known product group, known country, TN VED code within the group.
+    /// - Throws: `REFERENCE_UNKNOWN` or `CATALOG_INVALID` for each problem.
+    public func validate(_ card: ProductCard) throws {
+        var problems: [Diagnostic] = []
+        if let group = productGroups.item(card.productGroup) {
+            if let prefixes = group.tnvedPrefixes, !prefixes.isEmpty, !prefixes.contains(where: card.tnved.hasPrefix) {
+                problems.append(
+                    Diagnostic(
+                        .catalogInvalid,
+                        "\(card.gtin): TN VED \(card.tnved) is not in product group \(card.productGroup) "
+                            + "(\(prefixes.joined(separator: ", ")))"))
+            }
+        } else {
+            problems.append(Diagnostic(.referenceUnknown, "\(card.gtin): unknown product group '\(card.productGroup)'"))
+        }
+        if countries.item(card.country) == nil {
+            problems.append(Diagnostic(.referenceUnknown, "\(card.gtin): unknown country '\(card.country)'"))
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+    }
+}
+
+/// A product card of the catalogue (GTIN card): what a marking code's GTIN stands for.
+public struct ProductCard: Sendable, Hashable, Codable {
+    public let gtin: String
+    public var name: String
+    public var brand: String?
+    public var manufacturer: String
+    /// The BIN of the producer or importer that registered the card, if known.
+    public var owner: String?
+    /// EAEU TN VED code (4 to 10 digits).
+    public var tnved: String
+    public var productGroup: String
+    /// ISO 3166-1 alpha-2 country of origin.
+    public var country: String
+
+    /// Validates the GTIN (14 digits after normalisation, check digit) and field formats.
+    /// - Throws: `CATALOG_INVALID` or a `GS1_…` code.
+    public init(
+        gtin: String, name: String, brand: String? = nil, manufacturer: String, owner: String? = nil, tnved: String,
+        productGroup: String, country: String
+    ) throws {
+        self.gtin = try GTIN(gtin).value
+        guard name.contains(where: { !$0.isWhitespace }), manufacturer.contains(where: { !$0.isWhitespace }) else {
+            throw TanbaError(.catalogInvalid, "\(gtin): name and manufacturer are required")
+        }
+        guard (4...10).contains(tnved.count), tnved.allSatisfy(\.isASCIIDigit) else {
+            throw TanbaError(.catalogInvalid, "\(gtin): TN VED code '\(tnved)' must be 4 to 10 digits")
+        }
+        guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw TanbaError(.catalogInvalid, "\(gtin): country '\(country)' must be an ISO 3166-1 alpha-2 code")
+        }
+        if let owner { _ = try KazakhIdentifier(owner) }
+        self.name = name
+        self.brand = brand
+        self.manufacturer = manufacturer
+        self.owner = owner
+        self.tnved = tnved
+        self.productGroup = productGroup
+        self.country = country
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

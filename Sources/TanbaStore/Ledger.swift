@@ -1,0 +1,152 @@
+public import Foundation
+public import TanbaDomain
+import TanbaErrors
+
+/// Changes codes in the store through the domain's rules: one call, one transaction, every refusal listed.
+public struct Ledger: Sendable {
+    public let store: any HubStore
+
+    public init(store: any HubStore) { self.store = store }
+
+    /// Records newly issued codes with an "issue" event each.
+    public func issue(_ codes: [CodeRecord], order: String) throws {
+        try store.write { tx in
+            try tx.insert(codes)
+            try tx.append(
+                codes.map {
+                    CodeEvent(
+                        codeID: $0.id, at: $0.issuedAt, operation: "issue", status: $0.status, owner: $0.owner,
+                        document: order)
+                })
+        }
+    }
+
+    /// Applies `operation` to the named codes and to everything inside them, atomically.
+    ///
+    /// A code inside a package that is not itself named is refused (`CODE_IN_PACKAGE`) — except for a
+    /// withdrawal, which takes the unit out of its package (a unit sold from an opened box).
+    /// - Returns: every changed record.
+    public func perform(_ operation: CodeOperation, on ids: [String], document: String?, at date: Date) throws
+        -> [CodeRecord]
+    {
+        try store.write { tx in try Self.perform(operation, on: ids, document: document, at: date, in: tx) }
+    }
+
+    /// The same, inside a caller's transaction (a document applies several operations at once).
+    public static func perform(
+        _ operation: CodeOperation, on ids: [String], document: String?, at date: Date, in tx: any StoreWriter
+    ) throws -> [CodeRecord] {
+        let named = Set(ids)
+        let found = try tx.codes(Array(named))
+        var problems = ids.filter { found[$0] == nil }.map { Diagnostic(.codeNotFound, "\($0): no such code") }
+        var targets: [CodeRecord] = []
+        for id in ids where found[id] != nil {
+            var code = found[id]!
+            if let parent = code.parent, !named.contains(parent) {
+                guard case .withdraw = operation else {
+                    problems.append(
+                        Diagnostic(
+                            .codeInPackage,
+                            "\(id): inside package \(parent); \(operation.name) the package or take the code out first")
+                    )
+                    continue
+                }
+                code.parent = nil
+            }
+            targets.append(code)
+        }
+        let all = targets + (try descendants(of: targets.map(\.id), in: tx))
+        var changed: [CodeRecord] = []
+        for code in all {
+            do { changed.append(try CodeStateMachine.apply(operation, to: code)) } catch let error as TanbaError {
+                problems += error.diagnostics
+            }
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        try tx.update(changed)
+        try tx.append(
+            changed.map {
+                CodeEvent(
+                    codeID: $0.id, at: date, operation: operation.name, status: $0.status, owner: $0.owner,
+                    document: document)
+            })
+        return changed
+    }
+
+    /// Puts codes into a package; a transport package (`00` + SSCC) that does not exist yet is created.
+    public func aggregate(_ ids: [String], into packageID: String, by actor: String, document: String?, at date: Date)
+        throws
+    {
+        try store.write { tx in
+            var package = try tx.code(packageID)
+            let children = try existing(ids, in: tx)
+            if package == nil {
+                guard packageID.hasPrefix("00"), packageID.count == 20 else {
+                    throw TanbaError(.codeNotFound, "\(packageID): no such package")
+                }
+                let status = children.first?.status ?? .inCirculation
+                let created = Aggregation.transportPackage(
+                    sscc: String(packageID.dropFirst(2)), owner: actor, status: status, at: date)
+                try tx.insert([created])
+                try tx.append([
+                    CodeEvent(
+                        codeID: created.id, at: date, operation: "package", status: status, owner: actor,
+                        document: document)
+                ])
+                package = created
+            }
+            var ancestors: Set<String> = []
+            var cursor = package!.parent
+            while let id = cursor, let parent = try tx.code(id) {
+                ancestors.insert(id)
+                cursor = parent.parent
+            }
+            let changed = try Aggregation.aggregate(children, into: package!, ancestorsOfParent: ancestors, by: actor)
+            try tx.update(changed)
+            try tx.append(event("aggregate", changed, at: date, document: document))
+        }
+    }
+
+    /// Takes codes out of a package (all of them when `ids` is nil: disaggregation).
+    public func remove(_ ids: [String]?, from packageID: String, by actor: String, document: String?, at date: Date)
+        throws
+    {
+        try store.write { tx in
+            guard let package = try tx.code(packageID) else {
+                throw TanbaError(.codeNotFound, "\(packageID): no such package")
+            }
+            let children = try ids.map { try existing($0, in: tx) } ?? tx.children(of: [packageID])
+            let changed = try Aggregation.remove(children, from: package, by: actor)
+            try tx.update(changed)
+            try tx.append(event(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document))
+        }
+    }
+
+    private func existing(_ ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
+        let found = try tx.codes(ids)
+        let missing = ids.filter { found[$0] == nil }
+        guard missing.isEmpty else {
+            throw TanbaError(diagnostics: missing.map { Diagnostic(.codeNotFound, "\($0): no such code") })
+        }
+        return ids.map { found[$0]! }
+    }
+
+    private func event(_ operation: String, _ codes: [CodeRecord], at date: Date, document: String?) -> [CodeEvent] {
+        codes.map {
+            CodeEvent(
+                codeID: $0.id, at: date, operation: operation, status: $0.status, owner: $0.owner, document: document)
+        }
+    }
+
+    /// Everything inside the given packages, at any depth.
+    static func descendants(of ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
+        var result: [CodeRecord] = []
+        var frontier = ids
+        while !frontier.isEmpty {
+            let children = try tx.children(of: frontier)
+            result += children
+            frontier = children.filter { $0.level != .unit }.map(\.id)
+        }
+        return result
+    }
+}
