@@ -7,7 +7,7 @@ APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 
-.PHONY: all deps build release test demo bench samples format lint clean
+.PHONY: all deps build release test demo bench samples errors-doc format lint clean
 
 all: build
 
@@ -45,6 +45,10 @@ bench: deps
 ## samples: re-sign samples/shipment/signed/ with a new sample PKI (public parts kept in samples/pki/).
 samples: build
 	@bash scripts/make-samples.sh .build/debug/tanba
+
+## errors-doc: regenerate docs/ERRORS.md from the error catalogue.
+errors-doc: build
+	.build/debug/tanba errors --markdown > docs/ERRORS.md
 
 format:
 	$(SWIFT) format -i -r Sources Tests Benchmarks Package.swift

@@ -19,7 +19,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String {
         var location = ""
-        if let line { location += "line \(line)" + (column.map { ":\($0)" } ?? "") }
+        if let line {
+            location += "line \(line)" + (column.map { ":\($0)" } ?? "")
+        } else if let column {
+            location += "column \(column)"
+        }
         if let path { location += (location.isEmpty ? "" : " ") + path }
         return location.isEmpty ? "\(code): \(message)" : "\(code) at \(location): \(message)"
     }

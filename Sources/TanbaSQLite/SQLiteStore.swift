@@ -42,6 +42,31 @@ public final class SQLiteStore: HubStore {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
+    /// A fingerprint of every row of every table (FNV-1a over their text, in primary-key order): equal
+    /// fingerprints mean equal contents. Tests use it to show that a refused operation changed nothing.
+    public func contentFingerprint() throws -> String {
+        try pool.read { db in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            let tables = try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables {
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY 1")
+                while let row = try rows.next() {
+                    for byte in "\(table)|\(row.description)\n".utf8 {
+                        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+                    }
+                }
+            }
+            return String(hash, radix: 16)
+        }
+    }
+
+    /// The journal mode in force (`wal` for this store).
+    public func journalMode() throws -> String {
+        try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
     /// SQLite and GRDB errors become `STORE_FAILURE`; Tanba's own errors pass through.
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as TanbaError { throw error } catch {

@@ -193,10 +193,12 @@ import Testing
         #expect(list.count == ErrorCatalogue.all.count)
     }
 
-    /// docs/ERRORS.md is the user-facing copy of the catalogue: every code must be documented there.
-    @Test func everyErrorCodeIsDocumented() throws {
+    /// docs/ERRORS.md is generated from the catalogue: every code is documented, and the file is current.
+    @Test func errorsDocumentIsTheCatalogue() throws {
         let docs = try String(contentsOf: Self.repository.appendingPathComponent("docs/ERRORS.md"), encoding: .utf8)
         for entry in ErrorCatalogue.all { #expect(docs.contains("`\(entry.code.rawValue)`"), "\(entry.code)") }
+        let generated = try Self.run(["errors", "--markdown"])
+        #expect(generated.output == docs, "docs/ERRORS.md is stale: run make errors-doc")
     }
 }
 
@@ -242,5 +244,183 @@ import Testing
         let expired = try CLITests.run(arguments.map { $0 == "2027-01-15T12:00:00Z" ? "2028-01-15T12:00:00Z" : $0 })
         #expect(expired.status == 1)
         #expect(expired.error.contains("CERT_EXPIRED"))
+    }
+}
+
+/// Codes, catalogue and participants through the command line on a fresh embedded store.
+@Suite struct RegistryCLITests {
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "tanba-cli-\(UUID().uuidString)/store.sqlite"
+    )
+    .path
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        try CLITests.run(arguments + ["--store", store])
+    }
+
+    /// A producer of water registered, with two product cards.
+    func registered() throws {
+        #expect(
+            try run([
+                "participants", "add", "--id", "050140001238", "--name", "ТОО «Алатау Дистрибьюшн»", "--roles",
+                "producer,wholesaler", "--groups", "water", "--representative", "781112400128",
+            ]).status == 0)
+        #expect(
+            try run([
+                "participants", "add", "--id", "850315300128", "--name", "ИП Нұрланов", "--roles", "retailer",
+                "--entrepreneur",
+            ]).status == 0)
+        let csv = try Fixtures.temporaryFile(
+            Array(
+                """
+                gtin,name,brand,manufacturer,owner,tnved,productGroup,country
+                04870001000011,"Минеральная вода «Сарыағаш», 1 л",Сарыағаш,ТОО «Алатау Дистрибьюшн»,050140001238,2201101100,water,KZ
+                04870002000010,Молоко 3.2%,Алатау,ТОО «Алатау Дистрибьюшн»,050140001238,0401201100,milk,KZ
+
+                """.utf8), name: "catalog.csv")
+        let imported = try run(["catalog", "import", csv.path])
+        #expect(imported.status == 0, "\(imported.error)")
+    }
+
+    @Test func participantsAreListedAndValidated() throws {
+        try registered()
+        let list = try JSONSerialization.jsonObject(
+            with: Data(try run(["participants", "list", "--json"]).output.utf8))
+        #expect((list as? [[String: Any]])?.map { $0["id"] as? String } == ["050140001238", "850315300128"])
+        let badID = try run([
+            "participants", "add", "--id", "050140001239", "--name", "X", "--roles", "producer", "--json",
+        ])
+        #expect(badID.status == 1)
+        #expect(CLITests.errorCodes(try CLITests.json(badID.output)) == ["ID_INVALID"])
+        let badGroup = try run([
+            "participants", "add", "--id", "050140001238", "--name", "X", "--roles", "producer", "--groups", "caviar",
+            "--json",
+        ])
+        #expect(CLITests.errorCodes(try CLITests.json(badGroup.output)) == ["REFERENCE_UNKNOWN"])
+    }
+
+    @Test func aBadCatalogueFileImportsNothingAndNamesEveryLine() throws {
+        let csv = try Fixtures.temporaryFile(
+            Array(
+                """
+                gtin,name,manufacturer,tnved,productGroup,country
+                04870001000011,Вода,ТОО,2201,water,KZ
+                04870001000012,Вода,ТОО,2201,water,KZ
+                04870002000010,Туфли,ТОО,2201,shoes,KZ
+                04870003000019,Вода,ТОО,2201,water,XX
+
+                """.utf8), name: "bad.csv")
+        let result = try run(["catalog", "import", csv.path, "--json"])
+        #expect(result.status != 0)
+        let errors = try #require(try CLITests.json(result.output)["errors"] as? [[String: Any]])
+        #expect(errors.map { $0["code"] as? String } == ["GS1_CHECK_DIGIT", "CATALOG_INVALID", "REFERENCE_UNKNOWN"])
+        #expect(errors.map { $0["line"] as? Int } == [3, 4, 5])
+        #expect(
+            try run(["catalog", "list", "--json"]).output.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+    }
+
+    @Test func orderCheckAndHistory() throws {
+        try registered()
+        let ordered = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "3",
+        ])
+        #expect(ordered.status == 0, "\(ordered.error)")
+        let codes = ordered.output.split(separator: "\n").map(String.init)
+        #expect(codes.count == 3 && codes.allSatisfy { $0.hasPrefix("(01)04870001000011(21)") && $0.contains("(92)") })
+        let check = try run(["codes", "check", codes[0], "--json"])
+        #expect(check.status == 0, "\(check.output)")
+        let report = try CLITests.json(check.output)
+        #expect(report["genuine"] as? Bool == true && report["status"] as? String == "issued")
+        #expect(report["owner"] as? String == "050140001238")
+        #expect((report["product"] as? [String: Any])?["name"] as? String == "Минеральная вода «Сарыағаш», 1 л")
+        // Scanned raw, with the DataMatrix prefix and GS separators.
+        let raw =
+            "]d2"
+            + codes[1].replacingOccurrences(of: "(01)", with: "01").replacingOccurrences(of: "(21)", with: "21")
+            .replacingOccurrences(of: "(91)", with: "\u{1D}91").replacingOccurrences(of: "(92)", with: "\u{1D}92")
+        #expect(try run(["codes", "check", raw]).status == 0)
+        let history = try run(["codes", "history", codes[0], "--json"])
+        #expect(history.output.contains("\"operation\" : \"issue\""))
+    }
+
+    @Test func forgedAndUnknownCodesAreNotGenuine() throws {
+        try registered()
+        let code = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "1",
+        ])
+        .output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let tailStart = try #require(code.range(of: "(92)"))
+        var forged = code
+        let index = code.index(tailStart.upperBound, offsetBy: 5)
+        forged.replaceSubrange(index...index, with: code[index] == "A" ? "B" : "A")
+        let result = try run(["codes", "check", forged, "--json"])
+        #expect(result.status == 1)
+        #expect(CLITests.errorCodes(try CLITests.json(result.output)) == ["CODE_FORGED"])
+        let unknown = try run(["codes", "check", "0104870001000011210000000000000", "--json"])
+        #expect(unknown.status == 1)
+        #expect(CLITests.errorCodes(try CLITests.json(unknown.output)).first == "CODE_NOT_FOUND")
+        let malformed = try run(["codes", "check", "(01)04870001000012(21)ABC", "--json"])
+        #expect(CLITests.errorCodes(try CLITests.json(malformed.output)) == ["GS1_CHECK_DIGIT"])
+    }
+
+    @Test func ordersAreRefusedForWhoMayNotOrder() throws {
+        try registered()
+        let retailer = try run([
+            "codes", "order", "--participant", "850315300128", "--gtin", "04870001000011", "--count", "1", "--json",
+        ])
+        #expect(CLITests.errorCodes(try CLITests.json(retailer.output)) == ["PARTICIPANT_NOT_ALLOWED"])
+        let milk = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870002000010", "--count", "1", "--json",
+        ])
+        #expect(CLITests.errorCodes(try CLITests.json(milk.output)) == ["PARTICIPANT_NOT_ALLOWED"])
+        let unknown = try run([
+            "codes", "order", "--participant", "031240500125", "--gtin", "04870001000011", "--count", "1", "--json",
+        ])
+        #expect(CLITests.errorCodes(try CLITests.json(unknown.output)) == ["PARTICIPANT_UNKNOWN"])
+        let count = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "0", "--json",
+        ])
+        #expect(CLITests.errorCodes(try CLITests.json(count.output)) == ["ORDER_INVALID"])
+    }
+
+    @Test func keyRotationKeepsOldCodesGenuine() throws {
+        try registered()
+        let old = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "1",
+        ]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run(["keys", "rotate"]).status == 0)
+        let new = try run([
+            "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "1",
+        ]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(old.components(separatedBy: "(91)")[1].prefix(4) != new.components(separatedBy: "(91)")[1].prefix(4))
+        #expect(try run(["codes", "check", old]).status == 0)
+        #expect(try run(["codes", "check", new]).status == 0)
+        let keys =
+            try JSONSerialization.jsonObject(with: Data(try run(["keys", "list", "--json"]).output.utf8))
+            as? [[String: Any]]
+        #expect(
+            keys?.count == 2
+                && keys?.allSatisfy { ($0["publicKey"] as? String)?.contains("BEGIN PUBLIC KEY") == true } == true)
+    }
+
+    @Test func referenceListsAreServed() throws {
+        let lists = try run(["reference", "list"])
+        #expect(lists.output.contains("countries") && lists.output.contains("withdrawal-reasons"))
+        let countries = try run(["reference", "show", "countries", "--json"])
+        #expect(countries.output.contains("\"KZ\""))
+        #expect(try run(["reference", "show", "planets"]).status == 2)
+    }
+}
+
+/// A file helper for the CLI tests.
+enum Fixtures {
+    static func temporaryFile(_ bytes: [UInt8], name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
     }
 }

@@ -158,12 +158,13 @@ import Testing
 
     @Test(arguments: [
         ("106141411234567898", ErrorCode.gs1CheckDigit, Optional(1)), ("00106141411234567898", .gs1CheckDigit, 3),
-        ("(00)106141411234567898", .gs1CheckDigit, 5), ("10614141123456789", .gs1Length, 1),
+        ("(00)106141411234567898", .gs1CheckDigit, 5), ("10614141123456789", .gs1MissingAI, nil),
         ("0010614141123456789", .gs1Length, 3), ("(00)1061414112345678x7", .gs1Character, 21),
         ("0104870001000011", .gs1MissingAI, nil), ("(00)106141411234567897(01)04870001000011", .gs1Syntax, 24),
         ("", .gs1Empty, nil),
     ])
     func invalidSSCCs(text: String, code: ErrorCode, column: Int?) {
+        #expect(!SSCC.isValid(text))
         let error = expectError(code) { _ = try GS1.parseSSCC(text) }
         #expect(error?.diagnostics[0].column == column)
     }

@@ -41,13 +41,16 @@ public enum GS1 {
         let start = try parser.dataStart()
         let data = parser.scalars[start...]
         // Eighteen digits are a bare SSCC even when they start with 00 (a 0 extension digit and a US company
-        // prefix); any other all-digit string is an AI string only if it starts with the AI.
-        if data.allSatisfy(GS1Text.isDigit) && (data.count == 18 || !data.starts(with: "00".unicodeScalars)) {
+        // prefix): as an AI string they would be one digit short.
+        if data.count == 18 && data.allSatisfy(GS1Text.isDigit) {
             return try SSCC(trusted: GS1Key.sscc.checked(GS1Text.string(data), column: start + 1))
         }
         let elements = try parser.parse(from: start)
         guard let sscc = elements.first(where: { $0.element.ai == .sscc }) else {
-            throw TanbaError(.gs1MissingAI, "an SSCC string needs AI (00); this one has none")
+            throw TanbaError(
+                .gs1MissingAI,
+                "an SSCC string needs AI (00) or 18 bare digits; this one has \(data.count) "
+                    + "characters and no (00)")
         }
         if let other = elements.first(where: { $0.element.ai != .sscc }) {
             throw TanbaError(
@@ -134,7 +137,8 @@ struct GS1Parser {
             // The identifier already stands for the leading FNC1; a second one is not part of any GS1 form.
             if start < scalars.count && GS1Text.isSeparator(scalars[start]) {
                 throw TanbaError(
-                    .gs1Syntax, "a separator right after the symbology identifier \(identifier), which already "
+                    .gs1Syntax,
+                    "a separator right after the symbology identifier \(identifier), which already "
                         + "stands for the leading FNC1",
                     column: start + 1)
             }
@@ -188,7 +192,8 @@ struct GS1Parser {
         }
         let shown = scalars[index...index + 1].map(GS1Text.describe).joined(separator: " ")
         throw TanbaError(
-            .gs1UnknownAI, "no application identifier the hub supports starts with \(shown) (supported: "
+            .gs1UnknownAI,
+            "no application identifier the hub supports starts with \(shown) (supported: "
                 + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
             column: index + 1)
     }
@@ -213,7 +218,8 @@ struct GS1Parser {
             guard code.unicodeScalars.allSatisfy(GS1Text.isDigit), let ai = GS1ApplicationIdentifier.named(code)
             else {
                 throw TanbaError(
-                    .gs1UnknownAI, "(\(code)) is not an application identifier the hub supports (supported: "
+                    .gs1UnknownAI,
+                    "(\(code)) is not an application identifier the hub supports (supported: "
                         + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
                     column: open + 2)
             }

@@ -67,24 +67,25 @@ enum GS1Key {
 
     var name: String { self == .gtin ? "GTIN" : "SSCC" }
     var lengths: [Int] { self == .gtin ? [8, 12, 13, 14] : [18] }
+    var article: String { self == .gtin ? "a" : "an" }
 
     /// `text` if it is digits of an allowed length with the right check digit.
-    /// - Parameters:
-    ///   - column: the 1-based column of `text`'s first character in the input, for diagnostics.
-    ///   - ai: the application identifier carrying the value, named in messages when there is one.
-    func checked(_ text: String, column: Int, ai: String? = nil) throws -> String {
-        let context = ai.map { "AI (\($0)): " } ?? ""
+    ///
+    /// `column` is that of `text`'s first character in the input, for diagnostics. (Inside an element string the
+    /// parser checks characters and length itself and calls `verifyCheckDigit` with the AI as context.)
+    func checked(_ text: String, column: Int) throws -> String {
         for (offset, scalar) in text.unicodeScalars.enumerated() where !GS1Text.isDigit(scalar) {
             throw TanbaError(
-                .gs1Character, "\(context)a \(name) has digits only, found \(GS1Text.describe(scalar))",
+                .gs1Character, "\(article) \(name) has digits only, found \(GS1Text.describe(scalar))",
                 column: column + offset)
         }
         let count = text.unicodeScalars.count
         guard lengths.contains(count) else {
             let allowed = lengths.count == 1 ? "\(lengths[0])" : "8, 12, 13 or 14"
-            throw TanbaError(.gs1Length, "\(context)a \(name) has \(allowed) digits, found \(count)", column: column)
+            throw TanbaError(
+                .gs1Length, "\(article) \(name) has \(allowed) digits, found \(count)", column: column)
         }
-        try verifyCheckDigit(text, column: column, context: context)
+        try verifyCheckDigit(text, column: column, context: "")
         return text
     }
 
