@@ -1,5 +1,9 @@
 import Foundation
+import TanbaDomain
+import TanbaEmission
 import TanbaErrors
+import TanbaSQLite
+import TanbaStore
 import TanbaXML
 
 // `make bench`: release-build figures next to the peer tools on this machine, measured in the same run.
@@ -111,9 +115,9 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small]`: which parts to run (default both).
-let parts =
-    Set(CommandLine.arguments.dropFirst()).isEmpty ? ["large", "small"] : Set(CommandLine.arguments.dropFirst())
+/// `tanba-bench [large] [small] [store] [gost]`: which parts to run (default all).
+let parts: Set<String> =
+    CommandLine.arguments.count > 1 ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "gost"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -225,8 +229,102 @@ if parts.contains("small") {
     }
 }
 
-// MARK: 3. GOST primitive beside the gost engine
-if parts.contains("small") || parts.contains("gost") {
+// MARK: 3. Marking codes on a store holding 1,000,000 codes (issue #4)
+if parts.contains("store") {
+    let storePath = work.appendingPathComponent("bench-store.sqlite").path
+    let store = try SQLiteStore(path: storePath)
+    let ledger = Ledger(store: store)
+    let owner = "050140001238"
+    let buyer = "031240500125"
+    let emitter = CodeEmitter(key: EmissionKey.generate())
+    let gtin = "04870001000011"
+    // Fill: 1,000,000 codes issued in 100 orders of 10,000 over the past 100 days (not timed).
+    var filled = 0
+    let fillStart = DispatchTime.now().uptimeNanoseconds
+    while filled < 1_000_000 {
+        let day = Date() - Double(100 - filled / 10_000) * 86_400
+        try ledger.issue(try emitter.issue(gtin: gtin, count: 10_000, owner: owner, at: day), order: "FILL-\(filled)")
+        filled += 10_000
+    }
+    let fillSeconds = Double(DispatchTime.now().uptimeNanoseconds - fillStart) / 1e9
+    print("\n## Marking codes on a store already holding \(try store.read { try $0.codeCount() }) codes")
+    print(String(format: "(filling 1,000,000 took %.1f s)", fillSeconds))
+
+    // Issue 100,000 codes with verification codes: emit (sign on every core) + insert with history, timed 3×.
+    var issueRates: [Double] = []
+    var signRates: [Double] = []
+    var lastBatch: [CodeRecord] = []
+    for round in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let codes = try emitter.issue(gtin: gtin, count: 100_000, owner: owner, at: Date())
+        let signed = DispatchTime.now().uptimeNanoseconds
+        try ledger.issue(codes, order: "ORDER-\(round)")
+        let end = DispatchTime.now().uptimeNanoseconds
+        issueRates.append(100_000 / (Double(end - start) / 1e9))
+        signRates.append(100_000 / (Double(signed - start) / 1e9))
+        lastBatch = codes
+    }
+    // openssl speed ecdsap256 on both cores: the ceiling for signing.
+    var ceiling = "n/a"
+    if let openssl = which("openssl") {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: openssl)
+        process.arguments = [
+            "speed", "-seconds", "3", "-multi", "\(ProcessInfo.processInfo.activeProcessorCount)", "ecdsap256",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if let line = text.split(separator: "\n").last(where: { $0.contains("nistp256") }) {
+            let fields = line.split(separator: " ").map(String.init)
+            // "256 bits ecdsa (nistp256)   0.0000s   0.0000s  sign/s verify/s": the last two numbers.
+            if fields.count >= 2 {
+                ceiling = "\(fields[fields.count - 2]) sign/s, \(fields[fields.count - 1]) verify/s"
+            }
+        }
+    }
+    print("| measure | figure |")
+    print("|---|---|")
+    print(
+        String(format: "| codes issued/s (emit + sign + insert with history), median of 3 | %.0f |", median(issueRates))
+    )
+    print(String(format: "| of which signing alone, codes/s | %.0f |", median(signRates)))
+    print(
+        "| `openssl speed -multi \(ProcessInfo.processInfo.activeProcessorCount) ecdsap256`, same run (ceiling) | \(ceiling) |"
+    )
+
+    // Ownership change of 100,000 codes in one transaction: the buyer accepts a shipment of all of them.
+    let ids = lastBatch.map(\.id)
+    _ = try ledger.perform(.apply(by: owner), on: ids, document: "APP", at: Date())
+    _ = try ledger.perform(.introduce(by: owner), on: ids, document: "INTRO", at: Date())
+    _ = try ledger.perform(.lockForShipment(by: owner, document: "SHIP"), on: ids, document: "SHIP", at: Date())
+    var changeSeconds: [Double] = []
+    var (from, to) = (owner, buyer)
+    for round in 0..<3 {
+        if round > 0 {
+            _ = try ledger.perform(
+                .lockForShipment(by: from, document: "SHIP-\(round)"), on: ids, document: "SHIP-\(round)", at: Date())
+        }
+        let document = round == 0 ? "SHIP" : "SHIP-\(round)"
+        let start = DispatchTime.now().uptimeNanoseconds
+        let changed = try ledger.perform(
+            .acceptShipment(document: document, buyer: to), on: ids, document: "ANSWER-\(round)", at: Date())
+        changeSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        precondition(changed.count == 100_000 && changed.allSatisfy { $0.owner == to })
+        (from, to) = (to, from)
+    }
+    print(
+        String(
+            format:
+                "| ownership change of 100,000 codes in one transaction (read, rules, update, history), median of 3 | %.2f s |",
+            median(changeSeconds)))
+}
+
+// MARK: 4. GOST primitive beside the gost engine
+if parts.contains("gost") {
     let engine = try GOSTEngineReference.rates()
     let ours = try GOSTPrimitiveRate.rates()
     print("\n## GOST 34.10-2012/2015 512-bit (paramSetA), Streebog-512, 64-byte message, one thread")

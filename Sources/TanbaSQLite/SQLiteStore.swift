@@ -17,6 +17,12 @@ public final class SQLiteStore: HubStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Codes are keyed by random serials, so inserts and lookups land all over a large B-tree: a page cache
+            // of 128 MB and memory-mapped reads keep a store of millions of codes off the disk for most pages
+            // (SQLite's default cache is 2 MB).
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -75,7 +81,11 @@ public final class SQLiteStore: HubStore {
     }
 }
 
-/// The schema, as migrations. Codes are never deleted: the primary key keeps every GTIN + serial ever issued.
+/// The schema, as migrations. Codes are never deleted: the unique key keeps every GTIN + serial ever issued.
+///
+/// Codes live in rowid order (the order they were issued), with a unique index on their identity: a batch
+/// issued together stays together on disk, so shipping or selling it touches neighbouring pages, and a random
+/// serial dirties a small index page rather than a wide table page.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -83,7 +93,8 @@ enum Schema {
             try db.execute(
                 sql: """
                     CREATE TABLE codes (
-                        id TEXT PRIMARY KEY NOT NULL,
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
                         level INTEGER NOT NULL,
                         gtin TEXT,
                         status TEXT NOT NULL,
@@ -94,20 +105,24 @@ enum Schema {
                         parent TEXT,
                         key_id TEXT,
                         verification_code TEXT,
-                        issued_at REAL NOT NULL
-                    ) WITHOUT ROWID;
+                        issued_at REAL NOT NULL,
+                        origin TEXT
+                    );
                     CREATE INDEX codes_parent ON codes(parent) WHERE parent IS NOT NULL;
                     CREATE INDEX codes_owner ON codes(owner);
-                    CREATE TABLE code_events (
-                        seq INTEGER PRIMARY KEY,
-                        code_id TEXT NOT NULL,
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY,
                         at REAL NOT NULL,
                         operation TEXT NOT NULL,
                         status TEXT NOT NULL,
                         owner TEXT NOT NULL,
                         document TEXT
                     );
-                    CREATE INDEX code_events_code ON code_events(code_id, seq);
+                    CREATE TABLE code_history (
+                        code_seq INTEGER NOT NULL,
+                        event_id INTEGER NOT NULL,
+                        PRIMARY KEY (code_seq, event_id)
+                    ) WITHOUT ROWID;
                     CREATE TABLE participants (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL);
                     CREATE TABLE products (gtin TEXT PRIMARY KEY NOT NULL, product_group TEXT NOT NULL, json TEXT NOT NULL);
                     CREATE TABLE emission_keys (id TEXT PRIMARY KEY NOT NULL, private_key_pem TEXT NOT NULL, created_at REAL NOT NULL);
@@ -118,56 +133,94 @@ enum Schema {
 }
 
 /// One connection's view, inside GRDB's transaction.
-private struct Connection: StoreWriter {
+///
+/// It remembers the row number (`seq`) of every code it read: an operation reads its codes first, then updates
+/// them and links their history, and doing that by row number spares a text-index lookup per code.
+private final class Connection: StoreWriter {
     let db: Database
+    private var seqByID: [String: Int64] = [:]
+
+    init(db: Database) { self.db = db }
+
+    /// The row numbers of `ids` if every one was read in this transaction, as a JSON list.
+    private func knownSeqs(_ ids: [String]) -> String? {
+        var list = JSONRows()
+        for id in ids {
+            guard let seq = seqByID[id] else { return nil }
+            list.int(seq)
+        }
+        return list.finished()
+    }
+
+    private func remember(_ row: Row) -> CodeRecord {
+        let record = Self.record(row)
+        seqByID[record.id] = row[12]
+        return record
+    }
 
     static let codeColumns =
         "id, level, gtin, status, owner, emitter, withdrawal_reason, locked_by, parent, key_id, verification_code, issued_at"
+    /// The columns read: the record's, then the row number.
+    static let readColumns = codeColumns + ", seq"
 
     func code(_ id: String) throws -> CodeRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.codeColumns) FROM codes WHERE id = ?"), arguments: [id])
-            .map(Self.record)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.readColumns) FROM codes WHERE id = ?"), arguments: [id])
+            .map(remember)
     }
 
     func codes(_ ids: [String]) throws -> [String: CodeRecord] {
+        var list = JSONRows()
+        for id in ids { list.value(id) }
         var result: [String: CodeRecord] = [:]
         result.reserveCapacity(ids.count)
-        // Batches of 500 keep each IN list within SQLite's parameter limit and its statement cache small.
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let batch = Array(ids[start..<min(start + 500, ids.count)])
-            let statement = try db.cachedStatement(
-                sql: "SELECT \(Self.codeColumns) FROM codes WHERE id IN (\(Self.placeholders(batch.count)))")
-            for row in try Row.fetchAll(statement, arguments: StatementArguments(batch)) {
-                let record = Self.record(row)
-                result[record.id] = record
-            }
+        let statement = try db.cachedStatement(
+            sql: "SELECT \(Self.readColumns) FROM codes WHERE id IN (SELECT value FROM json_each(?))")
+        let rows = try Row.fetchCursor(statement, arguments: [list.finished()])
+        while let row = try rows.next() {
+            let record = remember(row)
+            result[record.id] = record
         }
         return result
     }
 
     func children(of parents: [String]) throws -> [CodeRecord] {
-        var result: [CodeRecord] = []
-        for start in stride(from: 0, to: parents.count, by: 500) {
-            let batch = Array(parents[start..<min(start + 500, parents.count)])
-            let statement = try db.cachedStatement(
-                sql: "SELECT \(Self.codeColumns) FROM codes WHERE parent IN (\(Self.placeholders(batch.count)))")
-            result += try Row.fetchAll(statement, arguments: StatementArguments(batch)).map(Self.record)
-        }
-        return result
+        var list = JSONRows()
+        for id in parents { list.value(id) }
+        return try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(Self.readColumns) FROM codes WHERE parent IN (SELECT value FROM json_each(?))"),
+            arguments: [list.finished()]
+        ).map(remember)
     }
 
     func events(of id: String) throws -> [CodeEvent] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql:
-                    "SELECT code_id, at, operation, status, owner, document FROM code_events WHERE code_id = ? ORDER BY seq"
-            ),
+        // The first entry, the issue, is the code's own row: recording it again per code would double the
+        // cost of emission.
+        let issue = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT issued_at, emitter, origin, level, status FROM codes WHERE id = ?"),
             arguments: [id]
         ).map { row in
-            CodeEvent(
-                codeID: row[0], at: Date(timeIntervalSince1970: row[1]), operation: row[2],
-                status: CodeStatus(rawValue: row[3]) ?? .issued, owner: row[4], document: row[5])
+            // Codes are issued; transport packages are made by the aggregation that first fills them.
+            let package = (row[3] as Int) == PackagingLevel.transport.rawValue
+            return CodeEvent(
+                codeID: id, at: Date(timeIntervalSince1970: row[0]), operation: package ? "package" : "issue",
+                status: package ? CodeStatus(rawValue: row[4]) ?? .inCirculation : .issued, owner: row[1],
+                document: row[2])
         }
+        return try (issue.map { [$0] } ?? [])
+            + Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.at, e.operation, e.status, e.owner, e.document
+                        FROM code_history h JOIN events e ON e.id = h.event_id
+                        WHERE h.code_seq = (SELECT seq FROM codes WHERE id = ?) ORDER BY h.event_id
+                        """),
+                arguments: [id]
+            ).map { row in
+                CodeEvent(
+                    codeID: id, at: Date(timeIntervalSince1970: row[0]), operation: row[1],
+                    status: CodeStatus(rawValue: row[2]) ?? .issued, owner: row[3], document: row[4])
+            }
     }
 
     func codeCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM codes") ?? 0 }
@@ -193,38 +246,96 @@ private struct Connection: StoreWriter {
             .map { StoredEmissionKey(id: $0[0], privateKeyPEM: $0[1], createdAt: Date(timeIntervalSince1970: $0[2])) }
     }
 
-    func insert(_ codes: [CodeRecord]) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO codes (\(Self.codeColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    /// Inserts codes with the order that issued them (their first history entry).
+    ///
+    /// Binding a dozen Swift values per row cost more than SQLite's own insert, so rows that differ only in
+    /// identity and verification code (a code order, always) travel as one JSON array of pairs, with the shared
+    /// values bound once: `INSERT … SELECT … FROM json_each(?)`.
+    func insert(_ codes: [CodeRecord], origin: String?) throws {
+        struct Shared: Hashable {
+            let level: Int, gtin: String?, status: String, owner: String, emitter: String, reason: String?
+            let lockedBy: String?, parent: String?, keyID: String?, issuedAt: Double
+        }
+        var groups: [Shared: JSONRows] = [:]
         for code in codes {
-            do {
-                try statement.execute(arguments: Self.arguments(code))
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                throw TanbaError(.codeDuplicate, "\(code.id): this code exists already and is never issued again")
+            let shared = Shared(
+                level: code.level.rawValue, gtin: code.gtin, status: code.status.rawValue, owner: code.owner,
+                emitter: code.emitter, reason: code.withdrawalReason?.rawValue, lockedBy: code.lockedBy,
+                parent: code.parent, keyID: code.keyID, issuedAt: code.issuedAt.timeIntervalSince1970)
+            groups[shared, default: JSONRows()].row { r in
+                r.string(code.id)
+                r.string(code.verificationCode)
             }
         }
-    }
-
-    func update(_ codes: [CodeRecord]) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ? WHERE id = ?
-                """)
-        for code in codes {
-            try statement.execute(arguments: [
-                code.status.rawValue, code.owner, code.withdrawalReason?.rawValue, code.lockedBy, code.parent, code.id,
-            ])
+        do {
+            for (shared, var rows) in groups {
+                try db.execute(
+                    sql: """
+                        INSERT INTO codes (id, verification_code, level, gtin, status, owner, emitter, withdrawal_reason,
+                                           locked_by, parent, key_id, issued_at, origin)
+                        SELECT value->>0, value->>1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM json_each(?)
+                        """,
+                    arguments: [
+                        shared.level, shared.gtin, shared.status, shared.owner, shared.emitter, shared.reason,
+                        shared.lockedBy, shared.parent, shared.keyID, shared.issuedAt, origin, rows.finished(),
+                    ])
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // Which codes: look the batch up (rare path; the transaction rolls back anyway).
+            let existing = try self.codes(codes.map(\.id)).keys.sorted()
+            throw TanbaError(
+                diagnostics: (existing.isEmpty ? [codes[0].id] : existing).map {
+                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again")
+                })
         }
     }
 
-    func append(_ events: [CodeEvent]) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO code_events (code_id, at, operation, status, owner, document) VALUES (?, ?, ?, ?, ?, ?)")
-        for event in events {
-            try statement.execute(arguments: [
-                event.codeID, event.at.timeIntervalSince1970, event.operation, event.status.rawValue, event.owner,
-                event.document,
-            ])
+    /// One `UPDATE … WHERE id IN (json_each(?))` per distinct new state: an operation on a shipment gives most
+    /// codes the same status, owner and lock.
+    func update(_ codes: [CodeRecord]) throws {
+        struct State: Hashable {
+            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
+        }
+        var byIDs: [State: [String]] = [:]
+        for code in codes {
+            byIDs[
+                State(
+                    status: code.status.rawValue, owner: code.owner, reason: code.withdrawalReason?.rawValue,
+                    lockedBy: code.lockedBy, parent: code.parent), default: []
+            ].append(code.id)
+        }
+        for (state, ids) in byIDs {
+            let (key, list) = knownSeqs(ids).map { ("seq", $0) } ?? ("id", Self.jsonList(ids))
+            try db.cachedStatement(
+                sql: """
+                    UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ?
+                    WHERE \(key) IN (SELECT value FROM json_each(?))
+                    """
+            ).execute(arguments: [state.status, state.owner, state.reason, state.lockedBy, state.parent, list])
+        }
+    }
+
+    /// One `events` row, and one small (code, event) link per code: a shipment of 100,000 codes writes one
+    /// event and 100,000 pairs of integers, in code order.
+    func record(_ entry: HistoryEntry, for ids: [String]) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO events (at, operation, status, owner, document) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            entry.at.timeIntervalSince1970, entry.operation, entry.status.rawValue, entry.owner, entry.document,
+        ])
+        let eventID = db.lastInsertedRowID
+        if let seqs = knownSeqs(ids) {
+            try db.cachedStatement(
+                sql: "INSERT INTO code_history (code_seq, event_id) SELECT value, ? FROM json_each(?)"
+            )
+            .execute(arguments: [eventID, seqs])
+        } else {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO code_history (code_seq, event_id)
+                    SELECT seq, ? FROM codes WHERE id IN (SELECT value FROM json_each(?))
+                    """
+            ).execute(arguments: [eventID, Self.jsonList(ids)])
         }
     }
 
@@ -250,14 +361,10 @@ private struct Connection: StoreWriter {
 
     // MARK: Mapping
 
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
-
-    static func arguments(_ code: CodeRecord) -> StatementArguments {
-        [
-            code.id, code.level.rawValue, code.gtin, code.status.rawValue, code.owner, code.emitter,
-            code.withdrawalReason?.rawValue, code.lockedBy, code.parent, code.keyID, code.verificationCode,
-            code.issuedAt.timeIntervalSince1970,
-        ]
+    static func jsonList(_ ids: [String]) -> String {
+        var list = JSONRows()
+        for id in ids { list.value(id) }
+        return list.finished()
     }
 
     static func record(_ row: Row) -> CodeRecord {
@@ -276,5 +383,82 @@ private struct Connection: StoreWriter {
 
     static func decode<T: Decodable>(_ json: String) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(json.utf8))
+    }
+}
+
+/// A JSON array of arrays, written by hand: strings escaped, numbers as they are, nil as null.
+struct JSONRows {
+    private var text = "["
+    private var first = true
+
+    struct Row {
+        fileprivate var text: String
+        fileprivate var first = true
+
+        private mutating func separator() {
+            if !first { text.append(",") }
+            first = false
+        }
+        mutating func string(_ value: String?) {
+            separator()
+            guard let value else { return text.append("null") }
+            JSONRows.appendString(value, to: &text)
+        }
+        mutating func int(_ value: Int) {
+            separator()
+            text.append(String(value))
+        }
+        mutating func double(_ value: Double) {
+            separator()
+            text.append("\(value)")
+        }
+    }
+
+    /// Appends one row (an array). The buffer moves into the row and back: no copy.
+    mutating func row(_ body: (inout Row) -> Void) {
+        if !first { text.append(",") }
+        first = false
+        var row = Row(text: "")
+        swap(&row.text, &text)
+        row.text.append("[")
+        body(&row)
+        row.text.append("]")
+        swap(&row.text, &text)
+    }
+
+    /// Appends one number (for a flat array).
+    mutating func int(_ value: Int64) {
+        if !first { text.append(",") }
+        first = false
+        text.append(String(value))
+    }
+
+    /// Appends one string value (for a flat array).
+    mutating func value(_ string: String) {
+        if !first { text.append(",") }
+        first = false
+        Self.appendString(string, to: &text)
+    }
+
+    mutating func finished() -> String {
+        text.append("]")
+        return text
+    }
+
+    static func appendString(_ value: String, to text: inout String) {
+        text.append("\"")
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            text.append(value)
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": text.append("\\\"")
+                case "\\": text.append("\\\\")
+                case _ where scalar.value < 0x20: text.append(String(format: "\\u%04x", scalar.value))
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text.append("\"")
     }
 }

@@ -21,7 +21,7 @@ public protocol StoreReader {
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
     /// The direct contents of these packages.
     func children(of parents: [String]) throws -> [CodeRecord]
-    /// A code's history, oldest first.
+    /// A code's history, oldest first; the first entry is its issue (or packaging), from `insert`'s origin.
     func events(of id: String) throws -> [CodeEvent]
     func codeCount() throws -> Int
 
@@ -35,11 +35,14 @@ public protocol StoreReader {
 
 /// Writes, inside a transaction.
 public protocol StoreWriter: StoreReader {
-    /// Inserts new codes. A code that exists already (even withdrawn or cancelled) is refused with
+    /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
+    /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
-    func insert(_ codes: [CodeRecord]) throws
+    func insert(_ codes: [CodeRecord], origin: String?) throws
     func update(_ codes: [CodeRecord]) throws
-    func append(_ events: [CodeEvent]) throws
+    /// Records that `codes` went through one event (time, operation, resulting status and owner, document): the
+    /// history of each of them gains that entry.
+    func record(_ event: HistoryEntry, for codes: [String]) throws
     func save(_ participant: Participant) throws
     func save(_ products: [ProductCard]) throws
     func save(_ key: StoredEmissionKey) throws
@@ -55,5 +58,22 @@ public struct StoredEmissionKey: Sendable, Hashable {
         self.id = id
         self.privateKeyPEM = privateKeyPEM
         self.createdAt = createdAt
+    }
+}
+
+/// One step of history shared by the codes it happened to.
+public struct HistoryEntry: Sendable, Hashable {
+    public let at: Date
+    public let operation: String
+    public let status: CodeStatus
+    public let owner: String
+    public let document: String?
+
+    public init(at: Date, operation: String, status: CodeStatus, owner: String, document: String?) {
+        self.at = at
+        self.operation = operation
+        self.status = status
+        self.owner = owner
+        self.document = document
     }
 }

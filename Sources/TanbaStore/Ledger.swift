@@ -8,17 +8,9 @@ public struct Ledger: Sendable {
 
     public init(store: any HubStore) { self.store = store }
 
-    /// Records newly issued codes with an "issue" event each.
+    /// Records newly issued codes; the order is their first history entry.
     public func issue(_ codes: [CodeRecord], order: String) throws {
-        try store.write { tx in
-            try tx.insert(codes)
-            try tx.append(
-                codes.map {
-                    CodeEvent(
-                        codeID: $0.id, at: $0.issuedAt, operation: "issue", status: $0.status, owner: $0.owner,
-                        document: order)
-                })
-        }
+        try store.write { tx in try tx.insert(codes, origin: order) }
     }
 
     /// Applies `operation` to the named codes and to everything inside them, atomically.
@@ -55,7 +47,8 @@ public struct Ledger: Sendable {
             }
             targets.append(code)
         }
-        let all = targets + (try descendants(of: targets.map(\.id), in: tx))
+        // Only packages have contents: units need no lookup.
+        let all = targets + (try descendants(of: targets.filter { $0.level != .unit }.map(\.id), in: tx))
         var changed: [CodeRecord] = []
         for code in all {
             do { changed.append(try CodeStateMachine.apply(operation, to: code)) } catch let error as TanbaError {
@@ -64,12 +57,7 @@ public struct Ledger: Sendable {
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
         try tx.update(changed)
-        try tx.append(
-            changed.map {
-                CodeEvent(
-                    codeID: $0.id, at: date, operation: operation.name, status: $0.status, owner: $0.owner,
-                    document: document)
-            })
+        try record(operation.name, changed, at: date, document: document, in: tx)
         return changed
     }
 
@@ -87,12 +75,7 @@ public struct Ledger: Sendable {
                 let status = children.first?.status ?? .inCirculation
                 let created = Aggregation.transportPackage(
                     sscc: String(packageID.dropFirst(2)), owner: actor, status: status, at: date)
-                try tx.insert([created])
-                try tx.append([
-                    CodeEvent(
-                        codeID: created.id, at: date, operation: "package", status: status, owner: actor,
-                        document: document)
-                ])
+                try tx.insert([created], origin: document)
                 package = created
             }
             var ancestors: Set<String> = []
@@ -103,7 +86,7 @@ public struct Ledger: Sendable {
             }
             let changed = try Aggregation.aggregate(children, into: package!, ancestorsOfParent: ancestors, by: actor)
             try tx.update(changed)
-            try tx.append(event("aggregate", changed, at: date, document: document))
+            try Self.record("aggregate", changed, at: date, document: document, in: tx)
         }
     }
 
@@ -118,7 +101,7 @@ public struct Ledger: Sendable {
             let children = try ids.map { try existing($0, in: tx) } ?? tx.children(of: [packageID])
             let changed = try Aggregation.remove(children, from: package, by: actor)
             try tx.update(changed)
-            try tx.append(event(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document))
+            try Self.record(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document, in: tx)
         }
     }
 
@@ -131,11 +114,19 @@ public struct Ledger: Sendable {
         return ids.map { found[$0]! }
     }
 
-    private func event(_ operation: String, _ codes: [CodeRecord], at date: Date, document: String?) -> [CodeEvent] {
-        codes.map {
-            CodeEvent(
-                codeID: $0.id, at: date, operation: operation, status: $0.status, owner: $0.owner, document: document)
+    /// One history entry per resulting (status, owner) — usually one for the whole batch.
+    static func record(
+        _ operation: String, _ codes: [CodeRecord], at date: Date, document: String?, in tx: any StoreWriter
+    ) throws {
+        var groups: [HistoryEntry: [String]] = [:]
+        for code in codes {
+            groups[
+                HistoryEntry(
+                    at: date, operation: operation, status: code.status, owner: code.owner, document: document),
+                default: []
+            ].append(code.id)
         }
+        for (entry, ids) in groups { try tx.record(entry, for: ids) }
     }
 
     /// Everything inside the given packages, at any depth.
