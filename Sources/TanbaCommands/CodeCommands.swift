@@ -8,7 +8,28 @@ import TanbaStore
 struct CodesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codes", abstract: "Marking codes: order (emit), check, history.",
-        subcommands: [Order.self, Check.self, History.self])
+        subcommands: [Order.self, Check.self, History.self, States.self])
+
+    struct States: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The code life cycle: every allowed transition with its preconditions (docs/STATES.md).")
+
+        func run() throws { print(Self.table(), terminator: "") }
+
+        /// The transition table as Markdown, from `CodeStateMachine.rules`.
+        static func table() -> String {
+            var lines = [
+                "| operation | from | to | who | lock | effect |", "|---|---|---|---|---|---|",
+            ]
+            for rule in CodeStateMachine.rules {
+                let lock = rule.lock == .unlocked ? "must not be locked" : "must be locked by the named shipment"
+                lines.append(
+                    "| `\(rule.operation)` | \(rule.from.map { "`\($0.rawValue)`" }.joined(separator: ", ")) | `\(rule.to.rawValue)` | "
+                        + "\(rule.ownerOnly ? "the owner" : "the shipment's parties") | \(lock) | \(rule.effect) |")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
 
     /// How issued codes are printed.
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -405,6 +405,13 @@ import Testing
                 && keys?.allSatisfy { ($0["publicKey"] as? String)?.contains("BEGIN PUBLIC KEY") == true } == true)
     }
 
+    /// docs/STATES.md carries the transition table the state machine enforces.
+    @Test func statesDocumentHasTheCurrentTable() throws {
+        let docs = try String(contentsOf: CLITests.repository.appendingPathComponent("docs/STATES.md"), encoding: .utf8)
+        let table = try CLITests.run(["codes", "states"]).output
+        #expect(docs.contains(table), "docs/STATES.md is stale: paste `tanba codes states`")
+    }
+
     @Test func referenceListsAreServed() throws {
         let lists = try run(["reference", "list"])
         #expect(lists.output.contains("countries") && lists.output.contains("withdrawal-reasons"))
