@@ -8,7 +8,147 @@ import TanbaStore
 struct CodesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codes", abstract: "Marking codes: order (emit), check, history.",
-        subcommands: [Order.self, Check.self, History.self, States.self])
+        subcommands: [
+            Order.self, Check.self, History.self, States.self, Change.self, Aggregate.self, Disaggregate.self,
+        ])
+
+    /// Codes named on the command line or, with `@FILE`, one per line in a file (as `codes order -o` writes).
+    static func identities(_ arguments: [String]) throws -> [String] {
+        var texts: [String] = []
+        for argument in arguments {
+            if argument.hasPrefix("@") {
+                guard let content = try? String(contentsOfFile: String(argument.dropFirst()), encoding: .utf8) else {
+                    throw TanbaError(.fileUnreadable, "cannot read \(argument.dropFirst())")
+                }
+                texts += content.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+            } else {
+                texts.append(argument)
+            }
+        }
+        var problems: [Diagnostic] = []
+        var ids: [String] = []
+        for text in texts {
+            do {
+                if let sscc = try? GS1.parseSSCC(text) {
+                    ids.append("00" + sscc.value)
+                } else {
+                    ids.append(try MarkingCode.parse(text).identification)
+                }
+            } catch let error as TanbaError {
+                problems += error.diagnostics.map {
+                    var d = $0; d.message = "\(text): \(d.message)"; return d
+                }
+            }
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        guard !ids.isEmpty else { throw TanbaError(.orderInvalid, "no codes named") }
+        return ids
+    }
+
+    /// Prints what an operation changed.
+    static func report(_ changed: [CodeRecord], _ what: String, json: Bool) throws {
+        if json { return try printJSON(["operation": what, "changed": "\(changed.count)"]) }
+        print("\(what): \(changed.count) code\(changed.count == 1 ? "" : "s") changed")
+    }
+
+    struct Change: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change",
+            abstract: "Apply a life-cycle operation to codes (and everything inside packages), as an operator.",
+            discussion: """
+                Operations: apply, introduce, cancel, withdraw (needs --reason), return, ship (needs --document), \
+                accept (needs --document and --buyer), release (needs --document). Participants' documents do this \
+                through the pipeline; this command is the operator's tool and the demo's. All or nothing: every \
+                refusal is listed and nothing changes.
+                """)
+
+        @Argument(help: "The operation: apply, introduce, cancel, withdraw, return, ship, accept, release.")
+        var operation: String
+        @Option(name: .long, help: "BIN/IIN of the participant acting (the owner).") var participant: String?
+        @Option(name: .long, help: "Withdrawal reason (reference/withdrawal-reasons.json).") var reason: String?
+        @Option(name: .long, help: "The shipment document (ship, accept, release).") var document: String?
+        @Option(name: .long, help: "The buyer taking ownership (accept).") var buyer: String?
+        @Argument(help: "Codes in any form, or @FILE with one per line.") var codes: [String]
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "codes change", json: output.json) {
+                func need(_ value: String?, _ name: String) throws -> String {
+                    guard let value else { throw TanbaError(.configInvalid, "\(operation) needs --\(name)") }
+                    return value
+                }
+                let op: CodeOperation
+                switch operation {
+                case "apply": op = .apply(by: try need(participant, "participant"))
+                case "introduce": op = .introduce(by: try need(participant, "participant"))
+                case "cancel": op = .cancel(by: try need(participant, "participant"))
+                case "withdraw":
+                    let code = try need(reason, "reason")
+                    guard let value = WithdrawalReason(rawValue: code) else {
+                        throw TanbaError(.referenceUnknown, "unknown withdrawal reason '\(code)'")
+                    }
+                    op = .withdraw(by: try need(participant, "participant"), reason: value)
+                case "return": op = .returnToCirculation(by: try need(participant, "participant"))
+                case "ship":
+                    op = .lockForShipment(
+                        by: try need(participant, "participant"), document: try need(document, "document"))
+                case "accept":
+                    op = .acceptShipment(document: try need(document, "document"), buyer: try need(buyer, "buyer"))
+                case "release": op = .releaseShipment(document: try need(document, "document"))
+                default: throw TanbaError(.configInvalid, "unknown operation '\(operation)'")
+                }
+                let changed = try Ledger(store: try storeOptions.open()).perform(
+                    op, on: try CodesCommand.identities(codes), document: document, at: Date())
+                try CodesCommand.report(changed, op.name, json: output.json)
+            }
+        }
+    }
+
+    struct Aggregate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put codes into a group or transport package (an SSCC package is created on first use).")
+
+        @Option(name: .long, help: "BIN/IIN of the owner packing.") var participant: String
+        @Option(name: .long, help: "The package: a group package's code or an SSCC (00… or 18 digits).") var into:
+            String
+        @Argument(help: "Codes in any form, or @FILE.") var codes: [String]
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "codes aggregate", json: output.json) {
+                let package = try CodesCommand.identities([into])[0]
+                let ids = try CodesCommand.identities(codes)
+                try Ledger(store: try storeOptions.open()).aggregate(
+                    ids, into: package, by: participant, document: nil, at: Date())
+                if output.json { return try printJSON(["package": package, "added": "\(ids.count)"]) }
+                print("\(ids.count) codes put into \(package)")
+            }
+        }
+    }
+
+    struct Disaggregate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take codes out of a package (all of them when none are named).")
+
+        @Option(name: .long, help: "BIN/IIN of the owner.") var participant: String
+        @Argument(help: "The package.") var package: String
+        @Option(name: .long, parsing: .upToNextOption, help: "Only these codes.") var codes: [String] = []
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "codes disaggregate", json: output.json) {
+                let id = try CodesCommand.identities([package])[0]
+                try Ledger(store: try storeOptions.open()).remove(
+                    codes.isEmpty ? nil : try CodesCommand.identities(codes), from: id, by: participant, document: nil,
+                    at: Date())
+                if output.json { return try printJSON(["package": id]) }
+                print("\(id): \(codes.isEmpty ? "emptied" : "\(codes.count) codes taken out")")
+            }
+        }
+    }
 
     struct States: ParsableCommand {
         static let configuration = CommandConfiguration(

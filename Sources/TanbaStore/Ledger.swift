@@ -72,6 +72,7 @@ public struct Ledger: Sendable {
                 guard packageID.hasPrefix("00"), packageID.count == 20 else {
                     throw TanbaError(.codeNotFound, "\(packageID): no such package")
                 }
+                _ = try SSCC(String(packageID.dropFirst(2)))  // a new transport package needs a valid SSCC
                 let status = children.first?.status ?? .inCirculation
                 let created = Aggregation.transportPackage(
                     sscc: String(packageID.dropFirst(2)), owner: actor, status: status, at: date)

@@ -405,6 +405,53 @@ import Testing
                 && keys?.allSatisfy { ($0["publicKey"] as? String)?.contains("BEGIN PUBLIC KEY") == true } == true)
     }
 
+    /// A code's life through the operator's commands: order, apply, introduce, pack on a pallet, ship, accept,
+    /// sell one, and the history shows every step with its document.
+    @Test func aCodesLifeThroughTheCommandLine() throws {
+        try registered()
+        try run([
+            "participants", "add", "--id", "031240500125", "--name", "ТОО «Шымкент Сауда»", "--roles",
+            "wholesaler,retailer",
+        ])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-codes-\(UUID().uuidString).txt")
+            .path
+        #expect(
+            try run([
+                "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "4", "-o",
+                file,
+            ]).status == 0)
+        let codes = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let seller = ["--participant", "050140001238"]
+        #expect(try run(["codes", "change", "apply", "@\(file)"] + seller).status == 0)
+        // Introducing twice is refused for every code, and nothing changes.
+        #expect(try run(["codes", "change", "introduce", "@\(file)"] + seller).status == 0)
+        let again = try run(["codes", "change", "introduce", "@\(file)", "--json"] + seller)
+        #expect(CLITests.errorCodes(try CLITests.json(again.output)) == Array(repeating: "CODE_STATUS", count: 4))
+        let pallet = "148700010000000018"
+        #expect(try run(["codes", "aggregate", "--into", pallet, "@\(file)"] + seller).status == 0)
+        let alone = try run(["codes", "change", "ship", codes[0], "--document", "ESD-1", "--json"] + seller)
+        #expect(CLITests.errorCodes(try CLITests.json(alone.output)) == ["CODE_IN_PACKAGE"])
+        #expect(try run(["codes", "change", "ship", "00" + pallet, "--document", "ESD-1"] + seller).status == 0)
+        let accepted = try run([
+            "codes", "change", "accept", pallet, "--document", "ESD-1", "--buyer", "031240500125", "--json",
+        ])
+        #expect(accepted.status == 0, "\(accepted.output)")
+        #expect(
+            try run([
+                "codes", "change", "withdraw", codes[1], "--reason", "retailSale", "--participant", "031240500125",
+            ]).status == 0)
+        let check = try CLITests.json(try run(["codes", "check", codes[1], "--json"]).output)
+        #expect(check["status"] as? String == "withdrawn" && check["owner"] as? String == "031240500125")
+        let history = try #require(
+            try JSONSerialization.jsonObject(with: Data(try run(["codes", "history", codes[1], "--json"]).output.utf8))
+                as? [[String: Any]])
+        #expect(
+            history.map { $0["operation"] as? String } == [
+                "issue", "apply", "introduce", "aggregate", "ship", "accept", "withdraw",
+            ])
+        #expect(history.map { $0["owner"] as? String }.last == "031240500125")
+    }
+
     /// docs/STATES.md carries the transition table the state machine enforces.
     @Test func statesDocumentHasTheCurrentTable() throws {
         let docs = try String(contentsOf: CLITests.repository.appendingPathComponent("docs/STATES.md"), encoding: .utf8)

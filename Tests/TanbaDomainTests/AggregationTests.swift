@@ -19,13 +19,13 @@ import Testing
         id: "0104870001000028210000000000G1", level: .group, gtin: "04870001000028", status: .inCirculation,
         owner: owner, emitter: owner, issuedAt: date)
     static let pallet = Aggregation.transportPackage(
-        sscc: "148700010000000016", owner: owner, status: .inCirculation, at: date)
+        sscc: "148700010000000018", owner: owner, status: .inCirculation, at: date)
 
     @Test func unitsIntoAGroupAndTheGroupIntoAPallet() throws {
         let units = try Aggregation.aggregate([Self.unit(1), Self.unit(2)], into: Self.group, by: Self.owner)
         #expect(units.allSatisfy { $0.parent == Self.group.id })
         let groups = try Aggregation.aggregate([Self.group], into: Self.pallet, by: Self.owner)
-        #expect(groups.first?.parent == "00148700010000000016")
+        #expect(groups.first?.parent == "00148700010000000018")
         #expect(Self.pallet.level == .transport && Self.pallet.gtin == nil)
     }
 

@@ -70,7 +70,7 @@ import Testing
 
     @Test func shippingAPalletMovesEverythingInside() throws {
         let ids = try circulating(6)
-        let pallet = "00148700010000000016"
+        let pallet = "00148700010000000018"
         try ledger.aggregate(Array(ids[0..<4]), into: pallet, by: Self.producer, document: "AGG-1", at: Date())
         #expect(try code(pallet).level == .transport)
         #expect(try code(ids[0]).parent == pallet)
@@ -98,6 +98,18 @@ import Testing
         // Disaggregation empties it.
         try ledger.remove(nil, from: pallet, by: Self.buyer, document: "DIS-1", at: Date())
         #expect(try store.read { try $0.children(of: [pallet]) }.isEmpty)
+    }
+
+    @Test func aNewPalletNeedsAValidSSCCAndARefusedPackingChangesNothing() throws {
+        let ids = try circulating(2)
+        let before = try store.contentFingerprint()
+        expectCode(.gs1CheckDigit) {
+            try ledger.aggregate(ids, into: "00148700010000000016", by: Self.producer, document: "AGG", at: Date())
+        }
+        expectCode(.codeNotOwner) {
+            try ledger.aggregate(ids, into: "00148700010000000018", by: Self.buyer, document: "AGG", at: Date())
+        }
+        #expect(try store.contentFingerprint() == before)
     }
 
     @Test func theHistoryShowsWhoOwnedWhenAndThroughWhichDocument() throws {
