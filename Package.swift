@@ -81,14 +81,22 @@ let package = Package(
             path: "Benchmarks/TanbaBench",
             swiftSettings: swiftSettings),
 
+        // Helpers shared by the test targets.
+        .target(
+            name: "TanbaTestSupport", dependencies: ["TanbaErrors"], path: "Tests/TanbaTestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(
-            name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors"], swiftSettings: swiftSettings),
+            name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "TanbaTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
-            name: "TanbaDomainTests", dependencies: ["TanbaDomain", "TanbaErrors", "TanbaEmission"],
+            name: "TanbaDomainTests",
+            dependencies: ["TanbaDomain", "TanbaErrors", "TanbaEmission", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaStoreTests",
-            dependencies: ["TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors"],
+            dependencies: [
+                "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors"],

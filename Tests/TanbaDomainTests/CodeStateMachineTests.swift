@@ -1,6 +1,7 @@
 import Foundation
 import TanbaDomain
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 /// The life cycle, written out here independently of `CodeStateMachine.rules`: every operation from every
@@ -126,20 +127,3 @@ import Testing
     }
 }
 
-/// Expects `body` to throw a `TanbaError` whose first code is `code`.
-@discardableResult
-func expectCode(
-    _ code: ErrorCode, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () throws -> Void
-) -> TanbaError? {
-    do {
-        try body()
-        Issue.record("expected \(code) \(context), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as TanbaError {
-        #expect(error.code == code, "\(context): \(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected \(code) \(context), got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
-}

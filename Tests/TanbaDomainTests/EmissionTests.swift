@@ -2,6 +2,7 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 /// The cryptographic tail: a genuine code verifies online and offline; altered, moved or unknown-key codes fail.

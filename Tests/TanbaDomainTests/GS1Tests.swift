@@ -1,5 +1,6 @@
 import TanbaDomain
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 /// GS1 marking codes, GTIN and SSCC: every input form, the printers, check digits, and one diagnostic (code and
@@ -123,12 +124,12 @@ import Testing
     ])
     func invalidGTINs(text: String, code: ErrorCode, column: Int) {
         #expect(!GTIN.isValid(text))
-        let error = expectError(code) { _ = try GTIN(text) }
+        let error = expectCode(code) { _ = try GTIN(text) }
         #expect(error?.diagnostics[0].column == column)
     }
 
     @Test func checkDigitMessageNamesTheDigits() {
-        let error = expectError(.gs1CheckDigit) { _ = try GTIN("04870001000012") }
+        let error = expectCode(.gs1CheckDigit) { _ = try GTIN("04870001000012") }
         #expect(error?.message == "GTIN 04870001000012 has check digit 2, expected 1")
     }
 
@@ -165,7 +166,7 @@ import Testing
     ])
     func invalidSSCCs(text: String, code: ErrorCode, column: Int?) {
         #expect(!SSCC.isValid(text))
-        let error = expectError(code) { _ = try GS1.parseSSCC(text) }
+        let error = expectCode(code) { _ = try GS1.parseSSCC(text) }
         #expect(error?.diagnostics[0].column == column)
     }
 
@@ -244,20 +245,20 @@ import Testing
 
     @Test(arguments: malformed)
     func malformedCodeIsReportedWithCodeAndColumn(_ test: Malformed) {
-        let error = expectError(test.code) { _ = try MarkingCode.parse(test.input) }
+        let error = expectCode(test.code) { _ = try MarkingCode.parse(test.input) }
         #expect(error?.diagnostics.count == 1)
         #expect(error?.diagnostics[0].column == test.column, "\(error.map(\.description) ?? "")")
         #expect(error?.category == .document)
     }
 
     @Test func messagesNameTheAIAndTheProblem() {
-        let checkDigit = expectError(.gs1CheckDigit) { _ = try MarkingCode.parse("0104870001000012215Kq8") }
+        let checkDigit = expectCode(.gs1CheckDigit) { _ = try MarkingCode.parse("0104870001000012215Kq8") }
         #expect(checkDigit?.message == "AI (01): GTIN 04870001000012 has check digit 2, expected 1")
-        let space = expectError(.gs1Character) { _ = try MarkingCode.parse("01\(Self.gtin)21AB CD") }
+        let space = expectCode(.gs1Character) { _ = try MarkingCode.parse("01\(Self.gtin)21AB CD") }
         #expect(space?.message.contains("AI (21)") == true && space?.message.contains("U+0020") == true)
-        let date = expectError(.gs1Date) { _ = try MarkingCode.parse("01\(Self.gtin)1725134021X") }
+        let date = expectCode(.gs1Date) { _ = try MarkingCode.parse("01\(Self.gtin)1725134021X") }
         #expect(date?.message.contains("AI (17)") == true && date?.message.contains("251340") == true)
-        let missing = expectError(.gs1MissingAI) { _ = try MarkingCode.parse("01\(Self.gtin)") }
+        let missing = expectCode(.gs1MissingAI) { _ = try MarkingCode.parse("01\(Self.gtin)") }
         #expect(missing?.message.contains("AI (21)") == true)
     }
 
@@ -286,19 +287,3 @@ extension String {
     }
 }
 
-/// Runs `body`, expects a `TanbaError` with `code`, and returns it for further checks.
-@discardableResult
-private func expectError(
-    _ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
-) -> TanbaError? {
-    do {
-        try body()
-        Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as TanbaError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
-}

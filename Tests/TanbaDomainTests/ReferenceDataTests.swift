@@ -1,6 +1,7 @@
 import Foundation
 import TanbaDomain
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 @Suite struct ReferenceDataTests {

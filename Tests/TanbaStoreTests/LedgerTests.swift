@@ -4,6 +4,7 @@ import TanbaEmission
 import TanbaErrors
 import TanbaSQLite
 import TanbaStore
+import TanbaTestSupport
 import Testing
 
 /// The SQLite store through the ledger: atomic operations, packages moving their contents, history.
@@ -143,18 +144,3 @@ import Testing
     }
 }
 
-@discardableResult
-func expectCode(_ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void)
-    -> TanbaError?
-{
-    do {
-        try body()
-        Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as TanbaError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
-}

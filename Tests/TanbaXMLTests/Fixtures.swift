@@ -95,19 +95,3 @@ enum Fixtures {
     }
 }
 
-/// Expects `body` to throw a `TanbaError` with `code`, and returns it.
-@discardableResult
-func expectCode(_ code: ErrorCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void)
-    -> TanbaError?
-{
-    do {
-        try body()
-        Issue.record("expected \(code), but nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as TanbaError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
-}

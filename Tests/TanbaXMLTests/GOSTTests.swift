@@ -1,5 +1,6 @@
 import Foundation
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 @testable import TanbaXML
