@@ -126,4 +126,3 @@ import Testing
         #expect(Set(CodeStateMachine.rules.map(\.operation)) == Set(Self.operations.map { $0.0.name }))
     }
 }
-

@@ -143,4 +143,3 @@ import Testing
         #expect(try store.read { try $0.emissionKeys().map(\.id) } == ["AB12"])
     }
 }
-

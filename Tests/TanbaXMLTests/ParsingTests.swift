@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import TanbaXML
 import TanbaTestSupport
+import TanbaXML
 import Testing
 
 /// The safe parser: every defence from docs/SECURITY.md, each with the code it answers.

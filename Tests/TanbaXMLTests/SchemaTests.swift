@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import TanbaXML
 import TanbaTestSupport
+import TanbaXML
 import Testing
 
 /// XSD validation against xsd/: every violation, with line and element path.

@@ -1,7 +1,7 @@
 import Foundation
 import TanbaErrors
-import TanbaXML
 import TanbaTestSupport
+import TanbaXML
 import Testing
 
 /// XMLDSig sign and verify: round trips, and one test per way a forged or unacceptable document is refused.
