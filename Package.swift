@@ -64,11 +64,21 @@ let package = Package(
             dependencies: ["TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
+        // The document pipeline: parse, XSD, signature and authority, format-logical control, atomic
+        // application, signed receipts.
+        .target(
+            name: "TanbaPipeline",
+            dependencies: [
+                "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
         // The `tanba` command line (argument parsing and output only; the work is done below).
         .target(
             name: "TanbaCommands",
             dependencies: [
-                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite",
+                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -96,6 +106,13 @@ let package = Package(
             name: "TanbaStoreTests",
             dependencies: [
                 "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaPipelineTests",
+            dependencies: [
+                "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors",
+                "TanbaTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -77,6 +77,7 @@ extension ErrorsCommand {
             ("XML core: parsing, schemas, signatures, certificates", ErrorCatalogue.core),
             ("Marking codes, aggregation, participants, catalogue, emission", ErrorCatalogue.domain),
             ("GS1 codes and Kazakh identifiers", ErrorCatalogue.gs1),
+            ("Document pipeline: authority and format-logical control (docs/FLC.md)", ErrorCatalogue.pipeline),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

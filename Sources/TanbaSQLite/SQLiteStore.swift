@@ -73,9 +73,10 @@ public final class SQLiteStore: HubStore {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// SQLite and GRDB errors become `STORE_FAILURE`; Tanba's own errors pass through.
+    /// SQLite errors become `STORE_FAILURE`; every other error (Tanba's own, a caller's rollback signal) passes
+    /// through unchanged, after GRDB has rolled the transaction back.
     private func translating<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as TanbaError { throw error } catch {
+        do { return try body() } catch let error as DatabaseError {
             throw TanbaError(.storeFailure, "store \(location): \(error)")
         }
     }
@@ -126,6 +127,27 @@ enum Schema {
                     CREATE TABLE participants (id TEXT PRIMARY KEY NOT NULL, json TEXT NOT NULL);
                     CREATE TABLE products (gtin TEXT PRIMARY KEY NOT NULL, product_group TEXT NOT NULL, json TEXT NOT NULL);
                     CREATE TABLE emission_keys (id TEXT PRIMARY KEY NOT NULL, private_key_pem TEXT NOT NULL, created_at REAL NOT NULL);
+                    """)
+        }
+        migrator.registerMigration("v2: documents and receipts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE documents (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        type TEXT NOT NULL,
+                        sender TEXT NOT NULL,
+                        number TEXT NOT NULL,
+                        date TEXT NOT NULL,
+                        recipient TEXT,
+                        received_at REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        content BLOB NOT NULL,
+                        receipt BLOB NOT NULL
+                    );
+                    CREATE INDEX documents_sender ON documents(sender, number);
+                    CREATE INDEX documents_recipient ON documents(recipient, received_at);
+                    CREATE INDEX documents_digest ON documents(digest);
                     """)
         }
         return migrator
@@ -351,6 +373,71 @@ private final class Connection: StoreWriter {
         for card in products {
             try statement.execute(arguments: [card.gtin, card.productGroup, Self.encode(card)])
         }
+    }
+
+    // MARK: Documents
+
+    static let documentColumns =
+        "id, type, sender, number, date, recipient, received_at, status, digest, content, receipt"
+
+    static func document(_ row: Row) -> DocumentRecord {
+        DocumentRecord(
+            id: row[0], type: row[1], sender: row[2], number: row[3], date: row[4], recipient: row[5],
+            receivedAt: Date(timeIntervalSince1970: row[6]), status: DocumentStatus(rawValue: row[7]) ?? .rejected,
+            digest: row[8], content: [UInt8]((row[9] as Data)), receipt: [UInt8]((row[10] as Data)))
+    }
+
+    func document(id: String) throws -> DocumentRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.documentColumns) FROM documents WHERE id = ?", arguments: [id])
+            .map(Self.document)
+    }
+
+    func document(sender: String, number: String) throws -> DocumentRecord? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(Self.documentColumns) FROM documents
+                WHERE sender = ? AND number = ? AND status != 'rejected' ORDER BY received_at LIMIT 1
+                """, arguments: [sender, number]
+        ).map(Self.document)
+    }
+
+    func documents(_ filter: DocumentFilter) throws -> [DocumentRecord] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let sender = filter.sender {
+            conditions.append("sender = ?")
+            arguments.append(sender)
+        }
+        if let recipient = filter.recipient {
+            conditions.append("recipient = ?")
+            arguments.append(recipient)
+        }
+        if let type = filter.type {
+            conditions.append("type = ?")
+            arguments.append(type)
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments.append(filter.limit)
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT \(Self.documentColumns) FROM documents \(whereClause) ORDER BY received_at DESC, id LIMIT ?",
+            arguments: StatementArguments(arguments)
+        ).map(Self.document)
+    }
+
+    func save(_ document: DocumentRecord) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                document.id, document.type, document.sender, document.number, document.date, document.recipient,
+                document.receivedAt.timeIntervalSince1970, document.status.rawValue, document.digest,
+                Data(document.content), Data(document.receipt),
+            ])
+    }
+
+    func setStatus(_ status: DocumentStatus, of id: String) throws {
+        try db.execute(sql: "UPDATE documents SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
     }
 
     func save(_ key: StoredEmissionKey) throws {

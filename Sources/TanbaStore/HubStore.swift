@@ -15,7 +15,7 @@ public protocol HubStore: Sendable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReader {
+public protocol StoreReader: DocumentReader {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
@@ -34,7 +34,7 @@ public protocol StoreReader {
 }
 
 /// Writes, inside a transaction.
-public protocol StoreWriter: StoreReader {
+public protocol StoreWriter: StoreReader, DocumentWriter {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
@@ -76,4 +76,82 @@ public struct HistoryEntry: Sendable, Hashable {
         self.owner = owner
         self.document = document
     }
+}
+
+/// Where a document stands, as a client polls it.
+public enum DocumentStatus: String, Sendable, Codable, CaseIterable {
+    /// Accepted by the hub; nothing more is expected (withdrawal, introduction…).
+    case accepted
+    /// A shipment accepted by the hub, waiting for the buyer's answer.
+    case waitingForCounterparty
+    /// A shipment the buyer accepted in full, in part, or rejected.
+    case acceptedByCounterparty, partlyAcceptedByCounterparty, rejectedByCounterparty
+    /// Refused by the hub: see the receipt's errors.
+    case rejected
+}
+
+/// A document the hub has decided, with its receipt.
+public struct DocumentRecord: Sendable, Hashable {
+    /// The hub's id for the document (also in its receipt).
+    public let id: String
+    /// The document type code (reference/document-types.json), e.g. `shipment`.
+    public let type: String
+    /// The sender's BIN/IIN and the sender's own number and date.
+    public let sender: String
+    public let number: String
+    public let date: String
+    /// The participant the document is addressed to (its inbox), if any.
+    public let recipient: String?
+    public let receivedAt: Date
+    public var status: DocumentStatus
+    /// SHA-256 of the submitted bytes, hex: the same document sent twice is recognised by it.
+    public let digest: String
+    public let content: [UInt8]
+    public var receipt: [UInt8]
+
+    public init(
+        id: String, type: String, sender: String, number: String, date: String, recipient: String?,
+        receivedAt: Date, status: DocumentStatus, digest: String, content: [UInt8], receipt: [UInt8]
+    ) {
+        self.id = id
+        self.type = type
+        self.sender = sender
+        self.number = number
+        self.date = date
+        self.recipient = recipient
+        self.receivedAt = receivedAt
+        self.status = status
+        self.digest = digest
+        self.content = content
+        self.receipt = receipt
+    }
+}
+
+/// Which documents to list.
+public struct DocumentFilter: Sendable {
+    public var sender: String?
+    public var recipient: String?
+    public var type: String?
+    public var limit: Int
+
+    public init(sender: String? = nil, recipient: String? = nil, type: String? = nil, limit: Int = 100) {
+        self.sender = sender
+        self.recipient = recipient
+        self.type = type
+        self.limit = limit
+    }
+}
+
+/// Documents, for stores that keep them (every `HubStore` does).
+public protocol DocumentReader {
+    func document(id: String) throws -> DocumentRecord?
+    /// The accepted document a sender numbered `number`, if any (numbers are unique per sender).
+    func document(sender: String, number: String) throws -> DocumentRecord?
+    /// Newest first.
+    func documents(_ filter: DocumentFilter) throws -> [DocumentRecord]
+}
+
+public protocol DocumentWriter: DocumentReader {
+    func save(_ document: DocumentRecord) throws
+    func setStatus(_ status: DocumentStatus, of id: String) throws
 }

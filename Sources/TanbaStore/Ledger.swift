@@ -131,7 +131,7 @@ public struct Ledger: Sendable {
     }
 
     /// Everything inside the given packages, at any depth.
-    static func descendants(of ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
+    public static func descendants(of ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
         var result: [CodeRecord] = []
         var frontier = ids
         while !frontier.isEmpty {

@@ -452,6 +452,62 @@ import Testing
         #expect(history.map { $0["owner"] as? String }.last == "031240500125")
     }
 
+    /// docs/FLC.md is the rule catalogue as `tanba rules --markdown` prints it.
+    @Test func flcDocumentIsTheCatalogue() throws {
+        let docs = try String(contentsOf: CLITests.repository.appendingPathComponent("docs/FLC.md"), encoding: .utf8)
+        #expect(try CLITests.run(["rules", "--markdown"]).output == docs, "docs/FLC.md is stale: make errors-doc")
+    }
+
+    /// A shipment through `tanba submit`: dry run, then for real, then the buyer's inbox.
+    @Test func submitAShipmentFromTheCommandLine() throws {
+        try registered()
+        try run([
+            "participants", "add", "--id", "031240500125", "--name", "ТОО «Шымкент Сауда»", "--roles", "wholesaler",
+            "--groups", "water",
+        ])
+        let pki = CLITests.pki
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-submit-\(UUID().uuidString).txt"
+        ).path
+        #expect(
+            try run([
+                "codes", "order", "--participant", "050140001238", "--gtin", "04870001000011", "--count", "2",
+                "--format", "identification", "-o", file,
+            ]).status == 0)
+        #expect(try run(["codes", "change", "apply", "@\(file)", "--participant", "050140001238"]).status == 0)
+        #expect(try run(["codes", "change", "introduce", "@\(file)", "--participant", "050140001238"]).status == 0)
+        let codes = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map {
+            "<Code>\($0)</Code>"
+        }
+        let xml = try String(
+            contentsOf: CLITests.repository.appendingPathComponent("samples/pipeline/shipment-template.xml"),
+            encoding: .utf8
+        )
+        .replacingOccurrences(of: "<!--CODES-->", with: codes.joined())
+        let unsigned = try Fixtures.temporaryFile(Array(xml.utf8), name: "esd.xml")
+        let signed = unsigned.deletingLastPathComponent().appendingPathComponent("esd-signed.xml").path
+        #expect(
+            try CLITests.run([
+                "sign", "--key", pki.appendingPathComponent("participants/company-head.key.pem").path, "--cert",
+                pki.appendingPathComponent("participants/company-head.cert.pem").path, "-o", signed, unsigned.path,
+            ]).status == 0)
+        let trust = [
+            "--trust", pki.appendingPathComponent("trust").path, "--crl", pki.appendingPathComponent("crl").path,
+            "--hub-key", pki.appendingPathComponent("participants/hub.key.pem").path, "--hub-cert",
+            pki.appendingPathComponent("participants/hub.cert.pem").path,
+        ]
+        let preview = try CLITests.json(try run(["submit", signed, "--dry-run", "--json"] + trust).output)
+        #expect(preview["result"] as? String == "accepted" && preview["dryRun"] as? String == "true")
+        let submitted = try run(["submit", signed, "--json"] + trust)
+        #expect(submitted.status == 0, "\(submitted.output) \(submitted.error)")
+        let decision = try CLITests.json(submitted.output)
+        #expect(decision["status"] as? String == "waitingForCounterparty" && decision["changes"] as? String == "2")
+        let inbox = try run(["documents", "list", "--recipient", "031240500125"])
+        #expect(inbox.output.contains(decision["document"] as! String))
+        let receipt = try run(["documents", "show", decision["document"] as! String, "--receipt"])
+        #expect(receipt.output.contains("<Result>accepted</Result>"))
+    }
+
     /// docs/STATES.md carries the transition table the state machine enforces.
     @Test func statesDocumentHasTheCurrentTable() throws {
         let docs = try String(contentsOf: CLITests.repository.appendingPathComponent("docs/STATES.md"), encoding: .utf8)

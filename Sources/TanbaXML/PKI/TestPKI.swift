@@ -39,10 +39,15 @@ public struct TestPKI: Sendable {
         case gostEntrepreneur = "gost-entrepreneur"
         /// A GOST certificate listed in the GOST intermediate CA's CRL.
         case gostRevoked = "gost-revoked"
+        /// The hub itself (the operator): signs receipts.
+        case hub
 
         /// Whether the certificate comes from the GOST hierarchy.
         public var isGOST: Bool { rawValue.hasPrefix("gost-") }
     }
+
+    /// The operator's BIN in the test PKI.
+    public static let operatorBIN = "160940000142"
 
     public let directory: URL
     public var trustDirectory: URL { directory.appendingPathComponent("trust") }
@@ -183,6 +188,12 @@ public struct TestPKI: Sendable {
                 keyKind = .rsa(bits: 1024)
                 subject = person("ӘЛСІЗ", "КІЛТ", "", iin: "920701400128") + company
                 usage = [signing, NCARole.legalEntity.oid, NCARole.employee.oid]
+            case .hub:
+                subject = [
+                    ("CN", "TANBA HUB"), ("O", "Tanba operator (test)"), ("OU", "BIN\(TestPKI.operatorBIN)"),
+                    ("C", "KZ"),
+                ]
+                usage = [signing, NCARole.legalEntity.oid]
             case .gostCompanyHead:
                 subject = person("СЕРІКОВ", "АСХАТ", "ЕРЛАНҰЛЫ", iin: "781112400128") + company
                 usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
@@ -250,5 +261,6 @@ public struct TestPKI: Sendable {
           - `expired`, `revoked`, `untrusted` (issued by `untrusted/`), `weak-rsa` (RSA-1024): refused
           - `gost-company-head`, `gost-entrepreneur`: GOST 34.10-2015 keys from the GOST CA (Kazakh OIDs)
           - `gost-revoked`: in the GOST intermediate's CRL: refused
+          - `hub`: the operator's certificate, which signs the hub's receipts
         """
 }

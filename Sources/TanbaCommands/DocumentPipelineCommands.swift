@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaPipeline
+import TanbaStore
+import TanbaXML
+
+/// The hub's own signing key and certificate (receipts).
+struct HubOptions: ParsableArguments {
+    @Option(name: .long, help: "The hub's PEM key for signing receipts (default: $TANBA_HUB_KEY).") var hubKey: String?
+    @Option(name: .long, help: "The hub's PEM certificate (default: $TANBA_HUB_CERT).") var hubCert: String?
+
+    func signer() throws -> DocumentSigner {
+        let env = ProcessInfo.processInfo.environment
+        guard let key = hubKey ?? env["TANBA_HUB_KEY"], let cert = hubCert ?? env["TANBA_HUB_CERT"] else {
+            throw TanbaError(
+                .configInvalid,
+                "the hub needs its key and certificate: --hub-key/--hub-cert or TANBA_HUB_KEY/TANBA_HUB_CERT")
+        }
+        return try DocumentSigner(keyFile: URL(fileURLWithPath: key), certificateFile: URL(fileURLWithPath: cert))
+    }
+}
+
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Run a signed document through the pipeline on the embedded store and print its receipt.",
+        discussion: """
+            Steps: safe parse, XSD, signature and certificate, authority of the signer for the sender, \
+            format-logical control (docs/FLC.md), atomic application, a receipt signed by the hub. With --dry-run \
+            every check runs and the changes are previewed, then rolled back. Exit status 0 accepted, 1 rejected.
+            """)
+
+    @Argument(help: "The signed XML document.") var file: String
+    @Flag(name: .long, help: "Check and preview the changes; change nothing.") var dryRun = false
+    @Option(name: [.short, .long], help: "Write the receipt here instead of standard output.") var output: String?
+    @OptionGroup var trust: TrustOptions
+    @OptionGroup var schemas: SchemaOptions
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var hub: HubOptions
+    @Flag(name: .long, help: "Print a JSON summary instead of the receipt.") var json = false
+
+    func run() throws {
+        try reportingFailures(command: "submit", json: json) {
+            let pipeline = DocumentPipeline(
+                store: try storeOptions.open(), schemas: try schemas.schemaSet(),
+                verifier: SignatureVerifier(trustStore: try trust.trustStore()),
+                reference: try storeOptions.referenceData(),
+                hub: try hub.signer())
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw TanbaError(.fileUnreadable, "cannot read \(file)")
+            }
+            let decision = try pipeline.submit(Array(data), dryRun: dryRun)
+            if let output {
+                try Data(decision.receipt).write(to: URL(fileURLWithPath: output))
+            }
+            if json {
+                var summary: [String: String] = [
+                    "document": decision.documentID, "result": decision.accepted ? "accepted" : "rejected",
+                    "status": decision.status.rawValue, "changes": "\(decision.changes.count)",
+                    "errors": decision.diagnostics.map(\.code.rawValue).joined(separator: ","),
+                ]
+                summary["type"] = decision.type
+                if decision.repeated { summary["repeated"] = "true" }
+                if decision.dryRun { summary["dryRun"] = "true" }
+                try printJSON(summary)
+            } else if output == nil {
+                FileHandle.standardOutput.write(Data(decision.receipt))
+            } else {
+                print(
+                    "\(decision.documentID): \(decision.accepted ? "accepted" : "rejected") (\(decision.status.rawValue))"
+                )
+            }
+            for diagnostic in decision.diagnostics where !json {
+                FileHandle.standardError.write(Data("  \(diagnostic)\n".utf8))
+            }
+            if !decision.accepted { throw ExitCode(1) }
+        }
+    }
+}
+
+struct DocumentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "documents", abstract: "Documents the hub accepted: list (outbox, inbox) and show.",
+        subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Newest first.")
+        @Option(name: .long, help: "Sent by this BIN/IIN (outbox).") var sender: String?
+        @Option(name: .long, help: "Addressed to this BIN/IIN (inbox).") var recipient: String?
+        @Option(name: .long, help: "Of this type (reference/document-types.json).") var type: String?
+        @Option(name: .long, help: "At most this many.") var limit = 100
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "documents list", json: output.json) {
+                let documents = try storeOptions.open().read {
+                    try $0.documents(DocumentFilter(sender: sender, recipient: recipient, type: type, limit: limit))
+                }
+                let rows = documents.map {
+                    [
+                        "id": $0.id, "type": $0.type, "sender": $0.sender, "number": $0.number, "date": $0.date,
+                        "recipient": $0.recipient ?? "", "status": $0.status.rawValue,
+                        "receivedAt": ISO8601DateFormatter().string(from: $0.receivedAt),
+                    ]
+                }
+                if output.json { return try printJSON(rows) }
+                for row in rows {
+                    print(
+                        "\(row["id"]!)  \(row["type"]!)  \(row["number"]!)  from \(row["sender"]!) to \(row["recipient"]!)  \(row["status"]!)"
+                    )
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A document as received, or its receipt.")
+        @Argument(help: "The document id (DOC-…).") var id: String
+        @Flag(name: .long, help: "Print the signed receipt instead of the document.") var receipt = false
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            try reportingFailures(command: "documents show", json: false) {
+                guard let document = try storeOptions.open().read({ try $0.document(id: id) }) else {
+                    throw TanbaError(.fileUnreadable, "no document \(id)")
+                }
+                FileHandle.standardOutput.write(Data(receipt ? document.receipt : document.content))
+            }
+        }
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "The format-logical control rules, with messages in Kazakh, Russian and English.")
+    @Flag(name: .long, help: "Print docs/FLC.md.") var markdown = false
+
+    func run() throws {
+        var lines: [String] = []
+        if markdown {
+            lines += [
+                "# Format-logical control (FLC)", "",
+                "Every document that passes its schema and signature is checked against these rules; **all** violations",
+                "are reported at once, each pointing to its element (line and path), and nothing is applied. The receipt",
+                "carries each error's code, the detail, and the rule's message in Kazakh, Russian and English. Generated",
+                "by `tanba rules --markdown`; a test keeps this file current.", "",
+                "Rule sets are versioned and chosen by the document's date:", "",
+                "| version | valid from |", "|---|---|",
+            ]
+            lines += RuleSet.all.map { "| \($0.version) | \($0.validFrom) |" }
+            lines += ["", "| code | қазақша | русский | English |", "|---|---|---|---|"]
+        }
+        for rule in RuleCatalogue.rules {
+            lines.append(
+                markdown
+                    ? "| `\(rule.code.rawValue)` | \(rule.kk) | \(rule.ru) | \(rule.en) |"
+                    : "\(rule.code.rawValue)\n  kk: \(rule.kk)\n  ru: \(rule.ru)\n  en: \(rule.en)")
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,55 @@
+/// Codes of the document pipeline: authority and format-logical control (FLC).
+extension ErrorCode {
+    // MARK: Authority
+    public static let authSenderUnknown = ErrorCode("AUTH_SENDER_UNKNOWN")
+    public static let authNotRepresentative = ErrorCode("AUTH_NOT_REPRESENTATIVE")
+    public static let authRole = ErrorCode("AUTH_ROLE")
+
+    // MARK: Format-logical control
+    public static let flcNumberUsed = ErrorCode("FLC_NUMBER_USED")
+    public static let flcDateInFuture = ErrorCode("FLC_DATE_IN_FUTURE")
+    public static let flcLineAmount = ErrorCode("FLC_LINE_AMOUNT")
+    public static let flcVAT = ErrorCode("FLC_VAT")
+    public static let flcTotals = ErrorCode("FLC_TOTALS")
+    public static let flcQuantityCodes = ErrorCode("FLC_QUANTITY_CODES")
+    public static let flcCodeGTIN = ErrorCode("FLC_CODE_GTIN")
+    public static let flcCounterpartyUnknown = ErrorCode("FLC_COUNTERPARTY_UNKNOWN")
+    public static let flcSelfShipment = ErrorCode("FLC_SELF_SHIPMENT")
+    public static let flcDocumentTypeUnsupported = ErrorCode("FLC_DOCUMENT_TYPE_UNSUPPORTED")
+}
+
+extension ErrorCatalogue {
+    /// The pipeline's codes.
+    public static let pipeline: [ErrorDefinition] = [
+        .init(
+            code: .authSenderUnknown, category: .document,
+            summary: "The document's sender (BIN/IIN) is not a registered participant."),
+        .init(
+            code: .authNotRepresentative, category: .document,
+            summary:
+                "The signer's certificate does not belong to the sender (BIN/IIN) or to a person registered for it."),
+        .init(
+            code: .authRole, category: .document,
+            summary: "The signer's NCA role does not allow this document type (e.g. an employee shipping goods)."),
+        .init(
+            code: .flcNumberUsed, category: .document,
+            summary: "The sender already used this document number for a different document."),
+        .init(code: .flcDateInFuture, category: .document, summary: "A document date lies in the future."),
+        .init(code: .flcLineAmount, category: .document, summary: "A line's amount is not quantity × unit price."),
+        .init(
+            code: .flcVAT, category: .document,
+            summary: "A line's VAT amount does not match its rate (VAT included: amount × rate / (100 + rate))."),
+        .init(code: .flcTotals, category: .document, summary: "The totals are not the sums of the lines."),
+        .init(
+            code: .flcQuantityCodes, category: .document,
+            summary: "The number of marking codes on a line differs from its quantity."),
+        .init(code: .flcCodeGTIN, category: .document, summary: "A marking code's GTIN is not the line's GTIN."),
+        .init(
+            code: .flcCounterpartyUnknown, category: .document,
+            summary: "The buyer (or other counterparty) is not a registered participant."),
+        .init(code: .flcSelfShipment, category: .document, summary: "Seller and buyer are the same participant."),
+        .init(
+            code: .flcDocumentTypeUnsupported, category: .document,
+            summary: "The document type is known to the schemas but the hub does not process it yet."),
+    ]
+}

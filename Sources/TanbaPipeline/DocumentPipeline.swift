@@ -1,0 +1,180 @@
+import Crypto
+public import Foundation
+public import TanbaDomain
+public import TanbaErrors
+public import TanbaStore
+public import TanbaXML
+
+/// What the pipeline decided about one document.
+public struct Decision: Sendable {
+    public let documentID: String
+    public let type: String?
+    public let accepted: Bool
+    public let status: DocumentStatus
+    public let diagnostics: [Diagnostic]
+    /// The codes the document changed (or would change, for a dry run).
+    public let changes: [CodeRecord]
+    /// The receipt: signed by the hub; for a dry run, an unsigned preview.
+    public let receipt: [UInt8]
+    /// Whether this is the stored answer to an identical earlier submission.
+    public let repeated: Bool
+    public let dryRun: Bool
+}
+
+/// The one pipeline every channel feeds: safe parse → XSD → signature and authority → format-logical control →
+/// atomic application → signed receipt.
+public final class DocumentPipeline: Sendable {
+    public let store: any HubStore
+    let schemas: SchemaSet
+    let verifier: SignatureVerifier
+    let reference: ReferenceData
+    let hub: DocumentSigner
+    let limits: ParseLimits
+
+    public init(
+        store: any HubStore, schemas: SchemaSet, verifier: SignatureVerifier, reference: ReferenceData,
+        hub: DocumentSigner, limits: ParseLimits = .default
+    ) {
+        self.store = store
+        self.schemas = schemas
+        self.verifier = verifier
+        self.reference = reference
+        self.hub = hub
+        self.limits = limits
+    }
+
+    /// Decides a document. Refusals are answers, not throws: the decision carries every diagnostic.
+    /// - Parameters:
+    ///   - dryRun: run every check and compute the changes, then roll everything back.
+    ///   - now: the moment of receipt (certificate validity, "not in the future").
+    public func submit(_ bytes: [UInt8], dryRun: Bool = false, now: Date = Date()) throws -> Decision {
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let documentID = "DOC-" + digest.prefix(24)
+        var context = Context(id: documentID, digest: digest, bytes: bytes, now: now, dryRun: dryRun)
+        do {
+            let document = try XMLDocument.parse(bytes, limits: limits)
+            let type = try schemas.validate(document)
+            guard let handlerType = Handlers.all.first(where: { $0.namespace == type.namespace }) else {
+                throw TanbaError(
+                    .flcDocumentTypeUnsupported, "{\(type.namespace)}\(type.rootElement) is not processed yet",
+                    path: document.root.path)
+            }
+            let handler = try handlerType.init(root: document.root)
+            context.type = handlerType.typeCode
+            context.sender = handler.sender
+            context.number = handler.number
+            context.date = handler.date
+            context.ruleSet = RuleSet.forDocument(dated: handler.date)
+            // The same document twice gets the same answer and is applied once.
+            if let earlier = try store.read({ try $0.document(sender: handler.sender, number: handler.number) }) {
+                if earlier.digest == digest {
+                    return Decision(
+                        documentID: earlier.id, type: earlier.type, accepted: true, status: earlier.status,
+                        diagnostics: [],
+                        changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun)
+                }
+                throw TanbaError(
+                    .flcNumberUsed,
+                    "\(handler.sender) already sent document \(handler.number) (\(earlier.id)) with different content",
+                    line: handler.numberLine, path: handler.numberPath)
+            }
+            let verified = try verifier.verify(document, at: now)
+            try store.write { tx in
+                try Authority.check(
+                    signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, reference: reference,
+                    in: tx)
+                let outcome = try handler.process(in: tx, context: context)
+                context.changes = outcome.changes
+                context.status = outcome.status
+                context.recipient = outcome.recipient
+                let receipt = try Receipts.make(context, accepted: true, diagnostics: [], signer: dryRun ? nil : hub)
+                context.receipt = receipt
+                if dryRun { throw DryRunRollback() }
+                try tx.save(
+                    DocumentRecord(
+                        id: documentID, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
+                        date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
+                        digest: digest, content: bytes, receipt: receipt))
+                for (id, status) in outcome.otherDocuments { try tx.setStatus(status, of: id) }
+            }
+            return Decision(
+                documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
+                changes: context.changes, receipt: context.receipt, repeated: false, dryRun: dryRun)
+        } catch is DryRunRollback {
+            return Decision(
+                documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
+                changes: context.changes, receipt: context.receipt, repeated: false, dryRun: true)
+        } catch let error as TanbaError where error.category != .internal && error.category != .request {
+            // A refused document leaves no trace: nothing was written (the transaction rolled back).
+            let receipt = try Receipts.make(
+                context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)
+            return Decision(
+                documentID: documentID, type: context.type, accepted: false, status: .rejected,
+                diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
+        }
+    }
+}
+
+/// Thrown inside a dry run's transaction to roll it back after everything was computed.
+struct DryRunRollback: Error {}
+
+/// What a handler and the receipt need to know about the submission.
+struct Context {
+    let id: String
+    let digest: String
+    let bytes: [UInt8]
+    let now: Date
+    let dryRun: Bool
+    var type: String?
+    var sender = ""
+    var number = ""
+    var date = ""
+    var ruleSet = RuleSet.all[0]
+    var changes: [CodeRecord] = []
+    var status: DocumentStatus = .rejected
+    var recipient: String?
+    var receipt: [UInt8] = []
+
+    init(id: String, digest: String, bytes: [UInt8], now: Date, dryRun: Bool) {
+        self.id = id
+        self.digest = digest
+        self.bytes = bytes
+        self.now = now
+        self.dryRun = dryRun
+    }
+
+    /// Today's date where the hub is (Astana/Almaty), as `YYYY-MM-DD`.
+    var today: String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Almaty") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
+
+/// What processing a document did.
+struct Outcome {
+    var changes: [CodeRecord]
+    var status: DocumentStatus
+    var recipient: String?
+    /// Status changes of earlier documents (an answer settles its shipment).
+    var otherDocuments: [(String, DocumentStatus)] = []
+}
+
+/// A document type the pipeline processes.
+protocol DocumentHandler {
+    static var typeCode: String { get }
+    static var namespace: String { get }
+    init(root: XMLElement) throws
+    var sender: String { get }
+    var number: String { get }
+    var date: String { get }
+    var numberLine: Int? { get }
+    var numberPath: String? { get }
+    /// Runs every control and applies the document inside `tx`; throws every violation at once.
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome
+}
+
+enum Handlers {
+    static let all: [any DocumentHandler.Type] = [ShipmentHandler.self]
+}

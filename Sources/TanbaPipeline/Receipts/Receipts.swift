@@ -1,0 +1,74 @@
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaXML
+
+/// The hub's answer to a document: accepted or rejected, every error (with its messages in Kazakh, Russian
+/// and English), the rule set applied and the exact code changes — signed by the hub.
+enum Receipts {
+    static let namespace = "urn:kz:tanba:receipt:1"
+
+    static func make(_ context: Context, accepted: Bool, diagnostics: [Diagnostic], signer: DocumentSigner?) throws
+        -> [UInt8]
+    {
+        let formatter = ISO8601DateFormatter()
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<Receipt xmlns=\"\(namespace)\" version=\"1.0\">\n"
+        xml += "  <DocumentID>\(escape(context.id))</DocumentID>\n"
+        if let type = context.type { xml += "  <DocumentType>\(escape(type))</DocumentType>\n" }
+        if !context.sender.isEmpty { xml += "  <Sender>\(escape(context.sender))</Sender>\n" }
+        if !context.number.isEmpty { xml += "  <DocumentNumber>\(escape(context.number))</DocumentNumber>\n" }
+        xml += "  <Digest algorithm=\"SHA-256\">\(context.digest)</Digest>\n"
+        xml += "  <ReceivedAt>\(formatter.string(from: context.now))</ReceivedAt>\n"
+        xml += "  <Result>\(accepted ? "accepted" : "rejected")</Result>\n"
+        if accepted { xml += "  <Status>\(context.status.rawValue)</Status>\n" }
+        if context.dryRun { xml += "  <Preview>true</Preview>\n" }
+        xml += "  <RuleSet>\(escape(context.ruleSet.version))</RuleSet>\n"
+        if !diagnostics.isEmpty {
+            xml += "  <Errors>\n"
+            for d in diagnostics {
+                var attributes = "code=\"\(escape(d.code.rawValue))\""
+                if let line = d.line { attributes += " line=\"\(line)\"" }
+                if let column = d.column { attributes += " column=\"\(column)\"" }
+                if let path = d.path { attributes += " path=\"\(escape(path))\"" }
+                xml += "    <Error \(attributes)>\n      <Message>\(escape(d.message))</Message>\n"
+                if let rule = RuleCatalogue.rule(d.code) {
+                    xml += "      <Text lang=\"kk\">\(escape(rule.kk))</Text>\n"
+                    xml += "      <Text lang=\"ru\">\(escape(rule.ru))</Text>\n"
+                    xml += "      <Text lang=\"en\">\(escape(rule.en))</Text>\n"
+                }
+                xml += "    </Error>\n"
+            }
+            xml += "  </Errors>\n"
+        }
+        if !context.changes.isEmpty {
+            xml += "  <Changes count=\"\(context.changes.count)\">\n"
+            for code in context.changes {
+                var attributes = "status=\"\(code.status.rawValue)\" owner=\"\(escape(code.owner))\""
+                if let lock = code.lockedBy { attributes += " lockedBy=\"\(escape(lock))\"" }
+                if let parent = code.parent { attributes += " parent=\"\(escape(parent))\"" }
+                xml += "    <Change code=\"\(escape(code.id))\" \(attributes)/>\n"
+            }
+            xml += "  </Changes>\n"
+        }
+        xml += "</Receipt>\n"
+        let bytes = Array(xml.utf8)
+        guard let signer else { return bytes }
+        return try signer.sign(bytes)
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaStore
+import TanbaXML
+
+/// Step 2 of the pipeline: may this signer act for this sender with this document type?
+enum Authority {
+    /// - Throws: `AUTH_SENDER_UNKNOWN`, `AUTH_NOT_REPRESENTATIVE`, `AUTH_ROLE`.
+    static func check(
+        signer: SignerIdentity, sender: String, type: String, reference: ReferenceData, in tx: any StoreReader
+    ) throws {
+        guard let participant = try tx.participant(sender) else {
+            throw TanbaError(.authSenderUnknown, "\(sender) is not a registered participant")
+        }
+        if participant.isOrganisation {
+            // An NCA certificate of an organisation's person carries the organisation's BIN.
+            guard signer.bin == sender else {
+                throw TanbaError(
+                    .authNotRepresentative,
+                    "the signer's certificate is for \(signer.bin.map { "BIN \($0)" } ?? "a person without BIN"), not \(sender)"
+                )
+            }
+            if !participant.representatives.isEmpty,
+                !participant.representatives.contains(where: { $0.iin == signer.iin })
+            {
+                throw TanbaError(
+                    .authNotRepresentative,
+                    "the signer (IIN \(signer.iin ?? "?")) is not registered to act for \(sender)")
+            }
+        } else {
+            guard signer.iin == sender else {
+                throw TanbaError(
+                    .authNotRepresentative, "the signer (IIN \(signer.iin ?? "?")) is not the entrepreneur \(sender)")
+            }
+        }
+        let allowed = Set(try signerRoles(type: type, reference: reference))
+        let held = Set(signer.roles.map(\.rawValue))
+        guard !allowed.isDisjoint(with: held) else {
+            throw TanbaError(
+                .authRole,
+                "a \(type) needs a signer with one of the roles \(allowed.sorted().joined(separator: ", ")); the certificate has \(held.sorted().joined(separator: ", "))"
+            )
+        }
+    }
+
+    /// `signerRoles` of a document type, from reference/document-types.json.
+    static func signerRoles(type: String, reference: ReferenceData) throws -> [String] {
+        guard let json = reference.documents["document-types"],
+            let object = try JSONSerialization.jsonObject(with: json) as? [String: Any],
+            let items = object["items"] as? [[String: Any]],
+            let item = items.first(where: { $0["code"] as? String == type })
+        else { return [] }
+        return item["signerRoles"] as? [String] ?? []
+    }
+}

@@ -1,0 +1,100 @@
+public import TanbaErrors
+
+/// One format-logical control rule: its stable code and what it says, in Kazakh, Russian and English.
+public struct ControlRule: Sendable, Hashable {
+    public let code: ErrorCode
+    public let kk: String
+    public let ru: String
+    public let en: String
+}
+
+/// A versioned set of rules, chosen by the document's date: the regulation changes by date and product group.
+public struct RuleSet: Sendable, Hashable {
+    public let version: String
+    /// ISO date from which documents dated that day or later use this set.
+    public let validFrom: String
+    public let rules: [ControlRule]
+
+    /// Every rule set, oldest first.
+    public static let all: [RuleSet] = [
+        RuleSet(version: "2026.11.1", validFrom: "2020-01-01", rules: RuleCatalogue.rules)
+    ]
+
+    /// The set in force for a document dated `date` (ISO `YYYY-MM-DD`).
+    public static func forDocument(dated date: String) -> RuleSet {
+        all.last { $0.validFrom <= date } ?? all[0]
+    }
+}
+
+/// The format-logical control catalogue: docs/FLC.md is generated from it (`tanba rules --markdown`).
+public enum RuleCatalogue {
+    public static let rules: [ControlRule] = [
+        ControlRule(
+            code: .authSenderUnknown, kk: "Жіберуші тіркелмеген қатысушы.",
+            ru: "Отправитель не является зарегистрированным участником.",
+            en: "The sender is not a registered participant."),
+        ControlRule(
+            code: .authNotRepresentative, kk: "Қол қоюшы жіберушінің атынан әрекет ете алмайды.",
+            ru: "Подписант не вправе действовать от имени отправителя.", en: "The signer may not act for the sender."),
+        ControlRule(
+            code: .authRole, kk: "Қол қоюшының рөлі бұл құжат түріне рұқсат бермейді.",
+            ru: "Роль подписанта не допускает этот вид документа.",
+            en: "The signer's role does not allow this document type."),
+        ControlRule(
+            code: .flcNumberUsed, kk: "Жіберуші бұл құжат нөмірін басқа құжат үшін пайдаланған.",
+            ru: "Отправитель уже использовал этот номер для другого документа.",
+            en: "The sender already used this number for another document."),
+        ControlRule(
+            code: .flcDateInFuture, kk: "Күн болашақта.", ru: "Дата в будущем.", en: "The date is in the future."),
+        ControlRule(
+            code: .codeNotFound, kk: "Таңбалау коды табылмады.", ru: "Код маркировки не найден.",
+            en: "The marking code does not exist."),
+        ControlRule(
+            code: .codeNotOwner, kk: "Код жіберушіге тиесілі емес.", ru: "Код не принадлежит отправителю.",
+            en: "The code does not belong to the sender."),
+        ControlRule(
+            code: .codeStatus, kk: "Кодтың мәртебесі операцияға рұқсат бермейді.",
+            ru: "Статус кода не допускает операцию.", en: "The code's status does not allow the operation."),
+        ControlRule(
+            code: .codeLocked, kk: "Код күтудегі жөнелтумен бұғатталған.",
+            ru: "Код заблокирован незавершённой отгрузкой.", en: "The code is locked by a pending shipment."),
+        ControlRule(
+            code: .codeInPackage, kk: "Код қаптаманың ішінде.", ru: "Код находится в упаковке.",
+            en: "The code is inside a package."),
+        ControlRule(
+            code: .catalogUnknownGTIN, kk: "GTIN каталогта жоқ.", ru: "GTIN отсутствует в каталоге.",
+            en: "The GTIN is not in the catalogue."),
+        ControlRule(
+            code: .participantNotAllowed, kk: "Жіберуші бұл тауар тобына тіркелмеген.",
+            ru: "Отправитель не зарегистрирован для этой товарной группы.",
+            en: "The sender is not registered for this product group."),
+        ControlRule(
+            code: .flcLineAmount, kk: "Жолдың сомасы саны × бағасына тең емес.",
+            ru: "Сумма строки не равна количеству × цене.", en: "The line amount is not quantity × price."),
+        ControlRule(
+            code: .flcVAT, kk: "ҚҚС сомасы мөлшерлемеге сәйкес емес.", ru: "Сумма НДС не соответствует ставке.",
+            en: "The VAT amount does not match the rate."),
+        ControlRule(
+            code: .flcTotals, kk: "Жиынтықтар жолдардың қосындысына тең емес.", ru: "Итоги не равны сумме строк.",
+            en: "The totals are not the sums of the lines."),
+        ControlRule(
+            code: .flcQuantityCodes, kk: "Кодтар саны жолдағы санға сәйкес емес.",
+            ru: "Количество кодов не соответствует количеству в строке.",
+            en: "The number of codes does not match the line's quantity."),
+        ControlRule(
+            code: .flcCodeGTIN, kk: "Кодтың GTIN-і жолдың GTIN-іне сәйкес емес.",
+            ru: "GTIN кода не совпадает с GTIN строки.",
+            en: "The code's GTIN is not the line's GTIN."),
+        ControlRule(
+            code: .flcCounterpartyUnknown, kk: "Контрагент тіркелмеген.", ru: "Контрагент не зарегистрирован.",
+            en: "The counterparty is not registered."),
+        ControlRule(
+            code: .flcSelfShipment, kk: "Сатушы мен сатып алушы бір қатысушы.", ru: "Продавец и покупатель совпадают.",
+            en: "Seller and buyer are the same participant."),
+        ControlRule(
+            code: .flcDocumentTypeUnsupported, kk: "Бұл құжат түрі әзірге өңделмейді.",
+            ru: "Этот вид документа пока не обрабатывается.", en: "This document type is not processed yet."),
+    ]
+
+    public static func rule(_ code: ErrorCode) -> ControlRule? { rules.first { $0.code == code } }
+}
