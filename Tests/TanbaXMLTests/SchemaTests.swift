@@ -80,3 +80,34 @@ import Testing
         expectCode(.xsdSchemaBroken) { _ = try SchemaSet(directory: broken.deletingLastPathComponent()) }
     }
 }
+
+/// Every document type's samples: `valid.xml` validates against its own schema (found by its root), every file in
+/// `invalid/` is refused with `XSD_INVALID`.
+@Suite struct DocumentTypeSampleTests {
+    static let types = [
+        "code-order", "application-report", "introduction-production", "introduction-import", "aggregation",
+        "disaggregation", "reaggregation", "shipment-answer", "withdrawal", "return-to-circulation", "remarking",
+        "eaeu-shipment", "export",
+    ]
+
+    @Test func everyDocumentTypeHasASchema() {
+        #expect(Fixtures.schemas.documentTypes.count == Self.types.count + 1)
+    }
+
+    @Test(arguments: types)
+    func samplesGetTheirDocumentedOutcome(type: String) throws {
+        let folder = Fixtures.repository.appendingPathComponent("samples/\(type)")
+        let valid = try XMLDocument.parse(contentsOf: folder.appendingPathComponent("valid.xml"))
+        let documentType = try Fixtures.schemas.validate(valid)
+        #expect(documentType.schemaFile == "\(type)-1.xsd")
+        let invalid = try FileManager.default.contentsOfDirectory(
+            at: folder.appendingPathComponent("invalid"), includingPropertiesForKeys: nil
+        ).filter { $0.pathExtension == "xml" }
+        #expect(!invalid.isEmpty)
+        for file in invalid {
+            expectCode(.xsdInvalid, file.lastPathComponent) {
+                try Fixtures.schemas.validate(try XMLDocument.parse(contentsOf: file))
+            }
+        }
+    }
+}
