@@ -16,6 +16,11 @@ extension ErrorCode {
     public static let flcCounterpartyUnknown = ErrorCode("FLC_COUNTERPARTY_UNKNOWN")
     public static let flcSelfShipment = ErrorCode("FLC_SELF_SHIPMENT")
     public static let flcDocumentTypeUnsupported = ErrorCode("FLC_DOCUMENT_TYPE_UNSUPPORTED")
+    public static let flcShipmentUnknown = ErrorCode("FLC_SHIPMENT_UNKNOWN")
+    public static let flcNotAddressee = ErrorCode("FLC_NOT_ADDRESSEE")
+    public static let flcAnswerItems = ErrorCode("FLC_ANSWER_ITEMS")
+    public static let flcBasisRequired = ErrorCode("FLC_BASIS_REQUIRED")
+    public static let flcDates = ErrorCode("FLC_DATES")
 }
 
 extension ErrorCatalogue {
@@ -51,5 +56,21 @@ extension ErrorCatalogue {
         .init(
             code: .flcDocumentTypeUnsupported, category: .document,
             summary: "The document type is known to the schemas but the hub does not process it yet."),
+        .init(
+            code: .flcShipmentUnknown, category: .document,
+            summary: "An answer names a shipment that does not exist or is no longer waiting for an answer."),
+        .init(
+            code: .flcNotAddressee, category: .document,
+            summary: "Only the buyer a shipment is addressed to may answer it."),
+        .init(
+            code: .flcAnswerItems, category: .document,
+            summary:
+                "An answer must account for exactly the shipped codes and packages, each once, as its decision says."),
+        .init(
+            code: .flcBasisRequired, category: .document,
+            summary: "The withdrawal reason requires a basis document (an act, a contract, a court decision…)."),
+        .init(
+            code: .flcDates, category: .document,
+            summary: "Dates contradict each other (expiry before production)."),
     ]
 }

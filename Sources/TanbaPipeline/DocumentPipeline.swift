@@ -6,7 +6,7 @@ public import TanbaStore
 public import TanbaXML
 
 /// What the pipeline decided about one document.
-public struct Decision: Sendable {
+public struct Decision: Sendable, CustomStringConvertible {
     public let documentID: String
     public let type: String?
     public let accepted: Bool
@@ -19,6 +19,11 @@ public struct Decision: Sendable {
     /// Whether this is the stored answer to an identical earlier submission.
     public let repeated: Bool
     public let dryRun: Bool
+
+    public var description: String {
+        "\(documentID) \(type ?? "?"): \(accepted ? "accepted" : "rejected") (\(status.rawValue)), "
+            + "\(changes.count) changes" + (diagnostics.isEmpty ? "" : ", errors: \(diagnostics)")
+    }
 }
 
 /// The one pipeline every channel feeds: safe parse → XSD → signature and authority → format-logical control →
@@ -176,5 +181,8 @@ protocol DocumentHandler {
 }
 
 enum Handlers {
-    static let all: [any DocumentHandler.Type] = [ShipmentHandler.self]
+    static let all: [any DocumentHandler.Type] = [
+        ShipmentHandler.self, ShipmentAnswerHandler.self, WithdrawalHandler.self, ReturnHandler.self,
+        ApplicationReportHandler.self, IntroductionProductionHandler.self, AggregationHandler.self,
+    ]
 }

@@ -150,6 +150,9 @@ enum Schema {
                     CREATE INDEX documents_digest ON documents(digest);
                     """)
         }
+        migrator.registerMigration("v3: codes by shipment") { db in
+            try db.execute(sql: "CREATE INDEX codes_locked ON codes(locked_by) WHERE locked_by IS NOT NULL")
+        }
         return migrator
     }
 }
@@ -212,6 +215,13 @@ private final class Connection: StoreWriter {
             db.cachedStatement(
                 sql: "SELECT \(Self.readColumns) FROM codes WHERE parent IN (SELECT value FROM json_each(?))"),
             arguments: [list.finished()]
+        ).map(remember)
+    }
+
+    func codes(lockedBy document: String) throws -> [CodeRecord] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(Self.readColumns) FROM codes WHERE locked_by = ? ORDER BY seq"),
+            arguments: [document]
         ).map(remember)
     }
 

@@ -21,6 +21,8 @@ public protocol StoreReader: DocumentReader {
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
     /// The direct contents of these packages.
     func children(of parents: [String]) throws -> [CodeRecord]
+    /// Every code a pending shipment locks (packages and their contents).
+    func codes(lockedBy document: String) throws -> [CodeRecord]
     /// A code's history, oldest first; the first entry is its issue (or packaging), from `insert`'s origin.
     func events(of id: String) throws -> [CodeEvent]
     func codeCount() throws -> Int

@@ -34,7 +34,9 @@ public struct Ledger: Sendable {
         var targets: [CodeRecord] = []
         for id in ids where found[id] != nil {
             var code = found[id]!
-            if let parent = code.parent, !named.contains(parent) {
+            // Named together with its package: the package's expansion covers it.
+            if let parent = code.parent, named.contains(parent) { continue }
+            if let parent = code.parent {
                 guard case .withdraw = operation else {
                     problems.append(
                         Diagnostic(
@@ -66,29 +68,38 @@ public struct Ledger: Sendable {
         throws
     {
         try store.write { tx in
-            var package = try tx.code(packageID)
-            let children = try existing(ids, in: tx)
-            if package == nil {
-                guard packageID.hasPrefix("00"), packageID.count == 20 else {
-                    throw TanbaError(.codeNotFound, "\(packageID): no such package")
-                }
-                _ = try SSCC(String(packageID.dropFirst(2)))  // a new transport package needs a valid SSCC
-                let status = children.first?.status ?? .inCirculation
-                let created = Aggregation.transportPackage(
-                    sscc: String(packageID.dropFirst(2)), owner: actor, status: status, at: date)
-                try tx.insert([created], origin: document)
-                package = created
-            }
-            var ancestors: Set<String> = []
-            var cursor = package!.parent
-            while let id = cursor, let parent = try tx.code(id) {
-                ancestors.insert(id)
-                cursor = parent.parent
-            }
-            let changed = try Aggregation.aggregate(children, into: package!, ancestorsOfParent: ancestors, by: actor)
-            try tx.update(changed)
-            try Self.record("aggregate", changed, at: date, document: document, in: tx)
+            _ = try Self.aggregate(ids, into: packageID, by: actor, document: document, at: date, in: tx)
         }
+    }
+
+    /// The same, inside a caller's transaction; returns the changed contents.
+    public static func aggregate(
+        _ ids: [String], into packageID: String, by actor: String, document: String?, at date: Date,
+        in tx: any StoreWriter
+    ) throws -> [CodeRecord] {
+        var package = try tx.code(packageID)
+        let children = try existing(ids, in: tx)
+        if package == nil {
+            guard packageID.hasPrefix("00"), packageID.count == 20 else {
+                throw TanbaError(.codeNotFound, "\(packageID): no such package")
+            }
+            _ = try SSCC(String(packageID.dropFirst(2)))  // a new transport package needs a valid SSCC
+            let status = children.first?.status ?? .inCirculation
+            let created = Aggregation.transportPackage(
+                sscc: String(packageID.dropFirst(2)), owner: actor, status: status, at: date)
+            try tx.insert([created], origin: document)
+            package = created
+        }
+        var ancestors: Set<String> = []
+        var cursor = package!.parent
+        while let id = cursor, let parent = try tx.code(id) {
+            ancestors.insert(id)
+            cursor = parent.parent
+        }
+        let changed = try Aggregation.aggregate(children, into: package!, ancestorsOfParent: ancestors, by: actor)
+        try tx.update(changed)
+        try Self.record("aggregate", changed, at: date, document: document, in: tx)
+        return changed
     }
 
     /// Takes codes out of a package (all of them when `ids` is nil: disaggregation).
@@ -99,14 +110,14 @@ public struct Ledger: Sendable {
             guard let package = try tx.code(packageID) else {
                 throw TanbaError(.codeNotFound, "\(packageID): no such package")
             }
-            let children = try ids.map { try existing($0, in: tx) } ?? tx.children(of: [packageID])
+            let children = try ids.map { try Self.existing($0, in: tx) } ?? tx.children(of: [packageID])
             let changed = try Aggregation.remove(children, from: package, by: actor)
             try tx.update(changed)
             try Self.record(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document, in: tx)
         }
     }
 
-    private func existing(_ ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
+    private static func existing(_ ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {
         let found = try tx.codes(ids)
         let missing = ids.filter { found[$0] == nil }
         guard missing.isEmpty else {

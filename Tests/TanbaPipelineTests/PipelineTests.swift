@@ -74,13 +74,17 @@ final class World: @unchecked Sendable {
     /// An accompanying document for `codes` at 250.00 each, VAT 12 % included.
     static func shipment(
         number: String = "ESD-1", codes: [String], buyer: String = buyer, price: String = "250.00",
-        amount: String? = nil, date: String = "2026-11-20", extraCodes: [String] = []
+        amount: String? = nil, date: String = "2026-11-20", extraCodes: [String] = [], packages: [String] = [],
+        unitsInPackages: Int = 0
     ) -> String {
-        let quantity = codes.count + extraCodes.count
+        let quantity = codes.count + extraCodes.count + unitsInPackages
         let total = Decimal(string: price)! * Decimal(quantity)
         let amountText = amount ?? "\(total)"
         let vat = Money.vatIncluded(Decimal(string: amountText)!, rate: "12")
-        let items = (codes + extraCodes).map { "          <Code>\($0)</Code>" }.joined(separator: "\n")
+        let items =
+            ((codes + extraCodes).map { "          <Code>\($0)</Code>" }
+            + packages.map { "          <SSCC>\($0)</SSCC>" })
+            .joined(separator: "\n")
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <Shipment xmlns="urn:kz:tanba:shipment:1" version="1.0">

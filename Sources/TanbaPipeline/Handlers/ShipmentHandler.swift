@@ -209,7 +209,7 @@ struct Reader {
 
     /// Codes (as `01…21…`) and SSCCs (as `00…`) of an Items element.
     func items(_ element: XMLElement) throws -> [ShipmentHandler.Item] {
-        try element.children.map { item in
+        try element.children.filter { $0.name == "Code" || $0.name == "SSCC" }.map { item in
             if item.name == "SSCC" { return ShipmentHandler.Item(id: "00" + item.text, gtin: nil, element: item) }
             let code = try MarkingCode.parse(item.text)
             return ShipmentHandler.Item(id: code.identification, gtin: code.gtin.value, element: item)

@@ -92,6 +92,27 @@ public enum RuleCatalogue {
             code: .flcSelfShipment, kk: "Сатушы мен сатып алушы бір қатысушы.", ru: "Продавец и покупатель совпадают.",
             en: "Seller and buyer are the same participant."),
         ControlRule(
+            code: .flcShipmentUnknown, kk: "Жауап берілетін жөнелту табылмады немесе жауап күтпейді.",
+            ru: "Отгрузка, на которую дан ответ, не найдена или не ожидает ответа.",
+            en: "The shipment answered does not exist or is not waiting for an answer."),
+        ControlRule(
+            code: .flcNotAddressee, kk: "Жөнелтуге тек сатып алушы жауап бере алады.",
+            ru: "Ответить на отгрузку может только покупатель.", en: "Only the shipment's buyer may answer it."),
+        ControlRule(
+            code: .flcAnswerItems, kk: "Жауап жөнелтілген кодтардың бәрін бір реттен қамтуы тиіс.",
+            ru: "Ответ должен учитывать каждый отгруженный код ровно один раз.",
+            en: "The answer must account for every shipped code exactly once."),
+        ControlRule(
+            code: .flcBasisRequired, kk: "Бұл себеп үшін негіздеме құжаты қажет.",
+            ru: "Для этой причины требуется документ-основание.", en: "This reason requires a basis document."),
+        ControlRule(
+            code: .flcDates, kk: "Күндер бір-біріне қайшы.", ru: "Даты противоречат друг другу.",
+            en: "The dates contradict each other."),
+        ControlRule(
+            code: .aggregationAlreadyInside, kk: "Код басқа қаптаманың ішінде.",
+            ru: "Код уже находится в другой упаковке.",
+            en: "The code is already inside another package."),
+        ControlRule(
             code: .flcDocumentTypeUnsupported, kk: "Бұл құжат түрі әзірге өңделмейді.",
             ru: "Этот вид документа пока не обрабатывается.", en: "This document type is not processed yet."),
     ]

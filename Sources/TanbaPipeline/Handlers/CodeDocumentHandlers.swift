@@ -1,0 +1,338 @@
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaStore
+import TanbaXML
+
+/// The header every document but the shipment starts with: number, date, sender.
+struct CommonHeader {
+    let reader: Reader
+    let sender: String
+    let number: String
+    let date: String
+    let numberElement: XMLElement
+    let dateElement: XMLElement
+
+    init(root: XMLElement, namespace: String) throws {
+        reader = Reader(root: root, namespace: namespace)
+        let header = try reader.child(root, "Header")
+        numberElement = try reader.child(header, "DocumentNumber")
+        dateElement = try reader.child(header, "DocumentDate")
+        number = numberElement.text
+        date = dateElement.text
+        sender = try reader.partyID(try reader.child(header, "Sender"))
+    }
+
+    /// Dates of `elements` must not be after today.
+    func futureDates(_ elements: [XMLElement], today: String) -> [Diagnostic] {
+        elements.filter { $0.text > today }.map {
+            Diagnostic(
+                .flcDateInFuture, "\($0.name) \($0.text) is after today (\(today))", line: $0.line, path: $0.path)
+        }
+    }
+}
+
+/// A document that runs one life-cycle operation on its items: the sender acts, the items are the codes.
+protocol OperationDocument: DocumentHandler {
+    var header: CommonHeader { get }
+}
+
+extension OperationDocument {
+    var sender: String { header.sender }
+    var number: String { header.number }
+    var date: String { header.date }
+    var numberLine: Int? { header.numberElement.line }
+    var numberPath: String? { header.numberElement.path }
+
+    /// Runs `operation` on `items` in `tx`, pointing every refusal at its element.
+    func perform(_ operation: CodeOperation, on items: [ShipmentHandler.Item], context: Context, in tx: any StoreWriter)
+        -> (changes: [CodeRecord], problems: [Diagnostic])
+    {
+        guard !items.isEmpty else { return ([], []) }
+        do {
+            return (
+                try Ledger.perform(operation, on: items.map(\.id), document: context.id, at: context.now, in: tx), []
+            )
+        } catch let error as TanbaError {
+            return ([], Locate.diagnostics(error.diagnostics, items: items.map { ($0.id, $0.element) }))
+        } catch {
+            return ([], [Diagnostic(.internal, "\(error)")])
+        }
+    }
+}
+
+/// The buyer's answer to an accompanying document: accept all, accept part, or reject.
+struct ShipmentAnswerHandler: OperationDocument {
+    static let typeCode = "shipmentAnswer"
+    static let namespace = "urn:kz:tanba:shipment-answer:1"
+
+    let header: CommonHeader
+    let shipmentNumber: XMLElement
+    let seller: String
+    let decision: XMLElement
+    let accepted: [ShipmentHandler.Item]
+    let rejected: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        shipmentNumber = try r.child(try r.child(root, "Shipment"), "Number")
+        seller = try r.partyID(try r.child(root, "Seller"))
+        decision = try r.child(root, "Decision")
+        accepted = try root.child(named: "Accepted", namespace: Self.namespace).map { try r.items($0) } ?? []
+        rejected =
+            try root.child(named: "Rejected", namespace: Self.namespace).map { rejected in
+                try r.children(rejected, "Item").flatMap { try r.items($0) }
+            } ?? []
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        guard let shipment = try tx.document(sender: seller, number: shipmentNumber.text),
+            shipment.type == ShipmentHandler.typeCode, shipment.status == .waitingForCounterparty
+        else {
+            throw TanbaError(
+                .flcShipmentUnknown, "no shipment \(shipmentNumber.text) of \(seller) is waiting for an answer",
+                line: shipmentNumber.line, path: shipmentNumber.path)
+        }
+        guard shipment.recipient == header.sender else {
+            throw TanbaError(
+                .flcNotAddressee,
+                "shipment \(shipment.number) is addressed to \(shipment.recipient ?? "nobody"), not \(header.sender)",
+                line: shipmentNumber.line, path: shipmentNumber.path)
+        }
+        // What the shipment locked at the top level: the codes and packages it named.
+        let locked = try tx.codes(lockedBy: shipment.id)
+        let lockedIDs = Set(locked.map(\.id))
+        let shipped = Set(locked.filter { $0.parent == nil || !lockedIDs.contains($0.parent!) }.map(\.id))
+        var accept = accepted
+        var reject = rejected
+        switch decision.text {
+        case "AcceptAll" where accepted.isEmpty && rejected.isEmpty:
+            accept = shipped.sorted().map { ShipmentHandler.Item(id: $0, gtin: nil, element: decision) }
+        case "Reject" where accepted.isEmpty && rejected.isEmpty:
+            reject = shipped.sorted().map { ShipmentHandler.Item(id: $0, gtin: nil, element: decision) }
+        default: break
+        }
+        let named = accept.map(\.id) + reject.map(\.id)
+        if Set(named) != shipped || named.count != shipped.count
+            || (decision.text == "AcceptAll" && !reject.isEmpty) || (decision.text == "Reject" && !accept.isEmpty)
+            || (decision.text == "AcceptPart" && (accept.isEmpty || reject.isEmpty))
+        {
+            let missing = shipped.subtracting(named).sorted()
+            let extra = Set(named).subtracting(shipped).sorted()
+            problems.append(
+                Diagnostic(
+                    .flcAnswerItems,
+                    "\(decision.text): the shipment holds \(shipped.count) codes/packages; "
+                        + (missing.isEmpty ? "" : "not answered: \(missing.joined(separator: ", ")); ")
+                        + (extra.isEmpty ? "" : "not in the shipment: \(extra.joined(separator: ", "))"),
+                    line: decision.line, path: decision.path))
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        let acceptedChanges = perform(
+            .acceptShipment(document: shipment.id, buyer: header.sender), on: accept, context: context, in: tx)
+        let releasedChanges = perform(.releaseShipment(document: shipment.id), on: reject, context: context, in: tx)
+        problems += acceptedChanges.problems + releasedChanges.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        let settled: DocumentStatus =
+            reject.isEmpty
+            ? .acceptedByCounterparty : accept.isEmpty ? .rejectedByCounterparty : .partlyAcceptedByCounterparty
+        return Outcome(
+            changes: acceptedChanges.changes + releasedChanges.changes, status: .accepted, recipient: seller,
+            otherDocuments: [(shipment.id, settled)])
+    }
+}
+
+/// Withdrawal from circulation (retail sale, export, damage…), with its basis where the reason needs one.
+struct WithdrawalHandler: OperationDocument {
+    static let typeCode = "withdrawal"
+    static let namespace = "urn:kz:tanba:withdrawal:1"
+
+    let header: CommonHeader
+    let reason: XMLElement
+    let hasBasis: Bool
+    let withdrawalDate: XMLElement
+    let items: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        reason = try r.child(root, "Reason")
+        hasBasis = root.child(named: "Basis", namespace: Self.namespace) != nil
+        withdrawalDate = try r.child(root, "WithdrawalDate")
+        items = try r.items(try r.child(root, "Items"))
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement, withdrawalDate], today: context.today)
+        guard let withdrawal = WithdrawalReason(rawValue: reason.text) else {
+            throw TanbaError(.referenceUnknown, "unknown reason \(reason.text)", line: reason.line, path: reason.path)
+        }
+        if !hasBasis, Self.requiresBasis(withdrawal) {
+            problems.append(
+                Diagnostic(
+                    .flcBasisRequired, "a withdrawal for \(withdrawal.rawValue) needs a Basis document",
+                    line: reason.line,
+                    path: reason.path))
+        }
+        let result = perform(.withdraw(by: header.sender, reason: withdrawal), on: items, context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+
+    /// Reasons whose withdrawal needs an act or other basis (reference/withdrawal-reasons.json).
+    static func requiresBasis(_ reason: WithdrawalReason) -> Bool {
+        switch reason {
+        case .damage, .destruction, .confiscation, .loss, .export, .eaeuShipment, .expired: true
+        default: false
+        }
+    }
+}
+
+/// Return into circulation after a withdrawal that allows it (a consumer return).
+struct ReturnHandler: OperationDocument {
+    static let typeCode = "returnToCirculation"
+    static let namespace = "urn:kz:tanba:return-to-circulation:1"
+
+    let header: CommonHeader
+    let items: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        items = try header.reader.items(try header.reader.child(root, "Items"))
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        let result = perform(.returnToCirculation(by: header.sender), on: items, context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Application report: codes printed on goods, spoiled ones cancelled.
+struct ApplicationReportHandler: OperationDocument {
+    static let typeCode = "applicationReport"
+    static let namespace = "urn:kz:tanba:application-report:1"
+
+    let header: CommonHeader
+    let applied: [ShipmentHandler.Item]
+    let cancelled: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        applied = try root.child(named: "Applied", namespace: Self.namespace).map { try r.items($0) } ?? []
+        cancelled = try root.child(named: "Cancelled", namespace: Self.namespace).map { try r.items($0) } ?? []
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        let a = perform(.apply(by: header.sender), on: applied, context: context, in: tx)
+        let c = perform(.cancel(by: header.sender), on: cancelled, context: context, in: tx)
+        problems += a.problems + c.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: a.changes + c.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Introduction into circulation of local production: codes applied become tradeable.
+struct IntroductionProductionHandler: OperationDocument {
+    static let typeCode = "introductionProduction"
+    static let namespace = "urn:kz:tanba:introduction-production:1"
+
+    struct Line {
+        let element: XMLElement
+        let gtin: String
+        let production: XMLElement
+        let expiry: XMLElement?
+        let items: [ShipmentHandler.Item]
+    }
+
+    let header: CommonHeader
+    let lines: [Line]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        lines = try r.children(try r.child(root, "Lines"), "Line").map { line in
+            Line(
+                element: line, gtin: try r.text(line, "GTIN"), production: try r.child(line, "ProductionDate"),
+                expiry: line.child(named: "ExpiryDate", namespace: Self.namespace),
+                items: try r.items(try r.child(line, "Items")))
+        }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement] + lines.map(\.production), today: context.today)
+        let participant = try tx.participant(header.sender)
+        for line in lines {
+            if let expiry = line.expiry, expiry.text < line.production.text {
+                problems.append(
+                    Diagnostic(
+                        .flcDates, "expiry \(expiry.text) is before production \(line.production.text)",
+                        line: expiry.line,
+                        path: expiry.path))
+            }
+            if let card = try tx.product(line.gtin) {
+                if let participant, !participant.productGroups.contains(card.productGroup) {
+                    problems.append(
+                        Diagnostic(
+                            .participantNotAllowed,
+                            "\(header.sender) is not registered for product group \(card.productGroup)",
+                            line: line.element.line, path: line.element.path))
+                }
+            } else {
+                problems.append(
+                    Diagnostic(
+                        .catalogUnknownGTIN, "GTIN \(line.gtin) is not in the catalogue", line: line.element.line,
+                        path: line.element.path))
+            }
+            for item in line.items where item.gtin != nil && item.gtin != line.gtin {
+                problems.append(
+                    Diagnostic(
+                        .flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)",
+                        line: item.element.line,
+                        path: item.element.path))
+            }
+        }
+        let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Aggregation: codes packed into a group or transport package.
+struct AggregationHandler: OperationDocument {
+    static let typeCode = "aggregation"
+    static let namespace = "urn:kz:tanba:aggregation:1"
+
+    let header: CommonHeader
+    let package: ShipmentHandler.Item
+    let items: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        package = try r.items(try r.child(root, "Package"))[0]
+        items = try r.items(try r.child(root, "Items"))
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        var changes: [CodeRecord] = []
+        do {
+            changes = try Ledger.aggregate(
+                items.map(\.id), into: package.id, by: header.sender, document: context.id, at: context.now, in: tx)
+        } catch let error as TanbaError {
+            problems += Locate.diagnostics(
+                error.diagnostics, items: items.map { ($0.id, $0.element) } + [(package.id, package.element)])
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: changes, status: .accepted, recipient: nil)
+    }
+}

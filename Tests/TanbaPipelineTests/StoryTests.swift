@@ -1,0 +1,188 @@
+import Foundation
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaStore
+import TanbaTestSupport
+import Testing
+
+@testable import TanbaPipeline
+@testable import TanbaXML
+
+/// The whole journey of marked goods through signed documents, as the regulation describes it.
+@Suite struct StoryTests {
+    static func header(_ number: String, sender: String, name: String) -> String {
+        """
+          <Header>
+            <DocumentNumber>\(number)</DocumentNumber>
+            <DocumentDate>2026-11-20</DocumentDate>
+            <Sender><BIN>\(sender)</BIN><Name>\(name)</Name></Sender>
+          </Header>
+        """
+    }
+
+    static func codes(_ ids: [String]) -> String { ids.map { "<Code>\($0)</Code>" }.joined() }
+
+    static let seller = (World.seller, "ТОО «Алатау Дистрибьюшн»")
+    static let buyer = (World.buyer, "ТОО «Шымкент Сауда»")
+
+    func submit(_ world: World, _ xml: String, by participant: TestPKI.Participant) throws -> Decision {
+        let decision = try world.pipeline.submit(try World.signed(xml, by: participant))
+        #expect(decision.accepted, "\(decision.diagnostics)")
+        return decision
+    }
+
+    /// Order → apply → introduce → pack on a pallet → ship → the buyer accepts part → sells one by retail →
+    /// takes a return → the history of a code shows every step with its document.
+    @Test func fromOrderToRetailAndBack() throws {
+        let world = try StoryWorld.make()
+        let units = world.issued
+        let pallet = "148700010000000018"
+        let sellerHead = TestPKI.Participant.companyHead
+        let buyerHead = TestPKI.Participant.buyerHead
+
+        _ = try submit(
+            world.world,
+            """
+            <ApplicationReport xmlns="urn:kz:tanba:application-report:1" version="1.0">
+            \(Self.header("AR-1", sender: Self.seller.0, name: Self.seller.1))
+              <Applied>\(Self.codes(units))</Applied>
+            </ApplicationReport>
+            """, by: .companyEmployee)  // an employee may report application
+        _ = try submit(
+            world.world,
+            """
+            <IntroductionProduction xmlns="urn:kz:tanba:introduction-production:1" version="1.0">
+            \(Self.header("IP-1", sender: Self.seller.0, name: Self.seller.1))
+              <Lines><Line><GTIN>\(World.water)</GTIN><ProductionDate>2026-11-19</ProductionDate>
+                <ExpiryDate>2027-11-19</ExpiryDate><Items>\(Self.codes(units))</Items></Line></Lines>
+            </IntroductionProduction>
+            """, by: sellerHead)
+        _ = try submit(
+            world.world,
+            """
+            <Aggregation xmlns="urn:kz:tanba:aggregation:1" version="1.0">
+            \(Self.header("AG-1", sender: Self.seller.0, name: Self.seller.1))
+              <Package><SSCC>\(pallet)</SSCC></Package>
+              <Items>\(Self.codes(Array(units.prefix(4))))</Items>
+            </Aggregation>
+            """, by: sellerHead)
+        // Ship the pallet (4 units) and 2 loose units.
+        let shipment = try world.world.pipeline.submit(
+            try World.signed(
+                World.shipment(number: "ESD-7", codes: Array(units.suffix(2)), packages: [pallet], unitsInPackages: 4),
+                by: sellerHead))
+        #expect(shipment.accepted, "\(shipment.diagnostics)")
+        #expect(shipment.changes.count == 7)  // the pallet, its 4 units, 2 loose units
+        // The buyer accepts the pallet and one loose unit, rejects the other.
+        let answer = try submit(
+            world.world,
+            """
+            <ShipmentAnswer xmlns="urn:kz:tanba:shipment-answer:1" version="1.0">
+            \(Self.header("PR-7", sender: Self.buyer.0, name: Self.buyer.1))
+              <Shipment><Number>ESD-7</Number><Date>2026-11-20</Date></Shipment>
+              <Seller><BIN>\(Self.seller.0)</BIN><Name>\(Self.seller.1)</Name></Seller>
+              <Decision>AcceptPart</Decision>
+              <Accepted><SSCC>\(pallet)</SSCC><Code>\(units[4])</Code></Accepted>
+              <Rejected><Item><Code>\(units[5])</Code><Reason>Бөтелке сынған</Reason></Item></Rejected>
+            </ShipmentAnswer>
+            """, by: buyerHead)
+        #expect(answer.changes.count == 7)
+        let shipped = try world.world.store.read { try $0.document(id: shipment.documentID) }
+        #expect(shipped?.status == .partlyAcceptedByCounterparty)
+        #expect(try world.world.code(units[0]).owner == World.buyer)
+        #expect(try world.world.code(units[5]).owner == World.seller && world.world.code(units[5]).lockedBy == nil)
+        // Retail sale of one unit from the opened pallet, then the customer brings it back.
+        _ = try submit(
+            world.world,
+            """
+            <Withdrawal xmlns="urn:kz:tanba:withdrawal:1" version="1.0">
+            \(Self.header("W-7", sender: Self.buyer.0, name: Self.buyer.1))
+              <Reason>retailSale</Reason><WithdrawalDate>2026-11-20</WithdrawalDate>
+              <Items>\(Self.codes([units[0]]))</Items>
+            </Withdrawal>
+            """, by: buyerHead)
+        _ = try submit(
+            world.world,
+            """
+            <ReturnToCirculation xmlns="urn:kz:tanba:return-to-circulation:1" version="1.0">
+            \(Self.header("RT-7", sender: Self.buyer.0, name: Self.buyer.1))
+              <Reason>Тұтынушы қайтарды / Возврат покупателем</Reason>
+              <Items>\(Self.codes([units[0]]))</Items>
+            </ReturnToCirculation>
+            """, by: buyerHead)
+        let history = try world.world.store.read { try $0.events(of: units[0]) }
+        #expect(
+            history.map(\.operation) == [
+                "issue", "apply", "introduce", "aggregate", "ship", "accept", "withdraw", "return",
+            ])
+        #expect(
+            history.map(\.owner) == [
+                World.seller, World.seller, World.seller, World.seller, World.seller, World.buyer, World.buyer,
+                World.buyer,
+            ])
+        #expect(history.dropFirst().allSatisfy { $0.document?.hasPrefix("DOC-") == true })
+        #expect(try world.world.code(units[0]).status == .inCirculation && world.world.code(units[0]).parent == nil)
+    }
+
+    @Test func answersAreCheckedAgainstTheShipment() throws {
+        let story = try StoryWorld.make(introduced: true)
+        let world = story.world
+        let units = story.issued
+        #expect(
+            try world.pipeline.submit(try World.signed(World.shipment(number: "ESD-9", codes: Array(units.prefix(2)))))
+                .accepted)
+        func answer(
+            _ decision: String, accepted: [String], number: String = "ESD-9", by: TestPKI.Participant = .buyerHead
+        )
+            throws -> Decision
+        {
+            try world.pipeline.submit(
+                try World.signed(
+                    """
+                    <ShipmentAnswer xmlns="urn:kz:tanba:shipment-answer:1" version="1.0">
+                    \(Self.header("PR-\(UUID().uuidString.prefix(8))", sender: Self.buyer.0, name: Self.buyer.1))
+                      <Shipment><Number>\(number)</Number><Date>2026-11-20</Date></Shipment>
+                      <Seller><BIN>\(Self.seller.0)</BIN><Name>\(Self.seller.1)</Name></Seller>
+                      <Decision>\(decision)</Decision>
+                      \(accepted.isEmpty ? "" : "<Accepted>\(Self.codes(accepted))</Accepted>")
+                    </ShipmentAnswer>
+                    """, by: by))
+        }
+        #expect(try answer("AcceptAll", accepted: [units[0]]).diagnostics.map(\.code) == [.flcAnswerItems])
+        #expect(
+            try answer("AcceptAll", accepted: [], number: "ESD-404").diagnostics.map(\.code) == [.flcShipmentUnknown])
+        #expect(try answer("AcceptAll", accepted: [units[0], units[2]]).diagnostics.map(\.code) == [.flcAnswerItems])
+        let accepted = try answer("AcceptAll", accepted: [])
+        #expect(accepted.accepted && accepted.changes.count == 2)
+        // Settled: a second answer finds nothing waiting.
+        #expect(try answer("Reject", accepted: []).diagnostics.map(\.code) == [.flcShipmentUnknown])
+    }
+}
+
+/// A world whose codes are issued (and optionally applied and introduced) but not yet documented.
+struct StoryWorld {
+    let world: World
+    let issued: [String]
+
+    static func make(introduced: Bool = false) throws -> StoryWorld {
+        let world = try World(codes: 6)
+        // World introduces its codes; the story wants fresh ones it documents itself.
+        let codes = try TanbaEmissionHelper.issue(count: 6, into: world)
+        if introduced {
+            let ledger = Ledger(store: world.store)
+            _ = try ledger.perform(.apply(by: World.seller), on: codes, document: "APP", at: Date())
+            _ = try ledger.perform(.introduce(by: World.seller), on: codes, document: "INTRO", at: Date())
+        }
+        return StoryWorld(world: world, issued: codes)
+    }
+}
+
+enum TanbaEmissionHelper {
+    static func issue(count: Int, into world: World) throws -> [String] {
+        let codes = try CodeEmitter(key: EmissionKey.generate()).issue(
+            gtin: World.water, count: count, owner: World.seller, at: Date())
+        try Ledger(store: world.store).issue(codes, order: "ORDER-STORY")
+        return codes.map(\.id)
+    }
+}
