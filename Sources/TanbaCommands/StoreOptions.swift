@@ -3,6 +3,7 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaPipeline
 import TanbaSQLite
 import TanbaStore
 
@@ -29,28 +30,13 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// The newest emission key in the store, made on first use.
+/// Emission keys for the commands: the pipeline's store of them.
 enum EmissionKeys {
     static func current(in store: any HubStore, at date: Date = Date()) throws -> EmissionKey {
-        try store.write { tx in
-            if let stored = try tx.emissionKeys().first { return try key(stored) }
-            let key = EmissionKey.generate(at: date)
-            try tx.save(StoredEmissionKey(id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: date))
-            return key
-        }
+        try store.write { try EmissionKeyStore.current(in: $0, at: date) }
     }
 
     static func all(in store: any HubStore) throws -> [EmissionKey] {
-        try store.read { try $0.emissionKeys().map(key) }
-    }
-
-    static func key(_ stored: StoredEmissionKey) throws -> EmissionKey {
-        do {
-            return EmissionKey(
-                id: stored.id, privateKey: try .init(pemRepresentation: stored.privateKeyPEM),
-                createdAt: stored.createdAt)
-        } catch {
-            throw TanbaError(.storeFailure, "emission key \(stored.id) cannot be read: \(error)")
-        }
+        try store.read { try $0.emissionKeys().map(EmissionKeyStore.key) }
     }
 }

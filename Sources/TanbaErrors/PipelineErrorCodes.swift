@@ -21,6 +21,7 @@ extension ErrorCode {
     public static let flcAnswerItems = ErrorCode("FLC_ANSWER_ITEMS")
     public static let flcBasisRequired = ErrorCode("FLC_BASIS_REQUIRED")
     public static let flcDates = ErrorCode("FLC_DATES")
+    public static let flcExportToEAEU = ErrorCode("FLC_EXPORT_TO_EAEU")
 }
 
 extension ErrorCatalogue {
@@ -72,5 +73,8 @@ extension ErrorCatalogue {
         .init(
             code: .flcDates, category: .document,
             summary: "Dates contradict each other (expiry before production)."),
+        .init(
+            code: .flcExportToEAEU, category: .document,
+            summary: "An export names an EAEU member state: goods to the EAEU travel with an EAEU shipment."),
     ]
 }

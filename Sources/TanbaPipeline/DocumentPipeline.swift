@@ -56,6 +56,7 @@ public final class DocumentPipeline: Sendable {
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         let documentID = "DOC-" + digest.prefix(24)
         var context = Context(id: documentID, digest: digest, bytes: bytes, now: now, dryRun: dryRun)
+        context.reference = reference
         do {
             let document = try XMLDocument.parse(bytes, limits: limits)
             let type = try schemas.validate(document)
@@ -135,6 +136,8 @@ struct Context {
     var number = ""
     var date = ""
     var ruleSet = RuleSet.all[0]
+    /// Reference data, for controls against the lists (countries, reasons…).
+    var reference: ReferenceData?
     var changes: [CodeRecord] = []
     var status: DocumentStatus = .rejected
     var recipient: String?
@@ -184,5 +187,7 @@ enum Handlers {
     static let all: [any DocumentHandler.Type] = [
         ShipmentHandler.self, ShipmentAnswerHandler.self, WithdrawalHandler.self, ReturnHandler.self,
         ApplicationReportHandler.self, IntroductionProductionHandler.self, AggregationHandler.self,
+        IntroductionImportHandler.self, DisaggregationHandler.self, ReaggregationHandler.self, RemarkingHandler.self,
+        EAEUShipmentHandler.self, ExportHandler.self, CodeOrderHandler.self,
     ]
 }

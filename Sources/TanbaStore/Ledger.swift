@@ -107,14 +107,23 @@ public struct Ledger: Sendable {
         throws
     {
         try store.write { tx in
-            guard let package = try tx.code(packageID) else {
-                throw TanbaError(.codeNotFound, "\(packageID): no such package")
-            }
-            let children = try ids.map { try Self.existing($0, in: tx) } ?? tx.children(of: [packageID])
-            let changed = try Aggregation.remove(children, from: package, by: actor)
-            try tx.update(changed)
-            try Self.record(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document, in: tx)
+            _ = try Self.remove(ids, from: packageID, by: actor, document: document, at: date, in: tx)
         }
+    }
+
+    /// The same, inside a caller's transaction; returns the changed contents.
+    public static func remove(
+        _ ids: [String]?, from packageID: String, by actor: String, document: String?, at date: Date,
+        in tx: any StoreWriter
+    ) throws -> [CodeRecord] {
+        guard let package = try tx.code(packageID) else {
+            throw TanbaError(.codeNotFound, "\(packageID): no such package")
+        }
+        let children = try ids.map { try existing($0, in: tx) } ?? tx.children(of: [packageID])
+        let changed = try Aggregation.remove(children, from: package, by: actor)
+        try tx.update(changed)
+        try record(ids == nil ? "disaggregate" : "remove", changed, at: date, document: document, in: tx)
+        return changed
     }
 
     private static func existing(_ ids: [String], in tx: any StoreReader) throws -> [CodeRecord] {

@@ -186,3 +186,118 @@ enum TanbaEmissionHelper {
         return codes.map(\.id)
     }
 }
+
+/// The other document types, each through the pipeline once, with a refusal where the type has its own rule.
+@Suite struct DocumentTypeTests {
+    static let seller = StoryTests.seller
+
+    func submit(_ world: World, _ xml: String, by participant: TestPKI.Participant = .companyHead) throws -> Decision {
+        try world.pipeline.submit(try World.signed(xml, by: participant))
+    }
+
+    @Test func aCodeOrderIssuesCodesAndTheReceiptCarriesThem() throws {
+        let world = try World(codes: 1)
+        let decision = try submit(
+            world,
+            """
+            <CodeOrder xmlns="urn:kz:tanba:code-order:1" version="1.0">
+            \(StoryTests.header("CO-1", sender: Self.seller.0, name: Self.seller.1))
+              <Lines><Line><GTIN>\(World.water)</GTIN><Quantity>3</Quantity></Line></Lines>
+            </CodeOrder>
+            """)
+        #expect(decision.accepted && decision.changes.count == 3, "\(decision)")
+        #expect(decision.changes.allSatisfy { $0.status == .issued && $0.verificationCode != nil })
+        #expect(
+            String(decoding: decision.receipt, as: UTF8.self).components(separatedBy: "verificationCode=").count == 4)
+        // The buyer (a wholesaler and retailer) may not order codes.
+        let refused = try submit(
+            world,
+            """
+            <CodeOrder xmlns="urn:kz:tanba:code-order:1" version="1.0">
+            \(StoryTests.header("CO-2", sender: StoryTests.buyer.0, name: StoryTests.buyer.1))
+              <Lines><Line><GTIN>\(World.water)</GTIN><Quantity>3</Quantity></Line></Lines>
+            </CodeOrder>
+            """, by: .buyerHead)
+        #expect(refused.diagnostics.map(\.code) == [.participantNotAllowed])
+    }
+
+    @Test func exportsLeaveTheEAEUOnly() throws {
+        let world = try World(codes: 2)
+        func export(_ country: String, _ number: String, codes: [String]) throws -> Decision {
+            try submit(
+                world,
+                """
+                <Export xmlns="urn:kz:tanba:export:1" version="1.0">
+                \(StoryTests.header(number, sender: Self.seller.0, name: Self.seller.1))
+                  <Country>\(country)</Country>
+                  <CustomsDeclaration><Number>55510010/201126/0004521</Number><Date>2026-11-20</Date></CustomsDeclaration>
+                  <ExportDate>2026-11-20</ExportDate>
+                  <Items>\(StoryTests.codes(codes))</Items>
+                </Export>
+                """)
+        }
+        #expect(try export("RU", "EX-1", codes: world.codes).diagnostics.map(\.code) == [.flcExportToEAEU])
+        let exported = try export("CN", "EX-2", codes: world.codes)
+        #expect(exported.accepted, "\(exported)")
+        #expect(try world.code(world.codes[0]).withdrawalReason == .export)
+    }
+
+    @Test func remarkingReplacesAnOldCodeWithANewOne() throws {
+        let world = try World(codes: 1)
+        let fresh = try TanbaEmissionHelper.issue(count: 1, into: world)
+        let decision = try submit(
+            world,
+            """
+            <Remarking xmlns="urn:kz:tanba:remarking:1" version="1.0">
+            \(StoryTests.header("RM-1", sender: Self.seller.0, name: Self.seller.1))
+              <Reason>damaged</Reason>
+              <Replacement><Old>\(world.codes[0])</Old><New>\(fresh[0])</New></Replacement>
+            </Remarking>
+            """)
+        #expect(decision.accepted, "\(decision)")
+        #expect(try world.code(world.codes[0]).withdrawalReason == .remarking)
+        #expect(try world.code(fresh[0]).status == .inCirculation)
+    }
+
+    @Test func disaggregationAndReaggregation() throws {
+        let world = try World(codes: 4)
+        let pallet = "148700010000000018"
+        try Ledger(store: world.store).aggregate(
+            Array(world.codes.prefix(3)), into: "00" + pallet, by: World.seller, document: nil, at: Date())
+        let re = try submit(
+            world,
+            """
+            <Reaggregation xmlns="urn:kz:tanba:reaggregation:1" version="1.0">
+            \(StoryTests.header("RA-1", sender: Self.seller.0, name: Self.seller.1))
+              <Package><SSCC>\(pallet)</SSCC></Package>
+              <Add>\(StoryTests.codes([world.codes[3]]))</Add>
+              <Remove>\(StoryTests.codes([world.codes[0]]))</Remove>
+            </Reaggregation>
+            """)
+        #expect(re.accepted, "\(re)")
+        #expect(try world.code(world.codes[3]).parent == "00" + pallet && world.code(world.codes[0]).parent == nil)
+        let dis = try submit(
+            world,
+            """
+            <Disaggregation xmlns="urn:kz:tanba:disaggregation:1" version="1.0">
+            \(StoryTests.header("DA-1", sender: Self.seller.0, name: Self.seller.1))
+              <Package><SSCC>\(pallet)</SSCC></Package>
+            </Disaggregation>
+            """)
+        #expect(dis.accepted && dis.changes.count == 3, "\(dis)")
+    }
+
+    @Test func aWithdrawalForDamageNeedsItsBasis() throws {
+        let world = try World(codes: 1)
+        let decision = try submit(
+            world,
+            """
+            <Withdrawal xmlns="urn:kz:tanba:withdrawal:1" version="1.0">
+            \(StoryTests.header("W-1", sender: Self.seller.0, name: Self.seller.1))
+              <Reason>damage</Reason><WithdrawalDate>2026-11-20</WithdrawalDate>
+              <Items>\(StoryTests.codes(world.codes))</Items>
+            </Withdrawal>
+            """)
+        #expect(decision.diagnostics.map(\.code) == [.flcBasisRequired])
+    }
+}

@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 import TanbaDomain
+public import TanbaEmission
 import TanbaErrors
-import TanbaStore
+public import TanbaStore
 import TanbaXML
 
 /// The header every document but the shipment starts with: number, date, sender.
@@ -334,5 +335,321 @@ struct AggregationHandler: OperationDocument {
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
         return Outcome(changes: changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Introduction into circulation on import: the customs declaration and country of origin, then the codes.
+struct IntroductionImportHandler: OperationDocument {
+    static let typeCode = "introductionImport"
+    static let namespace = "urn:kz:tanba:introduction-import:1"
+
+    let header: CommonHeader
+    let declarationDate: XMLElement
+    let country: XMLElement
+    let lines: [(element: XMLElement, gtin: String, items: [ShipmentHandler.Item])]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        declarationDate = try r.child(try r.child(root, "CustomsDeclaration"), "Date")
+        country = try r.child(root, "CountryOfOrigin")
+        lines = try r.children(try r.child(root, "Lines"), "Line").map {
+            ($0, try r.text($0, "GTIN"), try r.items(try r.child($0, "Items")))
+        }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement, declarationDate], today: context.today)
+        if context.reference?.countries.item(country.text) == nil {
+            problems.append(
+                Diagnostic(.referenceUnknown, "unknown country \(country.text)", line: country.line, path: country.path)
+            )
+        }
+        for line in lines {
+            problems += try Catalogue.check(gtin: line.gtin, sender: header.sender, element: line.element, in: tx)
+            for item in line.items where item.gtin != nil && item.gtin != line.gtin {
+                problems.append(
+                    Diagnostic(
+                        .flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)",
+                        line: item.element.line,
+                        path: item.element.path))
+            }
+        }
+        let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Catalogue controls shared by documents with product lines.
+enum Catalogue {
+    /// The GTIN is in the catalogue and in a product group the sender is registered for.
+    static func check(gtin: String, sender: String, element: XMLElement, in tx: any StoreReader) throws -> [Diagnostic]
+    {
+        guard let card = try tx.product(gtin) else {
+            return [
+                Diagnostic(
+                    .catalogUnknownGTIN, "GTIN \(gtin) is not in the catalogue", line: element.line, path: element.path)
+            ]
+        }
+        if let participant = try tx.participant(sender), !participant.productGroups.contains(card.productGroup) {
+            return [
+                Diagnostic(
+                    .participantNotAllowed, "\(sender) is not registered for product group \(card.productGroup)",
+                    line: element.line, path: element.path)
+            ]
+        }
+        return []
+    }
+}
+
+/// Disaggregation: packages emptied.
+struct DisaggregationHandler: OperationDocument {
+    static let typeCode = "disaggregation"
+    static let namespace = "urn:kz:tanba:disaggregation:1"
+
+    let header: CommonHeader
+    let packages: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        packages = try r.children(root, "Package").flatMap { try r.items($0) }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        var changes: [CodeRecord] = []
+        for package in packages {
+            do {
+                changes += try Ledger.remove(
+                    nil, from: package.id, by: header.sender, document: context.id, at: context.now, in: tx)
+            } catch let error as TanbaError {
+                problems += Locate.diagnostics(error.diagnostics, items: [(package.id, package.element)])
+            }
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Re-aggregation: units taken out of and put into a package in one document.
+struct ReaggregationHandler: OperationDocument {
+    static let typeCode = "reaggregation"
+    static let namespace = "urn:kz:tanba:reaggregation:1"
+
+    let header: CommonHeader
+    let package: ShipmentHandler.Item
+    let add: [ShipmentHandler.Item]
+    let remove: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        package = try r.items(try r.child(root, "Package"))[0]
+        add = try root.child(named: "Add", namespace: Self.namespace).map { try r.items($0) } ?? []
+        remove = try root.child(named: "Remove", namespace: Self.namespace).map { try r.items($0) } ?? []
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        var changes: [CodeRecord] = []
+        let located = (add + remove).map { ($0.id, $0.element) } + [(package.id, package.element)]
+        do {
+            if !remove.isEmpty {
+                changes += try Ledger.remove(
+                    remove.map(\.id), from: package.id, by: header.sender, document: context.id, at: context.now, in: tx
+                )
+            }
+            if !add.isEmpty {
+                changes += try Ledger.aggregate(
+                    add.map(\.id), into: package.id, by: header.sender, document: context.id, at: context.now, in: tx)
+            }
+        } catch let error as TanbaError {
+            problems += Locate.diagnostics(error.diagnostics, items: located)
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Re-marking: a damaged or lost label replaced by a new code of the same product.
+struct RemarkingHandler: OperationDocument {
+    static let typeCode = "remarking"
+    static let namespace = "urn:kz:tanba:remarking:1"
+
+    let header: CommonHeader
+    let replacements: [(old: ShipmentHandler.Item, new: ShipmentHandler.Item)]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        replacements = try r.children(root, "Replacement").map { replacement in
+            func item(_ name: String) throws -> ShipmentHandler.Item {
+                let element = try r.child(replacement, name)
+                let code = try MarkingCode.parse(element.text)
+                return ShipmentHandler.Item(id: code.identification, gtin: code.gtin.value, element: element)
+            }
+            return (try item("Old"), try item("New"))
+        }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        for pair in replacements where pair.old.gtin != pair.new.gtin {
+            problems.append(
+                Diagnostic(
+                    .flcCodeGTIN,
+                    "\(pair.new.id) replaces a code of GTIN \(pair.old.gtin ?? "?") with GTIN \(pair.new.gtin ?? "?")",
+                    line: pair.new.element.line, path: pair.new.element.path))
+        }
+        // The old code leaves circulation; the new one, printed, enters it in its place.
+        let old = perform(
+            .withdraw(by: header.sender, reason: .remarking), on: replacements.map(\.old), context: context, in: tx)
+        let newCodes = replacements.map(\.new)
+        let issued = try tx.codes(newCodes.map(\.id)).values.filter { $0.status == .issued }.map(\.id)
+        let applied = perform(
+            .apply(by: header.sender), on: newCodes.filter { issued.contains($0.id) }, context: context, in: tx)
+        let introduced = perform(.introduce(by: header.sender), on: newCodes, context: context, in: tx)
+        problems += old.problems + applied.problems + introduced.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: old.changes + introduced.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// Goods leaving Kazakhstan: to another EAEU member state, or exported outside the EAEU. Codes are withdrawn
+/// with the matching reason.
+struct EAEUShipmentHandler: OperationDocument {
+    static let typeCode = "eaeuShipment"
+    static let namespace = "urn:kz:tanba:eaeu-shipment:1"
+
+    let header: CommonHeader
+    let shipmentDate: XMLElement
+    let lines: [(element: XMLElement, gtin: String, quantity: Int, items: [ShipmentHandler.Item])]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        shipmentDate = try r.child(root, "ShipmentDate")
+        lines = try r.children(try r.child(root, "Lines"), "Line").map {
+            ($0, try r.text($0, "GTIN"), Int(try r.text($0, "Quantity")) ?? 0, try r.items(try r.child($0, "Items")))
+        }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement, shipmentDate], today: context.today)
+        for line in lines {
+            if line.items.count != line.quantity {
+                problems.append(
+                    Diagnostic(
+                        .flcQuantityCodes, "quantity \(line.quantity) but \(line.items.count) codes and packages",
+                        line: line.element.line, path: line.element.path))
+            }
+        }
+        let result = perform(
+            .withdraw(by: header.sender, reason: .eaeuShipment), on: lines.flatMap(\.items), context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+}
+
+struct ExportHandler: OperationDocument {
+    static let typeCode = "export"
+    static let namespace = "urn:kz:tanba:export:1"
+
+    let header: CommonHeader
+    let country: XMLElement
+    let declarationDate: XMLElement
+    let exportDate: XMLElement
+    let items: [ShipmentHandler.Item]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        country = try r.child(root, "Country")
+        declarationDate = try r.child(try r.child(root, "CustomsDeclaration"), "Date")
+        exportDate = try r.child(root, "ExportDate")
+        items = try r.items(try r.child(root, "Items"))
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement, declarationDate, exportDate], today: context.today)
+        switch context.reference?.countries.item(country.text) {
+        case .none:
+            problems.append(
+                Diagnostic(.referenceUnknown, "unknown country \(country.text)", line: country.line, path: country.path)
+            )
+        case .some(let item) where item.eaeu == true:
+            problems.append(
+                Diagnostic(
+                    .flcExportToEAEU, "\(country.text) is an EAEU member: use an EAEU shipment, not an export",
+                    line: country.line, path: country.path))
+        default: break
+        }
+        let result = perform(.withdraw(by: header.sender, reason: .export), on: items, context: context, in: tx)
+        problems += result.problems
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+    }
+}
+
+/// A code order: the hub emits the codes, with their verification tails, and returns them in the receipt.
+struct CodeOrderHandler: OperationDocument {
+    static let typeCode = "codeOrder"
+    static let namespace = "urn:kz:tanba:code-order:1"
+
+    let header: CommonHeader
+    let lines: [(element: XMLElement, gtin: String, quantity: Int)]
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        lines = try r.children(try r.child(root, "Lines"), "Line").map {
+            ($0, try r.text($0, "GTIN"), Int(try r.text($0, "Quantity")) ?? 0)
+        }
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = header.futureDates([header.dateElement], today: context.today)
+        if let participant = try tx.participant(header.sender), !participant.mayOrderCodes {
+            problems.append(
+                Diagnostic(
+                    .participantNotAllowed, "\(header.sender) is neither a producer nor an importer",
+                    line: header.numberElement.line, path: header.numberElement.path))
+        }
+        for line in lines {
+            problems += try Catalogue.check(gtin: line.gtin, sender: header.sender, element: line.element, in: tx)
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        let emitter = CodeEmitter(key: try EmissionKeyStore.current(in: tx, at: context.now))
+        var issued: [CodeRecord] = []
+        for line in lines {
+            issued += try emitter.issue(gtin: line.gtin, count: line.quantity, owner: header.sender, at: context.now)
+        }
+        try tx.insert(issued, origin: context.id)
+        return Outcome(changes: issued, status: .accepted, recipient: nil)
+    }
+}
+
+/// The operator's emission keys, kept in the store.
+public enum EmissionKeyStore {
+    /// The newest key, made and stored on first use.
+    public static func current(in tx: any StoreWriter, at date: Date) throws -> EmissionKey {
+        if let stored = try tx.emissionKeys().first { return try key(stored) }
+        let key = EmissionKey.generate(at: date)
+        try tx.save(StoredEmissionKey(id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: date))
+        return key
+    }
+
+    public static func key(_ stored: StoredEmissionKey) throws -> EmissionKey {
+        do {
+            return EmissionKey(
+                id: stored.id, privateKey: try .init(pemRepresentation: stored.privateKeyPEM),
+                createdAt: stored.createdAt)
+        } catch {
+            throw TanbaError(.storeFailure, "emission key \(stored.id) cannot be read: \(error)")
+        }
     }
 }

@@ -47,6 +47,10 @@ enum Receipts {
                 var attributes = "status=\"\(code.status.rawValue)\" owner=\"\(escape(code.owner))\""
                 if let lock = code.lockedBy { attributes += " lockedBy=\"\(escape(lock))\"" }
                 if let parent = code.parent { attributes += " parent=\"\(escape(parent))\"" }
+                // A newly issued code travels with its verification tail: the receipt of an order is what gets printed.
+                if code.status == .issued, let key = code.keyID, let tail = code.verificationCode {
+                    attributes += " keyID=\"\(escape(key))\" verificationCode=\"\(escape(tail))\""
+                }
                 xml += "    <Change code=\"\(escape(code.id))\" \(attributes)/>\n"
             }
             xml += "  </Changes>\n"

@@ -109,6 +109,13 @@ public enum RuleCatalogue {
             code: .flcDates, kk: "Күндер бір-біріне қайшы.", ru: "Даты противоречат друг другу.",
             en: "The dates contradict each other."),
         ControlRule(
+            code: .flcExportToEAEU, kk: "ЕАЭО елдеріне тауар экспортпен емес, ЕАЭО-ға жөнелтумен шығарылады.",
+            ru: "В страны ЕАЭС товар вывозится отгрузкой в ЕАЭС, а не экспортом.",
+            en: "Goods to EAEU member states leave with an EAEU shipment, not an export."),
+        ControlRule(
+            code: .referenceUnknown, kk: "Мән анықтамалықта жоқ.", ru: "Значение отсутствует в справочнике.",
+            en: "The value is not in the reference data."),
+        ControlRule(
             code: .aggregationAlreadyInside, kk: "Код басқа қаптаманың ішінде.",
             ru: "Код уже находится в другой упаковке.",
             en: "The code is already inside another package."),
