@@ -53,8 +53,28 @@ forged=$(echo "$first" | sed 's/(92)\(.....\)./(92)\1A/; s/(92)\(.....\)A/(92)\1
 step "A forged verification tail is caught" "$tanba" codes check "$forged"
 step "The life cycle every code follows" "$tanba" codes states
 
+# The document pipeline: an accompanying document for two bottles, checked, previewed, applied, receipted.
+hub=(--hub-key "$dir/pki/participants/hub.key.pem" --hub-cert "$dir/pki/participants/hub.cert.pem")
+"$tanba" participants add --id 031240500125 --name "ТОО «Шымкент Сауда»" --roles wholesaler,retailer --groups water >/dev/null
+"$tanba" codes order --participant 050140001238 --gtin 04870001000011 --count 2 --format identification -o "$dir/esd-codes.txt" >/dev/null
+"$tanba" codes change apply @"$dir/esd-codes.txt" --participant 050140001238 >/dev/null
+"$tanba" codes change introduce @"$dir/esd-codes.txt" --participant 050140001238 >/dev/null
+codes=$(sed 's|.*|<Code>&</Code>|' "$dir/esd-codes.txt" | tr -d '\n')
+sed "s|<!--CODES-->|$codes|" samples/pipeline/shipment-template.xml > "$dir/esd.xml"
+"$tanba" sign --key "$dir/pki/participants/company-head.key.pem" --cert "$dir/pki/participants/company-head.cert.pem" \
+  --output "$dir/esd-signed.xml" "$dir/esd.xml" >/dev/null
+step "Dry run of an accompanying document: every control, a preview of the changes, nothing applied" \
+  "$tanba" submit --dry-run --json "${trust[@]}" "${hub[@]}" "$dir/esd-signed.xml"
+step "Submit it: codes locked in transit, a receipt signed by the hub" \
+  "$tanba" submit --json -o "$dir/esd-receipt.xml" "${trust[@]}" "${hub[@]}" "$dir/esd-signed.xml"
+step "The same document again: the same receipt, applied once" \
+  "$tanba" submit --json "${trust[@]}" "${hub[@]}" "$dir/esd-signed.xml"
+step "The buyer's inbox" "$tanba" documents list --recipient 031240500125
+step "The receipt verifies with the hub's certificate" "$tanba" verify --no-schema "${trust[@]}" "$dir/esd-receipt.xml"
+step "A code's history" "$tanba" codes history "$(head -1 "$dir/esd-codes.txt")"
+
 cat <<TXT
 
-Demo files are in $dir (store: $TANBA_STORE). The document pipeline, the HTTP hub and the web inbox arrive
-with later issues; today the hub is the tanba CLI: tanba --help, tanba errors.
+Demo files are in $dir (store: $TANBA_STORE). The HTTP hub and the web inbox arrive with later issues;
+today the hub is the tanba CLI: tanba --help, tanba errors, tanba rules.
 TXT
