@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "TanbaPipeline",
             dependencies: [
-                "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaErrors",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -87,7 +87,9 @@ let package = Package(
         // `make bench`: release-build benchmarks, kept out of the test run.
         .executableTarget(
             name: "tanba-bench",
-            dependencies: ["TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite"],
+            dependencies: [
+                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
+            ],
             path: "Benchmarks/TanbaBench",
             swiftSettings: swiftSettings),
 

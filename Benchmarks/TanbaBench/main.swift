@@ -2,6 +2,7 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaPipeline
 import TanbaSQLite
 import TanbaStore
 import TanbaXML
@@ -117,7 +118,8 @@ print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
 /// `tanba-bench [large] [small] [store] [gost]`: which parts to run (default all).
 let parts: Set<String> =
-    CommandLine.arguments.count > 1 ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "gost"]
+    CommandLine.arguments.count > 1
+    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -323,7 +325,111 @@ if parts.contains("store") {
             median(changeSeconds)))
 }
 
-// MARK: 4. GOST primitive beside the gost engine
+// MARK: 4. The document pipeline end to end (issue #5)
+if parts.contains("pipeline") {
+    let store = try SQLiteStore(path: work.appendingPathComponent("pipeline.sqlite").path)
+    let seller = "050140001238"
+    let buyer = "031240500125"
+    let gtin = "04870001000011"
+    try store.write { tx in
+        try tx.save(
+            try Participant(
+                id: seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true, roles: [.producer, .wholesaler],
+                productGroups: ["water"]))
+        try tx.save(
+            try Participant(
+                id: buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true, roles: [.wholesaler],
+                productGroups: ["water"]))
+        try tx.save([
+            try ProductCard(
+                gtin: gtin, name: "Су", manufacturer: "ТОО", tnved: "2201101100", productGroup: "water", country: "KZ")
+        ])
+    }
+    let referenceFolder = repository.appendingPathComponent("reference")
+    let reference = try ReferenceData(
+        files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+    let pipeline = DocumentPipeline(
+        store: store, schemas: schemas, verifier: verifier, reference: reference,
+        hub: try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub)), limits: limits)
+    let ledger = Ledger(store: store)
+    let emitter = CodeEmitter(key: EmissionKey.generate())
+    func shipment(_ number: String, codes: [String], perLine: Int) -> [UInt8] {
+        var xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Shipment xmlns="urn:kz:tanba:shipment:1" version="1.0">
+              <Header><DocumentNumber>\(number)</DocumentNumber><DocumentDate>2026-11-20</DocumentDate>
+                <ShipmentDate>2026-11-20</ShipmentDate>
+                <Seller><BIN>\(seller)</BIN><Name>ТОО</Name></Seller><Buyer><BIN>\(buyer)</BIN><Name>ТОО</Name></Buyer>
+                <Currency>KZT</Currency></Header>
+              <Lines>
+
+            """
+        var line = 0
+        for start in stride(from: 0, to: codes.count, by: perLine) {
+            line += 1
+            let chunk = codes[start..<min(start + perLine, codes.count)]
+            xml += "<Line number=\"\(line)\"><GTIN>\(gtin)</GTIN><Name>Су</Name><Quantity>\(chunk.count)</Quantity>"
+            xml += "<UnitPrice>100.00</UnitPrice><VATRate>NoVAT</VATRate><VATAmount>0.00</VATAmount>"
+            xml += "<Amount>\(chunk.count * 100).00</Amount><Items>\n"
+            for code in chunk { xml += "<Code>\(code)</Code>\n" }
+            xml += "</Items></Line>\n"
+        }
+        xml += "</Lines><Totals><Quantity>\(codes.count)</Quantity><VATAmount>0.00</VATAmount>"
+        xml += "<Amount>\(codes.count * 100).00</Amount></Totals></Shipment>\n"
+        return Array(xml.utf8)
+    }
+    func prepare(_ count: Int) throws -> [String] {
+        let codes = try emitter.issue(gtin: gtin, count: count, owner: seller, at: Date())
+        try ledger.issue(codes, order: "ORDER-\(UUID().uuidString)")
+        let ids = codes.map(\.id)
+        _ = try ledger.perform(.apply(by: seller), on: ids, document: "APP", at: Date())
+        _ = try ledger.perform(.introduce(by: seller), on: ids, document: "INTRO", at: Date())
+        return ids
+    }
+    let signer = try DocumentSigner(
+        keyFile: pki.keyFile(.companyHead), certificateFile: pki.certificateFile(.companyHead))
+    // One accompanying document with 100,000 codes: the full pipeline against parse + XSD + signature alone.
+    let big = try signer.sign(shipment("BIG-1", codes: try prepare(100_000), perLine: 100), limits: limits)
+    let baselineStart = DispatchTime.now().uptimeNanoseconds
+    let document = try XMLDocument.parse(big, limits: limits)
+    try schemas.validate(document)
+    _ = try verifier.verify(document)
+    let baseline = Double(DispatchTime.now().uptimeNanoseconds - baselineStart) / 1e9
+    let fullStart = DispatchTime.now().uptimeNanoseconds
+    let decision = try pipeline.submit(big)
+    let full = Double(DispatchTime.now().uptimeNanoseconds - fullStart) / 1e9
+    precondition(decision.accepted, "\(decision)")
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print("\n## The document pipeline end to end")
+    print("| measure | figure |")
+    print("|---|---|")
+    print(
+        String(
+            format: "| accompanying document, 100,000 codes (%d kB): parse + XSD + signature alone | %.2f s |",
+            big.count / 1000, baseline))
+    print(
+        String(
+            format: "| the same through the whole pipeline (rules, apply, signed receipt) | %.2f s (%.2f×) |", full,
+            full / baseline))
+    print("| peak memory of the process so far (max RSS) | \(usage.ru_maxrss / 1024) MB |")
+    // A stream of small documents: 300 shipments of 10 codes each, signed beforehand.
+    let smallCodes = try prepare(3_000)
+    let documents = try (0..<300).map { index in
+        try signer.sign(shipment("S-\(index)", codes: Array(smallCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
+    }
+    let streamStart = DispatchTime.now().uptimeNanoseconds
+    for bytes in documents {
+        let decision = try pipeline.submit(bytes)
+        precondition(decision.accepted, "\(decision)")
+    }
+    let stream = Double(DispatchTime.now().uptimeNanoseconds - streamStart) / 1e9
+    print(
+        String(format: "| stream of small shipments (10 codes each), one at a time | %.0f documents/s |", 300 / stream))
+}
+
+// MARK: 5. GOST primitive beside the gost engine
 if parts.contains("gost") {
     let engine = try GOSTEngineReference.rates()
     let ours = try GOSTPrimitiveRate.rates()
