@@ -45,6 +45,12 @@ extension OperationDocument {
     var numberLine: Int? { header.numberElement.line }
     var numberPath: String? { header.numberElement.path }
 
+    /// The document's outcome, or every problem found (nothing is applied then: the transaction rolls back).
+    func outcome(_ problems: [Diagnostic], _ changes: [CodeRecord]) throws -> Outcome {
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        return Outcome(changes: changes, status: .accepted, recipient: nil)
+    }
+
     /// Runs `operation` on `items` in `tx`, pointing every refusal at its element.
     func perform(_ operation: CodeOperation, on items: [ShipmentHandler.Item], context: Context, in tx: any StoreWriter)
         -> (changes: [CodeRecord], problems: [Diagnostic])
@@ -178,9 +184,7 @@ struct WithdrawalHandler: OperationDocument {
                     path: reason.path))
         }
         let result = perform(.withdraw(by: header.sender, reason: withdrawal), on: items, context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 
     /// Reasons whose withdrawal needs an act or other basis (reference/withdrawal-reasons.json).
@@ -208,9 +212,7 @@ struct ReturnHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         var problems = header.futureDates([header.dateElement], today: context.today)
         let result = perform(.returnToCirculation(by: header.sender), on: items, context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 }
 
@@ -301,9 +303,7 @@ struct IntroductionProductionHandler: OperationDocument {
             }
         }
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 }
 
@@ -333,8 +333,7 @@ struct AggregationHandler: OperationDocument {
             problems += Locate.diagnostics(
                 error.diagnostics, items: items.map { ($0.id, $0.element) } + [(package.id, package.element)])
         }
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: changes, status: .accepted, recipient: nil)
+        return try outcome(problems, changes)
     }
 }
 
@@ -376,9 +375,7 @@ struct IntroductionImportHandler: OperationDocument {
             }
         }
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 }
 
@@ -429,8 +426,7 @@ struct DisaggregationHandler: OperationDocument {
                 problems += Locate.diagnostics(error.diagnostics, items: [(package.id, package.element)])
             }
         }
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: changes, status: .accepted, recipient: nil)
+        return try outcome(problems, changes)
     }
 }
 
@@ -469,8 +465,7 @@ struct ReaggregationHandler: OperationDocument {
         } catch let error as TanbaError {
             problems += Locate.diagnostics(error.diagnostics, items: located)
         }
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: changes, status: .accepted, recipient: nil)
+        return try outcome(problems, changes)
     }
 }
 
@@ -549,9 +544,7 @@ struct EAEUShipmentHandler: OperationDocument {
         }
         let result = perform(
             .withdraw(by: header.sender, reason: .eaeuShipment), on: lines.flatMap(\.items), context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 }
 
@@ -589,9 +582,7 @@ struct ExportHandler: OperationDocument {
         default: break
         }
         let result = perform(.withdraw(by: header.sender, reason: .export), on: items, context: context, in: tx)
-        problems += result.problems
-        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        return Outcome(changes: result.changes, status: .accepted, recipient: nil)
+        return try outcome(problems + result.problems, result.changes)
     }
 }
 
