@@ -140,6 +140,11 @@ final class World: @unchecked Sendable {
         #expect(verified.signer.bin == TestPKI.operatorBIN)
         let text = String(decoding: decision.receipt, as: UTF8.self)
         #expect(text.contains("<Result>accepted</Result>") && text.contains("<Changes count=\"4\">"))
+        #expect(
+            text.contains(
+                "<Group status=\"inCirculation\" owner=\"\(World.seller)\" count=\"4\" lockedBy=\"\(decision.documentID)\">"
+            ))
+        #expect(text.contains(world.codes[0]))
         #expect(text.contains("<RuleSet>2026.11.1</RuleSet>"))
         // The buyer sees it in the inbox; the receipt can be fetched again.
         let inbox = try world.store.read { try $0.documents(DocumentFilter(recipient: World.buyer)) }

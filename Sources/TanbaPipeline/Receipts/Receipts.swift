@@ -42,16 +42,37 @@ enum Receipts {
             xml += "  </Errors>\n"
         }
         if !context.changes.isEmpty {
+            // Changes grouped by their resulting state, the codes as text, one per line: a shipment of 100,000
+            // codes is a few elements, not 100,000 (the receipt is parsed again to be signed, and stored).
             xml += "  <Changes count=\"\(context.changes.count)\">\n"
+            struct State: Hashable {
+                let status: String, owner: String, lockedBy: String?, parent: String?, reason: String?
+            }
+            var order: [State] = []
+            var groups: [State: [CodeRecord]] = [:]
             for code in context.changes {
-                var attributes = "status=\"\(code.status.rawValue)\" owner=\"\(escape(code.owner))\""
-                if let lock = code.lockedBy { attributes += " lockedBy=\"\(escape(lock))\"" }
-                if let parent = code.parent { attributes += " parent=\"\(escape(parent))\"" }
-                // A newly issued code travels with its verification tail: the receipt of an order is what gets printed.
-                if code.status == .issued, let key = code.keyID, let tail = code.verificationCode {
-                    attributes += " keyID=\"\(escape(key))\" verificationCode=\"\(escape(tail))\""
+                let state = State(
+                    status: code.status.rawValue, owner: code.owner, lockedBy: code.lockedBy, parent: code.parent,
+                    reason: code.withdrawalReason?.rawValue)
+                if groups[state] == nil { order.append(state) }
+                groups[state, default: []].append(code)
+            }
+            for state in order {
+                let codes = groups[state]!
+                var attributes = "status=\"\(state.status)\" owner=\"\(escape(state.owner))\" count=\"\(codes.count)\""
+                if let lock = state.lockedBy { attributes += " lockedBy=\"\(escape(lock))\"" }
+                if let parent = state.parent { attributes += " parent=\"\(escape(parent))\"" }
+                if let reason = state.reason { attributes += " reason=\"\(escape(reason))\"" }
+                xml += "    <Group \(attributes)>\n"
+                for code in codes {
+                    xml += escape(code.id)
+                    // A newly issued code travels with its verification tail: an order's receipt is what gets printed.
+                    if code.status == .issued, let key = code.keyID, let tail = code.verificationCode {
+                        xml += " 91\(escape(key)) 92\(escape(tail))"
+                    }
+                    xml += "\n"
                 }
-                xml += "    <Change code=\"\(escape(code.id))\" \(attributes)/>\n"
+                xml += "    </Group>\n"
             }
             xml += "  </Changes>\n"
         }
