@@ -90,6 +90,36 @@ public struct XMLElement {
         return result
     }
 
+    /// Descendant elements with a given local name and namespace, compared in C: a walk over a large document
+    /// makes no Swift string per element.
+    public func descendants(named name: String, namespace: String) -> [XMLElement] {
+        var result: [XMLElement] = []
+        name.withCString { cName in
+            namespace.withCString { cNamespace in
+                var stack: [xmlNodePtr] = []
+                var child = node.pointee.children
+                while true {
+                    while let current = child {
+                        if current.pointee.type == XML_ELEMENT_NODE {
+                            if xmlStrEqual(current.pointee.name, cName) != 0, let ns = current.pointee.ns,
+                                xmlStrEqual(ns.pointee.href, cNamespace) != 0
+                            {
+                                result.append(XMLElement(document: document, node: current))
+                            }
+                            if let next = current.pointee.next { stack.append(next) }
+                            child = current.pointee.children
+                        } else {
+                            child = current.pointee.next
+                        }
+                    }
+                    guard let next = stack.popLast() else { break }
+                    child = next
+                }
+            }
+        }
+        return result
+    }
+
     static func path(of node: xmlNodePtr) -> String {
         var parts: [String] = []
         var current: xmlNodePtr? = node

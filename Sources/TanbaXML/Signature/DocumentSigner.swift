@@ -88,9 +88,7 @@ public final class DocumentSigner: @unchecked Sendable {
     /// - Throws: `SIG_MULTIPLE` if the document is already signed.
     public func sign(_ document: XMLDocument) throws {
         let root = document.root
-        if let existing = root.descendants(where: { $0.name == "Signature" && $0.namespaceURI == XMLDSigURI.namespace })
-            .first
-        {
+        if let existing = root.descendants(named: "Signature", namespace: XMLDSigURI.namespace).first {
             throw TanbaError(.sigMultiple, "the document is already signed", line: existing.line, path: existing.path)
         }
         let xmlsecKey: XMLSecKey

@@ -24,7 +24,7 @@ struct SignatureShape {
     /// Finds every Signature element in the document, checks count and placement, and returns them.
     static func signatures(in document: XMLDocument, maximum: Int) throws -> [XMLElement] {
         let root = document.root
-        let signatures = root.descendants { $0.name == "Signature" && $0.namespaceURI == ds }
+        let signatures = root.descendants(named: "Signature", namespace: ds)
         if root.name == "Signature" && root.namespaceURI == ds {
             throw TanbaError(
                 .sigPlacement,
