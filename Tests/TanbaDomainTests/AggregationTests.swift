@@ -30,6 +30,11 @@ import Testing
         #expect(Self.pallet.level == .transport && Self.pallet.gtin == nil)
     }
 
+    @Test func boxesGoOnAPallet() throws {
+        let box = Aggregation.transportPackage(sscc: "148700010000000025", owner: Self.owner, status: .inCirculation, at: Self.date)
+        #expect(try Aggregation.aggregate([box], into: Self.pallet, by: Self.owner).first?.parent == Self.pallet.id)
+    }
+
     @Test func aPackageHoldsOnlyLowerLevels() {
         expectCode(.aggregationLevel) { _ = try Aggregation.aggregate([Self.pallet], into: Self.group, by: Self.owner) }
         expectCode(.aggregationLevel) {

@@ -21,7 +21,8 @@ public enum Aggregation {
                 if child.id == parent.id || ancestorsOfParent.contains(child.id) {
                     throw TanbaError(.aggregationCycle, "\(child.id) cannot go inside \(parent.id), which is inside it")
                 }
-                guard child.level < parent.level else {
+                // Transport packages nest (boxes on a pallet, each with its SSCC); otherwise strictly upwards.
+                guard child.level < parent.level || (child.level == .transport && parent.level == .transport) else {
                     throw TanbaError(
                         .aggregationLevel,
                         "\(child.id) (\(child.level)) cannot go inside \(parent.id) (\(parent.level))")

@@ -535,10 +535,11 @@ struct EAEUShipmentHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         var problems = header.futureDates([header.dateElement, shipmentDate], today: context.today)
         for line in lines {
-            if line.items.count != line.quantity {
+            let counted = try Units.count(line.items, gtin: line.gtin, in: tx)
+            if counted != line.quantity {
                 problems.append(
                     Diagnostic(
-                        .flcQuantityCodes, "quantity \(line.quantity) but \(line.items.count) codes and packages",
+                        .flcQuantityCodes, "quantity \(line.quantity) but \(counted) marked units",
                         line: line.element.line, path: line.element.path))
             }
         }
@@ -642,5 +643,18 @@ public enum EmissionKeyStore {
         } catch {
             throw TanbaError(.storeFailure, "emission key \(stored.id) cannot be read: \(error)")
         }
+    }
+}
+
+/// Counting marked units: unit codes count one each, packages count the units of the line's GTIN inside them.
+enum Units {
+    static func count(_ items: [ShipmentHandler.Item], gtin: String, in tx: any StoreReader) throws -> Int {
+        let packages = items.filter { $0.gtin == nil }
+        var counted = items.count - packages.count
+        if !packages.isEmpty {
+            counted += try Ledger.descendants(of: packages.map(\.id), in: tx).filter { $0.level == .unit && $0.gtin == gtin }
+                .count
+        }
+        return counted
     }
 }

@@ -111,15 +111,8 @@ struct ShipmentHandler: DocumentHandler {
             for item in line.items where item.gtin != nil && item.gtin != line.gtin {
                 fail(.flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)", item.element)
             }
-            let units = line.items.filter { $0.gtin != nil }.count
-            let packages = line.items.filter { $0.gtin == nil }
             // A line of unit codes counts them; a line of transport packages counts the units inside.
-            var counted = Decimal(units)
-            if !packages.isEmpty {
-                let inside = try Ledger.descendants(of: packages.map(\.id), in: tx)
-                let unitsInside = inside.filter { $0.level == .unit && $0.gtin == line.gtin }.count
-                counted += Decimal(unitsInside)
-            }
+            let counted = Decimal(try Units.count(line.items, gtin: line.gtin, in: tx))
             if counted != line.quantity {
                 fail(
                     .flcQuantityCodes,

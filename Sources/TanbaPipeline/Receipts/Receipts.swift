@@ -79,7 +79,9 @@ enum Receipts {
         xml += "</Receipt>\n"
         let bytes = Array(xml.utf8)
         guard let signer else { return bytes }
-        return try signer.sign(bytes)
+        // The hub's own text, not a participant's: no size limit beyond memory (an order of a million codes
+        // lists them all).
+        return try signer.sign(bytes, limits: ParseLimits(maxBytes: Int(Int32.max)))
     }
 
     static func escape(_ text: String) -> String {

@@ -1,0 +1,196 @@
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaSQLite
+import TanbaStore
+import TanbaTestSupport
+import Testing
+
+@testable import TanbaPipeline
+@testable import TanbaXML
+
+/// Every document sample in samples/ through the pipeline. Each `valid.xml` is signed by its sender and
+/// submitted to a store seeded with what the document presupposes (the state samples/README.md describes for
+/// each type), and must be accepted; every `invalid/*.xml` must be refused with the code its EXPECTED.md gives
+/// (all XSD_INVALID or XML_* there).
+@Suite struct SampleWalkTests {
+    static let types = [
+        "shipment", "code-order", "application-report", "introduction-production", "introduction-import",
+        "aggregation", "disaggregation", "reaggregation", "shipment-answer", "withdrawal", "return-to-circulation",
+        "remarking", "eaeu-shipment", "export",
+    ]
+    /// After every sample's dates (some are dated later this month).
+    static let now = ISO8601DateFormatter().date(from: "2026-12-01T09:00:00Z")!
+    static let entrepreneur = "850315300128"
+
+    /// A code of the sample and the section it stands in (`Items`, `Add`, `Remove`, `Old`, `New`, `Package`…).
+    struct Named {
+        let id: String
+        let section: String
+        let lineGTIN: String?
+        let lineQuantity: Int?
+        let packagesOnLine: Int
+    }
+
+    static func named(in root: XMLElement) throws -> [Named] {
+        let elements = root.descendants {
+            $0.name == "Code" || $0.name == "SSCC" || $0.name == "Old" || $0.name == "New"
+        }
+        return try elements.map { element in
+            let id: String =
+                element.name == "SSCC" ? "00" + element.text : try MarkingCode.parse(element.text).identification
+            let section = element.name == "Old" || element.name == "New" ? element.name : element.parent?.name ?? ""
+            var line: XMLElement? = element.parent
+            while let current = line, current.name != "Line" { line = current.parent }
+            let gtin = line?.children.first { $0.name == "GTIN" }?.text
+            let quantity = line?.children.first { $0.name == "Quantity" }.flatMap { Int($0.text) }
+            let packages = line.map { $0.descendants { $0.name == "SSCC" }.count } ?? 0
+            return Named(id: id, section: section, lineGTIN: gtin, lineQuantity: quantity, packagesOnLine: packages)
+        }
+    }
+
+    /// A world with every sample's participants and products.
+    static func world() throws -> World {
+        let world = try World(codes: 0)
+        try world.store.write { tx in
+            let groups: Set<String> = ["water", "shoes", "tobacco"]
+            try tx.save(
+                try Participant(
+                    id: World.seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true,
+                    roles: [.producer, .importer, .wholesaler], productGroups: groups))
+            try tx.save(
+                try Participant(
+                    id: World.buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true,
+                    roles: [.wholesaler, .retailer],
+                    productGroups: groups))
+            try tx.save(
+                try Participant(
+                    id: entrepreneur, name: "ИП Нұрланов", isOrganisation: false, roles: [.retailer],
+                    productGroups: groups))
+            try tx.save([
+                try ProductCard(
+                    gtin: "04870002000010", name: "Ботинки", manufacturer: "ТОО", tnved: "6403990000",
+                    productGroup: "shoes",
+                    country: "KZ"),
+                try ProductCard(
+                    gtin: "04870003000019", name: "Сигареты", manufacturer: "ТОО", tnved: "2402200000",
+                    productGroup: "tobacco", country: "KZ"),
+            ])
+        }
+        return world
+    }
+
+    static func seed(
+        _ id: String, status: CodeStatus, owner: String, parent: String? = nil, reason: WithdrawalReason? = nil,
+        level: PackagingLevel? = nil, in tx: any StoreWriter
+    ) throws {
+        let isSSCC = id.hasPrefix("00")
+        let record = CodeRecord(
+            id: id, level: level ?? (isSSCC ? .transport : .unit),
+            gtin: isSSCC ? nil : String(id.dropFirst(2).prefix(14)),
+            status: status, owner: owner, emitter: owner, withdrawalReason: reason, parent: parent, issuedAt: now)
+        try tx.insert([record], origin: "SEED")
+    }
+
+    /// Fills `package` with `count` units of `gtin`.
+    static func fill(_ package: String, gtin: String, count: Int, owner: String, in tx: any StoreWriter) throws {
+        for index in 0..<count {
+            try seed(
+                "01\(gtin)21SEED\(package.suffix(6))\(String(format: "%03d", index))", status: .inCirculation,
+                owner: owner,
+                parent: package, in: tx)
+        }
+    }
+
+    /// Seeds what the sample of `type` presupposes.
+    static func prepare(_ type: String, root: XMLElement, sender: String, world: World) throws {
+        let named = try named(in: root)
+        try world.store.write { tx in
+            for item in named {
+                switch (type, item.section) {
+                case ("code-order", _): break
+                case ("application-report", _): try seed(item.id, status: .issued, owner: sender, in: tx)
+                case ("introduction-production", _), ("introduction-import", _):
+                    try seed(item.id, status: .applied, owner: sender, in: tx)
+                case ("aggregation", "Package"): break  // the new pallet
+                case ("aggregation", _), ("withdrawal", _), ("export", _), ("reaggregation", "Add"):
+                    try seed(item.id, status: .inCirculation, owner: sender, in: tx)
+                    if item.id.hasPrefix("00") {
+                        try fill(item.id, gtin: "04870003000019", count: 1, owner: sender, in: tx)
+                    }
+                case ("disaggregation", _):
+                    try seed(
+                        item.id, status: .inCirculation, owner: sender,
+                        level: item.id.hasPrefix("00") ? .transport : .group,
+                        in: tx)
+                    try fill(item.id, gtin: "04870003000019", count: 1, owner: sender, in: tx)
+                case ("reaggregation", "Package"): try seed(item.id, status: .inCirculation, owner: sender, in: tx)
+                case ("reaggregation", "Remove"): break  // after the package exists, below
+                case ("return-to-circulation", _):
+                    try seed(item.id, status: .withdrawn, owner: sender, reason: .retailSale, in: tx)
+                case ("remarking", "Old"): try seed(item.id, status: .inCirculation, owner: sender, in: tx)
+                case ("remarking", "New"): try seed(item.id, status: .issued, owner: sender, in: tx)
+                case ("shipment", _), ("eaeu-shipment", _):
+                    try seed(item.id, status: .inCirculation, owner: sender, in: tx)
+                    if item.id.hasPrefix("00"), let gtin = item.lineGTIN, let quantity = item.lineQuantity {
+                        try fill(
+                            item.id, gtin: gtin, count: quantity / max(1, item.packagesOnLine), owner: sender, in: tx)
+                    }
+                case ("shipment-answer", _):
+                    // The codes the seller shipped: in circulation, the seller's; packages hold one unit each.
+                    try seed(item.id, status: .inCirculation, owner: World.seller, in: tx)
+                    if item.id.hasPrefix("00") {
+                        try fill(item.id, gtin: World.water, count: 1, owner: World.seller, in: tx)
+                    }
+                default: break
+                }
+            }
+            if type == "reaggregation" {
+                let package = named.first { $0.section == "Package" }!.id
+                for item in named where item.section == "Remove" {
+                    try seed(item.id, status: .inCirculation, owner: sender, parent: package, in: tx)
+                }
+            }
+        }
+        if type == "shipment-answer" {
+            // The seller's accompanying document the answer refers to, accepted by the hub first.
+            let reference = root.descendants { $0.name == "Shipment" }.first!
+            let number = reference.children.first { $0.name == "Number" }!.text
+            let items = named
+            let units = items.filter { !$0.id.hasPrefix("00") }.map(\.id)
+            let packages = items.filter { $0.id.hasPrefix("00") }.map { String($0.id.dropFirst(2)) }
+            let xml = World.shipment(
+                number: number, codes: units, date: "2026-11-18", packages: packages, unitsInPackages: packages.count)
+            let decision = try world.pipeline.submit(try World.signed(xml), now: now)
+            #expect(decision.accepted, "the shipment answered: \(decision)")
+        }
+    }
+
+    @Test(arguments: types)
+    func validSampleIsAccepted(type: String) throws {
+        let world = try Self.world()
+        let bytes = Array(try Data(contentsOf: World.repository.appendingPathComponent("samples/\(type)/valid.xml")))
+        let root = try XMLDocument.parse(bytes).root
+        let header = root.children.first { $0.name == "Header" }!
+        let party = header.children.first { $0.name == "Sender" || $0.name == "Seller" }!
+        let sender = party.children.first { $0.name == "BIN" || $0.name == "IIN" }!.text
+        try Self.prepare(type, root: root, sender: sender, world: world)
+        let signer: TestPKI.Participant = sender == World.buyer ? .buyerHead : .companyHead
+        let decision = try world.pipeline.submit(
+            try World.signed(String(decoding: bytes, as: UTF8.self), by: signer), now: Self.now)
+        #expect(decision.accepted, "\(type): \(decision)")
+    }
+
+    @Test(arguments: types)
+    func invalidSamplesAreRefused(type: String) throws {
+        let world = try Self.world()
+        let folder = World.repository.appendingPathComponent("samples/\(type)/invalid")
+        for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        where file.pathExtension == "xml" {
+            let decision = try world.pipeline.submit(Array(try Data(contentsOf: file)), now: Self.now)
+            #expect(!decision.accepted, "\(type)/\(file.lastPathComponent)")
+            let code = decision.diagnostics.first?.code.rawValue ?? ""
+            #expect(code.hasPrefix("XSD_") || code.hasPrefix("XML_"), "\(type)/\(file.lastPathComponent): \(decision)")
+        }
+    }
+}
