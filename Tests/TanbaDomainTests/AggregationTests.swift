@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test func boxesGoOnAPallet() throws {
-        let box = Aggregation.transportPackage(sscc: "148700010000000025", owner: Self.owner, status: .inCirculation, at: Self.date)
+        let box = Aggregation.transportPackage(
+            sscc: "148700010000000025", owner: Self.owner, status: .inCirculation, at: Self.date)
         #expect(try Aggregation.aggregate([box], into: Self.pallet, by: Self.owner).first?.parent == Self.pallet.id)
     }
 

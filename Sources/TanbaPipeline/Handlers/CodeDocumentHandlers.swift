@@ -652,8 +652,10 @@ enum Units {
         let packages = items.filter { $0.gtin == nil }
         var counted = items.count - packages.count
         if !packages.isEmpty {
-            counted += try Ledger.descendants(of: packages.map(\.id), in: tx).filter { $0.level == .unit && $0.gtin == gtin }
-                .count
+            counted += try Ledger.descendants(of: packages.map(\.id), in: tx).filter {
+                $0.level == .unit && $0.gtin == gtin
+            }
+            .count
         }
         return counted
     }
