@@ -53,19 +53,24 @@ public final class DocumentPipeline: Sendable {
     ///   - dryRun: run every check and compute the changes, then roll everything back.
     ///   - now: the moment of receipt (certificate validity, "not in the future").
     public func submit(_ bytes: [UInt8], dryRun: Bool = false, now: Date = Date()) throws -> Decision {
+        var clock = PhaseClock()
+        defer { clock.report() }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         let documentID = "DOC-" + digest.prefix(24)
         var context = Context(id: documentID, digest: digest, bytes: bytes, now: now, dryRun: dryRun)
         context.reference = reference
         do {
             let document = try XMLDocument.parse(bytes, limits: limits)
+            clock.mark("parse")
             let type = try schemas.validate(document)
+            clock.mark("xsd")
             guard let handlerType = Handlers.all.first(where: { $0.namespace == type.namespace }) else {
                 throw TanbaError(
                     .flcDocumentTypeUnsupported, "{\(type.namespace)}\(type.rootElement) is not processed yet",
                     path: document.root.path)
             }
             let handler = try handlerType.init(root: document.root)
+            clock.mark("read")
             context.type = handlerType.typeCode
             context.sender = handler.sender
             context.number = handler.number
@@ -85,16 +90,19 @@ public final class DocumentPipeline: Sendable {
                     line: handler.numberLine, path: handler.numberPath)
             }
             let verified = try verifier.verify(document, at: now)
+            clock.mark("signature")
             try store.write { tx in
                 try Authority.check(
                     signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, reference: reference,
                     in: tx)
                 let outcome = try handler.process(in: tx, context: context)
+                clock.mark("controls+apply")
                 context.changes = outcome.changes
                 context.status = outcome.status
                 context.recipient = outcome.recipient
                 let receipt = try Receipts.make(context, accepted: true, diagnostics: [], signer: dryRun ? nil : hub)
                 context.receipt = receipt
+                clock.mark("receipt")
                 if dryRun { throw DryRunRollback() }
                 try tx.save(
                     DocumentRecord(
@@ -102,7 +110,9 @@ public final class DocumentPipeline: Sendable {
                         date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
                         digest: digest, content: bytes, receipt: receipt))
                 for (id, status) in outcome.otherDocuments { try tx.setStatus(status, of: id) }
+                clock.mark("save")
             }
+            clock.mark("commit")
             return Decision(
                 documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
                 changes: context.changes, receipt: context.receipt, repeated: false, dryRun: dryRun)
@@ -190,4 +200,25 @@ enum Handlers {
         IntroductionImportHandler.self, DisaggregationHandler.self, ReaggregationHandler.self, RemarkingHandler.self,
         EAEUShipmentHandler.self, ExportHandler.self, CodeOrderHandler.self,
     ]
+}
+
+/// Phase durations of one submission, printed to standard error when `TANBA_TRACE` is set (for profiling the
+/// pipeline on real documents; `make bench` reports the totals).
+struct PhaseClock {
+    private static let enabled = ProcessInfo.processInfo.environment["TANBA_TRACE"] != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var phases: [(String, Double)] = []
+
+    mutating func mark(_ phase: String) {
+        guard Self.enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((phase, Double(now - last) / 1e6))
+        last = now
+    }
+
+    func report() {
+        guard Self.enabled, !phases.isEmpty else { return }
+        let line = phases.map { "\($0.0) \(String(format: "%.0f", $0.1)) ms" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("tanba: \(line)\n".utf8))
+    }
 }

@@ -82,6 +82,8 @@ struct ShipmentHandler: DocumentHandler {
         }
         let seller = try tx.participant(sender)
         var sums = (quantity: Decimal(0), vat: Decimal(0), amount: Decimal(0))
+        // Lines repeat products: one catalogue lookup per GTIN.
+        var cards: [String: ProductCard?] = [:]
         for line in lines {
             sums.quantity += line.quantity
             sums.vat += line.vatAmount
@@ -99,7 +101,8 @@ struct ShipmentHandler: DocumentHandler {
                     "line \(line.element.attribute("number") ?? "?"): VAT at \(line.vatRate) on \(line.amount) is \(expectedVAT), not \(line.vatAmount)",
                     line.element)
             }
-            if let card = try tx.product(line.gtin) {
+            if cards[line.gtin] == nil { cards[line.gtin] = try tx.product(line.gtin) }
+            if let card = cards[line.gtin] ?? nil {
                 if let seller, !seller.productGroups.contains(card.productGroup) {
                     fail(
                         .participantNotAllowed, "\(sender) is not registered for product group \(card.productGroup)",
@@ -203,8 +206,16 @@ struct Reader {
     /// Codes (as `01…21…`) and SSCCs (as `00…`) of an Items element.
     func items(_ element: XMLElement) throws -> [ShipmentHandler.Item] {
         try element.children.filter { $0.name == "Code" || $0.name == "SSCC" }.map { item in
-            if item.name == "SSCC" { return ShipmentHandler.Item(id: "00" + item.text, gtin: nil, element: item) }
-            let code = try MarkingCode.parse(item.text)
+            let text = item.text
+            if item.name == "SSCC" { return ShipmentHandler.Item(id: "00" + text, gtin: nil, element: item) }
+            // The schema's pattern already holds the code to `01` + 14 digits + `21` + serial: that text is the
+            // identification, and the GTIN is its digits 3–16 (a wrong check digit can only name a code that was
+            // never issued, which the controls report).
+            if text.utf8.count > 18, text.hasPrefix("01") {
+                let gtin = String(text.utf8.dropFirst(2).prefix(14))!
+                return ShipmentHandler.Item(id: text, gtin: gtin, element: item)
+            }
+            let code = try MarkingCode.parse(text)
             return ShipmentHandler.Item(id: code.identification, gtin: code.gtin.value, element: item)
         }
     }
