@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -74,12 +76,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The HTTP API (Hummingbird): signature login, documents, inbox/outbox, codes, problem+json.
+        .target(
+            name: "TanbaHTTP",
+            dependencies: [
+                "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings),
+
         // The `tanba` command line (argument parsing and output only; the work is done below).
         .target(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TanbaHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(name: "tanba", dependencies: ["TanbaCommands"], swiftSettings: swiftSettings),
@@ -115,6 +128,14 @@ let package = Package(
             dependencies: [
                 "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors",
                 "TanbaTestSupport",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaHTTPTests",
+            dependencies: [
+                "TanbaHTTP", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission",
+                "TanbaErrors", "TanbaTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -13,7 +13,8 @@ public struct TanbaCommand: ParsableCommand {
             run (missing file, bad configuration). Error codes are listed by `tanba errors` and docs/ERRORS.md.
             """,
         subcommands: [
-            ValidateCommand.self, SignCommand.self, VerifyCommand.self, SubmitCommand.self, DocumentsCommand.self,
+            ServeCommand.self, ValidateCommand.self, SignCommand.self, VerifyCommand.self, SubmitCommand.self,
+            DocumentsCommand.self,
             RulesCommand.self, CodesCommand.self, CatalogCommand.self,
             ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, PKICommand.self, ErrorsCommand.self,
             VersionCommand.self,

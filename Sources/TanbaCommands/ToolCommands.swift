@@ -78,6 +78,7 @@ extension ErrorsCommand {
             ("Marking codes, aggregation, participants, catalogue, emission", ErrorCatalogue.domain),
             ("GS1 codes and Kazakh identifiers", ErrorCatalogue.gs1),
             ("Document pipeline: authority and format-logical control (docs/FLC.md)", ErrorCatalogue.pipeline),
+            ("Channels: login and access (HTTP API)", ErrorCatalogue.channels),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -52,7 +52,11 @@ public final class DocumentPipeline: Sendable {
     /// - Parameters:
     ///   - dryRun: run every check and compute the changes, then roll everything back.
     ///   - now: the moment of receipt (certificate validity, "not in the future").
-    public func submit(_ bytes: [UInt8], dryRun: Bool = false, now: Date = Date()) throws -> Decision {
+    /// - Parameter submitter: the participant a channel authenticated (HTTP login); a document it did not send
+    ///   itself is refused with `AUTH_FORBIDDEN`. Nil for local use (`tanba submit`).
+    public func submit(_ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil) throws
+        -> Decision
+    {
         var clock = PhaseClock()
         defer { clock.report() }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
@@ -71,6 +75,11 @@ public final class DocumentPipeline: Sendable {
             }
             let handler = try handlerType.init(root: document.root)
             clock.mark("read")
+            if let submitter, submitter != handler.sender {
+                throw TanbaError(
+                    .authForbidden, "\(submitter) may submit only its own documents; this one is \(handler.sender)'s",
+                    line: handler.numberLine, path: handler.numberPath)
+            }
             context.type = handlerType.typeCode
             context.sender = handler.sender
             context.number = handler.number
@@ -120,7 +129,9 @@ public final class DocumentPipeline: Sendable {
             return Decision(
                 documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
                 changes: context.changes, receipt: context.receipt, repeated: false, dryRun: true)
-        } catch let error as TanbaError where error.category != .internal && error.category != .request {
+        } catch let error as TanbaError
+            where error.category != .internal && (error.category != .request || error.code == .authForbidden)
+        {
             // A refused document leaves no trace: nothing was written (the transaction rolled back).
             let receipt = try Receipts.make(
                 context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)

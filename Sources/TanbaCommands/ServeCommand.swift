@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import TanbaHTTP
+import TanbaPipeline
+import TanbaXML
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the hub: the HTTP API for participants' ERPs (signature login, documents, inbox, codes).")
+
+    @Option(name: .long, help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
+    @Option(name: .long, help: "Port to listen on.") var port = 8080
+    @OptionGroup var trust: TrustOptions
+    @OptionGroup var schemas: SchemaOptions
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var hub: HubOptions
+
+    /// Runs the server until it is stopped (SIGINT/SIGTERM end the service group). The command line itself is
+    /// synchronous; the server runs on Swift concurrency while this thread waits.
+    func run() throws {
+        let verifier = SignatureVerifier(trustStore: try trust.trustStore())
+        let pipeline = DocumentPipeline(
+            store: try storeOptions.open(), schemas: try schemas.schemaSet(), verifier: verifier,
+            reference: try storeOptions.referenceData(), hub: try hub.signer())
+        let api = HubAPI(pipeline: pipeline, verifier: verifier)
+        print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
+        let application = api.application(host: host, port: port)
+        let done = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        Task {
+            do { try await application.runService() } catch { failure.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.error { throw error }
+    }
+}
+
+/// Carries the server's error back to the waiting thread.
+private final class FailureBox: @unchecked Sendable {
+    var error: (any Error)?
+}

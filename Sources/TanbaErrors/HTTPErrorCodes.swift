@@ -1,0 +1,27 @@
+/// Codes of the channels: login and access.
+extension ErrorCode {
+    public static let authRequired = ErrorCode("AUTH_REQUIRED")
+    public static let authChallenge = ErrorCode("AUTH_CHALLENGE")
+    public static let authForbidden = ErrorCode("AUTH_FORBIDDEN")
+    public static let requestTooLarge = ErrorCode("REQUEST_TOO_LARGE")
+    public static let notFound = ErrorCode("NOT_FOUND")
+}
+
+extension ErrorCatalogue {
+    /// The channels' codes.
+    public static let channels: [ErrorDefinition] = [
+        .init(
+            code: .authRequired, category: .request,
+            summary:
+                "The request needs a bearer token from a signature login (POST /v1/auth/challenge, then /v1/auth/token)."
+        ),
+        .init(
+            code: .authChallenge, category: .request,
+            summary: "The signed login challenge is unknown, used already or expired; ask for a new one."),
+        .init(
+            code: .authForbidden, category: .request,
+            summary: "The participant logged in may not see or act on this document or code (it is not theirs)."),
+        .init(code: .requestTooLarge, category: .request, summary: "The request body is larger than the hub accepts."),
+        .init(code: .notFound, category: .request, summary: "No such document, code or resource."),
+    ]
+}

@@ -1,0 +1,329 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Synchronization
+import TanbaDomain
+import TanbaErrors
+public import TanbaPipeline
+public import TanbaStore
+public import TanbaXML
+
+/// The hub's HTTP API for participants' ERPs (version 1). Every route answers errors as problem+json with the
+/// same stable codes as the pipeline (docs/ERRORS.md).
+///
+/// Login is by digital signature, as Kazakh e-government services do it: `POST /v1/auth/challenge` returns an
+/// XML challenge; the client signs it (XMLDSig, its NCA certificate) and posts it to `/v1/auth/token`, which
+/// answers a bearer token for the participant the certificate belongs to (BIN, or an entrepreneur's IIN).
+public struct HubAPI: Sendable {
+    let pipeline: DocumentPipeline
+    let verifier: SignatureVerifier
+    let sessions = Sessions()
+    /// The largest document accepted (an accompanying document of several hundred thousand codes fits).
+    public let maxBodySize: Int
+
+    public init(pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20) {
+        self.pipeline = pipeline
+        self.verifier = verifier
+        self.maxBodySize = maxBodySize
+    }
+
+    var store: any HubStore { pipeline.store }
+
+    /// The routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
+        router.post("/v1/auth/token") { request, _ in
+            let body = try await collect(request)
+            return try await respondBlocking { try json(login(signed: body)) }
+        }
+        router.post("/v1/documents") { request, _ in
+            let participant = try? authenticate(request)
+            let body = try await collect(request)
+            return try await respondBlocking {
+                guard let participant else { throw TanbaError(.authRequired, "log in first: POST /v1/auth/challenge") }
+                let decision = try pipeline.submit(body, submitter: participant)
+                var headers = HTTPFields()
+                headers[.contentType] = "application/xml; charset=utf-8"
+                headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
+                headers[HTTPField.Name("X-Tanba-Result")!] = decision.accepted ? "accepted" : "rejected"
+                // A refusal is an answer: the signed receipt lists every error. 422 lets clients branch cheaply.
+                let forbidden = decision.diagnostics.first?.code == .authForbidden
+                return Response(
+                    status: decision.accepted ? .ok : forbidden ? .forbidden : .unprocessableContent, headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: decision.receipt)))
+            }
+        }
+        router.get("/v1/documents/:id") { request, context in
+            try await respondBlocking {
+                let document = try visibleDocument(request, id: try context.parameters.require("id"))
+                return xml(document.content)
+            }
+        }
+        router.get("/v1/documents/:id/receipt") { request, context in
+            try await respondBlocking {
+                xml(try visibleDocument(request, id: try context.parameters.require("id")).receipt)
+            }
+        }
+        router.get("/v1/documents/:id/status") { request, context in
+            try await respondBlocking {
+                try json(Summary(try visibleDocument(request, id: try context.parameters.require("id"))))
+            }
+        }
+        router.get("/v1/inbox") { request, _ in
+            try await respondBlocking { try json(try list(request, inbox: true)) }
+        }
+        router.get("/v1/outbox") { request, _ in
+            try await respondBlocking { try json(try list(request, inbox: false)) }
+        }
+        router.get("/v1/codes/:code") { request, context in
+            try await respondBlocking {
+                let participant = try authenticate(request)
+                let id = try MarkingCode.parse(try context.parameters.require("code")).identification
+                let (code, history, contents) = try store.read { tx in
+                    (try tx.code(id), try tx.events(of: id), try tx.children(of: [id]))
+                }
+                guard let code else { throw TanbaError(.notFound, "no code \(id)") }
+                guard try code.owner == participant || isStateBody(participant) else {
+                    throw TanbaError(.authForbidden, "\(id) does not belong to \(participant)")
+                }
+                return try json(CodeView(code: code, history: history, contents: contents.map(\.id)))
+            }
+        }
+        return router
+    }
+
+    /// An application serving the API on `host:port` (loopback by default).
+    public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
+        Application(
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tanba"))
+    }
+
+    // MARK: Login
+
+    /// Checks a signed challenge and opens a session for the certificate's participant.
+    func login(signed bytes: [UInt8]) throws -> Token {
+        let document = try XMLDocument.parse(bytes, limits: ParseLimits(maxBytes: 64 << 10))
+        let root = document.root
+        guard root.name == "LoginChallenge", root.namespaceURI == Sessions.namespace,
+            let nonce = root.child(named: "Nonce", namespace: Sessions.namespace)?.text
+        else { throw TanbaError(.authChallenge, "the body is not a Tanba login challenge") }
+        let verified = try verifier.verify(document)
+        try sessions.consume(nonce)
+        let signer = verified.signer
+        let candidate = signer.bin ?? signer.iin ?? ""
+        guard let participant = try store.read({ try $0.participant(candidate) }) else {
+            throw TanbaError(.authSenderUnknown, "\(candidate) is not a registered participant")
+        }
+        if participant.isOrganisation, !participant.representatives.isEmpty,
+            !participant.representatives.contains(where: { $0.iin == signer.iin })
+        {
+            throw TanbaError(.authNotRepresentative, "IIN \(signer.iin ?? "?") is not registered for \(participant.id)")
+        }
+        return sessions.open(participant: participant.id, iin: signer.iin)
+    }
+
+    func authenticate(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let participant = sessions.participant(token: String(header.dropFirst("Bearer ".count)))
+        else { throw TanbaError(.authRequired, "a valid bearer token is required: log in with your certificate") }
+        return participant
+    }
+
+    func isStateBody(_ participant: String) throws -> Bool {
+        try store.read { try $0.participant(participant)?.roles.contains(.stateBody) ?? false }
+    }
+
+    /// A document the caller may see: sent by it, addressed to it, or any for a state body.
+    func visibleDocument(_ request: Request, id: String) throws -> DocumentRecord {
+        let participant = try authenticate(request)
+        guard let document = try store.read({ try $0.document(id: id) }) else {
+            throw TanbaError(.notFound, "no document \(id)")
+        }
+        guard try document.sender == participant || document.recipient == participant || isStateBody(participant)
+        else { throw TanbaError(.authForbidden, "\(id) is neither from nor to \(participant)") }
+        return document
+    }
+
+    func list(_ request: Request, inbox: Bool) throws -> [Summary] {
+        let participant = try authenticate(request)
+        let query = request.uri.queryParameters
+        let limit = min(max(query.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
+        let filter = DocumentFilter(
+            sender: inbox ? nil : participant, recipient: inbox ? participant : nil,
+            type: query.get("type").map { String($0) },
+            limit: limit)
+        return try store.read { try $0.documents(filter) }.map(Summary.init)
+    }
+
+    func collect(_ request: Request) async throws -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: maxBodySize)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw HTTPError(.contentTooLarge)
+        }
+    }
+}
+
+/// What a document list shows.
+struct Summary: Codable {
+    let id: String
+    let type: String
+    let sender: String
+    let recipient: String?
+    let number: String
+    let date: String
+    let status: String
+    let receivedAt: Date
+
+    init(_ record: DocumentRecord) {
+        id = record.id
+        type = record.type
+        sender = record.sender
+        recipient = record.recipient
+        number = record.number
+        date = record.date
+        status = record.status.rawValue
+        receivedAt = record.receivedAt
+    }
+}
+
+struct CodeView: Encodable {
+    let code: CodeRecord
+    let history: [CodeEvent]
+    let contents: [String]
+}
+
+/// Login challenges and bearer tokens, in memory: a restart asks everyone to log in again.
+final class Sessions: Sendable {
+    static let namespace = "urn:kz:tanba:login:1"
+    /// A challenge must be signed within this time; a token lives this long.
+    static let challengeLifetime: TimeInterval = 120
+    static let tokenLifetime: TimeInterval = 15 * 60
+
+    private let challenges = Mutex<[String: Date]>([:])
+    private let tokens = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
+
+    struct Challenge: Codable {
+        let nonce: String
+        let expiresAt: Date
+        /// The XML to sign (enveloped XMLDSig) and post to /v1/auth/token.
+        let document: String
+    }
+
+    func challenge(now: Date = Date()) -> Challenge {
+        let nonce = Self.random()
+        challenges.withLock { table in
+            table = table.filter { $0.value > now }
+            table[nonce] = now + Self.challengeLifetime
+        }
+        let document = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <LoginChallenge xmlns="\(Self.namespace)"><Nonce>\(nonce)</Nonce><IssuedAt>\(ISO8601DateFormatter().string(from: now))</IssuedAt></LoginChallenge>
+
+            """
+        return Challenge(nonce: nonce, expiresAt: now + Self.challengeLifetime, document: document)
+    }
+
+    /// Uses a challenge up: each works once, and only before it expires.
+    func consume(_ nonce: String, now: Date = Date()) throws {
+        let expires = challenges.withLock { $0.removeValue(forKey: nonce) }
+        guard let expires, expires > now else {
+            throw TanbaError(.authChallenge, "the challenge is unknown, used or expired")
+        }
+    }
+
+    func open(participant: String, iin: String?, now: Date = Date()) -> Token {
+        let token = Self.random()
+        let expires = now + Self.tokenLifetime
+        tokens.withLock { $0[token] = (participant, iin, expires) }
+        return Token(token: token, participant: participant, expiresAt: expires)
+    }
+
+    func participant(token: String, now: Date = Date()) -> String? {
+        tokens.withLock { table in
+            guard let entry = table[token], entry.expires > now else { return nil }
+            return entry.participant
+        }
+    }
+
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+struct Token: Codable {
+    let token: String
+    let participant: String
+    let expiresAt: Date
+}
+
+// MARK: Responses
+
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json"
+    return Response(
+        status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}
+
+func xml(_ bytes: [UInt8]) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/xml; charset=utf-8"
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+/// problem+json (RFC 9457) with the stable code and every diagnostic.
+func problem(_ error: TanbaError) -> Response {
+    let status: HTTPResponse.Status =
+        switch error.code {
+        case .authRequired, .authChallenge: .unauthorized
+        case .authForbidden: .forbidden
+        case .notFound: .notFound
+        case .requestTooLarge: .contentTooLarge
+        default:
+            switch error.category {
+            case .document, .certificate: .unprocessableContent
+            case .request: .badRequest
+            case .internal: .internalServerError
+            }
+        }
+    let body: [String: Any] = [
+        "type": "urn:kz:tanba:error:\(error.code.rawValue)",
+        "title": ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue,
+        "status": Int(status.code),
+        "code": error.code.rawValue,
+        "detail": error.message,
+        "errors": error.diagnostics.map { d -> [String: Any] in
+            var item: [String: Any] = ["code": d.code.rawValue, "message": d.message]
+            if let line = d.line { item["line"] = line }
+            if let path = d.path { item["path"] = path }
+            return item
+        },
+    ]
+    var headers = HTTPFields()
+    headers[.contentType] = "application/problem+json"
+    let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+func respond(_ body: () throws -> Response) throws -> Response {
+    do { return try body() } catch let error as TanbaError { return problem(error) }
+}
+
+/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
+func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try respond(body) })
+        }
+    }
+}

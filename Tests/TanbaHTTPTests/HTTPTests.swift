@@ -1,0 +1,237 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaHTTP
+import TanbaPipeline
+import TanbaSQLite
+import TanbaStore
+import Testing
+
+@testable import TanbaXML
+
+/// The HTTP API over real HTTP on loopback: two participants log in with their certificates, one ships, the
+/// other accepts part; the receipt and the ownership change are visible through the API; nobody reads another's.
+@Suite struct HTTPTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let pki: TestPKI = {
+        try! TestPKI.create(
+            at: FileManager.default.temporaryDirectory.appendingPathComponent("tanba-http-pki-\(UUID().uuidString)"))
+    }()
+    static let seller = "050140001238"
+    static let buyer = "031240500125"
+    static let water = "04870001000011"
+
+    struct Hub {
+        let api: HubAPI
+        let store: SQLiteStore
+        let codes: [String]
+    }
+
+    static func hub() throws -> Hub {
+        let store = try SQLiteStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tanba-http-\(UUID().uuidString)/s.sqlite"
+            ).path)
+        let reference = try ReferenceData(
+            files: try FileManager.default.contentsOfDirectory(
+                at: repository.appendingPathComponent("reference"), includingPropertiesForKeys: nil
+            ).filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+        let verifier = SignatureVerifier(
+            trustStore: try TrustStore(caDirectory: pki.trustDirectory, crlDirectory: pki.crlDirectory))
+        let pipeline = DocumentPipeline(
+            store: store, schemas: try SchemaSet(directory: repository.appendingPathComponent("xsd")),
+            verifier: verifier,
+            reference: reference,
+            hub: try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub)))
+        try store.write { tx in
+            try tx.save(
+                try Participant(
+                    id: seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true,
+                    roles: [.producer, .wholesaler], productGroups: ["water"]))
+            try tx.save(
+                try Participant(
+                    id: buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true, roles: [.wholesaler],
+                    productGroups: ["water"]))
+            try tx.save(
+                try Participant(id: "850315300128", name: "ИП Нұрланов", isOrganisation: false, roles: [.retailer]))
+            try tx.save([
+                try ProductCard(
+                    gtin: water, name: "Су", manufacturer: "ТОО", tnved: "2201", productGroup: "water", country: "KZ")
+            ])
+        }
+        let ledger = Ledger(store: store)
+        let issued = try CodeEmitter(key: EmissionKey.generate()).issue(
+            gtin: water, count: 3, owner: seller, at: Date())
+        try ledger.issue(issued, order: "ORDER")
+        let codes = issued.map(\.id)
+        _ = try ledger.perform(.apply(by: seller), on: codes, document: nil, at: Date())
+        _ = try ledger.perform(.introduce(by: seller), on: codes, document: nil, at: Date())
+        return Hub(api: HubAPI(pipeline: pipeline, verifier: verifier), store: store, codes: codes)
+    }
+
+    static func signed(_ text: String, by participant: TestPKI.Participant) throws -> ByteBuffer {
+        let signer = try DocumentSigner(
+            keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
+        return ByteBuffer(bytes: try signer.sign(Array(text.utf8)))
+    }
+
+    static func login(_ client: some TestClientProtocol, as participant: TestPKI.Participant) async throws -> String {
+        let challenge = try await client.execute(uri: "/v1/auth/challenge", method: .post) { response in
+            #expect(response.status == .ok)
+            return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+        }
+        let body = try signed(challenge["document"] as! String, by: participant)
+        return try await client.execute(uri: "/v1/auth/token", method: .post, body: body) { response in
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let token = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+            return token["token"] as! String
+        }
+    }
+
+    static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
+
+    static func shipment(_ codes: [String]) -> String {
+        let items = codes.map { "<Code>\($0)</Code>" }.joined()
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Shipment xmlns="urn:kz:tanba:shipment:1" version="1.0">
+              <Header><DocumentNumber>ESD-HTTP-1</DocumentNumber><DocumentDate>2026-11-20</DocumentDate>
+                <ShipmentDate>2026-11-20</ShipmentDate>
+                <Seller><BIN>\(seller)</BIN><Name>ТОО</Name></Seller><Buyer><BIN>\(buyer)</BIN><Name>ТОО</Name></Buyer>
+                <Currency>KZT</Currency></Header>
+              <Lines><Line number="1"><GTIN>\(water)</GTIN><Name>Су</Name><Quantity>\(codes.count)</Quantity>
+                <UnitPrice>100.00</UnitPrice><VATRate>NoVAT</VATRate><VATAmount>0.00</VATAmount>
+                <Amount>\(codes.count * 100).00</Amount><Items>\(items)</Items></Line></Lines>
+              <Totals><Quantity>\(codes.count)</Quantity><VATAmount>0.00</VATAmount><Amount>\(codes.count * 100).00</Amount></Totals>
+            </Shipment>
+
+            """
+    }
+
+    @Test func shipAndAcceptPartOverHTTP() async throws {
+        let hub = try Self.hub()
+        let app = hub.api.application(host: "127.0.0.1", port: 0)
+        try await app.test(.live) { client in
+            let seller = try await Self.login(client, as: .companyHead)
+            let buyer = try await Self.login(client, as: .buyerHead)
+            let documentID = try await client.execute(
+                uri: "/v1/documents", method: .post, headers: Self.bearer(seller),
+                body: try Self.signed(Self.shipment(hub.codes), by: .companyHead)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                #expect(String(buffer: response.body).contains("<Result>accepted</Result>"))
+                return response.headers[HTTPField.Name("X-Tanba-Document")!] ?? ""
+            }
+            try await client.execute(uri: "/v1/inbox", method: .get, headers: Self.bearer(buyer)) { response in
+                #expect(String(buffer: response.body).contains(documentID))
+            }
+            let answer = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <ShipmentAnswer xmlns="urn:kz:tanba:shipment-answer:1" version="1.0">
+                  <Header><DocumentNumber>PR-HTTP-1</DocumentNumber><DocumentDate>2026-11-20</DocumentDate>
+                    <Sender><BIN>\(Self.buyer)</BIN><Name>ТОО</Name></Sender></Header>
+                  <Shipment><Number>ESD-HTTP-1</Number><Date>2026-11-20</Date></Shipment>
+                  <Seller><BIN>\(Self.seller)</BIN><Name>ТОО</Name></Seller>
+                  <Decision>AcceptPart</Decision>
+                  <Accepted><Code>\(hub.codes[0])</Code><Code>\(hub.codes[1])</Code></Accepted>
+                  <Rejected><Item><Code>\(hub.codes[2])</Code><Reason>Сынған</Reason></Item></Rejected>
+                </ShipmentAnswer>
+
+                """
+            try await client.execute(
+                uri: "/v1/documents", method: .post, headers: Self.bearer(buyer),
+                body: try Self.signed(answer, by: .buyerHead)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            try await client.execute(
+                uri: "/v1/documents/\(documentID)/status", method: .get, headers: Self.bearer(seller)
+            ) {
+                #expect(String(buffer: $0.body).contains("partlyAcceptedByCounterparty"))
+            }
+            try await client.execute(
+                uri: "/v1/documents/\(documentID)/receipt", method: .get, headers: Self.bearer(buyer)
+            ) {
+                #expect($0.status == .ok && String(buffer: $0.body).contains("<ds:Signature"))
+            }
+            // The accepted code is the buyer's now: the buyer sees it, the seller no longer does.
+            try await client.execute(uri: "/v1/codes/\(hub.codes[0])", method: .get, headers: Self.bearer(buyer)) {
+                #expect($0.status == .ok && String(buffer: $0.body).contains("\"owner\":\"\(Self.buyer)\""))
+            }
+            try await client.execute(uri: "/v1/codes/\(hub.codes[0])", method: .get, headers: Self.bearer(seller)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/codes/\(hub.codes[2])", method: .get, headers: Self.bearer(seller)) {
+                #expect($0.status == .ok)  // rejected: back with the seller
+            }
+        }
+    }
+
+    @Test func nobodyReadsOrSendsAnothersDocuments() async throws {
+        let hub = try Self.hub()
+        let app = hub.api.application(host: "127.0.0.1", port: 0)
+        try await app.test(.live) { client in
+            let seller = try await Self.login(client, as: .companyHead)
+            let entrepreneur = try await Self.login(client, as: .entrepreneur)
+            let buyer = try await Self.login(client, as: .buyerHead)
+            let documentID = try await client.execute(
+                uri: "/v1/documents", method: .post, headers: Self.bearer(seller),
+                body: try Self.signed(Self.shipment(hub.codes), by: .companyHead)
+            ) { $0.headers[HTTPField.Name("X-Tanba-Document")!] ?? "" }
+            for path in ["", "/receipt", "/status"] {
+                try await client.execute(
+                    uri: "/v1/documents/\(documentID)\(path)", method: .get, headers: Self.bearer(entrepreneur)
+                ) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(String(buffer: response.body).contains("\"code\":\"AUTH_FORBIDDEN\""))
+                }
+            }
+            // The buyer cannot submit a document in the seller's name, even one the seller signed.
+            var other = Self.shipment(hub.codes).replacingOccurrences(of: "ESD-HTTP-1", with: "ESD-HTTP-2")
+            other = other.replacingOccurrences(of: "</Items>", with: "</Items>")
+            try await client.execute(
+                uri: "/v1/documents", method: .post, headers: Self.bearer(buyer),
+                body: try Self.signed(other, by: .companyHead)
+            ) { #expect($0.status == .forbidden) }
+            // No token, or a made-up one.
+            try await client.execute(uri: "/v1/inbox", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains("AUTH_REQUIRED"))
+            }
+            try await client.execute(uri: "/v1/outbox", method: .get, headers: Self.bearer("forged")) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func aChallengeWorksOnceAndOnlyForRegisteredSigners() async throws {
+        let hub = try Self.hub()
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let challenge = try await client.execute(uri: "/v1/auth/challenge", method: .post) {
+                try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as! [String: Any]
+            }
+            let signed = try Self.signed(challenge["document"] as! String, by: .companyHead)
+            try await client.execute(uri: "/v1/auth/token", method: .post, body: signed) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/auth/token", method: .post, body: signed) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains("AUTH_CHALLENGE"))
+            }
+            // A revoked certificate cannot log in.
+            let again = try await client.execute(uri: "/v1/auth/challenge", method: .post) {
+                try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as! [String: Any]
+            }
+            try await client.execute(
+                uri: "/v1/auth/token", method: .post, body: try Self.signed(again["document"] as! String, by: .revoked)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("CERT_REVOKED"))
+            }
+        }
+    }
+}
