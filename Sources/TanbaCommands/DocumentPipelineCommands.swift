@@ -52,6 +52,13 @@ struct SubmitCommand: ParsableCommand {
                 throw TanbaError(.fileUnreadable, "cannot read \(file)")
             }
             let decision = try pipeline.submit(Array(data), dryRun: dryRun)
+            try Audit.record(
+                Audit.Event(
+                    address: "local", channel: "cli",
+                    action: dryRun ? "dry-run" : "submit", object: decision.documentID,
+                    result: decision.accepted
+                        ? "accepted" : "rejected \(decision.diagnostics.first?.code.rawValue ?? "")"),
+                in: pipeline.store)
             if let output {
                 try Data(decision.receipt).write(to: URL(fileURLWithPath: output))
             }

@@ -16,7 +16,8 @@ public struct TanbaCommand: ParsableCommand {
             ServeCommand.self, ValidateCommand.self, SignCommand.self, VerifyCommand.self, SubmitCommand.self,
             DocumentsCommand.self,
             RulesCommand.self, CodesCommand.self, CatalogCommand.self,
-            ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, PKICommand.self, ErrorsCommand.self,
+            ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, AuditCommand.self, PKICommand.self,
+            ErrorsCommand.self,
             VersionCommand.self,
         ])
 

@@ -23,5 +23,12 @@ extension ErrorCatalogue {
             summary: "The participant logged in may not see or act on this document or code (it is not theirs)."),
         .init(code: .requestTooLarge, category: .request, summary: "The request body is larger than the hub accepts."),
         .init(code: .notFound, category: .request, summary: "No such document, code or resource."),
+        .init(
+            code: .auditBroken, category: .internal,
+            summary: "The audit trail's hash chain does not hold: an entry was changed, removed or reordered."),
     ]
+}
+
+extension ErrorCode {
+    public static let auditBroken = ErrorCode("AUDIT_BROKEN")
 }

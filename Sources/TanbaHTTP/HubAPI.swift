@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+public import NIOCore
 import Synchronization
 import TanbaDomain
 import TanbaErrors
@@ -30,24 +31,29 @@ public struct HubAPI: Sendable {
     var store: any HubStore { pipeline.store }
 
     /// The routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<HubContext> {
+        let router = Router(context: HubContext.self)
         router.get("/healthz") { _, _ in "ok\n" }
         router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
-        router.post("/v1/auth/token") { request, _ in
+        router.post("/v1/auth/token") { request, context in
             let body = try await collect(request)
-            return try await respondBlocking { try json(login(signed: body)) }
+            return try await audited(request, context, action: "login") { identity in
+                let token = try login(signed: body)
+                identity.participant = token.participant
+                identity.iin = token.iin
+                return try json(token)
+            }
         }
-        router.post("/v1/documents") { request, _ in
-            let participant = try? authenticate(request)
+        router.post("/v1/documents") { request, context in
             let body = try await collect(request)
-            return try await respondBlocking {
-                guard let participant else { throw TanbaError(.authRequired, "log in first: POST /v1/auth/challenge") }
+            return try await audited(request, context, action: "submit") { identity in
+                let participant = try authenticate(request)
                 let decision = try pipeline.submit(body, submitter: participant)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/xml; charset=utf-8"
                 headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
                 headers[HTTPField.Name("X-Tanba-Result")!] = decision.accepted ? "accepted" : "rejected"
+                identity.object = decision.documentID
                 // A refusal is an answer: the signed receipt lists every error. 422 lets clients branch cheaply.
                 let forbidden = decision.diagnostics.first?.code == .authForbidden
                 return Response(
@@ -55,32 +61,29 @@ public struct HubAPI: Sendable {
                     body: .init(byteBuffer: ByteBuffer(bytes: decision.receipt)))
             }
         }
-        router.get("/v1/documents/:id") { request, context in
-            try await respondBlocking {
-                let document = try visibleDocument(request, id: try context.parameters.require("id"))
-                return xml(document.content)
+        let views: [(String, @Sendable (DocumentRecord) throws -> Response)] = [
+            ("", { xml($0.content) }), ("/receipt", { xml($0.receipt) }), ("/status", { try json(Summary($0)) }),
+        ]
+        for (suffix, render) in views {
+            router.get("/v1/documents/:id\(suffix)") { request, context in
+                let id = try context.parameters.require("id")
+                return try await audited(request, context, action: "read", object: id) { _ in
+                    try render(try visibleDocument(request, id: id))
+                }
             }
         }
-        router.get("/v1/documents/:id/receipt") { request, context in
-            try await respondBlocking {
-                xml(try visibleDocument(request, id: try context.parameters.require("id")).receipt)
+        router.get("/v1/inbox") { request, context in
+            try await audited(request, context, action: "list-inbox") { _ in try json(try list(request, inbox: true)) }
+        }
+        router.get("/v1/outbox") { request, context in
+            try await audited(request, context, action: "list-outbox") { _ in try json(try list(request, inbox: false))
             }
-        }
-        router.get("/v1/documents/:id/status") { request, context in
-            try await respondBlocking {
-                try json(Summary(try visibleDocument(request, id: try context.parameters.require("id"))))
-            }
-        }
-        router.get("/v1/inbox") { request, _ in
-            try await respondBlocking { try json(try list(request, inbox: true)) }
-        }
-        router.get("/v1/outbox") { request, _ in
-            try await respondBlocking { try json(try list(request, inbox: false)) }
         }
         router.get("/v1/codes/:code") { request, context in
-            try await respondBlocking {
+            let text = try context.parameters.require("code")
+            return try await audited(request, context, action: "read-code", object: text) { _ in
                 let participant = try authenticate(request)
-                let id = try MarkingCode.parse(try context.parameters.require("code")).identification
+                let id = try MarkingCode.parse(text).identification
                 let (code, history, contents) = try store.read { tx in
                     (try tx.code(id), try tx.events(of: id), try tx.children(of: [id]))
                 }
@@ -92,6 +95,42 @@ public struct HubAPI: Sendable {
             }
         }
         return router
+    }
+
+    /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
+    /// the login), from where, what, on which object, and the answer's status and error code.
+    func audited(
+        _ request: Request, _ context: HubContext, action: String, object: String? = nil,
+        _ body: @escaping @Sendable (inout (participant: String?, iin: String?, object: String?)) throws -> Response
+    ) async throws -> Response {
+        let address = context.address
+        let token = bearer(request)
+        return try await respondBlocking {
+            var identity: (participant: String?, iin: String?, object: String?) = (nil, nil, object)
+            if let token, let session = sessions.session(token: token) {
+                identity.participant = session.participant
+                identity.iin = session.iin
+            }
+            var response: Response
+            var code: String?
+            do {
+                response = try body(&identity)
+            } catch let error as TanbaError {
+                response = problem(error)
+                code = error.code.rawValue
+            }
+            let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
+            try Audit.record(
+                Audit.Event(
+                    iin: identity.iin, participant: identity.participant, address: address, channel: "http",
+                    action: action, object: identity.object, result: result), in: store)
+            return response
+        }
+    }
+
+    func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
     }
 
     /// An application serving the API on `host:port` (loopback by default).
@@ -125,10 +164,10 @@ public struct HubAPI: Sendable {
     }
 
     func authenticate(_ request: Request) throws -> String {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let participant = sessions.participant(token: String(header.dropFirst("Bearer ".count)))
-        else { throw TanbaError(.authRequired, "a valid bearer token is required: log in with your certificate") }
-        return participant
+        guard let token = bearer(request), let session = sessions.session(token: token) else {
+            throw TanbaError(.authRequired, "a valid bearer token is required: log in with your certificate")
+        }
+        return session.participant
     }
 
     func isStateBody(_ participant: String) throws -> Bool {
@@ -165,6 +204,19 @@ public struct HubAPI: Sendable {
             throw HTTPError(.contentTooLarge)
         }
     }
+}
+
+/// The request context: Hummingbird's, plus the client's address for the audit trail.
+public struct HubContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    var address: String? { remoteAddress?.ipAddress }
 }
 
 /// What a document list shows.
@@ -239,13 +291,13 @@ final class Sessions: Sendable {
         let token = Self.random()
         let expires = now + Self.tokenLifetime
         tokens.withLock { $0[token] = (participant, iin, expires) }
-        return Token(token: token, participant: participant, expiresAt: expires)
+        return Token(token: token, participant: participant, iin: iin, expiresAt: expires)
     }
 
-    func participant(token: String, now: Date = Date()) -> String? {
+    func session(token: String, now: Date = Date()) -> (participant: String, iin: String?)? {
         tokens.withLock { table in
             guard let entry = table[token], entry.expires > now else { return nil }
-            return entry.participant
+            return (entry.participant, entry.iin)
         }
     }
 
@@ -260,6 +312,7 @@ final class Sessions: Sendable {
 struct Token: Codable {
     let token: String
     let participant: String
+    let iin: String?
     let expiresAt: Date
 }
 

@@ -153,6 +153,25 @@ enum Schema {
         migrator.registerMigration("v3: codes by shipment") { db in
             try db.execute(sql: "CREATE INDEX codes_locked ON codes(locked_by) WHERE locked_by IS NOT NULL")
         }
+        migrator.registerMigration("v4: audit trail") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit (
+                        seq INTEGER PRIMARY KEY,
+                        at REAL NOT NULL,
+                        iin TEXT,
+                        participant TEXT,
+                        address TEXT,
+                        channel TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        object TEXT,
+                        result TEXT NOT NULL,
+                        previous TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_participant ON audit(participant, seq);
+                    """)
+        }
         return migrator
     }
 }
@@ -448,6 +467,37 @@ private final class Connection: StoreWriter {
 
     func setStatus(_ status: DocumentStatus, of id: String) throws {
         try db.execute(sql: "UPDATE documents SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+    }
+
+    // MARK: Audit
+
+    static let auditColumns = "seq, at, iin, participant, address, channel, action, object, result, previous, hash"
+
+    static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            seq: row[0], at: Date(timeIntervalSince1970: row[1]), iin: row[2], participant: row[3], address: row[4],
+            channel: row[5], action: row[6], object: row[7], result: row[8], previous: row[9], hash: row[10])
+    }
+
+    func lastAudit() throws -> AuditRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.auditColumns) FROM audit ORDER BY seq DESC LIMIT 1").map(
+            Self.auditRecord)
+    }
+
+    func audit(after: Int64, limit: Int) throws -> [AuditRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+            arguments: [after, limit]
+        ).map(Self.auditRecord)
+    }
+
+    func append(_ record: AuditRecord) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                record.seq, record.at.timeIntervalSince1970, record.iin, record.participant, record.address,
+                record.channel, record.action, record.object, record.result, record.previous, record.hash,
+            ])
     }
 
     func save(_ key: StoredEmissionKey) throws {

@@ -15,7 +15,7 @@ public protocol HubStore: Sendable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReader: DocumentReader {
+public protocol StoreReader: DocumentReader, AuditLog {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
@@ -36,7 +36,7 @@ public protocol StoreReader: DocumentReader {
 }
 
 /// Writes, inside a transaction.
-public protocol StoreWriter: StoreReader, DocumentWriter {
+public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
@@ -156,4 +156,54 @@ public protocol DocumentReader {
 public protocol DocumentWriter: DocumentReader {
     func save(_ document: DocumentRecord) throws
     func setStatus(_ status: DocumentStatus, of id: String) throws
+}
+
+/// One entry of the audit trail: who did what, from where, when, with what result; chained to the previous
+/// entry by hash so that a changed or removed entry is detected (`tanba audit verify`).
+public struct AuditRecord: Sendable, Hashable, Codable {
+    public let seq: Int64
+    public let at: Date
+    /// The person (IIN from the certificate) and the participant (BIN/IIN) acting, when known.
+    public let iin: String?
+    public let participant: String?
+    public let address: String?
+    /// `http`, `cli`, `folder`, `web`.
+    public let channel: String
+    /// `login`, `submit`, `read`, `list`, `refused`…
+    public let action: String
+    public let object: String?
+    public let result: String
+    /// SHA-256 (hex) of the previous entry, and of this one.
+    public let previous: String
+    public let hash: String
+
+    public init(
+        seq: Int64, at: Date, iin: String?, participant: String?, address: String?, channel: String, action: String,
+        object: String?, result: String, previous: String, hash: String
+    ) {
+        self.seq = seq
+        self.at = at
+        self.iin = iin
+        self.participant = participant
+        self.address = address
+        self.channel = channel
+        self.action = action
+        self.object = object
+        self.result = result
+        self.previous = previous
+        self.hash = hash
+    }
+}
+
+/// The append-only audit trail.
+public protocol AuditLog {
+    /// The newest entry, if any.
+    func lastAudit() throws -> AuditRecord?
+    /// Entries in order, from `after` (exclusive), at most `limit`.
+    func audit(after: Int64, limit: Int) throws -> [AuditRecord]
+}
+
+public protocol AuditWriter: AuditLog {
+    /// Appends an entry (its `seq` is assigned by the store and must be `lastAudit().seq + 1`).
+    func append(_ record: AuditRecord) throws
 }

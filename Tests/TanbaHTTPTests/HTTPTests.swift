@@ -9,6 +9,7 @@ import TanbaHTTP
 import TanbaPipeline
 import TanbaSQLite
 import TanbaStore
+import TanbaTestSupport
 import Testing
 
 @testable import TanbaXML
@@ -208,6 +209,27 @@ import Testing
                 #expect($0.status == .unauthorized)
             }
         }
+        // Every action is in the audit trail, refusals included, with who, from where and the result.
+        let entries = try hub.store.read { try $0.audit(after: 0, limit: 1000) }
+        #expect(try Audit.verify(hub.store) == entries.count)
+        #expect(entries.filter { $0.action == "login" }.count == 3)
+        #expect(entries.allSatisfy { $0.channel == "http" && $0.address == "127.0.0.1" })
+        let refused = entries.filter { $0.result == "403 AUTH_FORBIDDEN" && $0.action == "read" }
+        #expect(
+            refused.count == 3 && refused.allSatisfy { $0.participant == "850315300128" && $0.iin == "850315300128" })
+        #expect(
+            entries.contains { $0.action == "list-inbox" && $0.result == "401 AUTH_REQUIRED" && $0.participant == nil })
+        // Changing one entry breaks the chain from there on.
+        let sqlite3 = try #require(
+            ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            "sqlite3 is installed by make deps")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sqlite3)
+        process.arguments = [hub.store.location, "UPDATE audit SET result = 'tampered' WHERE seq = 2"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        expectCode(.auditBroken) { _ = try Audit.verify(hub.store) }
     }
 
     @Test func aChallengeWorksOnceAndOnlyForRegisteredSigners() async throws {
