@@ -88,12 +88,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // EDI drop folders: in/ → work/ → out/ + archive/ or error/, crash-safe.
+        .target(
+            name: "TanbaFolders", dependencies: ["TanbaPipeline", "TanbaStore", "TanbaErrors"],
+            swiftSettings: swiftSettings),
+
         // The `tanba` command line (argument parsing and output only; the work is done below).
         .target(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
-                "TanbaHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TanbaHTTP", "TanbaFolders", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),

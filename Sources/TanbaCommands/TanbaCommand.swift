@@ -13,7 +13,8 @@ public struct TanbaCommand: ParsableCommand {
             run (missing file, bad configuration). Error codes are listed by `tanba errors` and docs/ERRORS.md.
             """,
         subcommands: [
-            ServeCommand.self, ValidateCommand.self, SignCommand.self, VerifyCommand.self, SubmitCommand.self,
+            ServeCommand.self, FoldersCommand.self, ValidateCommand.self, SignCommand.self, VerifyCommand.self,
+            SubmitCommand.self,
             DocumentsCommand.self,
             RulesCommand.self, CodesCommand.self, CatalogCommand.self,
             ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, AuditCommand.self, PKICommand.self,

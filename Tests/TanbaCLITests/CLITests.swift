@@ -458,8 +458,8 @@ import Testing
         #expect(try CLITests.run(["rules", "--markdown"]).output == docs, "docs/FLC.md is stale: make errors-doc")
     }
 
-    /// A shipment through `tanba submit`: dry run, then for real, then the buyer's inbox.
-    @Test func submitAShipmentFromTheCommandLine() throws {
+    /// A signed shipment of two introduced codes from the registered producer, and the trust options it needs.
+    func signedShipment() throws -> (path: String, codes: String, trust: [String]) {
         try registered()
         try run([
             "participants", "add", "--id", "031240500125", "--name", "ТОО «Шымкент Сауда»", "--roles", "wholesaler",
@@ -496,6 +496,12 @@ import Testing
             "--hub-key", pki.appendingPathComponent("participants/hub.key.pem").path, "--hub-cert",
             pki.appendingPathComponent("participants/hub.cert.pem").path,
         ]
+        return (signed, file, trust)
+    }
+
+    /// A shipment through `tanba submit`: dry run, then for real, then the buyer's inbox.
+    @Test func submitAShipmentFromTheCommandLine() throws {
+        let (signed, _, trust) = try signedShipment()
         let preview = try CLITests.json(try run(["submit", signed, "--dry-run", "--json"] + trust).output)
         #expect(preview["result"] as? String == "accepted" && preview["dryRun"] as? String == "true")
         let submitted = try run(["submit", signed, "--json"] + trust)
@@ -506,6 +512,76 @@ import Testing
         #expect(inbox.output.contains(decision["document"] as! String))
         let receipt = try run(["documents", "show", decision["document"] as! String, "--receipt"])
         #expect(receipt.output.contains("<Result>accepted</Result>"))
+    }
+
+    /// Drop folders: a complete file is decided, a file still being written (.tmp) is left alone, garbage goes to
+    /// error/ with a receipt naming its error, and a crash between applying and moving (the file still in work/)
+    /// is decided again on restart without applying the shipment twice.
+    @Test func dropFoldersDecideEachFileOnceEvenAfterACrash() throws {
+        let (signed, codes, trust) = try signedShipment()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-folders-\(UUID().uuidString)")
+        let producer = root.appendingPathComponent("050140001238")
+        #expect(try run(["folders", root.path, "--prepare", "050140001238"]).status == 0)
+        let fm = FileManager.default
+        // Simulated crash: the hub applied the shipment, then died before moving it out of work/.
+        #expect(try run(["submit", signed] + trust).status == 0)
+        try fm.copyItem(atPath: signed, toPath: producer.appendingPathComponent("work/esd.xml").path)
+        try Array("<not-xml".utf8).withUnsafeBytes {
+            try Data($0).write(to: producer.appendingPathComponent("in/garbage.xml"))
+        }
+        try fm.copyItem(atPath: signed, toPath: producer.appendingPathComponent("in/partial.xml.tmp").path)
+        // Someone else's document dropped in this participant's folder is refused.
+        let stranger = root.appendingPathComponent("031240500125")
+        #expect(try run(["folders", root.path, "--prepare", "031240500125"]).status == 0)
+        try fm.copyItem(atPath: signed, toPath: stranger.appendingPathComponent("in/esd.xml").path)
+
+        let pass = try run(["folders", root.path, "--once"] + trust)
+        #expect(pass.status == 0, "\(pass.error)")
+        #expect(pass.output.contains("1 accepted, 2 rejected"), "\(pass.output)")
+        #expect(try fm.contentsOfDirectory(atPath: producer.appendingPathComponent("work").path).isEmpty)
+        #expect(try fm.contentsOfDirectory(atPath: producer.appendingPathComponent("in").path) == ["partial.xml.tmp"])
+        #expect(try fm.contentsOfDirectory(atPath: producer.appendingPathComponent("archive").path) == ["esd.xml"])
+        #expect(try fm.contentsOfDirectory(atPath: producer.appendingPathComponent("error").path) == ["garbage.xml"])
+        #expect(try fm.contentsOfDirectory(atPath: stranger.appendingPathComponent("error").path) == ["esd.xml"])
+        let accepted = try String(
+            contentsOf: producer.appendingPathComponent("out/esd.receipt.xml"), encoding: .utf8)
+        #expect(accepted.contains("<Result>accepted</Result>"))
+        let garbage = try String(
+            contentsOf: producer.appendingPathComponent("out/garbage.receipt.xml"), encoding: .utf8)
+        #expect(garbage.contains("<Result>rejected</Result>") && garbage.contains("XML_MALFORMED"), "\(garbage)")
+        let foreign = try String(
+            contentsOf: stranger.appendingPathComponent("out/esd.receipt.xml"), encoding: .utf8)
+        #expect(foreign.contains("AUTH_FORBIDDEN"), "\(foreign)")
+        // Applied once: the code's history has one shipment.
+        let code = try #require(try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").first)
+        let history = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try run(["codes", "history", String(code), "--json"]).output.utf8))
+                as? [[String: Any]])
+        #expect(history.filter { $0["operation"] as? String == "ship" }.count == 1, "\(history)")
+        // The polling hub picks up the partial file once its writer renames it complete (the same document
+        // again: answered with the stored receipt), then is killed without notice.
+        let poller = Process()
+        poller.executableURL = URL(fileURLWithPath: CLITests.tanba)
+        poller.arguments = ["folders", root.path, "--interval", "0.1", "--store", store] + trust
+        poller.environment = ProcessInfo.processInfo.environment.merging([
+            "TANBA_XSD_DIR": CLITests.repository.appendingPathComponent("xsd").path
+        ]) { $1 }
+        poller.standardOutput = FileHandle.nullDevice
+        try poller.run()
+        defer { kill(poller.processIdentifier, SIGKILL) }
+        try fm.moveItem(
+            atPath: producer.appendingPathComponent("in/partial.xml.tmp").path,
+            toPath: producer.appendingPathComponent("in/partial.xml").path)
+        let repeated = producer.appendingPathComponent("archive/partial.xml").path
+        for _ in 0..<200 where !fm.fileExists(atPath: repeated) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(fm.fileExists(atPath: repeated))
+        #expect(
+            try String(contentsOf: producer.appendingPathComponent("out/partial.receipt.xml"), encoding: .utf8)
+                == accepted)
+        // Every decision is audited with the folder as its channel.
+        let audit = try run(["audit", "search", "--participant", "050140001238"])
+        #expect(audit.output.contains("folder"), "\(audit.output)")
     }
 
     /// docs/STATES.md carries the transition table the state machine enforces.
