@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+public import Logging
 public import NIOCore
 import Synchronization
 import TanbaDomain
@@ -19,10 +20,18 @@ public struct HubAPI: Sendable {
     let pipeline: DocumentPipeline
     let verifier: SignatureVerifier
     let sessions = Sessions()
+    /// Requests and documents, for Prometheus (`GET /metrics`).
+    public let metrics = HubMetrics()
+    /// One structured line per request (action, status, participant, address, object, milliseconds).
+    public let logger: Logger
     /// The largest document accepted (an accompanying document of several hundred thousand codes fits).
     public let maxBodySize: Int
 
-    public init(pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20) {
+    public init(
+        pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
+        logger: Logger = Logger(label: "tanba.http")
+    ) {
+        self.logger = logger
         self.pipeline = pipeline
         self.verifier = verifier
         self.maxBodySize = maxBodySize
@@ -34,6 +43,13 @@ public struct HubAPI: Sendable {
     public func router() -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         router.get("/healthz") { _, _ in "ok\n" }
+        // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
         router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
         router.post("/v1/auth/token") { request, context in
             let body = try await collect(request)
@@ -54,6 +70,9 @@ public struct HubAPI: Sendable {
                 headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
                 headers[HTTPField.Name("X-Tanba-Result")!] = decision.accepted ? "accepted" : "rejected"
                 identity.object = decision.documentID
+                metrics.document(
+                    type: decision.type,
+                    result: decision.repeated ? "repeated" : decision.accepted ? "accepted" : "rejected")
                 // A refusal is an answer: the signed receipt lists every error. 422 lets clients branch cheaply.
                 let forbidden = decision.diagnostics.first?.code == .authForbidden
                 return Response(
@@ -105,6 +124,7 @@ public struct HubAPI: Sendable {
     ) async throws -> Response {
         let address = context.address
         let token = bearer(request)
+        let started = ContinuousClock.now
         return try await respondBlocking {
             var identity: (participant: String?, iin: String?, object: String?) = (nil, nil, object)
             if let token, let session = sessions.session(token: token) {
@@ -124,6 +144,16 @@ public struct HubAPI: Sendable {
                 Audit.Event(
                     iin: identity.iin, participant: identity.participant, address: address, channel: "http",
                     action: action, object: identity.object, result: result), in: store)
+            let elapsed = ContinuousClock.now - started
+            metrics.request(action: action, status: response.status.code, duration: elapsed)
+            logger.info(
+                "request",
+                metadata: [
+                    "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
+                    "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
+                    "ms":
+                        "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+                ])
             return response
         }
     }
@@ -136,7 +166,8 @@ public struct HubAPI: Sendable {
     /// An application serving the API on `host:port` (loopback by default).
     public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
         Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tanba"))
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+            logger: logger)
     }
 
     // MARK: Login

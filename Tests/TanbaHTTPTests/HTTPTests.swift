@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
@@ -72,7 +73,9 @@ import Testing
         let codes = issued.map(\.id)
         _ = try ledger.perform(.apply(by: seller), on: codes, document: nil, at: Date())
         _ = try ledger.perform(.introduce(by: seller), on: codes, document: nil, at: Date())
-        return Hub(api: HubAPI(pipeline: pipeline, verifier: verifier), store: store, codes: codes)
+        var quiet = Logger(label: "tanba.http.test")
+        quiet.logLevel = .error  // the request log is for operators; tests read the audit trail and metrics
+        return Hub(api: HubAPI(pipeline: pipeline, verifier: verifier, logger: quiet), store: store, codes: codes)
     }
 
     static func signed(_ text: String, by participant: TestPKI.Participant) throws -> ByteBuffer {
@@ -169,6 +172,17 @@ import Testing
             }
             try await client.execute(uri: "/v1/codes/\(hub.codes[2])", method: .get, headers: Self.bearer(seller)) {
                 #expect($0.status == .ok)  // rejected: back with the seller
+            }
+            // What happened shows in the metrics: two accepted documents, the refused code look-up, latencies.
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(text.contains(#"tanba_documents_total{type="shipment",result="accepted"} 1"#), "\(text)")
+                #expect(text.contains(#"tanba_documents_total{type="shipmentAnswer",result="accepted"} 1"#))
+                #expect(text.contains(#"tanba_http_requests_total{action="submit",status="200"} 2"#))
+                #expect(text.contains(#"tanba_http_requests_total{action="read-code",status="403"} 1"#))
+                #expect(text.contains(#"tanba_http_request_duration_seconds_count{action="login"} 2"#))
             }
         }
     }
