@@ -43,6 +43,12 @@ public struct HubAPI: Sendable {
     public func router() -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPI.document)))
+        }
         // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()

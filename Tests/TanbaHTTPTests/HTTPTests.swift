@@ -246,6 +246,29 @@ import Testing
         expectCode(.auditBroken) { _ = try Audit.verify(hub.store) }
     }
 
+    /// The served OpenAPI description names exactly the routes the router has, with their methods.
+    @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
+        let hub = try Self.hub()
+        let served = Set(
+            hub.api.router().routes.map { route in
+                let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
+                return "\(route.method.rawValue.lowercased()) /" + path.joined(separator: "/")
+            })
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
+                let paths = try #require(document["paths"] as? [String: [String: Any]])
+                let described = Set(paths.flatMap { path, methods in methods.keys.map { "\($0) \(path)" } })
+                #expect(
+                    described == served,
+                    "documented only: \(described.subtracting(served)); served only: \(served.subtracting(described))")
+            }
+        }
+    }
+
     @Test func aChallengeWorksOnceAndOnlyForRegisteredSigners() async throws {
         let hub = try Self.hub()
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
