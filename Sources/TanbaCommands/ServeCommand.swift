@@ -12,6 +12,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .long, help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
     @Option(name: .long, help: "Port to listen on.") var port = 8080
+    @Option(name: .long, help: "Requests a second per client (bearer token, else IP address); 0: no limit.")
+    var rateLimit: Double = 1000
+    @Option(name: .long, help: "Requests a client may send at once (default: twice the rate).") var burst: Double?
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -24,7 +27,9 @@ struct ServeCommand: ParsableCommand {
         let pipeline = DocumentPipeline(
             store: try storeOptions.open(), schemas: try schemas.schemaSet(), verifier: verifier,
             reference: try storeOptions.referenceData(), hub: try hub.signer())
-        let api = HubAPI(pipeline: pipeline, verifier: verifier)
+        let api = HubAPI(
+            pipeline: pipeline, verifier: verifier, limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
+        )
         print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
         let application = api.application(host: host, port: port)
         let done = DispatchSemaphore(value: 0)

@@ -5,6 +5,7 @@ extension ErrorCode {
     public static let authForbidden = ErrorCode("AUTH_FORBIDDEN")
     public static let requestTooLarge = ErrorCode("REQUEST_TOO_LARGE")
     public static let notFound = ErrorCode("NOT_FOUND")
+    public static let rateLimited = ErrorCode("RATE_LIMITED")
 }
 
 extension ErrorCatalogue {
@@ -23,6 +24,9 @@ extension ErrorCatalogue {
             summary: "The participant logged in may not see or act on this document or code (it is not theirs)."),
         .init(code: .requestTooLarge, category: .request, summary: "The request body is larger than the hub accepts."),
         .init(code: .notFound, category: .request, summary: "No such document, code or resource."),
+        .init(
+            code: .rateLimited, category: .request,
+            summary: "Too many requests from this client; wait the Retry-After seconds and send again."),
         .init(
             code: .auditBroken, category: .internal,
             summary: "The audit trail's hash chain does not hold: an entry was changed, removed or reordered."),

@@ -17,8 +17,8 @@ public import TanbaXML
 /// XML challenge; the client signs it (XMLDSig, its NCA certificate) and posts it to `/v1/auth/token`, which
 /// answers a bearer token for the participant the certificate belongs to (BIN, or an entrepreneur's IIN).
 public struct HubAPI: Sendable {
-    let pipeline: DocumentPipeline
-    let verifier: SignatureVerifier
+    public let pipeline: DocumentPipeline
+    public let verifier: SignatureVerifier
     let sessions = Sessions()
     /// Requests and documents, for Prometheus (`GET /metrics`).
     public let metrics = HubMetrics()
@@ -27,11 +27,15 @@ public struct HubAPI: Sendable {
     /// The largest document accepted (an accompanying document of several hundred thousand codes fits).
     public let maxBodySize: Int
 
+    /// Requests per client (bearer token, else IP address).
+    public let limiter: RateLimiter
+
     public init(
         pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
-        logger: Logger = Logger(label: "tanba.http")
+        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http")
     ) {
         self.logger = logger
+        self.limiter = limiter
         self.pipeline = pipeline
         self.verifier = verifier
         self.maxBodySize = maxBodySize
@@ -140,7 +144,16 @@ public struct HubAPI: Sendable {
             var response: Response
             var code: String?
             do {
+                guard limiter.allow(token ?? address ?? "-") else {
+                    var refusal = problem(
+                        TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"))
+                    refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
+                    throw Refusal(response: refusal, code: ErrorCode.rateLimited.rawValue)
+                }
                 response = try body(&identity)
+            } catch let refusal as Refusal {
+                response = refusal.response
+                code = refusal.code
             } catch let error as TanbaError {
                 response = problem(error)
                 code = error.code.rawValue
@@ -241,6 +254,12 @@ public struct HubAPI: Sendable {
             throw HTTPError(.contentTooLarge)
         }
     }
+}
+
+/// An answer decided before the handler ran (rate limit), carried out of the `do` block.
+struct Refusal: Error {
+    let response: Response
+    let code: String
 }
 
 /// The request context: Hummingbird's, plus the client's address for the audit trail.
@@ -378,6 +397,7 @@ func problem(_ error: TanbaError) -> Response {
         case .authRequired, .authChallenge: .unauthorized
         case .authForbidden: .forbidden
         case .notFound: .notFound
+        case .rateLimited: .tooManyRequests
         case .requestTooLarge: .contentTooLarge
         default:
             switch error.category {

@@ -246,6 +246,32 @@ import Testing
         expectCode(.auditBroken) { _ = try Audit.verify(hub.store) }
     }
 
+    /// A client over its limit gets 429 RATE_LIMITED with Retry-After, audited; another client is not affected.
+    @Test func aClientOverItsRateLimitIsRefused() async throws {
+        let hub = try Self.hub()
+        var quiet = Logger(label: "tanba.http.test")
+        quiet.logLevel = .error
+        let api = HubAPI(
+            pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 2),
+            logger: quiet)
+        try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            // Logging in counts against the address too (it has no token yet): a brake on guessing.
+            let token = try await Self.login(client, as: .companyHead)
+            try await client.execute(uri: "/v1/inbox", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/inbox", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "2")
+                #expect(String(buffer: response.body).contains("RATE_LIMITED"))
+            }
+            // A logged-in client is counted by its token, not by the shared address.
+            try await client.execute(uri: "/v1/outbox", method: .get, headers: Self.bearer(token)) {
+                #expect($0.status == .ok)
+            }
+        }
+        let refused = try hub.store.read { try $0.audit(after: 0, limit: 1000) }.filter { $0.result.hasPrefix("429") }
+        #expect(refused.count == 1 && refused.first?.action == "list-inbox")
+    }
+
     /// The served OpenAPI description names exactly the routes the router has, with their methods.
     @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
         let hub = try Self.hub()
