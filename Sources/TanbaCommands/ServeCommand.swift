@@ -14,6 +14,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Port to listen on.") var port = 8080
     @Option(name: .long, help: "Requests a second per client (bearer token, else IP address); 0: no limit.")
     var rateLimit: Double = 1000
+    @Option(name: .long, help: "Largest request body in MiB (413 REQUEST_TOO_LARGE beyond).") var maxBodyMib = 64
     @Option(name: .long, help: "Requests a client may send at once (default: twice the rate).") var burst: Double?
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
@@ -28,7 +29,8 @@ struct ServeCommand: ParsableCommand {
             store: try storeOptions.open(), schemas: try schemas.schemaSet(), verifier: verifier,
             reference: try storeOptions.referenceData(), hub: try hub.signer())
         let api = HubAPI(
-            pipeline: pipeline, verifier: verifier, limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
+            pipeline: pipeline, verifier: verifier, maxBodySize: maxBodyMib << 20,
+            limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
         )
         print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
         let application = api.application(host: host, port: port)

@@ -62,19 +62,19 @@ public struct HubAPI: Sendable {
         }
         router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
         router.post("/v1/auth/token") { request, context in
-            let body = try await collect(request)
+            let body = await collect(request)
             return try await audited(request, context, action: "login") { identity in
-                let token = try login(signed: body)
+                let token = try login(signed: try body.get())
                 identity.participant = token.participant
                 identity.iin = token.iin
                 return try json(token)
             }
         }
         router.post("/v1/documents") { request, context in
-            let body = try await collect(request)
+            let body = await collect(request)
             return try await audited(request, context, action: "submit") { identity in
                 let participant = try authenticate(request)
-                let decision = try pipeline.submit(body, submitter: participant)
+                let decision = try pipeline.submit(try body.get(), submitter: participant)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/xml; charset=utf-8"
                 headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
@@ -246,12 +246,14 @@ public struct HubAPI: Sendable {
         return try store.read { try $0.documents(filter) }.map(Summary.init)
     }
 
-    func collect(_ request: Request) async throws -> [UInt8] {
+    /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
+    /// as problem+json like any other refusal).
+    func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
         do {
             let buffer = try await request.body.collect(upTo: maxBodySize)
-            return Array(buffer.readableBytesView)
+            return .success(Array(buffer.readableBytesView))
         } catch {
-            throw HTTPError(.contentTooLarge)
+            return .failure(TanbaError(.requestTooLarge, "the body is larger than \(maxBodySize) bytes"))
         }
     }
 }

@@ -272,6 +272,28 @@ import Testing
         #expect(refused.count == 1 && refused.first?.action == "list-inbox")
     }
 
+    /// A body over the hub's limit is refused with 413 REQUEST_TOO_LARGE as problem+json, audited, nothing stored.
+    @Test func aTooLargeBodyIsRefused() async throws {
+        let hub = try Self.hub()
+        var quiet = Logger(label: "tanba.http.test")
+        quiet.logLevel = .error
+        let api = HubAPI(pipeline: hub.api.pipeline, verifier: hub.api.verifier, maxBodySize: 4096, logger: quiet)
+        try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await Self.login(client, as: .companyHead)
+            try await client.execute(
+                uri: "/v1/documents", method: .post, headers: Self.bearer(token),
+                body: ByteBuffer(string: Self.shipment(hub.codes) + String(repeating: " ", count: 8192))
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType]?.contains("problem+json") == true)
+                #expect(String(buffer: response.body).contains("REQUEST_TOO_LARGE"))
+            }
+        }
+        #expect(try hub.store.read { try $0.documents(DocumentFilter(limit: 10)) }.isEmpty)
+        let refused = try hub.store.read { try $0.audit(after: 0, limit: 1000) }.filter { $0.result.hasPrefix("413") }
+        #expect(refused.count == 1 && refused.first?.action == "submit")
+    }
+
     /// The served OpenAPI description names exactly the routes the router has, with their methods.
     @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
         let hub = try Self.hub()
