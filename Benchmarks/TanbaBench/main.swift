@@ -1,7 +1,9 @@
 import Foundation
+import Logging
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaHTTP
 import TanbaPipeline
 import TanbaSQLite
 import TanbaStore
@@ -427,6 +429,22 @@ if parts.contains("pipeline") {
     let stream = Double(DispatchTime.now().uptimeNanoseconds - streamStart) / 1e9
     print(
         String(format: "| stream of small shipments (10 codes each), one at a time | %.0f documents/s |", 300 / stream))
+
+    // The same kind of stream over HTTP on loopback: login by signature, then 8 connections posting at once.
+    // Rate limiting is off here: one token sending 600 documents is the load being measured, not abuse.
+    let httpCodes = try prepare(6_000)
+    let httpDocuments = try (0..<600).map { index in
+        try signer.sign(shipment("H-\(index)", codes: Array(httpCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
+    }
+    var quiet = Logger(label: "tanba.bench")
+    quiet.logLevel = .error
+    let api = HubAPI(pipeline: pipeline, verifier: verifier, limiter: RateLimiter(rate: 0), logger: quiet)
+    let http = try measureHTTP(api: api, signer: signer, documents: httpDocuments, port: 18_471, clients: 8)
+    print(
+        String(
+            format:
+                "| the same over HTTP on loopback, 8 connections | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms |",
+            http.rate, http.rate / (300 / stream), http.p50, http.p99))
 }
 
 // MARK: 5. GOST primitive beside the gost engine
