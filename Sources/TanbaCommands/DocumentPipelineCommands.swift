@@ -22,6 +22,16 @@ struct HubOptions: ParsableArguments {
     }
 }
 
+/// The pipeline every document command runs (submit, folders, serve), built from their shared options.
+func makePipeline(
+    trust: TrustOptions, schemas: SchemaOptions, store: StoreOptions, hub: HubOptions
+) throws -> DocumentPipeline {
+    DocumentPipeline(
+        store: try store.open(), schemas: try schemas.schemaSet(),
+        verifier: SignatureVerifier(trustStore: try trust.trustStore()), reference: try store.referenceData(),
+        hub: try hub.signer())
+}
+
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
@@ -43,11 +53,7 @@ struct SubmitCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(command: "submit", json: json) {
-            let pipeline = DocumentPipeline(
-                store: try storeOptions.open(), schemas: try schemas.schemaSet(),
-                verifier: SignatureVerifier(trustStore: try trust.trustStore()),
-                reference: try storeOptions.referenceData(),
-                hub: try hub.signer())
+            let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw TanbaError(.fileUnreadable, "cannot read \(file)")
             }
@@ -56,8 +62,7 @@ struct SubmitCommand: ParsableCommand {
                 Audit.Event(
                     address: "local", channel: "cli",
                     action: dryRun ? "dry-run" : "submit", object: decision.documentID,
-                    result: decision.accepted
-                        ? "accepted" : "rejected \(decision.diagnostics.first?.code.rawValue ?? "")"),
+                    result: decision.outcome),
                 in: pipeline.store)
             if let output {
                 try Data(decision.receipt).write(to: URL(fileURLWithPath: output))

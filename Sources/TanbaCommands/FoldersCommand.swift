@@ -28,19 +28,11 @@ struct FoldersCommand: ParsableCommand {
             let rootURL = URL(fileURLWithPath: root)
             if let prepare {
                 // Creating folders needs no pipeline.
-                for sub in DropFolders.subfolders {
-                    try FileManager.default.createDirectory(
-                        at: rootURL.appendingPathComponent(prepare).appendingPathComponent(sub),
-                        withIntermediateDirectories: true)
-                }
+                try DropFolders.prepare(rootURL.appendingPathComponent(prepare))
                 return print(
                     "folders ready: \(rootURL.appendingPathComponent(prepare).path)/{in,work,out,archive,error}")
             }
-            let pipeline = DocumentPipeline(
-                store: try storeOptions.open(), schemas: try schemas.schemaSet(),
-                verifier: SignatureVerifier(trustStore: try trust.trustStore()),
-                reference: try storeOptions.referenceData(),
-                hub: try hub.signer())
+            let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
             let folders = DropFolders(root: rootURL, pipeline: pipeline)
             if once {
                 let pass = try folders.runOnce()

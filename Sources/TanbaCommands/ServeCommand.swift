@@ -24,12 +24,9 @@ struct ServeCommand: ParsableCommand {
     /// Runs the server until it is stopped (SIGINT/SIGTERM end the service group). The command line itself is
     /// synchronous; the server runs on Swift concurrency while this thread waits.
     func run() throws {
-        let verifier = SignatureVerifier(trustStore: try trust.trustStore())
-        let pipeline = DocumentPipeline(
-            store: try storeOptions.open(), schemas: try schemas.schemaSet(), verifier: verifier,
-            reference: try storeOptions.referenceData(), hub: try hub.signer())
+        let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
         let api = HubAPI(
-            pipeline: pipeline, verifier: verifier, maxBodySize: maxBodyMib << 20,
+            pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
             limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
         )
         print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")

@@ -31,12 +31,11 @@ public struct DropFolders: Sendable {
         public var rejected: [String] = []
     }
 
-    /// Creates the folders of a participant.
-    public func prepare(participant: String) throws {
-        for sub in Self.subfolders {
+    /// Creates a participant's `folder` with its subfolders (those that exist are kept).
+    public static func prepare(_ folder: URL) throws {
+        for sub in subfolders {
             try FileManager.default.createDirectory(
-                at: root.appendingPathComponent(participant).appendingPathComponent(sub),
-                withIntermediateDirectories: true)
+                at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
     }
 
@@ -48,9 +47,7 @@ public struct DropFolders: Sendable {
         for participant in participants {
             let folder = root.appendingPathComponent(participant)
             guard fm.fileExists(atPath: folder.appendingPathComponent("in").path) else { continue }
-            for sub in Self.subfolders {
-                try fm.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
-            }
+            try Self.prepare(folder)
             // Left over from a crash: already claimed, decide again (idempotent).
             for name in try xmlFiles(in: folder.appendingPathComponent("work")) {
                 try decide(name, participant: participant, folder: folder, pass: &pass)
@@ -89,7 +86,7 @@ public struct DropFolders: Sendable {
             Audit.Event(
                 participant: participant, address: "folder", channel: "folder", action: "submit",
                 object: decision.documentID,
-                result: decision.accepted ? "accepted" : "rejected \(decision.diagnostics.first?.code.rawValue ?? "")"),
+                result: decision.outcome),
             in: pipeline.store)
         let base = String(name.dropLast(".xml".count))
         try Self.writeAtomically(

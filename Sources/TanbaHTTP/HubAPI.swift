@@ -47,18 +47,10 @@ public struct HubAPI: Sendable {
     public func router() -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/openapi.json") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPI.document)))
-        }
+        router.get("/openapi.json") { _, _ in content(Array(OpenAPI.document.utf8), type: "application/json") }
         // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
         router.get("/metrics") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+            content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
         router.post("/v1/auth/token") { request, context in
@@ -386,9 +378,12 @@ func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws ->
         status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
 }
 
-func xml(_ bytes: [UInt8]) -> Response {
+func xml(_ bytes: [UInt8]) -> Response { content(bytes, type: "application/xml; charset=utf-8") }
+
+/// 200 with `bytes` as the body, of the given content type.
+func content(_ bytes: [UInt8], type: String) -> Response {
     var headers = HTTPFields()
-    headers[.contentType] = "application/xml; charset=utf-8"
+    headers[.contentType] = type
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }
 

@@ -20,6 +20,11 @@ public struct Decision: Sendable, CustomStringConvertible {
     public let repeated: Bool
     public let dryRun: Bool
 
+    /// The audit trail's result for this decision: `accepted`, or `rejected` with the first error's code.
+    public var outcome: String {
+        accepted ? "accepted" : "rejected \(diagnostics.first?.code.rawValue ?? "")"
+    }
+
     public var description: String {
         "\(documentID) \(type ?? "?"): \(accepted ? "accepted" : "rejected") (\(status.rawValue)), "
             + "\(changes.count) changes" + (diagnostics.isEmpty ? "" : ", errors: \(diagnostics)")
@@ -31,7 +36,7 @@ public struct Decision: Sendable, CustomStringConvertible {
 public final class DocumentPipeline: Sendable {
     public let store: any HubStore
     let schemas: SchemaSet
-    let verifier: SignatureVerifier
+    public let verifier: SignatureVerifier
     let reference: ReferenceData
     let hub: DocumentSigner
     let limits: ParseLimits

@@ -73,10 +73,15 @@ import Testing
         let codes = issued.map(\.id)
         _ = try ledger.perform(.apply(by: seller), on: codes, document: nil, at: Date())
         _ = try ledger.perform(.introduce(by: seller), on: codes, document: nil, at: Date())
-        var quiet = Logger(label: "tanba.http.test")
-        quiet.logLevel = .error  // the request log is for operators; tests read the audit trail and metrics
-        return Hub(api: HubAPI(pipeline: pipeline, verifier: verifier, logger: quiet), store: store, codes: codes)
+        return Hub(api: HubAPI(pipeline: pipeline, verifier: verifier, logger: Self.quiet), store: store, codes: codes)
     }
+
+    /// The request log is for operators; tests read the audit trail and metrics.
+    static let quiet: Logger = {
+        var logger = Logger(label: "tanba.http.test")
+        logger.logLevel = .error
+        return logger
+    }()
 
     static func signed(_ text: String, by participant: TestPKI.Participant) throws -> ByteBuffer {
         let signer = try DocumentSigner(
@@ -249,11 +254,9 @@ import Testing
     /// A client over its limit gets 429 RATE_LIMITED with Retry-After, audited; another client is not affected.
     @Test func aClientOverItsRateLimitIsRefused() async throws {
         let hub = try Self.hub()
-        var quiet = Logger(label: "tanba.http.test")
-        quiet.logLevel = .error
         let api = HubAPI(
             pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 2),
-            logger: quiet)
+            logger: Self.quiet)
         try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             // Logging in counts against the address too (it has no token yet): a brake on guessing.
             let token = try await Self.login(client, as: .companyHead)
@@ -275,9 +278,7 @@ import Testing
     /// A body over the hub's limit is refused with 413 REQUEST_TOO_LARGE as problem+json, audited, nothing stored.
     @Test func aTooLargeBodyIsRefused() async throws {
         let hub = try Self.hub()
-        var quiet = Logger(label: "tanba.http.test")
-        quiet.logLevel = .error
-        let api = HubAPI(pipeline: hub.api.pipeline, verifier: hub.api.verifier, maxBodySize: 4096, logger: quiet)
+        let api = HubAPI(pipeline: hub.api.pipeline, verifier: hub.api.verifier, maxBodySize: 4096, logger: Self.quiet)
         try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let token = try await Self.login(client, as: .companyHead)
             try await client.execute(
