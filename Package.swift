@@ -148,7 +148,8 @@ let package = Package(
             name: "TanbaHTTPTests",
             dependencies: [
                 "TanbaHTTP", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission",
-                "TanbaErrors", "TanbaTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TanbaErrors", "TanbaTestSupport", "TanbaFolders",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],

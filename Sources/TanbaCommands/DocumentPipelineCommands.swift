@@ -136,10 +136,19 @@ struct DocumentsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "documents show", json: false) {
-                guard let document = try storeOptions.open().read({ try $0.document(id: id) }) else {
-                    throw TanbaError(.fileUnreadable, "no document \(id)")
+                let (document, rejection) = try storeOptions.open().read { tx in
+                    (try tx.document(id: id), try tx.rejection(id: id))
                 }
-                FileHandle.standardOutput.write(Data(receipt ? document.receipt : document.content))
+                if let document {
+                    return FileHandle.standardOutput.write(Data(receipt ? document.receipt : document.content))
+                }
+                // The hub keeps only the receipt of a document it refused.
+                guard let rejection else { throw TanbaError(.notFound, "no document \(id)") }
+                guard receipt else {
+                    throw TanbaError(
+                        .notFound, "\(id) was refused (\(rejection.code)); only its receipt is kept: add --receipt")
+                }
+                FileHandle.standardOutput.write(Data(rejection.receipt))
             }
         }
     }

@@ -82,8 +82,18 @@ public struct HubAPI: Sendable {
                     body: .init(byteBuffer: ByteBuffer(bytes: decision.receipt)))
             }
         }
-        let views: [(String, @Sendable (DocumentRecord) throws -> Response)] = [
-            ("", { xml($0.content) }), ("/receipt", { xml($0.receipt) }), ("/status", { try json(Summary($0)) }),
+        // A refused document has only its receipt and its status: the hub does not keep refused bytes.
+        let views: [(String, @Sendable (Visible) throws -> Response)] = [
+            (
+                "",
+                {
+                    guard case .document(let document) = $0 else {
+                        throw TanbaError(.notFound, "the hub refused this document and kept only its receipt")
+                    }
+                    return xml(document.content)
+                }
+            ),
+            ("/receipt", { xml($0.receipt) }), ("/status", { try json($0.summary) }),
         ]
         for (suffix, render) in views {
             router.get("/v1/documents/:id\(suffix)") { request, context in
@@ -216,15 +226,24 @@ public struct HubAPI: Sendable {
         try store.read { try $0.participant(participant)?.roles.contains(.stateBody) ?? false }
     }
 
-    /// A document the caller may see: sent by it, addressed to it, or any for a state body.
-    func visibleDocument(_ request: Request, id: String) throws -> DocumentRecord {
+    /// A document the caller may see: sent by it, addressed to it, or any for a state body; or the refusal of
+    /// one it submitted.
+    func visibleDocument(_ request: Request, id: String) throws -> Visible {
         let participant = try authenticate(request)
-        guard let document = try store.read({ try $0.document(id: id) }) else {
-            throw TanbaError(.notFound, "no document \(id)")
+        let (document, rejection) = try store.read { tx in
+            let document = try tx.document(id: id)
+            return (document, document == nil ? try tx.rejection(id: id) : nil)
         }
-        guard try document.sender == participant || document.recipient == participant || isStateBody(participant)
-        else { throw TanbaError(.authForbidden, "\(id) is neither from nor to \(participant)") }
-        return document
+        if let document {
+            guard try document.sender == participant || document.recipient == participant || isStateBody(participant)
+            else { throw TanbaError(.authForbidden, "\(id) is neither from nor to \(participant)") }
+            return .document(document)
+        }
+        guard let rejection else { throw TanbaError(.notFound, "no document \(id)") }
+        guard try rejection.concerns(participant) || isStateBody(participant) else {
+            throw TanbaError(.authForbidden, "\(id) was neither submitted by nor names \(participant)")
+        }
+        return .rejection(rejection)
     }
 
     func list(_ request: Request, inbox: Bool) throws -> [Summary] {
@@ -269,6 +288,26 @@ public struct HubContext: RequestContext, RemoteAddressRequestContext {
     var address: String? { remoteAddress?.ipAddress }
 }
 
+/// A document as a reader may see it: accepted (and kept whole), or refused (only the receipt is kept).
+enum Visible {
+    case document(DocumentRecord)
+    case rejection(RejectionRecord)
+
+    var receipt: [UInt8] {
+        switch self {
+        case .document(let document): document.receipt
+        case .rejection(let rejection): rejection.receipt
+        }
+    }
+
+    var summary: Summary {
+        switch self {
+        case .document(let document): Summary(document)
+        case .rejection(let rejection): Summary(rejection)
+        }
+    }
+}
+
 /// What a document list shows.
 struct Summary: Codable {
     let id: String
@@ -279,6 +318,8 @@ struct Summary: Codable {
     let date: String
     let status: String
     let receivedAt: Date
+    /// For a refused document, the first error's code (the receipt lists them all).
+    let code: String?
 
     init(_ record: DocumentRecord) {
         id = record.id
@@ -289,6 +330,20 @@ struct Summary: Codable {
         date = record.date
         status = record.status.rawValue
         receivedAt = record.receivedAt
+        code = nil
+    }
+
+    /// A refusal: what could be read of the document, `rejected`, and the first error's code.
+    init(_ record: RejectionRecord) {
+        id = record.id
+        type = record.type ?? ""
+        sender = record.sender ?? record.submitter ?? ""
+        recipient = nil
+        number = record.number ?? ""
+        date = ""
+        status = DocumentStatus.rejected.rawValue
+        receivedAt = record.receivedAt
+        code = record.code
     }
 }
 

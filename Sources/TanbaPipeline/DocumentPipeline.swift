@@ -64,13 +64,16 @@ public final class DocumentPipeline: Sendable {
     {
         var clock = PhaseClock()
         defer { clock.report() }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let documentID = "DOC-" + digest.prefix(24)
-        var context = Context(id: documentID, digest: digest, bytes: bytes, now: now, dryRun: dryRun)
+        var context = Context(bytes: bytes, now: now, dryRun: dryRun)
         context.reference = reference
         do {
             let document = try XMLDocument.parse(bytes, limits: limits)
             clock.mark("parse")
+            // The document's identity is its canonical form: the same document through another channel (other
+            // line endings, declaration, quoting) is the same document and gets its original receipt.
+            context.identify(digest: try document.canonicalDigest())
+            clock.mark("c14n")
+            let digest = context.digest
             let type = try schemas.validate(document)
             clock.mark("xsd")
             guard let handlerType = Handlers.all.first(where: { $0.namespace == type.namespace }) else {
@@ -120,7 +123,7 @@ public final class DocumentPipeline: Sendable {
                 if dryRun { throw DryRunRollback() }
                 try tx.save(
                     DocumentRecord(
-                        id: documentID, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
+                        id: context.id, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
                         date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
                         digest: digest, content: bytes, receipt: receipt))
                 for (id, status) in outcome.otherDocuments { try tx.setStatus(status, of: id) }
@@ -128,20 +131,33 @@ public final class DocumentPipeline: Sendable {
             }
             clock.mark("commit")
             return Decision(
-                documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
+                documentID: context.id, type: context.type, accepted: true, status: context.status, diagnostics: [],
                 changes: context.changes, receipt: context.receipt, repeated: false, dryRun: dryRun)
         } catch is DryRunRollback {
             return Decision(
-                documentID: documentID, type: context.type, accepted: true, status: context.status, diagnostics: [],
+                documentID: context.id, type: context.type, accepted: true, status: context.status, diagnostics: [],
                 changes: context.changes, receipt: context.receipt, repeated: false, dryRun: true)
         } catch let error as TanbaError
             where error.category != .internal && (error.category != .request || error.code == .authForbidden)
         {
-            // A refused document leaves no trace: nothing was written (the transaction rolled back).
+            // A refused document leaves no trace in the ledger: nothing was written (the transaction rolled back).
+            // Unreadable bytes have no canonical form: they are named by the digest of the bytes themselves.
+            if context.digest.isEmpty {
+                context.identify(digest: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            }
             let receipt = try Receipts.make(
                 context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)
+            // Only its receipt is kept, in the refusals' journal, so the submitter can fetch it again by its id.
+            if !dryRun {
+                let rejection = RejectionRecord(
+                    id: context.id, submitter: submitter, type: context.type,
+                    sender: context.sender.isEmpty ? nil : context.sender,
+                    number: context.number.isEmpty ? nil : context.number, receivedAt: now,
+                    code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt)
+                try store.write { try $0.save(rejection) }
+            }
             return Decision(
-                documentID: documentID, type: context.type, accepted: false, status: .rejected,
+                documentID: context.id, type: context.type, accepted: false, status: .rejected,
                 diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
         }
     }
@@ -152,8 +168,10 @@ struct DryRunRollback: Error {}
 
 /// What a handler and the receipt need to know about the submission.
 struct Context {
-    let id: String
-    let digest: String
+    /// `DOC-` and the first 24 hex digits of `digest`.
+    private(set) var id = ""
+    /// SHA-256 of the canonical form (of the bytes, for a document that does not parse).
+    private(set) var digest = ""
     let bytes: [UInt8]
     let now: Date
     let dryRun: Bool
@@ -169,12 +187,15 @@ struct Context {
     var recipient: String?
     var receipt: [UInt8] = []
 
-    init(id: String, digest: String, bytes: [UInt8], now: Date, dryRun: Bool) {
-        self.id = id
-        self.digest = digest
+    init(bytes: [UInt8], now: Date, dryRun: Bool) {
         self.bytes = bytes
         self.now = now
         self.dryRun = dryRun
+    }
+
+    mutating func identify(digest: String) {
+        self.digest = digest
+        id = "DOC-" + digest.prefix(24)
     }
 
     /// Today's date where the hub is (Astana/Almaty), as `YYYY-MM-DD`.
@@ -234,7 +255,7 @@ struct PhaseClock {
 
     func report() {
         guard Self.enabled, !phases.isEmpty else { return }
-        let line = phases.map { "\($0.0) \(String(format: "%.0f", $0.1)) ms" }.joined(separator: ", ")
+        let line = phases.map { "\($0.0) \(String(format: "%.2f", $0.1)) ms" }.joined(separator: ", ")
         FileHandle.standardError.write(Data("tanba: \(line)\n".utf8))
     }
 }

@@ -48,15 +48,21 @@ public final class SQLiteStore: HubStore {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
-    /// A fingerprint of every row of every table (FNV-1a over their text, in primary-key order): equal
-    /// fingerprints mean equal contents. Tests use it to show that a refused operation changed nothing.
+    /// The journals: append-only records of what was asked of the hub (the audit trail, the receipts of refused
+    /// documents), as opposed to the ledger (codes, history, documents, participants, catalogue…).
+    public static let journals: Set<String> = ["audit", "rejections"]
+
+    /// A fingerprint of every row of every ledger table (FNV-1a over their text, in primary-key order): equal
+    /// fingerprints mean equal contents. Tests use it to show that a refused operation changed nothing; the
+    /// journals are left out because recording the refusal (audit entry, its receipt) is exactly what must
+    /// happen, and tests check them separately.
     public func contentFingerprint() throws -> String {
         try pool.read { db in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             let tables = try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            for table in tables {
+            for table in tables where !Self.journals.contains(table) {
                 let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY 1")
                 while let row = try rows.next() {
                     for byte in "\(table)|\(row.description)\n".utf8 {
@@ -170,6 +176,21 @@ enum Schema {
                         hash TEXT NOT NULL
                     );
                     CREATE INDEX audit_participant ON audit(participant, seq);
+                    """)
+        }
+        migrator.registerMigration("v5: receipts of refused documents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rejections (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        submitter TEXT,
+                        type TEXT,
+                        sender TEXT,
+                        number TEXT,
+                        received_at REAL NOT NULL,
+                        code TEXT NOT NULL,
+                        receipt BLOB NOT NULL
+                    );
                     """)
         }
         return migrator
@@ -467,6 +488,26 @@ private final class Connection: StoreWriter {
 
     func setStatus(_ status: DocumentStatus, of id: String) throws {
         try db.execute(sql: "UPDATE documents SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+    }
+
+    static let rejectionColumns = "id, submitter, type, sender, number, received_at, code, receipt"
+
+    func rejection(id: String) throws -> RejectionRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.rejectionColumns) FROM rejections WHERE id = ?", arguments: [id]).map {
+            row in
+            RejectionRecord(
+                id: row[0], submitter: row[1], type: row[2], sender: row[3], number: row[4],
+                receivedAt: Date(timeIntervalSince1970: row[5]), code: row[6], receipt: [UInt8]((row[7] as Data)))
+        }
+    }
+
+    func save(_ rejection: RejectionRecord) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                rejection.id, rejection.submitter, rejection.type, rejection.sender, rejection.number,
+                rejection.receivedAt.timeIntervalSince1970, rejection.code, Data(rejection.receipt),
+            ])
     }
 
     // MARK: Audit

@@ -129,6 +129,43 @@ public struct DocumentRecord: Sendable, Hashable {
     }
 }
 
+/// The receipt of a refused document, kept so that its submitter can fetch it again.
+///
+/// Refusals live in their own journal, apart from the ledger: a refused document changes no code, no document
+/// and no participant (the ledger's tables stay byte-for-byte the same), and its bytes are not kept (anyone
+/// can send a refused 64 MB file; only the hub's answer to it is worth keeping).
+public struct RejectionRecord: Sendable, Hashable {
+    /// The id the receipt gives the document (`DOC-` and its canonical digest).
+    public let id: String
+    /// The participant a channel authenticated (HTTP login, drop folder), if any.
+    public let submitter: String?
+    /// What the document says of itself, when it could be read that far.
+    public let type: String?
+    public let sender: String?
+    public let number: String?
+    public let receivedAt: Date
+    /// The first error's stable code (the receipt lists them all).
+    public let code: String
+    public let receipt: [UInt8]
+
+    public init(
+        id: String, submitter: String?, type: String?, sender: String?, number: String?, receivedAt: Date,
+        code: String, receipt: [UInt8]
+    ) {
+        self.id = id
+        self.submitter = submitter
+        self.type = type
+        self.sender = sender
+        self.number = number
+        self.receivedAt = receivedAt
+        self.code = code
+        self.receipt = receipt
+    }
+
+    /// Who may read it: its submitter, the sender it names, or a state body (checked by the caller).
+    public func concerns(_ participant: String) -> Bool { submitter == participant || sender == participant }
+}
+
 /// Which documents to list.
 public struct DocumentFilter: Sendable {
     public var sender: String?
@@ -151,11 +188,15 @@ public protocol DocumentReader {
     func document(sender: String, number: String) throws -> DocumentRecord?
     /// Newest first.
     func documents(_ filter: DocumentFilter) throws -> [DocumentRecord]
+    /// The latest refusal of the document `id`, if it was ever refused.
+    func rejection(id: String) throws -> RejectionRecord?
 }
 
 public protocol DocumentWriter: DocumentReader {
     func save(_ document: DocumentRecord) throws
     func setStatus(_ status: DocumentStatus, of id: String) throws
+    /// Keeps a refusal's receipt (replacing an earlier refusal of the same document: it was decided again).
+    func save(_ rejection: RejectionRecord) throws
 }
 
 /// One entry of the audit trail: who did what, from where, when, with what result; chained to the previous

@@ -165,6 +165,35 @@ final class World: @unchecked Sendable {
         #expect(!refused.accepted && refused.diagnostics.map(\.code) == [.flcNumberUsed])
     }
 
+    /// Channels change bytes, not documents: a Windows drop folder (CRLF, a BOM-less other declaration), a
+    /// browser upload (single quotes, `<a></a>`), a proxy adding a comment — all are the same signed document,
+    /// recognised by the digest of its canonical form, answered with the original receipt and applied once.
+    @Test func theSameDocumentInOtherBytesIsRecognisedByItsCanonicalForm() throws {
+        let world = try World()
+        let document = try World.signed(World.shipment(codes: Array(world.codes.prefix(2))))
+        let first = try world.pipeline.submit(document)
+        #expect(first.accepted)
+        let text = String(decoding: document, as: UTF8.self)
+        let body = String(text[text.range(of: "<Shipment")!.lowerBound...])
+        let variants = [
+            text.replacingOccurrences(of: "\n", with: "\r\n"),
+            "<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- exported by an ERP -->\n" + body,
+            text.replacingOccurrences(of: "version=\"1.0\">", with: "version='1.0'   >"),
+        ]
+        for variant in variants {
+            #expect(Array(variant.utf8) != document)
+            let again = try world.pipeline.submit(Array(variant.utf8))
+            #expect(again.repeated && again.accepted, "\(again)")
+            #expect(again.documentID == first.documentID && again.receipt == first.receipt)
+        }
+        // A change of content, even of whitespace between elements, is another document (refused: the number is taken).
+        let changed = text.replacingOccurrences(of: "<Currency>KZT</Currency>", with: "<Currency>KZT</Currency> ")
+        #expect(changed != text)
+        let refused = try world.pipeline.submit(Array(changed.utf8))
+        #expect(!refused.repeated && !refused.accepted && refused.documentID != first.documentID)
+        #expect(try world.store.read { try $0.events(of: world.codes[0]) }.count == 4)
+    }
+
     @Test func everyViolationIsReportedAndARejectedDocumentChangesNothing() throws {
         let world = try World()
         let before = try world.store.contentFingerprint()
@@ -183,6 +212,17 @@ final class World: @unchecked Sendable {
         #expect(try world.store.contentFingerprint() == before)
         let receipt = String(decoding: decision.receipt, as: UTF8.self)
         #expect(receipt.contains("<Result>rejected</Result>") && receipt.contains("<Text lang=\"kk\">"))
+        // Only the receipt is kept, in the refusals' journal, to be fetched again by the document's id.
+        let kept = try world.store.read { try $0.rejection(id: decision.documentID) }
+        #expect(kept?.receipt == decision.receipt && kept?.sender == World.seller && kept?.number == "ESD-1")
+        #expect(kept.map { codes.map(\.rawValue).contains($0.code) } == true)
+        #expect(try world.store.read { try $0.document(id: decision.documentID) } == nil)
+        // Garbage has no sender or number: it is kept under the digest of its bytes.
+        let garbage = try world.pipeline.submit(Array("<Shipment".utf8), submitter: World.seller)
+        let keptGarbage = try world.store.read { try $0.rejection(id: garbage.documentID) }
+        #expect(keptGarbage?.code == "XML_MALFORMED" && keptGarbage?.submitter == World.seller)
+        #expect(keptGarbage?.sender == nil && keptGarbage?.receipt == garbage.receipt)
+        #expect(try world.store.contentFingerprint() == before)
     }
 
     @Test func onlyAuthorisedSignersMayShip() throws {
