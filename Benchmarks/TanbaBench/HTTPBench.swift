@@ -69,6 +69,8 @@ private func drive(base: String, signer: DocumentSigner, documents: [[UInt8]], c
     precondition(status == 200, String(decoding: tokenBody, as: UTF8.self))
     let token = (try JSONSerialization.jsonObject(with: Data(tokenBody)) as! [String: Any])["token"] as! String
 
+    var usageBefore = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usageBefore)
     let start = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for lane in 0..<clients {
@@ -90,6 +92,14 @@ private func drive(base: String, signer: DocumentSigner, documents: [[UInt8]], c
         return all.sorted()
     }
     let total = start.duration(to: .now)
+    var usageAfter = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usageAfter)
+    func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
+    let cpu = ms(usageAfter.ru_utime) + ms(usageAfter.ru_stime) - ms(usageBefore.ru_utime) - ms(usageBefore.ru_stime)
+    FileHandle.standardError.write(
+        Data(
+            "cpu per document: \(cpu / Double(documents.count)) ms (user \((ms(usageAfter.ru_utime) - ms(usageBefore.ru_utime)) / Double(documents.count)))\n"
+                .utf8))
     let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
     return HTTPFigures(
         rate: Double(documents.count) / seconds, p50: latencies[latencies.count / 2],

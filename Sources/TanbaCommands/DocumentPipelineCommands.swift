@@ -57,13 +57,12 @@ struct SubmitCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw TanbaError(.fileUnreadable, "cannot read \(file)")
             }
-            let decision = try pipeline.submit(Array(data), dryRun: dryRun)
-            try Audit.record(
+            let action = dryRun ? "dry-run" : "submit"
+            let decision = try pipeline.submit(Array(data), dryRun: dryRun) { decision in
                 Audit.Event(
-                    address: "local", channel: "cli",
-                    action: dryRun ? "dry-run" : "submit", object: decision.documentID,
-                    result: decision.outcome),
-                in: pipeline.store)
+                    address: "local", channel: "cli", action: action, object: decision.documentID,
+                    result: decision.outcome)
+            }
             if let output {
                 try Data(decision.receipt).write(to: URL(fileURLWithPath: output))
             }

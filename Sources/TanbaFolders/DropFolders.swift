@@ -81,13 +81,12 @@ public struct DropFolders: Sendable {
     private func decide(_ name: String, participant: String, folder: URL, pass: inout Pass) throws {
         let work = folder.appendingPathComponent("work").appendingPathComponent(name)
         let bytes = Array(try Data(contentsOf: work))
-        let decision = try pipeline.submit(bytes, submitter: participant)
-        try Audit.record(
+        // Audited in the decision's own transaction: a crash cannot leave an applied document unaudited.
+        let decision = try pipeline.submit(bytes, submitter: participant) { decision in
             Audit.Event(
                 participant: participant, address: "folder", channel: "folder", action: "submit",
-                object: decision.documentID,
-                result: decision.outcome),
-            in: pipeline.store)
+                object: decision.documentID, result: decision.outcome)
+        }
         let base = String(name.dropLast(".xml".count))
         try Self.writeAtomically(
             decision.receipt, to: folder.appendingPathComponent("out").appendingPathComponent("\(base).receipt.xml"))

@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 public import NIOCore
+import NIOPosix
 import Synchronization
 import TanbaDomain
 import TanbaErrors
@@ -66,7 +67,14 @@ public struct HubAPI: Sendable {
             let body = await collect(request)
             return try await audited(request, context, action: "submit") { identity in
                 let participant = try authenticate(request)
-                let decision = try pipeline.submit(try body.get(), submitter: participant)
+                let (iin, address) = (identity.iin, context.address)
+                // The audit entry commits with the document: one transaction, one sync per submission.
+                let decision = try pipeline.submit(try body.get(), submitter: participant) { decision in
+                    Audit.Event(
+                        iin: iin, participant: participant, address: address, channel: "http", action: "submit",
+                        object: decision.documentID, result: Self.result(of: decision))
+                }
+                identity.audited = decision.journalled
                 var headers = HTTPFields()
                 headers[.contentType] = "application/xml; charset=utf-8"
                 headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
@@ -75,10 +83,8 @@ public struct HubAPI: Sendable {
                 metrics.document(
                     type: decision.type,
                     result: decision.repeated ? "repeated" : decision.accepted ? "accepted" : "rejected")
-                // A refusal is an answer: the signed receipt lists every error. 422 lets clients branch cheaply.
-                let forbidden = decision.diagnostics.first?.code == .authForbidden
                 return Response(
-                    status: decision.accepted ? .ok : forbidden ? .forbidden : .unprocessableContent, headers: headers,
+                    status: Self.status(of: decision), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: decision.receipt)))
             }
         }
@@ -128,17 +134,29 @@ public struct HubAPI: Sendable {
         return router
     }
 
+    /// A refusal is an answer: the signed receipt lists every error. 422 lets clients branch cheaply.
+    static func status(of decision: Decision) -> HTTPResponse.Status {
+        decision.accepted
+            ? .ok : decision.diagnostics.first?.code == .authForbidden ? .forbidden : .unprocessableContent
+    }
+
+    /// The audit trail's result for a submission: the status, and the first error's code for a refusal.
+    static func result(of decision: Decision) -> String {
+        "\(status(of: decision).code)"
+            + (decision.accepted ? "" : " \(decision.diagnostics.first?.code.rawValue ?? "")")
+    }
+
     /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
     /// the login), from where, what, on which object, and the answer's status and error code.
     func audited(
         _ request: Request, _ context: HubContext, action: String, object: String? = nil,
-        _ body: @escaping @Sendable (inout (participant: String?, iin: String?, object: String?)) throws -> Response
+        _ body: @escaping @Sendable (inout Identity) throws -> Response
     ) async throws -> Response {
         let address = context.address
         let token = bearer(request)
         let started = ContinuousClock.now
         return try await respondBlocking {
-            var identity: (participant: String?, iin: String?, object: String?) = (nil, nil, object)
+            var identity = Identity(object: object)
             if let token, let session = sessions.session(token: token) {
                 identity.participant = session.participant
                 identity.iin = session.iin
@@ -161,10 +179,12 @@ public struct HubAPI: Sendable {
                 code = error.code.rawValue
             }
             let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
-            try Audit.record(
-                Audit.Event(
-                    iin: identity.iin, participant: identity.participant, address: address, channel: "http",
-                    action: action, object: identity.object, result: result), in: store)
+            if !identity.audited {
+                try Audit.record(
+                    Audit.Event(
+                        iin: identity.iin, participant: identity.participant, address: address, channel: "http",
+                        action: action, object: identity.object, result: result), in: store)
+            }
             let elapsed = ContinuousClock.now - started
             metrics.request(action: action, status: response.status.code, duration: elapsed)
             logger.info(
@@ -267,6 +287,17 @@ public struct HubAPI: Sendable {
             return .failure(TanbaError(.requestTooLarge, "the body is larger than \(maxBodySize) bytes"))
         }
     }
+}
+
+/// Who made a request and on what, as the handler learns it (for the audit trail and the log line).
+struct Identity {
+    var participant: String?
+    var iin: String?
+    var object: String?
+    /// The handler recorded the audit entry itself, inside its own transaction (document submission).
+    var audited = false
+
+    init(object: String?) { self.object = object }
 }
 
 /// An answer decided before the handler ran (rate limit), carried out of the `do` block.
@@ -483,9 +514,14 @@ func respond(_ body: () throws -> Response) throws -> Response {
 
 /// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
 func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try respond(body) })
-        }
-    }
+    try await blockingWorkers.runIfActive { try respond(body) }
 }
+
+/// Threads for the blocking part of requests. More than the cores: a request waiting for its commit to reach
+/// the disk holds a thread without using a core, and group commit needs several such requests at once to share
+/// one sync (GCD's global queue keeps about one thread per core and starves it).
+let blockingWorkers: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 16)
+    pool.start()
+    return pool
+}()

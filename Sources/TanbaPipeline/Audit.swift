@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 import TanbaErrors
 public import TanbaStore
+import TanbaXML
 
 /// The audit trail: every user action on every channel, append-only and tamper-evident. Each entry's hash
 /// covers its fields and the previous entry's hash, so changing, removing or reordering an entry breaks every
@@ -69,7 +70,7 @@ public enum Audit {
             let utf8 = Array(field.utf8)
             bytes += withUnsafeBytes(of: UInt32(utf8.count).bigEndian, Array.init) + utf8
         }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Walks the whole chain. Returns how many entries it holds.

@@ -19,6 +19,8 @@ public struct Decision: Sendable, CustomStringConvertible {
     /// Whether this is the stored answer to an identical earlier submission.
     public let repeated: Bool
     public let dryRun: Bool
+    /// Whether the channel's audit entry was recorded with the decision (`submit(journal:)`).
+    public internal(set) var journalled = false
 
     /// The audit trail's result for this decision: `accepted`, or `rejected` with the first error's code.
     public var outcome: String {
@@ -40,6 +42,7 @@ public final class DocumentPipeline: Sendable {
     let reference: ReferenceData
     let hub: DocumentSigner
     let limits: ParseLimits
+    let signerRoles: SignerRoles
 
     public init(
         store: any HubStore, schemas: SchemaSet, verifier: SignatureVerifier, reference: ReferenceData,
@@ -51,6 +54,8 @@ public final class DocumentPipeline: Sendable {
         self.reference = reference
         self.hub = hub
         self.limits = limits
+        // Reference data was validated when loaded; a document-types list that does not parse allows no signer.
+        signerRoles = (try? SignerRoles(reference: reference)) ?? SignerRoles(allowed: [:])
     }
 
     /// Decides a document. Refusals are answers, not throws: the decision carries every diagnostic.
@@ -59,9 +64,25 @@ public final class DocumentPipeline: Sendable {
     ///   - now: the moment of receipt (certificate validity, "not in the future").
     /// - Parameter submitter: the participant a channel authenticated (HTTP login); a document it did not send
     ///   itself is refused with `AUTH_FORBIDDEN`. Nil for local use (`tanba submit`).
-    public func submit(_ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil) throws
-        -> Decision
-    {
+    /// - Parameter journal: the channel's audit entry for the decision. It is appended in the same transaction
+    ///   as the document (or its refusal's receipt), so the two are durable together and share one sync.
+    public func submit(
+        _ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil,
+        journal: (@Sendable (Decision) -> Audit.Event)? = nil
+    ) throws -> Decision {
+        var decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
+        // A repeated document or a dry run wrote nothing of its own: its audit entry gets a transaction.
+        if let journal, decision.repeated || decision.dryRun {
+            try Audit.record(journal(decision), in: store, at: now)
+        }
+        decision.journalled = journal != nil
+        return decision
+    }
+
+    private func decide(
+        _ bytes: [UInt8], dryRun: Bool, now: Date, submitter: String?,
+        journal: (@Sendable (Decision) -> Audit.Event)?
+    ) throws -> Decision {
         var clock = PhaseClock()
         defer { clock.report() }
         var context = Context(bytes: bytes, now: now, dryRun: dryRun)
@@ -110,7 +131,7 @@ public final class DocumentPipeline: Sendable {
             clock.mark("signature")
             try store.write { tx in
                 try Authority.check(
-                    signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, reference: reference,
+                    signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, roles: signerRoles,
                     in: tx)
                 let outcome = try handler.process(in: tx, context: context)
                 clock.mark("controls+apply")
@@ -127,12 +148,11 @@ public final class DocumentPipeline: Sendable {
                         date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
                         digest: digest, content: bytes, receipt: receipt))
                 for (id, status) in outcome.otherDocuments { try tx.setStatus(status, of: id) }
+                if let journal { try Audit.append(journal(context.acceptance), at: now, in: tx) }
                 clock.mark("save")
             }
             clock.mark("commit")
-            return Decision(
-                documentID: context.id, type: context.type, accepted: true, status: context.status, diagnostics: [],
-                changes: context.changes, receipt: context.receipt, repeated: false, dryRun: dryRun)
+            return context.acceptance
         } catch is DryRunRollback {
             return Decision(
                 documentID: context.id, type: context.type, accepted: true, status: context.status, diagnostics: [],
@@ -143,7 +163,7 @@ public final class DocumentPipeline: Sendable {
             // A refused document leaves no trace in the ledger: nothing was written (the transaction rolled back).
             // Unreadable bytes have no canonical form: they are named by the digest of the bytes themselves.
             if context.digest.isEmpty {
-                context.identify(digest: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+                context.identify(digest: Hex.encode(SHA256.hash(data: bytes)))
             }
             let receipt = try Receipts.make(
                 context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)
@@ -154,7 +174,14 @@ public final class DocumentPipeline: Sendable {
                     sender: context.sender.isEmpty ? nil : context.sender,
                     number: context.number.isEmpty ? nil : context.number, receivedAt: now,
                     code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt)
-                try store.write { try $0.save(rejection) }
+                let decision = Decision(
+                    documentID: context.id, type: context.type, accepted: false, status: .rejected,
+                    diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
+                try store.write { tx in
+                    try tx.save(rejection)
+                    if let journal { try Audit.append(journal(decision), at: now, in: tx) }
+                }
+                return decision
             }
             return Decision(
                 documentID: context.id, type: context.type, accepted: false, status: .rejected,
@@ -193,6 +220,13 @@ struct Context {
         self.dryRun = dryRun
     }
 
+    /// The decision to accept, as computed so far.
+    var acceptance: Decision {
+        Decision(
+            documentID: id, type: type, accepted: true, status: status, diagnostics: [], changes: changes,
+            receipt: receipt, repeated: false, dryRun: dryRun)
+    }
+
     mutating func identify(digest: String) {
         self.digest = digest
         id = "DOC-" + digest.prefix(24)
@@ -200,11 +234,17 @@ struct Context {
 
     /// Today's date where the hub is (Astana/Almaty), as `YYYY-MM-DD`.
     var today: String {
+        let parts = Self.calendar.dateComponents([.year, .month, .day], from: now)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.year!)-\(two(parts.month!))-\(two(parts.day!))"
+    }
+
+    /// Built once: a calendar with its time zone costs more than deciding a small document's dates.
+    private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Almaty") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+        return calendar
+    }()
 }
 
 /// What processing a document did.

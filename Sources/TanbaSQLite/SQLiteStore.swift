@@ -9,6 +9,7 @@ public import TanbaStore
 /// change survives a power cut).
 public final class SQLiteStore: HubStore {
     private let pool: DatabasePool
+    private let committer: GroupCommit
     public let location: String
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
@@ -33,15 +34,27 @@ public final class SQLiteStore: HubStore {
             throw TanbaError(.storeFailure, "cannot open the store \(path): \(error)")
         }
         location = path
+        committer = GroupCommit(pool: pool)
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
         try translating { try pool.read { db in try body(Connection(db: db)) } }
     }
 
+    /// One transaction, committed (and synced) before this returns; concurrent writers share a commit.
     public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        try translating { try pool.write { db in try body(Connection(db: db)) } }
+        try translating {
+            try withoutActuallyEscaping(body) { body in
+                var result: T?
+                // `perform` returns only after running the body (or throwing), so it never outlives this call.
+                try committer.perform { db in result = try body(Connection(db: db)) }
+                return result!
+            }
+        }
     }
+
+    /// Batches, bodies and the largest batch written so far by group commit.
+    public var groupCommitStatistics: (batches: Int, bodies: Int, largest: Int) { committer.statistics }
 
     /// Applied migrations, oldest first.
     public func appliedMigrations() throws -> [String] {
@@ -298,7 +311,8 @@ private final class Connection: StoreWriter {
     func codeCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM codes") ?? 0 }
 
     func participant(_ id: String) throws -> Participant? {
-        try String.fetchOne(db, sql: "SELECT json FROM participants WHERE id = ?", arguments: [id]).map(Self.decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM participants WHERE id = ?"), arguments: [id]).map(
+            Self.decode)
     }
 
     func participants() throws -> [Participant] {
@@ -306,7 +320,8 @@ private final class Connection: StoreWriter {
     }
 
     func product(_ gtin: String) throws -> ProductCard? {
-        try String.fetchOne(db, sql: "SELECT json FROM products WHERE gtin = ?", arguments: [gtin]).map(Self.decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM products WHERE gtin = ?"), arguments: [gtin]).map(
+            Self.decode)
     }
 
     func products() throws -> [ProductCard] {
@@ -438,17 +453,19 @@ private final class Connection: StoreWriter {
     }
 
     func document(id: String) throws -> DocumentRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.documentColumns) FROM documents WHERE id = ?", arguments: [id])
-            .map(Self.document)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.documentColumns) FROM documents WHERE id = ?"), arguments: [id]
+        )
+        .map(Self.document)
     }
 
     func document(sender: String, number: String) throws -> DocumentRecord? {
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT \(Self.documentColumns) FROM documents
-                WHERE sender = ? AND number = ? AND status != 'rejected' ORDER BY received_at LIMIT 1
-                """, arguments: [sender, number]
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Self.documentColumns) FROM documents
+                    WHERE sender = ? AND number = ? AND status != 'rejected' ORDER BY received_at LIMIT 1
+                    """), arguments: [sender, number]
         ).map(Self.document)
     }
 
@@ -477,8 +494,9 @@ private final class Connection: StoreWriter {
     }
 
     func save(_ document: DocumentRecord) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 document.id, document.type, document.sender, document.number, document.date, document.recipient,
                 document.receivedAt.timeIntervalSince1970, document.status.rawValue, document.digest,
@@ -487,7 +505,9 @@ private final class Connection: StoreWriter {
     }
 
     func setStatus(_ status: DocumentStatus, of id: String) throws {
-        try db.execute(sql: "UPDATE documents SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+        try db.cachedStatement(sql: "UPDATE documents SET status = ? WHERE id = ?").execute(arguments: [
+            status.rawValue, id,
+        ])
     }
 
     static let rejectionColumns = "id, submitter, type, sender, number, received_at, code, receipt"
@@ -521,8 +541,9 @@ private final class Connection: StoreWriter {
     }
 
     func lastAudit() throws -> AuditRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.auditColumns) FROM audit ORDER BY seq DESC LIMIT 1").map(
-            Self.auditRecord)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.auditColumns) FROM audit ORDER BY seq DESC LIMIT 1"))
+            .map(
+                Self.auditRecord)
     }
 
     func audit(after: Int64, limit: Int) throws -> [AuditRecord] {
@@ -533,8 +554,9 @@ private final class Connection: StoreWriter {
     }
 
     func append(_ record: AuditRecord) throws {
-        try db.execute(
-            sql: "INSERT INTO audit (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO audit (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 record.seq, record.at.timeIntervalSince1970, record.iin, record.participant, record.address,
                 record.channel, record.action, record.object, record.result, record.previous, record.hash,

@@ -38,6 +38,10 @@ import Testing
         #expect(dropped == receipt && dropped.contains(documentID))
         let history = try hub.store.read { try $0.events(of: hub.codes[0]) }
         #expect(history.filter { $0.document == documentID }.count == 1)
+        // Both submissions audited, each on its channel, both naming the one document.
+        let submissions = try hub.store.read { try $0.audit(after: 0, limit: 100) }.filter { $0.action == "submit" }
+        #expect(submissions.map(\.channel) == ["http", "folder"] && submissions.allSatisfy { $0.object == documentID })
+        #expect(submissions.map(\.result) == ["200", "accepted"])
     }
 
     @Test func aRefusedDocumentsReceiptIsKeptForItsSubmitterOnly() async throws {
@@ -81,5 +85,10 @@ import Testing
         // Nothing of the ledger changed: the code is still the seller's, in circulation, unlocked.
         let code = try hub.store.read { try $0.code(hub.codes[0]) }
         #expect(code?.lockedBy == nil && code?.owner == HTTPTests.seller)
+        // The refusal was audited once (with its receipt, in one transaction), with the first error's code.
+        let submissions = try hub.store.read { try $0.audit(after: 0, limit: 100) }.filter { $0.action == "submit" }
+        #expect(
+            submissions.map(\.result) == ["422 CODE_NOT_FOUND"] && submissions.first?.participant == HTTPTests.seller)
+        #expect(submissions.first?.address == "127.0.0.1" && submissions.first?.channel == "http")
     }
 }

@@ -11,7 +11,6 @@ enum Receipts {
     static func make(_ context: Context, accepted: Bool, diagnostics: [Diagnostic], signer: DocumentSigner?) throws
         -> [UInt8]
     {
-        let formatter = ISO8601DateFormatter()
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<Receipt xmlns=\"\(namespace)\" version=\"1.0\">\n"
         xml += "  <DocumentID>\(escape(context.id))</DocumentID>\n"
@@ -19,7 +18,7 @@ enum Receipts {
         if !context.sender.isEmpty { xml += "  <Sender>\(escape(context.sender))</Sender>\n" }
         if !context.number.isEmpty { xml += "  <DocumentNumber>\(escape(context.number))</DocumentNumber>\n" }
         xml += "  <Digest algorithm=\"SHA-256\">\(context.digest)</Digest>\n"
-        xml += "  <ReceivedAt>\(formatter.string(from: context.now))</ReceivedAt>\n"
+        xml += "  <ReceivedAt>\(context.now.formatted(.iso8601))</ReceivedAt>\n"
         xml += "  <Result>\(accepted ? "accepted" : "rejected")</Result>\n"
         if accepted { xml += "  <Status>\(context.status.rawValue)</Status>\n" }
         if context.dryRun { xml += "  <Preview>true</Preview>\n" }

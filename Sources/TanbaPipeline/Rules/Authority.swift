@@ -8,7 +8,7 @@ import TanbaXML
 enum Authority {
     /// - Throws: `AUTH_SENDER_UNKNOWN`, `AUTH_NOT_REPRESENTATIVE`, `AUTH_ROLE`.
     static func check(
-        signer: SignerIdentity, sender: String, type: String, reference: ReferenceData, in tx: any StoreReader
+        signer: SignerIdentity, sender: String, type: String, roles: SignerRoles, in tx: any StoreReader
     ) throws {
         guard let participant = try tx.participant(sender) else {
             throw TanbaError(.authSenderUnknown, "\(sender) is not a registered participant")
@@ -34,7 +34,7 @@ enum Authority {
                     .authNotRepresentative, "the signer (IIN \(signer.iin ?? "?")) is not the entrepreneur \(sender)")
             }
         }
-        let allowed = Set(try signerRoles(type: type, reference: reference))
+        let allowed = roles.allowed[type] ?? []
         let held = Set(signer.roles.map(\.rawValue))
         guard !allowed.isDisjoint(with: held) else {
             throw TanbaError(
@@ -44,13 +44,28 @@ enum Authority {
         }
     }
 
-    /// `signerRoles` of a document type, from reference/document-types.json.
-    static func signerRoles(type: String, reference: ReferenceData) throws -> [String] {
+}
+
+/// The NCA roles that may sign each document type (`signerRoles` in reference/document-types.json), read once
+/// when the pipeline starts rather than parsed again for every document.
+struct SignerRoles: Sendable {
+    let allowed: [String: Set<String>]
+
+    init(allowed: [String: Set<String>]) { self.allowed = allowed }
+
+    init(reference: ReferenceData) throws {
         guard let json = reference.documents["document-types"],
             let object = try JSONSerialization.jsonObject(with: json) as? [String: Any],
-            let items = object["items"] as? [[String: Any]],
-            let item = items.first(where: { $0["code"] as? String == type })
-        else { return [] }
-        return item["signerRoles"] as? [String] ?? []
+            let items = object["items"] as? [[String: Any]]
+        else {
+            allowed = [:]
+            return
+        }
+        var table: [String: Set<String>] = [:]
+        for item in items {
+            guard let code = item["code"] as? String else { continue }
+            table[code] = Set(item["signerRoles"] as? [String] ?? [])
+        }
+        allowed = table
     }
 }

@@ -64,7 +64,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 32
         X509_digest(pointer, EVP_sha256(), &digest, &length)
-        return digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest.prefix(Int(length)))
     }
 
     /// The subject's attributes in order, as (OID, value).

@@ -33,7 +33,7 @@ extension XMLDocument {
         guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
             throw TanbaError(.internal, "SHA-256 failed: \(OpenSSL.lastError())")
         }
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest)
     }
 
     /// libxml2's output callback: every chunk of the canonical form goes into the running hash.

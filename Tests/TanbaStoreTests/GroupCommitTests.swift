@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+import TanbaDomain
+import TanbaErrors
+import TanbaSQLite
+import TanbaStore
+import Testing
+
+/// Group commit: writers of the same moment share one transaction and one sync, yet each is all-or-nothing on
+/// its own and returns only once committed.
+@Suite struct GroupCommitTests {
+    static func participant(_ index: Int) throws -> Participant {
+        // BINs with a valid check digit: 12 digits, the last computed (docs/ERRORS.md, IIN/BIN).
+        let body = String(format: "0501400%04d", index)
+        for digit in 0...9 {
+            if let participant = try? Participant(
+                id: body + "\(digit)", name: "ТОО \(index)", isOrganisation: true, roles: [.wholesaler])
+            {
+                return participant
+            }
+        }
+        throw TanbaError(.internal, "no BIN for \(index)")
+    }
+
+    @Test func concurrentWritersShareCommitsAndAFailingOneLeavesNoTrace() throws {
+        let store = try SQLiteStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tanba-gc-\(UUID().uuidString)/s.sqlite"
+            )
+            .path)
+        let participants = try (0..<24).map(Self.participant)
+        let started = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        // The first writer holds the transaction while the others arrive: they must queue into later batches.
+        DispatchQueue.global().async(group: group) {
+            try? store.write { tx in
+                started.signal()
+                Thread.sleep(forTimeInterval: 0.3)
+                try tx.save(participants[0])
+            }
+        }
+        started.wait()
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: participants.count - 1) { offset in
+            let index = offset + 1
+            do {
+                try store.write { tx in
+                    try tx.save(participants[index])
+                    // Every third writer changes its mind after writing: its own save must vanish, nobody else's.
+                    if index % 3 == 0 { throw TanbaError(.codeLocked, "writer \(index) gives up") }
+                }
+            } catch let error as TanbaError {
+                #expect(error.code == .codeLocked)
+                failures.withLock { $0 += 1 }
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        group.wait()
+        let stored = Set(try store.read { try $0.participants() }.map(\.id))
+        let expected = Set(participants.enumerated().filter { $0.offset % 3 != 0 || $0.offset == 0 }.map(\.element.id))
+        #expect(stored == expected)
+        #expect(failures.withLock { $0 } == 7)
+        let statistics = store.groupCommitStatistics
+        #expect(statistics.bodies == participants.count)
+        // Those who waited behind the first shared commits (how many per batch is up to the scheduler).
+        #expect(statistics.largest >= 2 && statistics.batches < participants.count, "\(statistics)")
+    }
+}
