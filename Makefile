@@ -42,7 +42,8 @@ bench: deps
 	$(SWIFT) build -c release --product tanba-bench
 	.build/release/tanba-bench
 
-## samples: re-sign samples/shipment/signed/ with a new sample PKI (public parts kept in samples/pki/).
+## samples: re-sign samples/shipment/signed/ and every samples/<type>/signed/valid.xml with a new sample PKI
+## (public parts kept in samples/pki/).
 samples: build
 	@bash scripts/make-samples.sh .build/debug/tanba
 

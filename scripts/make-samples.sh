@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
 # Re-signs the committed signed samples with a new sample PKI. Only public parts (CA certificates, CRLs,
 # participant certificates) are kept in samples/pki/; the keys stay in var/ and are not committed.
+# Writes samples/shipment/signed/ (the signature cases) and samples/<type>/signed/valid.xml for every other
+# document type, signed by its sender (the shipment's is samples/shipment/signed/valid-rsa.xml).
 # Needs xmlsec1 and python3. Usage: scripts/make-samples.sh TANBA_BINARY
 set -euo pipefail
 tanba=$1
 keys=var/sample-pki
 out=samples/shipment/signed
+# Every type but the shipment, and who signs its valid.xml: the first head of the sender (the buyer for the
+# answer to a shipment, the company otherwise). Tests/TanbaPipelineTests/SampleWalkTests.swift submits these.
+types=(code-order:company-head application-report:company-head introduction-production:company-head
+  introduction-import:company-head aggregation:company-head disaggregation:company-head
+  reaggregation:company-head shipment-answer:buyer-head withdrawal:company-head
+  return-to-circulation:company-head remarking:company-head eaeu-shipment:company-head export:company-head)
 rm -rf "$keys" samples/pki "$out"/*.xml "$out"/invalid/*.xml
+for entry in "${types[@]}"; do rm -f "samples/${entry%%:*}/signed/valid.xml"; done
 mkdir -p samples/pki/participants "$out/invalid"
 "$tanba" pki init "$keys" > /dev/null
 cp -r "$keys/trust" "$keys/crl" samples/pki/
 cp "$keys"/participants/*.cert.pem samples/pki/participants/
+# sign WHO PROFILE OUTPUT [INPUT]: INPUT defaults to the shipment's valid.xml.
 sign() { "$tanba" sign --key "$keys/participants/$1.key.pem" --cert "$keys/participants/$1.cert.pem" \
-  --profile "$2" --output "$3" samples/shipment/valid.xml; }
+  --profile "$2" --output "$3" "${4:-samples/shipment/valid.xml}"; }
+
+for entry in "${types[@]}"; do
+  type=${entry%%:*}
+  mkdir -p "samples/$type/signed"
+  sign "${entry#*:}" standard "samples/$type/signed/valid.xml" "samples/$type/valid.xml"
+done
 
 sign company-head standard "$out/valid-rsa.xml"
 sign entrepreneur standard "$out/valid-ecdsa.xml"
@@ -68,4 +84,4 @@ gost = open(f"{out}/valid-gost-ncalayer.xml", encoding="utf-8").read()
 write("gost-tampered-content.xml", gost.replace("<Quantity>6</Quantity>", "<Quantity>60</Quantity>", 1), base=gost)
 write("sha1-digest.xml", signed.replace("http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2000/09/xmldsig#sha1"))
 PY
-echo "signed samples written to $out (public PKI parts in samples/pki)"
+echo "signed samples written to $out and samples/<type>/signed/valid.xml (public PKI parts in samples/pki)"

@@ -9,19 +9,54 @@ import Testing
 @testable import TanbaPipeline
 @testable import TanbaXML
 
-/// Every document sample in samples/ through the pipeline. Each `valid.xml` is signed by its sender and
-/// submitted to a store seeded with what the document presupposes (the state samples/README.md describes for
-/// each type), and must be accepted; every `invalid/*.xml` must be refused with the code its EXPECTED.md gives
-/// (all XSD_INVALID or XML_* there).
+/// Every document sample in samples/ through the pipeline. Each committed signed sample (`signed/valid.xml`,
+/// signed by its sender's certificate from samples/pki by `make samples`) is submitted to a store seeded with
+/// what the document presupposes (the state samples/README.md describes for each type), and must be accepted;
+/// every `invalid/*.xml` must be refused with the code its EXPECTED.md gives (all XSD_INVALID or XML_* there).
+/// Submitting the committed files rather than signing at test time checks what integrators get.
 @Suite struct SampleWalkTests {
     static let types = [
         "shipment", "code-order", "application-report", "introduction-production", "introduction-import",
         "aggregation", "disaggregation", "reaggregation", "shipment-answer", "withdrawal", "return-to-circulation",
         "remarking", "eaeu-shipment", "export",
     ]
-    /// After every sample's dates (some are dated later this month).
+    /// After every sample's dates (some are dated later this month), and inside the validity of the committed
+    /// sample certificates (issued 2026-10-26 for five years) and CRLs: a fixed date, so the walk does not
+    /// depend on the day it runs.
     static let now = ISO8601DateFormatter().date(from: "2026-12-01T09:00:00Z")!
     static let entrepreneur = "850315300128"
+    /// The people the sample certificates name (`SERIALNUMBER=IIN…`, fixed in `TestPKI`), registered as their
+    /// companies' representatives so the walk also checks that the signer may act for the sender.
+    static let sellerHead = "781112400128"
+    static let buyerHead = "660501300129"
+
+    /// The committed signed sample of `type`. The shipment's is the RSA one among its signature cases.
+    static func signedSample(_ type: String) -> URL {
+        World.repository.appendingPathComponent(
+            type == "shipment" ? "samples/shipment/signed/valid-rsa.xml" : "samples/\(type)/signed/valid.xml")
+    }
+
+    /// Trusts the sample PKI's public parts (samples/pki), which signed the committed samples.
+    static let sampleVerifier: SignatureVerifier = {
+        let pki = World.repository.appendingPathComponent("samples/pki")
+        return SignatureVerifier(
+            trustStore: try! TrustStore(
+                caDirectory: pki.appendingPathComponent("trust"), crlDirectory: pki.appendingPathComponent("crl")))
+    }()
+
+    /// A PKI made at `now`, for the document the walk signs itself (the shipment a shipment-answer answers): its
+    /// certificates are valid at `now` whatever day the tests run, unlike `World.pki`'s (made at the run).
+    static let setupPKI: TestPKI = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-sample-walk-pki-\(UUID().uuidString)")
+        return try! TestPKI.create(at: folder, now: now)
+    }()
+
+    /// A pipeline over `world`'s store that trusts `verifier`.
+    static func pipeline(_ world: World, verifier: SignatureVerifier = sampleVerifier) -> DocumentPipeline {
+        DocumentPipeline(
+            store: world.store, schemas: World.schemas, verifier: verifier, reference: World.reference, hub: World.hub)
+    }
 
     /// A code of the sample and the section it stands in (`Items`, `Add`, `Remove`, `Old`, `New`, `Package`…).
     struct Named {
@@ -57,12 +92,13 @@ import Testing
             try tx.save(
                 try Participant(
                     id: World.seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true,
-                    roles: [.producer, .importer, .wholesaler], productGroups: groups))
+                    roles: [.producer, .importer, .wholesaler], productGroups: groups,
+                    representatives: [Representative(iin: sellerHead, name: "СЕРІКОВ АСХАТ")]))
             try tx.save(
                 try Participant(
                     id: World.buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true,
                     roles: [.wholesaler, .retailer],
-                    productGroups: groups))
+                    productGroups: groups, representatives: [Representative(iin: buyerHead, name: "ЖАНҰЗАҚОВА АЙГҮЛ")]))
             try tx.save(
                 try Participant(
                     id: entrepreneur, name: "ИП Нұрланов", isOrganisation: false, roles: [.retailer],
@@ -161,24 +197,74 @@ import Testing
             let packages = items.filter { $0.id.hasPrefix("00") }.map { String($0.id.dropFirst(2)) }
             let xml = World.shipment(
                 number: number, codes: units, date: "2026-11-18", packages: packages, unitsInPackages: packages.count)
-            let decision = try world.pipeline.submit(try World.signed(xml), now: now)
+            let signer = try DocumentSigner(
+                keyFile: setupPKI.keyFile(.companyHead), certificateFile: setupPKI.certificateFile(.companyHead))
+            let setup = pipeline(
+                world,
+                verifier: SignatureVerifier(
+                    trustStore: try TrustStore(
+                        caDirectory: setupPKI.trustDirectory, crlDirectory: setupPKI.crlDirectory)))
+            let decision = try setup.submit(try signer.sign(Array(xml.utf8)), now: now)
             #expect(decision.accepted, "the shipment answered: \(decision)")
         }
     }
 
-    @Test(arguments: types)
-    func validSampleIsAccepted(type: String) throws {
-        let world = try Self.world()
-        let bytes = Array(try Data(contentsOf: World.repository.appendingPathComponent("samples/\(type)/valid.xml")))
-        let root = try XMLDocument.parse(bytes).root
+    /// The sender (BIN or IIN) of a document: its `Sender`, or a shipment's `Seller`.
+    static func sender(of root: XMLElement) -> String {
         let header = root.children.first { $0.name == "Header" }!
         let party = header.children.first { $0.name == "Sender" || $0.name == "Seller" }!
-        let sender = party.children.first { $0.name == "BIN" || $0.name == "IIN" }!.text
-        try Self.prepare(type, root: root, sender: sender, world: world)
-        let signer: TestPKI.Participant = sender == World.buyer ? .buyerHead : .companyHead
-        let decision = try world.pipeline.submit(
-            try World.signed(String(decoding: bytes, as: UTF8.self), by: signer), now: Self.now)
+        return party.children.first { $0.name == "BIN" || $0.name == "IIN" }!.text
+    }
+
+    @Test(arguments: types)
+    func signedSampleIsAccepted(type: String) throws {
+        let world = try Self.world()
+        let bytes = Array(try Data(contentsOf: Self.signedSample(type)))
+        let root = try XMLDocument.parse(bytes).root
+        try Self.prepare(type, root: root, sender: Self.sender(of: root), world: world)
+        let decision = try Self.pipeline(world).submit(bytes, now: Self.now)
         #expect(decision.accepted, "\(type): \(decision)")
+        #expect(!decision.repeated, "\(type)")
+    }
+
+    /// Each committed signed sample is its type's `valid.xml` with a signature, so the two never drift apart:
+    /// without the `ds:Signature` both parse to the same document (the signer re-serialises, e.g. `&quot;`).
+    @Test(arguments: types)
+    func signedSampleIsTheUnsignedOneSigned(type: String) throws {
+        let signed = try String(contentsOf: Self.signedSample(type), encoding: .utf8)
+        let start = try #require(signed.range(of: "<ds:Signature"), "\(type): no ds:Signature")
+        let end = try #require(signed.range(of: "</ds:Signature>"), "\(type): no ds:Signature end")
+        let unsigned = String(signed[..<start.lowerBound] + signed[end.upperBound...])
+        let original = try XMLDocument.parse(
+            Array(try Data(contentsOf: World.repository.appendingPathComponent("samples/\(type)/valid.xml"))))
+        #expect(
+            String(decoding: try XMLDocument.parse(Array(unsigned.utf8)).serialized(), as: UTF8.self)
+                == String(decoding: original.serialized(), as: UTF8.self), "\(type)")
+    }
+
+    /// Every committed signed sample verifies against samples/pki at `now`, signed by its sender's first head;
+    /// changing one byte of its content (the last digit of its number, still schema-valid) makes the pipeline
+    /// refuse it with SIG_DIGEST_MISMATCH.
+    @Test func signedSamplesVerifyAndOneChangedByteIsRefused() throws {
+        let world = try Self.world()
+        let pipeline = Self.pipeline(world)
+        for type in Self.types {
+            let text = try String(contentsOf: Self.signedSample(type), encoding: .utf8)
+            let document = try XMLDocument.parse(Array(text.utf8))
+            let signer = try Self.sampleVerifier.verify(document, at: Self.now).signer
+            let sender = Self.sender(of: document.root)
+            #expect(signer.bin == sender, "\(type)")
+            #expect(signer.iin == (sender == World.buyer ? Self.buyerHead : Self.sellerHead), "\(type)")
+
+            let number = try #require(text.range(of: "</DocumentNumber>"), "\(type)")
+            var bytes = Array(text.utf8)
+            let last = text.utf8.distance(from: text.utf8.startIndex, to: number.lowerBound) - 1
+            let digit = try #require(Character(UnicodeScalar(bytes[last])).wholeNumberValue, "\(type)")
+            bytes[last] = UInt8(ascii: "0") + UInt8((digit + 1) % 10)
+            let decision = try pipeline.submit(bytes, now: Self.now)
+            #expect(!decision.accepted, "\(type)")
+            #expect(decision.diagnostics.first?.code == .sigDigestMismatch, "\(type): \(decision)")
+        }
     }
 
     @Test(arguments: types)
