@@ -450,7 +450,11 @@ if parts.contains("pipeline") || parts.contains("stream") {
             format:
                 "| the same over HTTP on loopback, 8 connections | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms |",
             http.rate, http.rate / (300 / stream), http.p50, http.p99))
-    // Every submission writes twice (the document, then its audit entry); group commit shares the syncs.
+    print(
+        String(
+            format: "| CPU per document during the HTTP run (server and client, user + system) | %.2f ms |",
+            http.cpuPerDocument))
+    // Submissions arriving together share a transaction (document, receipt, audit entry) and its sync.
     print(
         String(
             format: "| group commit during the HTTP run: transactions per commit (mean / largest) | %.1f / %d |",

@@ -168,10 +168,17 @@ struct RulesCommand: ParsableCommand {
                 "are reported at once, each pointing to its element (line and path), and nothing is applied. The receipt",
                 "carries each error's code, the detail, and the rule's message in Kazakh, Russian and English. Generated",
                 "by `tanba rules --markdown`; a test keeps this file current.", "",
-                "Rule sets are versioned and chosen by the document's date:", "",
-                "| version | valid from |", "|---|---|",
+                "Rule sets are versioned and chosen by the document's date (the receipt names the set applied). The",
+                "regulation changes by product group: besides the rules below, which apply to every document, a set",
+                "adds rules for the goods of some product groups (reference/product-groups.json) from its date on:", "",
+                "| version | valid from | product group rules |", "|---|---|---|",
             ]
-            lines += RuleSet.all.map { "| \($0.version) | \($0.validFrom) |" }
+            lines += RuleSet.all.map { set in
+                let groups = set.groupRules.keys.sorted().map { group in
+                    "`\(group)`: " + set.groupRules[group]!.map(\.rawValue).sorted().joined(separator: ", ")
+                }
+                return "| \(set.version) | \(set.validFrom) | \(groups.joined(separator: "; ")) |"
+            }
             lines += ["", "| code | қазақша | русский | English |", "|---|---|---|---|"]
         }
         for rule in RuleCatalogue.rules {

@@ -22,6 +22,8 @@ extension ErrorCode {
     public static let flcBasisRequired = ErrorCode("FLC_BASIS_REQUIRED")
     public static let flcDates = ErrorCode("FLC_DATES")
     public static let flcExportToEAEU = ErrorCode("FLC_EXPORT_TO_EAEU")
+    public static let flcExpiryRequired = ErrorCode("FLC_EXPIRY_REQUIRED")
+    public static let flcCertificateRequired = ErrorCode("FLC_CERTIFICATE_REQUIRED")
 }
 
 extension ErrorCatalogue {
@@ -73,6 +75,14 @@ extension ErrorCatalogue {
         .init(
             code: .flcDates, category: .document,
             summary: "Dates contradict each other (expiry before production)."),
+        .init(
+            code: .flcExpiryRequired, category: .document,
+            summary: "The product group's rules (in the rule set of the document's date) require an expiry date."),
+        .init(
+            code: .flcCertificateRequired, category: .document,
+            summary:
+                "The product group's rules (in the rule set of the document's date) require a conformity certificate."
+        ),
         .init(
             code: .flcExportToEAEU, category: .document,
             summary: "An export names an EAEU member state: goods to the EAEU travel with an EAEU shipment."),

@@ -301,3 +301,84 @@ enum TanbaEmissionHelper {
         #expect(decision.diagnostics.map(\.code) == [.flcBasisRequired])
     }
 }
+
+/// Rule sets change by date and product group: light industry needs a conformity certificate from the day its
+/// marking becomes mandatory (set 2026.12.1), not before; medicines always need their expiry date.
+@Suite struct RuleSetTests {
+    static let lp = "04870009000013"
+    static let pharma = "04870008000014"
+
+    /// A world whose seller produces light-industry goods and medicines, with codes of each applied (ready to
+    /// be introduced).
+    static func world() throws -> (World, lp: [String], pharma: [String]) {
+        let world = try World(codes: 0)
+        try world.store.write { tx in
+            try tx.save(
+                try Participant(
+                    id: World.seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true, roles: [.producer],
+                    productGroups: ["lp", "pharma"],
+                    representatives: [Representative(iin: "781112400128")]))
+            try tx.save([
+                try ProductCard(
+                    gtin: lp, name: "Футболка", manufacturer: "ТОО", tnved: "6109100000", productGroup: "lp",
+                    country: "KZ"),
+                try ProductCard(
+                    gtin: pharma, name: "Парацетамол", manufacturer: "ТОО", tnved: "3004900002",
+                    productGroup: "pharma", country: "KZ"),
+            ])
+        }
+        let ledger = Ledger(store: world.store)
+        let emitter = CodeEmitter(key: EmissionKey.generate())
+        var issued: [String: [String]] = [:]
+        for gtin in [lp, pharma] {
+            let codes = try emitter.issue(gtin: gtin, count: 2, owner: World.seller, at: Date())
+            try ledger.issue(codes, order: "ORDER-\(gtin)")
+            issued[gtin] = codes.map(\.id)
+        }
+        return (world, issued[lp]!, issued[pharma]!)
+    }
+
+    static func introduction(_ number: String, date: String, gtin: String, codes: [String], expiry: Bool = false)
+        -> String
+    {
+        """
+        <IntroductionProduction xmlns="urn:kz:tanba:introduction-production:1" version="1.0">
+          <Header><DocumentNumber>\(number)</DocumentNumber><DocumentDate>\(date)</DocumentDate>
+            <Sender><BIN>\(World.seller)</BIN><Name>ТОО</Name></Sender></Header>
+          <Lines><Line><GTIN>\(gtin)</GTIN><ProductionDate>\(date)</ProductionDate>
+            \(expiry ? "<ExpiryDate>2029-01-01</ExpiryDate>" : "")<Items>\(StoryTests.codes(codes))</Items></Line></Lines>
+        </IntroductionProduction>
+        """
+    }
+
+    @Test func theSetOfTheDocumentsDateDecidesAProductGroupsRules() throws {
+        let (world, lp, pharma) = try Self.world()
+        let codes = lp + pharma
+        let ledger = Ledger(store: world.store)
+        _ = try ledger.perform(.apply(by: World.seller), on: codes, document: "APP", at: Date())
+        let december = ISO8601DateFormatter().date(from: "2026-12-05T09:00:00Z")!
+        func submit(_ xml: String) throws -> Decision {
+            try world.pipeline.submit(try World.signed(xml), now: december)
+        }
+        // Dated before 2026-12-01: the older set, no certificate needed for light industry.
+        let before = try submit(Self.introduction("IP-LP-1", date: "2026-11-30", gtin: Self.lp, codes: [lp[0]]))
+        #expect(before.accepted, "\(before)")
+        #expect(String(decoding: before.receipt, as: UTF8.self).contains("<RuleSet>2026.11.1</RuleSet>"))
+        // Dated on or after: set 2026.12.1 requires it, pointing at the line.
+        let after = try submit(Self.introduction("IP-LP-2", date: "2026-12-02", gtin: Self.lp, codes: [lp[1]]))
+        #expect(after.diagnostics.map(\.code) == [.flcCertificateRequired], "\(after)")
+        #expect(after.diagnostics.first?.path?.hasSuffix("/Lines/Line") == true, "\(after.diagnostics)")
+        #expect(String(decoding: after.receipt, as: UTF8.self).contains("<RuleSet>2026.12.1</RuleSet>"))
+        // Medicines need their expiry date under both sets; with it they are introduced.
+        let noExpiry = try submit(
+            Self.introduction("IP-PH-1", date: "2026-11-20", gtin: Self.pharma, codes: pharma))
+        #expect(noExpiry.diagnostics.map(\.code) == [.flcExpiryRequired], "\(noExpiry)")
+        let withExpiry = try submit(
+            Self.introduction("IP-PH-2", date: "2026-12-02", gtin: Self.pharma, codes: pharma, expiry: true))
+        #expect(withExpiry.accepted, "\(withExpiry)")
+        // The rule sets say so themselves.
+        #expect(RuleSet.forDocument(dated: "2026-11-30").version == "2026.11.1")
+        #expect(RuleSet.forDocument(dated: "2026-12-01").requires(.flcCertificateRequired, of: "lp"))
+        #expect(!RuleSet.forDocument(dated: "2026-11-30").requires(.flcCertificateRequired, of: "lp"))
+    }
+}

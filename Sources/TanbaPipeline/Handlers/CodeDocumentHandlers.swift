@@ -252,6 +252,7 @@ struct IntroductionProductionHandler: OperationDocument {
         let gtin: String
         let production: XMLElement
         let expiry: XMLElement?
+        let certificate: XMLElement?
         let items: [ShipmentHandler.Item]
     }
 
@@ -265,6 +266,7 @@ struct IntroductionProductionHandler: OperationDocument {
             Line(
                 element: line, gtin: try r.text(line, "GTIN"), production: try r.child(line, "ProductionDate"),
                 expiry: line.child(named: "ExpiryDate", namespace: Self.namespace),
+                certificate: line.child(named: "ConformityCertificate", namespace: Self.namespace),
                 items: try r.items(try r.child(line, "Items")))
         }
     }
@@ -286,6 +288,18 @@ struct IntroductionProductionHandler: OperationDocument {
                         Diagnostic(
                             .participantNotAllowed,
                             "\(header.sender) is not registered for product group \(card.productGroup)",
+                            line: line.element.line, path: line.element.path))
+                }
+                // The product group's own rules, as the rule set of the document's date has them.
+                let ruleSet = context.ruleSet
+                for (rule, present, what) in [
+                    (ErrorCode.flcExpiryRequired, line.expiry != nil, "an ExpiryDate"),
+                    (.flcCertificateRequired, line.certificate != nil, "a ConformityCertificate"),
+                ] where !present && ruleSet.requires(rule, of: card.productGroup) {
+                    problems.append(
+                        Diagnostic(
+                            rule,
+                            "\(card.productGroup) goods (GTIN \(line.gtin)) need \(what) under rule set \(ruleSet.version)",
                             line: line.element.line, path: line.element.path))
                 }
             } else {

@@ -14,11 +14,28 @@ public struct RuleSet: Sendable, Hashable {
     /// ISO date from which documents dated that day or later use this set.
     public let validFrom: String
     public let rules: [ControlRule]
+    /// Controls that apply only to some product groups (group code from reference/product-groups.json → the
+    /// rules its goods must also pass). The regulation tightens group by group: a new set adds a group's rules
+    /// from the date they come into force, and documents dated earlier keep being judged by the older set.
+    public let groupRules: [String: Set<ErrorCode>]
 
     /// Every rule set, oldest first.
     public static let all: [RuleSet] = [
-        RuleSet(version: "2026.11.1", validFrom: "2020-01-01", rules: RuleCatalogue.rules)
+        // Medicines and dairy carry their expiry date from the start of their marking.
+        RuleSet(
+            version: "2026.11.1", validFrom: "2020-01-01", rules: RuleCatalogue.rules,
+            groupRules: ["pharma": [.flcExpiryRequired], "milk": [.flcExpiryRequired]]),
+        // Light industry's marking becomes mandatory on 2026-12-01 (reference/product-groups.json, `lp`): from
+        // then on its goods are introduced only with their conformity certificate (EAEU TR CU 017/2011).
+        RuleSet(
+            version: "2026.12.1", validFrom: "2026-12-01", rules: RuleCatalogue.rules,
+            groupRules: [
+                "pharma": [.flcExpiryRequired], "milk": [.flcExpiryRequired], "lp": [.flcCertificateRequired],
+            ]),
     ]
+
+    /// Whether goods of `group` must pass `rule` under this set.
+    public func requires(_ rule: ErrorCode, of group: String) -> Bool { groupRules[group]?.contains(rule) ?? false }
 
     /// The set in force for a document dated `date` (ISO `YYYY-MM-DD`).
     public static func forDocument(dated date: String) -> RuleSet {
@@ -108,6 +125,14 @@ public enum RuleCatalogue {
         ControlRule(
             code: .flcDates, kk: "Күндер бір-біріне қайшы.", ru: "Даты противоречат друг другу.",
             en: "The dates contradict each other."),
+        ControlRule(
+            code: .flcExpiryRequired, kk: "Бұл тауар тобы үшін жарамдылық мерзімі міндетті.",
+            ru: "Для этой товарной группы срок годности обязателен.",
+            en: "This product group requires an expiry date."),
+        ControlRule(
+            code: .flcCertificateRequired, kk: "Бұл тауар тобы үшін сәйкестік сертификаты міндетті.",
+            ru: "Для этой товарной группы сертификат соответствия обязателен.",
+            en: "This product group requires a conformity certificate."),
         ControlRule(
             code: .flcExportToEAEU, kk: "ЕАЭО елдеріне тауар экспортпен емес, ЕАЭО-ға жөнелтумен шығарылады.",
             ru: "В страны ЕАЭС товар вывозится отгрузкой в ЕАЭС, а не экспортом.",
