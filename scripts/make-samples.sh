@@ -12,7 +12,7 @@ out=samples/shipment/signed
 # answer to a shipment, the company otherwise). Tests/TanbaPipelineTests/SampleWalkTests.swift submits these.
 types=(code-order:company-head application-report:company-head introduction-production:company-head
   introduction-import:company-head aggregation:company-head disaggregation:company-head
-  reaggregation:company-head shipment-answer:buyer-head withdrawal:company-head
+  reaggregation:company-head shipment-answer:buyer-head shipment-cancellation:company-head withdrawal:company-head
   return-to-circulation:company-head remarking:company-head eaeu-shipment:company-head export:company-head)
 rm -rf "$keys" samples/pki "$out"/*.xml "$out"/invalid/*.xml
 for entry in "${types[@]}"; do rm -f "samples/${entry%%:*}/signed/valid.xml"; done

@@ -272,7 +272,8 @@ protocol DocumentHandler {
 
 enum Handlers {
     static let all: [any DocumentHandler.Type] = [
-        ShipmentHandler.self, ShipmentAnswerHandler.self, WithdrawalHandler.self, ReturnHandler.self,
+        ShipmentHandler.self, ShipmentAnswerHandler.self, ShipmentCancellationHandler.self, WithdrawalHandler.self,
+        ReturnHandler.self,
         ApplicationReportHandler.self, IntroductionProductionHandler.self, AggregationHandler.self,
         IntroductionImportHandler.self, DisaggregationHandler.self, ReaggregationHandler.self, RemarkingHandler.self,
         EAEUShipmentHandler.self, ExportHandler.self, CodeOrderHandler.self,

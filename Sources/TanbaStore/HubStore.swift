@@ -90,6 +90,8 @@ public enum DocumentStatus: String, Sendable, Codable, CaseIterable {
     case acceptedByCounterparty, partlyAcceptedByCounterparty, rejectedByCounterparty
     /// Refused by the hub: see the receipt's errors.
     case rejected
+    /// A shipment its seller cancelled before the buyer answered: its codes went back to the seller.
+    case cancelled
 }
 
 /// A document the hub has decided, with its receipt.

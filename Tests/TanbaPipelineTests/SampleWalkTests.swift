@@ -1,5 +1,6 @@
 import Foundation
 import TanbaDomain
+import TanbaEmission
 import TanbaErrors
 import TanbaSQLite
 import TanbaStore
@@ -17,8 +18,8 @@ import Testing
 @Suite struct SampleWalkTests {
     static let types = [
         "shipment", "code-order", "application-report", "introduction-production", "introduction-import",
-        "aggregation", "disaggregation", "reaggregation", "shipment-answer", "withdrawal", "return-to-circulation",
-        "remarking", "eaeu-shipment", "export",
+        "aggregation", "disaggregation", "reaggregation", "shipment-answer", "shipment-cancellation", "withdrawal",
+        "return-to-circulation", "remarking", "eaeu-shipment", "export",
     ]
     /// After every sample's dates (some are dated later this month), and inside the validity of the committed
     /// sample certificates (issued 2026-10-26 for five years) and CRLs: a fixed date, so the walk does not
@@ -188,13 +189,23 @@ import Testing
                 }
             }
         }
-        if type == "shipment-answer" {
-            // The seller's accompanying document the answer refers to, accepted by the hub first.
+        if type == "shipment-answer" || type == "shipment-cancellation" {
+            // The seller's accompanying document the answer (or cancellation) refers to, accepted by the hub first.
+            // A cancellation names no codes: the shipment cancelled carries two of the seller's own.
             let reference = root.descendants { $0.name == "Shipment" }.first!
             let number = reference.children.first { $0.name == "Number" }!.text
-            let items = named
-            let units = items.filter { !$0.id.hasPrefix("00") }.map(\.id)
-            let packages = items.filter { $0.id.hasPrefix("00") }.map { String($0.id.dropFirst(2)) }
+            var items = named.map(\.id)
+            if type == "shipment-cancellation" {
+                let issued = try CodeEmitter(key: EmissionKey.generate()).issue(
+                    gtin: World.water, count: 2, owner: World.seller, at: now)
+                let ledger = Ledger(store: world.store)
+                try ledger.issue(issued, order: "ORDER-WALK")
+                items = issued.map(\.id)
+                _ = try ledger.perform(.apply(by: World.seller), on: items, document: "APP", at: now)
+                _ = try ledger.perform(.introduce(by: World.seller), on: items, document: "INTRO", at: now)
+            }
+            let units = items.filter { !$0.hasPrefix("00") }
+            let packages = items.filter { $0.hasPrefix("00") }.map { String($0.dropFirst(2)) }
             let xml = World.shipment(
                 number: number, codes: units, date: "2026-11-18", packages: packages, unitsInPackages: packages.count)
             let signer = try DocumentSigner(
@@ -225,6 +236,13 @@ import Testing
         let decision = try Self.pipeline(world).submit(bytes, now: Self.now)
         #expect(decision.accepted, "\(type): \(decision)")
         #expect(!decision.repeated, "\(type)")
+        if type == "shipment-cancellation" {
+            // Everything the shipment locked is the seller's again, unlocked; the shipment is cancelled.
+            #expect(decision.changes.count == 2 && decision.changes.allSatisfy { $0.lockedBy == nil })
+            #expect(decision.changes.allSatisfy { $0.owner == World.seller && $0.status == .inCirculation })
+            let shipment = try world.store.read { try $0.document(sender: World.seller, number: "AD-2026/000615") }
+            #expect(shipment?.status == .cancelled)
+        }
     }
 
     /// Each committed signed sample is its type's `valid.xml` with a signature, so the two never drift apart:

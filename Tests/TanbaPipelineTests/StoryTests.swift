@@ -125,6 +125,63 @@ import Testing
         #expect(try world.world.code(units[0]).status == .inCirculation && world.world.code(units[0]).parent == nil)
     }
 
+    /// The seller takes back a shipment the buyer has not answered: its codes (and a package's contents) are the
+    /// seller's again and free; the shipment is cancelled, in the buyer's inbox; the buyer can no longer answer it.
+    @Test func aSellerCancelsAShipmentBeforeTheAnswer() throws {
+        let story = try StoryWorld.make(introduced: true)
+        let world = story.world
+        let units = story.issued
+        let shipped = try world.pipeline.submit(
+            try World.signed(World.shipment(number: "ESD-7", codes: Array(units.prefix(3)))))
+        #expect(shipped.accepted)
+        func cancel(_ number: String, buyer: String = World.buyer, by: TestPKI.Participant = .companyHead) throws
+            -> Decision
+        {
+            try world.pipeline.submit(
+                try World.signed(
+                    """
+                    <ShipmentCancellation xmlns="urn:kz:tanba:shipment-cancellation:1" version="1.0">
+                    \(Self.header("OT-\(UUID().uuidString.prefix(8))", sender: Self.seller.0, name: Self.seller.1))
+                      <Shipment><Number>\(number)</Number><Date>2026-11-20</Date></Shipment>
+                      <Buyer><BIN>\(buyer)</BIN><Name>ТОО</Name></Buyer>
+                      <Reason>Поставка не состоялась</Reason>
+                    </ShipmentCancellation>
+                    """, by: by))
+        }
+        // Refusals first: another shipment number, the wrong buyer, the buyer's own signature.
+        #expect(try cancel("ESD-404").diagnostics.map(\.code) == [.flcShipmentUnknown])
+        #expect(try cancel("ESD-7", buyer: "850315300128").diagnostics.map(\.code) == [.flcNotAddressee])
+        #expect(try cancel("ESD-7", by: .buyerHead).diagnostics.map(\.code) == [.authNotRepresentative])
+        let cancelled = try cancel("ESD-7")
+        #expect(cancelled.accepted && cancelled.changes.count == 3, "\(cancelled)")
+        for id in units.prefix(3) {
+            let code = try #require(try world.store.read { try $0.code(id) })
+            #expect(code.owner == World.seller && code.lockedBy == nil && code.status == .inCirculation)
+        }
+        let documents = try world.store.read { tx in
+            (try tx.document(id: shipped.documentID), try tx.documents(DocumentFilter(recipient: World.buyer)))
+        }
+        #expect(documents.0?.status == .cancelled)
+        #expect(documents.1.map(\.type).contains("shipmentCancellation"))
+        // Nothing waits any more: neither a second cancellation nor the buyer's answer finds the shipment.
+        #expect(try cancel("ESD-7").diagnostics.map(\.code) == [.flcShipmentUnknown])
+        let late = try world.pipeline.submit(
+            try World.signed(
+                """
+                <ShipmentAnswer xmlns="urn:kz:tanba:shipment-answer:1" version="1.0">
+                \(Self.header("PR-LATE", sender: Self.buyer.0, name: Self.buyer.1))
+                  <Shipment><Number>ESD-7</Number><Date>2026-11-20</Date></Shipment>
+                  <Seller><BIN>\(Self.seller.0)</BIN><Name>\(Self.seller.1)</Name></Seller>
+                  <Decision>AcceptAll</Decision>
+                </ShipmentAnswer>
+                """, by: .buyerHead))
+        #expect(late.diagnostics.map(\.code) == [.flcShipmentUnknown])
+        // The codes can be shipped again.
+        let again = try world.pipeline.submit(
+            try World.signed(World.shipment(number: "ESD-8", codes: Array(units.prefix(3)))))
+        #expect(again.accepted, "\(again)")
+    }
+
     @Test func answersAreCheckedAgainstTheShipment() throws {
         let story = try StoryWorld.make(introduced: true)
         let world = story.world

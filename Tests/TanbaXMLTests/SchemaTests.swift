@@ -86,8 +86,8 @@ import Testing
 @Suite struct DocumentTypeSampleTests {
     static let types = [
         "code-order", "application-report", "introduction-production", "introduction-import", "aggregation",
-        "disaggregation", "reaggregation", "shipment-answer", "withdrawal", "return-to-circulation", "remarking",
-        "eaeu-shipment", "export",
+        "disaggregation", "reaggregation", "shipment-answer", "shipment-cancellation", "withdrawal",
+        "return-to-circulation", "remarking", "eaeu-shipment", "export",
     ]
 
     @Test func everyDocumentTypeHasASchema() {

@@ -151,6 +151,57 @@ struct ShipmentAnswerHandler: OperationDocument {
     }
 }
 
+/// The seller's cancellation of a shipment the buyer has not answered: everything it locked goes back to the
+/// seller, unlocked, and the shipment is `cancelled` (the buyer sees the cancellation in its inbox).
+struct ShipmentCancellationHandler: OperationDocument {
+    static let typeCode = "shipmentCancellation"
+    static let namespace = "urn:kz:tanba:shipment-cancellation:1"
+
+    let header: CommonHeader
+    let shipmentNumber: XMLElement
+    let buyer: String
+    let buyerElement: XMLElement
+
+    init(root: XMLElement) throws {
+        header = try CommonHeader(root: root, namespace: Self.namespace)
+        let r = header.reader
+        shipmentNumber = try r.child(try r.child(root, "Shipment"), "Number")
+        buyerElement = try r.child(root, "Buyer")
+        buyer = try r.partyID(buyerElement)
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        let problems = header.futureDates([header.dateElement], today: context.today)
+        // Only the seller's own shipment, and only while it waits: an answered shipment has moved its codes.
+        guard let shipment = try tx.document(sender: header.sender, number: shipmentNumber.text),
+            shipment.type == ShipmentHandler.typeCode, shipment.status == .waitingForCounterparty
+        else {
+            throw TanbaError(
+                .flcShipmentUnknown,
+                "\(header.sender) has no shipment \(shipmentNumber.text) waiting for an answer (answered, cancelled "
+                    + "or never accepted)", line: shipmentNumber.line, path: shipmentNumber.path)
+        }
+        guard shipment.recipient == buyer else {
+            throw TanbaError(
+                .flcNotAddressee,
+                "shipment \(shipment.number) is addressed to \(shipment.recipient ?? "nobody"), not \(buyer)",
+                line: buyerElement.line, path: buyerElement.path)
+        }
+        guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
+        // What the shipment locked at the top level; a package's contents follow it.
+        let locked = try tx.codes(lockedBy: shipment.id)
+        let lockedIDs = Set(locked.map(\.id))
+        let shipped = locked.filter { $0.parent == nil || !lockedIDs.contains($0.parent!) }.map {
+            ShipmentHandler.Item(id: $0.id, gtin: nil, element: shipmentNumber)
+        }
+        let released = perform(.releaseShipment(document: shipment.id), on: shipped, context: context, in: tx)
+        guard released.problems.isEmpty else { throw TanbaError(diagnostics: released.problems) }
+        return Outcome(
+            changes: released.changes, status: .accepted, recipient: buyer,
+            otherDocuments: [(shipment.id, .cancelled)])
+    }
+}
+
 /// Withdrawal from circulation (retail sale, export, damage…), with its basis where the reason needs one.
 struct WithdrawalHandler: OperationDocument {
     static let typeCode = "withdrawal"
