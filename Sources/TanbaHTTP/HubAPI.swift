@@ -227,15 +227,12 @@ public struct HubAPI: Sendable {
         return document
     }
 
-    func list(_ request: Request, inbox: Bool) throws -> [Summary] {
+    /// One page of the caller's inbox or outbox, filtered by the query parameters.
+    func list(_ request: Request, inbox: Bool) throws -> Page {
         let participant = try authenticate(request)
-        let query = request.uri.queryParameters
-        let limit = min(max(query.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
-        let filter = DocumentFilter(
-            sender: inbox ? nil : participant, recipient: inbox ? participant : nil,
-            type: query.get("type").map { String($0) },
-            limit: limit)
-        return try store.read { try $0.documents(filter) }.map(Summary.init)
+        let filter = try listFilter(request, participant: participant, inbox: inbox)
+        let page = try store.read { try $0.documentPage(filter) }
+        return Page(documents: page.documents.map(Summary.init), next: page.next?.encoded)
     }
 
     /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
@@ -267,6 +264,21 @@ public struct HubContext: RequestContext, RemoteAddressRequestContext {
     }
 
     var address: String? { remoteAddress?.ipAddress }
+}
+
+/// One page of an inbox or outbox: `next` is the cursor for `?after=`, null on the last page.
+struct Page: Encodable {
+    let documents: [Summary]
+    let next: String?
+
+    enum CodingKeys: CodingKey { case documents, next }
+
+    /// `next` is written as null rather than left out: "no more pages" is an answer, not a missing field.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(documents, forKey: .documents)
+        try container.encode(next, forKey: .next)
+    }
 }
 
 /// What a document list shows.
