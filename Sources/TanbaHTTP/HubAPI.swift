@@ -100,6 +100,36 @@ public struct HubAPI: Sendable {
             try await audited(request, context, action: "list-outbox") { _ in try json(try list(request, inbox: false))
             }
         }
+        router.get("/v1/reference") { request, context in
+            try await audited(request, context, action: "list-reference") { _ in
+                _ = try authenticate(request)
+                _ = try QueryParameters(request, known: [])
+                let lists = pipeline.reference.lists.values.sorted { $0.name < $1.name }
+                return try json(["lists": lists.map(ReferenceSummary.init)])
+            }
+        }
+        router.get("/v1/reference/:name") { request, context in
+            let name = try context.parameters.require("name")
+            return try await audited(request, context, action: "read-reference", object: name) { _ in
+                _ = try authenticate(request)
+                return try referenceList(name, request)
+            }
+        }
+        router.get("/v1/products/:gtin") { request, context in
+            let text = try context.parameters.require("gtin")
+            return try await audited(request, context, action: "read-product", object: text) { _ in
+                _ = try authenticate(request)
+                _ = try QueryParameters(request, known: [])
+                let gtin: String
+                do { gtin = try GTIN(text).value } catch let error as TanbaError {
+                    throw TanbaError(.requestParameterInvalid, "path parameter 'gtin' is not a GTIN: \(error.message)")
+                }
+                guard let card = try store.read({ try $0.product(gtin) }) else {
+                    throw TanbaError(.notFound, "no product card for GTIN \(gtin) in the catalogue")
+                }
+                return try json(card)
+            }
+        }
         router.get("/v1/codes/:code") { request, context in
             let text = try context.parameters.require("code")
             return try await audited(request, context, action: "read-code", object: text) { _ in
@@ -235,6 +265,27 @@ public struct HubAPI: Sendable {
         return Page(documents: page.documents.map(Summary.init), next: page.next?.encoded)
     }
 
+    /// The JSON document of reference list `name` as the hub loaded it, byte for byte; with `?at=DATE`, the
+    /// version in force on that day. The hub holds one version of each list (the newest it was given), so a date
+    /// before that version's `validFrom` has no version here and is answered 404 rather than with the wrong one.
+    func referenceList(_ name: String, _ request: Request) throws -> Response {
+        let query = try QueryParameters(request, known: ["at"])
+        let reference = pipeline.reference
+        guard let list = reference.lists[name], let document = reference.documents[name] else {
+            throw TanbaError(
+                .notFound, "no reference list '\(name)' (\(reference.lists.keys.sorted().joined(separator: ", ")))")
+        }
+        if let at = try query.date("at"), at < list.validFrom {
+            throw TanbaError(
+                .notFound,
+                "no version of '\(name)' in force on \(at): the hub holds version \(list.version), valid from "
+                    + "\(list.validFrom)")
+        }
+        var response = content(Array(document), type: "application/json")
+        response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] = list.version
+        return response
+    }
+
     /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
     /// as problem+json like any other refusal).
     func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
@@ -278,6 +329,23 @@ struct Page: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(documents, forKey: .documents)
         try container.encode(next, forKey: .next)
+    }
+}
+
+/// A reference list as `GET /v1/reference` names it.
+struct ReferenceSummary: Encodable {
+    let name: String
+    let version: String
+    let validFrom: String
+    let items: Int
+    let source: String?
+
+    init(_ list: ReferenceList) {
+        name = list.name
+        version = list.version
+        validFrom = list.validFrom
+        items = list.items.count
+        source = list.source
     }
 }
 

@@ -54,6 +54,14 @@ enum OpenAPI {
                   "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Summary"}},
                   "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page; null on the last page"}
                 }
+              },
+              "ProductCard": {
+                "type": "object",
+                "properties": {
+                  "gtin": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
+                  "manufacturer": {"type": "string"}, "owner": {"type": "string"}, "tnved": {"type": "string"},
+                  "productGroup": {"type": "string"}, "country": {"type": "string"}
+                }
               }
             },
             "responses": {
@@ -85,6 +93,14 @@ enum OpenAPI {
             "/v1/outbox": {"get": {"summary": "Documents I sent, newest first (received time, then id), a page at a time",
               "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],
               "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/reference": {"get": {"summary": "The reference lists (NSI) the hub serves, with their versions",
+              "responses": {"200": {"description": "lists", "content": {"application/json": {"schema": {"type": "object", "properties": {"lists": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "items": {"type": "integer"}, "source": {"type": "string"}}}}}}}}}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/reference/{name}": {"get": {"summary": "One reference list as loaded (version in X-Tanba-Reference-Version); with at, the version in force on that date",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}, "description": "e.g. countries, product-groups, document-types"}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "404 when the hub holds no version in force on that date"}],
+              "responses": {"200": {"description": "the list: name, version, validFrom, source, items", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/products/{gtin}": {"get": {"summary": "A product card of the catalogue",
+              "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string"}, "description": "GTIN-8, -12, -13 or -14"}],
+              "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/codes/{code}": {"get": {"summary": "A code of mine: status, owner history, package contents",
               "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "01…21… or an SSCC"}],
               "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}}

@@ -8,8 +8,8 @@ import TanbaSQLite
 import TanbaStore
 import Testing
 
-/// Inbox and outbox pages with filters and a cursor; every bad parameter refused with REQUEST_PARAMETER_INVALID
-/// naming it, audited, nothing else written.
+/// Inbox and outbox pages with filters and a cursor; reference lists and product cards; every bad parameter
+/// refused with REQUEST_PARAMETER_INVALID naming it, audited, nothing else written.
 @Suite struct ListAndReferenceTests {
     static func object(_ buffer: ByteBuffer) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])
@@ -106,5 +106,69 @@ import Testing
         }
         #expect(refused.count == cases.count && refused.allSatisfy { $0.participant == HTTPTests.buyer })
         #expect(try hub.store.read { try $0.documents(DocumentFilter(limit: 1000)) }.count == 12)
+    }
+
+    @Test func referenceListsAndProductCardsAreServedToParticipants() async throws {
+        let hub = try HTTPTests.hub()
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            try await client.execute(uri: "/v1/reference", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/products/\(HTTPTests.water)", method: .get) {
+                #expect($0.status == .unauthorized)
+            }
+            let token = try await HTTPTests.login(client, as: .buyerHead)
+            let auth = HTTPTests.bearer(token)
+            let version = try await client.execute(uri: "/v1/reference", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                let lists = try #require(try Self.object(response.body)["lists"] as? [[String: Any]])
+                #expect(lists.compactMap { $0["name"] as? String }.contains("countries"))
+                let countries = try #require(lists.first { $0["name"] as? String == "countries" })
+                #expect((countries["items"] as? Int ?? 0) > 200)
+                return try #require(countries["version"] as? String)
+            }
+            try await client.execute(uri: "/v1/reference/countries", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] == version)
+                let list = try Self.object(response.body)
+                #expect(list["name"] as? String == "countries" && list["version"] as? String == version)
+                let items = try #require(list["items"] as? [[String: Any]])
+                #expect(items.contains { $0["code"] as? String == "KZ" && $0["nameKk"] as? String == "Қазақстан" })
+            }
+            // The hub holds the version in force from its validFrom on; before that it has none to give.
+            try await client.execute(uri: "/v1/reference/countries?at=2099-01-01", method: .get, headers: auth) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/v1/reference/countries?at=2020-01-01", method: .get, headers: auth) {
+                #expect($0.status == .notFound && String(buffer: $0.body).contains("NOT_FOUND"))
+            }
+            try await client.execute(uri: "/v1/reference/countries?at=01.01.2026", method: .get, headers: auth) {
+                #expect($0.status == .badRequest && String(buffer: $0.body).contains("'at'"))
+            }
+            try await client.execute(uri: "/v1/reference/planets", method: .get, headers: auth) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/products/\(HTTPTests.water)", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                let card = try Self.object(response.body)
+                #expect(card["gtin"] as? String == HTTPTests.water && card["name"] as? String == "Су")
+                #expect(card["manufacturer"] as? String == "ТОО" && card["productGroup"] as? String == "water")
+                #expect(card["country"] as? String == "KZ")
+            }
+            // A GTIN-13 is the same product: GTINs are compared in their 14-digit form.
+            try await client.execute(uri: "/v1/products/4870001000011", method: .get, headers: auth) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/v1/products/04870001000012", method: .get, headers: auth) {
+                #expect($0.status == .badRequest)
+                #expect(String(buffer: $0.body).contains("REQUEST_PARAMETER_INVALID"))
+                #expect(String(buffer: $0.body).contains("'gtin'"))
+            }
+            try await client.execute(uri: "/v1/products/04870001000028", method: .get, headers: auth) {
+                #expect($0.status == .notFound)
+            }
+        }
+        let actions = try hub.store.read { try $0.audit(after: 0, limit: 1000) }.map { "\($0.action) \($0.result)" }
+        #expect(actions.contains("list-reference 401 AUTH_REQUIRED") && actions.contains("list-reference 200"))
+        #expect(actions.contains("read-reference 404 NOT_FOUND") && actions.contains("read-product 200"))
+        #expect(actions.contains("read-product 400 REQUEST_PARAMETER_INVALID"))
     }
 }
