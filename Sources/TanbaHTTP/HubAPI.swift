@@ -205,9 +205,16 @@ public struct HubAPI: Sendable {
     }
 
     /// An application serving the API on `host:port` (loopback by default).
+    ///
+    /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
+    /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
     public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
-        Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+        let limit = maxBodySize
+        return Application(
+            router: router(),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodySize: limit)])),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
             logger: logger)
     }
 
@@ -289,6 +296,12 @@ public struct HubAPI: Sendable {
     /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
     /// as problem+json like any other refusal).
     func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
+        // A declared length over the limit is refused before a byte of the body is read: a client that sent
+        // `Expect: 100-continue` is waiting for this answer instead of the body (see ExpectContinueHandler).
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
+            return .failure(
+                TanbaError(.requestTooLarge, "the body (\(declared) bytes) is larger than \(maxBodySize) bytes"))
+        }
         do {
             let buffer = try await request.body.collect(upTo: maxBodySize)
             return .success(Array(buffer.readableBytesView))

@@ -9,7 +9,7 @@ enum OpenAPI {
           "info": {
             "title": "Tanba hub API",
             "version": "1",
-            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md; any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After."
+            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md; any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After. Request bodies may be sent with Expect: 100-continue: the hub answers 100 Continue at once, or, when the declared Content-Length is over its limit, 413 REQUEST_TOO_LARGE without reading the body."
           },
           "servers": [{"url": "http://127.0.0.1:8080"}],
           "components": {
