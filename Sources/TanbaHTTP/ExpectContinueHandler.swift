@@ -22,7 +22,10 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundOut = HTTPResponsePart
 
     let maxBodySize: Int
-    /// The current request asked for 100-continue and was not given it: its answer ends the connection.
+    /// The current request asked for 100-continue and was not given it: its answer ends the connection. One flag
+    /// is enough because a client waiting on `Expect` sends nothing more on the connection until it is answered,
+    /// so the next response written is that request's (a client pipelining requests ahead of it could see an
+    /// earlier answer close the connection, which HTTP/1.1 allows; curl and common ERPs do not pipeline).
     private var closeAfterAnswer = false
 
     init(maxBodySize: Int) {

@@ -131,8 +131,10 @@ public struct DocumentRecord: Sendable, Hashable {
 
 /// Which documents to list, and from where: every condition narrows the list; `after` continues it.
 public struct DocumentFilter: Sendable {
+    /// Sent by this BIN/IIN (an outbox), and/or addressed to this one (an inbox).
     public var sender: String?
     public var recipient: String?
+    /// Of this document type (`reference/document-types.json`).
     public var type: String?
     public var status: DocumentStatus?
     /// Received at or after `receivedFrom` and strictly before `receivedBefore` (the hub's clock).
@@ -143,6 +145,7 @@ public struct DocumentFilter: Sendable {
     public var dateTo: String?
     /// Only documents after this one in the list's order (the previous page's `next`).
     public var after: DocumentCursor?
+    /// At most this many documents a page.
     public var limit: Int
 
     public init(
