@@ -65,12 +65,7 @@ private func drive(base: String, signer: DocumentSigner, documents: [[UInt8]], c
         if !ready { try await Task.sleep(for: .milliseconds(50)) }
     }
     precondition(ready, "the hub did not start on \(base)")
-    let (_, challengeBody) = try await post("/v1/auth/challenge", [])
-    let challenge = try JSONSerialization.jsonObject(with: Data(challengeBody)) as! [String: Any]
-    let signed = try signer.sign(Array((challenge["document"] as! String).utf8))
-    let (status, tokenBody) = try await post("/v1/auth/token", signed)
-    precondition(status == 200, String(decoding: tokenBody, as: UTF8.self))
-    let token = (try JSONSerialization.jsonObject(with: Data(tokenBody)) as! [String: Any])["token"] as! String
+    let token = try await login(base: base, signer: signer)
 
     var usageBefore = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usageBefore)
@@ -108,4 +103,72 @@ private func drive(base: String, signer: DocumentSigner, documents: [[UInt8]], c
         rate: Double(documents.count) / seconds, p50: latencies[latencies.count / 2],
         p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
         cpuPerDocument: cpu / Double(documents.count))
+}
+
+/// A bearer token for `signer`'s participant: the challenge, signed, traded at /v1/auth/token.
+private func login(base: String, signer: DocumentSigner) async throws -> String {
+    func post(_ path: String, _ body: [UInt8]) async throws -> (UInt, [UInt8]) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        return (response.status.code, Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+    }
+    let (_, challengeBody) = try await post("/v1/auth/challenge", [])
+    let challenge = try JSONSerialization.jsonObject(with: Data(challengeBody)) as! [String: Any]
+    let signed = try signer.sign(Array((challenge["document"] as! String).utf8))
+    let (status, tokenBody) = try await post("/v1/auth/token", signed)
+    precondition(status == 200, String(decoding: tokenBody, as: UTF8.self))
+    return (try JSONSerialization.jsonObject(with: Data(tokenBody)) as! [String: Any])["token"] as! String
+}
+
+/// `login` for the benchmark's synchronous top-level code (the hub must be running on `base`).
+func loginSynchronously(base: String, signer: DocumentSigner) throws -> String {
+    let box = UncheckedBox(TokenSlot())
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.value.result = .success(try await login(base: base, signer: signer)) } catch {
+            box.value.result = .failure(error)
+        }
+        done.signal()
+    }
+    done.wait()
+    return try box.value.result!.get()
+}
+
+final class TokenSlot: @unchecked Sendable {
+    var result: Result<String, any Error>?
+}
+
+/// What curl saw posting one document: the HTTP status, the receipt's result and curl's wall time until the whole
+/// answer was in (`time_total`, seconds).
+struct CurlFigures {
+    let status: Int
+    let accepted: Bool
+    let total: Double
+}
+
+/// Posts `file` to `url` with curl as an ERP script would (`--data-binary @file`), with curl's default
+/// `Expect: 100-continue` for large bodies, or with it switched off (`-H Expect:`).
+func curlPost(_ curl: String, url: String, token: String, file: URL, expectContinue: Bool) throws -> CurlFigures {
+    let answer = file.deletingPathExtension().appendingPathExtension("receipt.xml")
+    var arguments = [
+        "-sS", "-o", answer.path, "-w", "%{http_code} %{time_total}", "-H",
+        "Authorization: Bearer \(token)", "-H", "Content-Type: application/xml", "--data-binary", "@\(file.path)",
+    ]
+    if !expectContinue { arguments += ["-H", "Expect:"] }
+    let process = Process()
+    let output = Pipe()
+    process.executableURL = URL(fileURLWithPath: curl)
+    process.arguments = arguments + [url]
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    precondition(process.terminationStatus == 0, "curl exited \(process.terminationStatus): \(text)")
+    let fields = text.split(separator: " ")
+    let receipt = (try? String(contentsOf: answer, encoding: .utf8)) ?? ""
+    return CurlFigures(
+        status: Int(fields[0]) ?? 0, accepted: receipt.contains("<Result>accepted</Result>"),
+        total: Double(fields[1]) ?? 0)
 }

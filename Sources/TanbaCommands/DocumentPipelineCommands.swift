@@ -97,33 +97,95 @@ struct DocumentsCommand: ParsableCommand {
         subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Newest first, a page at a time: the filters and the cursor of GET /v1/inbox and /v1/outbox.")
         @Option(name: .long, help: "Sent by this BIN/IIN (outbox).") var sender: String?
         @Option(name: .long, help: "Addressed to this BIN/IIN (inbox).") var recipient: String?
         @Option(name: .long, help: "Of this type (reference/document-types.json).") var type: String?
-        @Option(name: .long, help: "At most this many.") var limit = 100
+        @Option(name: .long, help: "In this status (accepted, waitingForCounterparty, rejected…).") var status: String?
+        @Option(name: .long, help: "Received from this date or date-time (ISO 8601; a date is its day in UTC).")
+        var from: String?
+        @Option(name: .long, help: "Received before this date-time, or up to the end of this date.") var to: String?
+        @Option(name: .long, help: "Document date from (YYYY-MM-DD, inclusive).") var dateFrom: String?
+        @Option(name: .long, help: "Document date to (YYYY-MM-DD, inclusive).") var dateTo: String?
+        @Option(name: .long, help: "Continue after this cursor (the 'next' a previous page printed).") var after:
+            String?
+        @Option(name: .long, help: "At most this many (1-1000).") var limit = 100
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
+        /// The filter the options describe.
+        /// - Throws: `CONFIG_INVALID` naming the option that does not parse.
+        func filter() throws -> DocumentFilter {
+            func invalid(_ option: String, _ value: String, _ expected: String) -> TanbaError {
+                TanbaError(.configInvalid, "--\(option) '\(value)': expected \(expected)")
+            }
+            guard (1...1000).contains(limit) else { throw invalid("limit", "\(limit)", "1 to 1000") }
+            var filter = DocumentFilter(sender: sender, recipient: recipient, type: type, limit: limit)
+            if let status {
+                guard let value = DocumentStatus(rawValue: status) else {
+                    throw invalid("status", status, DocumentStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                filter.status = value
+            }
+            for (option, text, endOfDay) in [("from", from, false), ("to", to, true)] {
+                guard let text else { continue }
+                guard let instant = DocumentFilter.instant(text, endOfDay: endOfDay) else {
+                    throw invalid(option, text, "a date (2026-11-20) or a date-time with offset")
+                }
+                if endOfDay { filter.receivedBefore = instant } else { filter.receivedFrom = instant }
+            }
+            for (option, text) in [("date-from", dateFrom), ("date-to", dateTo)] {
+                if let text, DocumentFilter.day(text) == nil {
+                    throw invalid(option, text, "a date such as 2026-11-20")
+                }
+            }
+            filter.dateFrom = dateFrom
+            filter.dateTo = dateTo
+            if let after {
+                guard let cursor = DocumentCursor(encoded: after) else {
+                    throw invalid("after", after, "the 'next' cursor of a previous page")
+                }
+                filter.after = cursor
+            }
+            return filter
+        }
+
         func run() throws {
             try reportingFailures(command: "documents list", json: output.json) {
-                let documents = try storeOptions.open().read {
-                    try $0.documents(DocumentFilter(sender: sender, recipient: recipient, type: type, limit: limit))
-                }
-                let rows = documents.map {
+                let filter = try filter()
+                let page = try storeOptions.open().read { try $0.documentPage(filter) }
+                let rows = page.documents.map {
                     [
                         "id": $0.id, "type": $0.type, "sender": $0.sender, "number": $0.number, "date": $0.date,
                         "recipient": $0.recipient ?? "", "status": $0.status.rawValue,
                         "receivedAt": ISO8601DateFormatter().string(from: $0.receivedAt),
                     ]
                 }
-                if output.json { return try printJSON(rows) }
+                if output.json {
+                    return try printJSON(ListedPage(documents: rows, next: page.next?.encoded))
+                }
                 for row in rows {
                     print(
                         "\(row["id"]!)  \(row["type"]!)  \(row["number"]!)  from \(row["sender"]!) to \(row["recipient"]!)  \(row["status"]!)"
                     )
                 }
+                if let next = page.next { print("next: --after \(next.encoded)") }
             }
+        }
+    }
+
+    /// `--json` output: the page and where the next one starts (null on the last), as the HTTP API answers.
+    struct ListedPage: Encodable {
+        let documents: [[String: String]]
+        let next: String?
+
+        enum CodingKeys: CodingKey { case documents, next }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(documents, forKey: .documents)
+            try container.encode(next, forKey: .next)
         }
     }
 

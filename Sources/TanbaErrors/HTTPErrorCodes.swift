@@ -6,6 +6,7 @@ extension ErrorCode {
     public static let requestTooLarge = ErrorCode("REQUEST_TOO_LARGE")
     public static let notFound = ErrorCode("NOT_FOUND")
     public static let rateLimited = ErrorCode("RATE_LIMITED")
+    public static let requestParameterInvalid = ErrorCode("REQUEST_PARAMETER_INVALID")
 }
 
 extension ErrorCatalogue {
@@ -27,6 +28,11 @@ extension ErrorCatalogue {
         .init(
             code: .rateLimited, category: .request,
             summary: "Too many requests from this client; wait the Retry-After seconds and send again."),
+        .init(
+            code: .requestParameterInvalid, category: .request,
+            summary:
+                "A query parameter is unknown or its value is malformed or out of range (the detail names it): a bad "
+                + "paging cursor, date, limit, status or type."),
         .init(
             code: .auditBroken, category: .internal,
             summary: "The audit trail's hash chain does not hold: an entry was changed, removed or reordered."),

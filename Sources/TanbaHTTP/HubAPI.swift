@@ -116,6 +116,36 @@ public struct HubAPI: Sendable {
             try await audited(request, context, action: "list-outbox") { _ in try json(try list(request, inbox: false))
             }
         }
+        router.get("/v1/reference") { request, context in
+            try await audited(request, context, action: "list-reference") { _ in
+                _ = try authenticate(request)
+                _ = try QueryParameters(request, known: [])
+                let lists = pipeline.reference.lists.values.sorted { $0.name < $1.name }
+                return try json(["lists": lists.map(ReferenceSummary.init)])
+            }
+        }
+        router.get("/v1/reference/:name") { request, context in
+            let name = try context.parameters.require("name")
+            return try await audited(request, context, action: "read-reference", object: name) { _ in
+                _ = try authenticate(request)
+                return try referenceList(name, request)
+            }
+        }
+        router.get("/v1/products/:gtin") { request, context in
+            let text = try context.parameters.require("gtin")
+            return try await audited(request, context, action: "read-product", object: text) { _ in
+                _ = try authenticate(request)
+                _ = try QueryParameters(request, known: [])
+                let gtin: String
+                do { gtin = try GTIN(text).value } catch let error as TanbaError {
+                    throw TanbaError(.requestParameterInvalid, "path parameter 'gtin' is not a GTIN: \(error.message)")
+                }
+                guard let card = try store.read({ try $0.product(gtin) }) else {
+                    throw TanbaError(.notFound, "no product card for GTIN \(gtin) in the catalogue")
+                }
+                return try json(card)
+            }
+        }
         router.get("/v1/codes/:code") { request, context in
             let text = try context.parameters.require("code")
             return try await audited(request, context, action: "read-code", object: text) { _ in
@@ -205,9 +235,16 @@ public struct HubAPI: Sendable {
     }
 
     /// An application serving the API on `host:port` (loopback by default).
+    ///
+    /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
+    /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
     public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
-        Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+        let limit = maxBodySize
+        return Application(
+            router: router(),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodySize: limit)])),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
             logger: logger)
     }
 
@@ -266,20 +303,44 @@ public struct HubAPI: Sendable {
         return .rejection(rejection)
     }
 
-    func list(_ request: Request, inbox: Bool) throws -> [Summary] {
+    /// One page of the caller's inbox or outbox, filtered by the query parameters.
+    func list(_ request: Request, inbox: Bool) throws -> Page {
         let participant = try authenticate(request)
-        let query = request.uri.queryParameters
-        let limit = min(max(query.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
-        let filter = DocumentFilter(
-            sender: inbox ? nil : participant, recipient: inbox ? participant : nil,
-            type: query.get("type").map { String($0) },
-            limit: limit)
-        return try store.read { try $0.documents(filter) }.map(Summary.init)
+        let filter = try listFilter(request, participant: participant, inbox: inbox)
+        let page = try store.read { try $0.documentPage(filter) }
+        return Page(documents: page.documents.map(Summary.init), next: page.next?.encoded)
+    }
+
+    /// The JSON document of reference list `name` as the hub loaded it, byte for byte; with `?at=DATE`, the
+    /// version in force on that day. The hub holds one version of each list (the newest it was given), so a date
+    /// before that version's `validFrom` has no version here and is answered 404 rather than with the wrong one.
+    func referenceList(_ name: String, _ request: Request) throws -> Response {
+        let query = try QueryParameters(request, known: ["at"])
+        let reference = pipeline.reference
+        guard let list = reference.lists[name], let document = reference.documents[name] else {
+            throw TanbaError(
+                .notFound, "no reference list '\(name)' (\(reference.lists.keys.sorted().joined(separator: ", ")))")
+        }
+        if let at = try query.date("at"), at < list.validFrom {
+            throw TanbaError(
+                .notFound,
+                "no version of '\(name)' in force on \(at): the hub holds version \(list.version), valid from "
+                    + "\(list.validFrom)")
+        }
+        var response = content(Array(document), type: "application/json")
+        response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] = list.version
+        return response
     }
 
     /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
     /// as problem+json like any other refusal).
     func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
+        // A declared length over the limit is refused before a byte of the body is read: a client that sent
+        // `Expect: 100-continue` is waiting for this answer instead of the body (see ExpectContinueHandler).
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
+            return .failure(
+                TanbaError(.requestTooLarge, "the body (\(declared) bytes) is larger than \(maxBodySize) bytes"))
+        }
         do {
             let buffer = try await request.body.collect(upTo: maxBodySize)
             return .success(Array(buffer.readableBytesView))
@@ -336,6 +397,38 @@ enum Visible {
         case .document(let document): Summary(document)
         case .rejection(let rejection): Summary(rejection)
         }
+    }
+}
+
+/// One page of an inbox or outbox: `next` is the cursor for `?after=`, null on the last page.
+struct Page: Encodable {
+    let documents: [Summary]
+    let next: String?
+
+    enum CodingKeys: CodingKey { case documents, next }
+
+    /// `next` is written as null rather than left out: "no more pages" is an answer, not a missing field.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(documents, forKey: .documents)
+        try container.encode(next, forKey: .next)
+    }
+}
+
+/// A reference list as `GET /v1/reference` names it.
+struct ReferenceSummary: Encodable {
+    let name: String
+    let version: String
+    let validFrom: String
+    let items: Int
+    let source: String?
+
+    init(_ list: ReferenceList) {
+        name = list.name
+        version = list.version
+        validFrom = list.validFrom
+        items = list.items.count
+        source = list.source
     }
 }
 

@@ -9,13 +9,22 @@ enum OpenAPI {
           "info": {
             "title": "Tanba hub API",
             "version": "1",
-            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md; any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After."
+            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md; any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After. Request bodies may be sent with Expect: 100-continue: the hub answers 100 Continue at once, or, when the declared Content-Length is over its limit, 413 REQUEST_TOO_LARGE without reading the body."
           },
           "servers": [{"url": "http://127.0.0.1:8080"}],
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {
-              "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Document id (DOC-…)"}
+              "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Document id (DOC-…)"},
+              "type": {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "Document type code (GET /v1/reference/document-types)"},
+              "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected"]}},
+              "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{12}$"}, "description": "BIN/IIN of the other side: the sender for the inbox, the recipient for the outbox"},
+              "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Received at or after: a date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B) or a date (its first instant, UTC)"},
+              "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "Received before this date-time, or up to the end of this date (UTC)"},
+              "dateFrom": {"name": "dateFrom", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The document's own date, from (inclusive)"},
+              "dateTo": {"name": "dateTo", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The document's own date, to (inclusive)"},
+              "after": {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "The previous page's next cursor, as given"},
+              "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
             },
             "schemas": {
               "Problem": {
@@ -37,6 +46,22 @@ enum OpenAPI {
                   "recipient": {"type": "string"}, "number": {"type": "string"}, "date": {"type": "string"},
                   "status": {"type": "string"}, "receivedAt": {"type": "string", "format": "date-time"}
                 }
+              },
+              "Page": {
+                "type": "object",
+                "required": ["documents", "next"],
+                "properties": {
+                  "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Summary"}},
+                  "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page; null on the last page"}
+                }
+              },
+              "ProductCard": {
+                "type": "object",
+                "properties": {
+                  "gtin": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
+                  "manufacturer": {"type": "string"}, "owner": {"type": "string"}, "tnved": {"type": "string"},
+                  "productGroup": {"type": "string"}, "country": {"type": "string"}
+                }
               }
             },
             "responses": {
@@ -55,19 +80,27 @@ enum OpenAPI {
               "responses": {"200": {"description": "token, participant, iin, expiresAt", "content": {"application/json": {"schema": {"type": "object", "properties": {"token": {"type": "string"}, "participant": {"type": "string"}, "iin": {"type": "string"}, "expiresAt": {"type": "string"}}}}}}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/documents": {"post": {"summary": "Submit a signed document (any of the 14 types, or a shipment answer)",
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},
-              "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "422": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Receipt"}, "401": {"$ref": "#/components/responses/Problem"}, "413": {"description": "Body larger than the hub's limit"}}}},
+              "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "422": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Receipt"}, "401": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/documents/{id}": {"get": {"summary": "The document as submitted", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"description": "the signed XML", "content": {"application/xml": {"schema": {"type": "string"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/documents/{id}/receipt": {"get": {"summary": "Its signed receipt", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/documents/{id}/status": {"get": {"summary": "Its status (e.g. waitingForCounterparty, partlyAcceptedByCounterparty)", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"description": "summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/inbox": {"get": {"summary": "Documents addressed to me, newest first",
-              "parameters": [{"name": "type", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
-              "responses": {"200": {"description": "summaries", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Summary"}}}}}, "401": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/outbox": {"get": {"summary": "Documents I sent, newest first",
-              "parameters": [{"name": "type", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
-              "responses": {"200": {"description": "summaries", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Summary"}}}}}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/inbox": {"get": {"summary": "Documents addressed to me, newest first (received time, then id), a page at a time",
+              "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],
+              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/outbox": {"get": {"summary": "Documents I sent, newest first (received time, then id), a page at a time",
+              "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],
+              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/reference": {"get": {"summary": "The reference lists (NSI) the hub serves, with their versions",
+              "responses": {"200": {"description": "lists", "content": {"application/json": {"schema": {"type": "object", "properties": {"lists": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "items": {"type": "integer"}, "source": {"type": "string"}}}}}}}}}, "401": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/reference/{name}": {"get": {"summary": "One reference list as loaded (version in X-Tanba-Reference-Version); with at, the version in force on that date",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}, "description": "e.g. countries, product-groups, document-types"}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "404 when the hub holds no version in force on that date"}],
+              "responses": {"200": {"description": "the list: name, version, validFrom, source, items", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/products/{gtin}": {"get": {"summary": "A product card of the catalogue",
+              "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string"}, "description": "GTIN-8, -12, -13 or -14"}],
+              "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/codes/{code}": {"get": {"summary": "A code of mine: status, owner history, package contents",
               "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "01…21… or an SSCC"}],
               "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}}

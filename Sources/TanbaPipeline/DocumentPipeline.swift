@@ -39,7 +39,8 @@ public final class DocumentPipeline: Sendable {
     public let store: any HubStore
     let schemas: SchemaSet
     public let verifier: SignatureVerifier
-    let reference: ReferenceData
+    /// The reference lists (NSI) the rules check against; the HTTP API serves them to clients as they are.
+    public let reference: ReferenceData
     let hub: DocumentSigner
     let limits: ParseLimits
     let signerRoles: SignerRoles

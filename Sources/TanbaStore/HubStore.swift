@@ -168,18 +168,88 @@ public struct RejectionRecord: Sendable, Hashable {
     public func concerns(_ participant: String) -> Bool { submitter == participant || sender == participant }
 }
 
-/// Which documents to list.
+/// Which documents to list, and from where: every condition narrows the list; `after` continues it.
 public struct DocumentFilter: Sendable {
+    /// Sent by this BIN/IIN (an outbox), and/or addressed to this one (an inbox).
     public var sender: String?
     public var recipient: String?
+    /// Of this document type (`reference/document-types.json`).
     public var type: String?
+    public var status: DocumentStatus?
+    /// Received at or after `receivedFrom` and strictly before `receivedBefore` (the hub's clock).
+    public var receivedFrom: Date?
+    public var receivedBefore: Date?
+    /// The sender's own document date (`YYYY-MM-DD`), from and to, both inclusive.
+    public var dateFrom: String?
+    public var dateTo: String?
+    /// Only documents after this one in the list's order (the previous page's `next`).
+    public var after: DocumentCursor?
+    /// At most this many documents a page.
     public var limit: Int
 
-    public init(sender: String? = nil, recipient: String? = nil, type: String? = nil, limit: Int = 100) {
+    public init(
+        sender: String? = nil, recipient: String? = nil, type: String? = nil, status: DocumentStatus? = nil,
+        receivedFrom: Date? = nil, receivedBefore: Date? = nil, dateFrom: String? = nil, dateTo: String? = nil,
+        after: DocumentCursor? = nil, limit: Int = 100
+    ) {
         self.sender = sender
         self.recipient = recipient
         self.type = type
+        self.status = status
+        self.receivedFrom = receivedFrom
+        self.receivedBefore = receivedBefore
+        self.dateFrom = dateFrom
+        self.dateTo = dateTo
+        self.after = after
         self.limit = limit
+    }
+}
+
+/// A position in a document list (newest first, ties broken by id, descending): the received time as the store
+/// keeps it and the id of the last document a page showed.
+///
+/// Clients see it as an opaque string. The time travels as the exact stored number (seconds since 1970, written
+/// so that it reads back to the same `Double`): a rounded time would repeat or skip documents received in the
+/// same instant as a page's last one.
+public struct DocumentCursor: Sendable, Hashable {
+    public let receivedAt: Double
+    public let id: String
+
+    public init(receivedAt: Double, id: String) {
+        self.receivedAt = receivedAt
+        self.id = id
+    }
+
+    /// The opaque form: base64url (no padding) of `v1|<seconds>|<id>`.
+    public var encoded: String {
+        Data("v1|\(receivedAt)|\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Reads a cursor a page gave out; nil for anything else (a damaged, made-up or foreign string).
+    public init?(encoded text: String) {
+        guard text.count <= 512, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) })
+        else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let parts = plain.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", let seconds = Double(parts[1]), seconds.isFinite, !parts[2].isEmpty
+        else { return nil }
+        self.init(receivedAt: seconds, id: String(parts[2]))
+    }
+}
+
+/// One page of a document list: at most `limit` documents, and where the next page starts (nil on the last).
+public struct DocumentPage: Sendable {
+    public let documents: [DocumentRecord]
+    public let next: DocumentCursor?
+
+    public init(documents: [DocumentRecord], next: DocumentCursor?) {
+        self.documents = documents
+        self.next = next
     }
 }
 
@@ -188,10 +258,17 @@ public protocol DocumentReader {
     func document(id: String) throws -> DocumentRecord?
     /// The accepted document a sender numbered `number`, if any (numbers are unique per sender).
     func document(sender: String, number: String) throws -> DocumentRecord?
-    /// Newest first.
-    func documents(_ filter: DocumentFilter) throws -> [DocumentRecord]
+    /// One page of the documents `filter` selects, newest first (received time, then id, both descending).
+    func documentPage(_ filter: DocumentFilter) throws -> DocumentPage
     /// The latest refusal of the document `id`, if it was ever refused.
     func rejection(id: String) throws -> RejectionRecord?
+}
+
+extension DocumentReader {
+    /// The first page only, newest first.
+    public func documents(_ filter: DocumentFilter) throws -> [DocumentRecord] {
+        try documentPage(filter).documents
+    }
 }
 
 public protocol DocumentWriter: DocumentReader {

@@ -510,6 +510,19 @@ import Testing
         #expect(decision["status"] as? String == "waitingForCounterparty" && decision["changes"] as? String == "2")
         let inbox = try run(["documents", "list", "--recipient", "031240500125"])
         #expect(inbox.output.contains(decision["document"] as! String))
+        // The filters of GET /v1/inbox, and the same page shape: documents, then next (null on the last page).
+        let waiting = try CLITests.json(
+            try run([
+                "documents", "list", "--recipient", "031240500125", "--status", "waitingForCounterparty", "--from",
+                "2000-01-01", "--date-to", "2026-11-20", "--json",
+            ]).output)
+        #expect((waiting["documents"] as? [[String: Any]])?.count == 1 && waiting["next"] is NSNull)
+        let none = try CLITests.json(
+            try run(["documents", "list", "--recipient", "031240500125", "--status", "rejected", "--json"]).output)
+        #expect((none["documents"] as? [[String: Any]])?.isEmpty == true)
+        let bad = try run(["documents", "list", "--date-from", "2026-02-30", "--json"])
+        let refusal = try CLITests.json(bad.output)
+        #expect(bad.status != 0 && CLITests.errorCodes(refusal) == ["CONFIG_INVALID"])
         let receipt = try run(["documents", "show", decision["document"] as! String, "--receipt"])
         #expect(receipt.output.contains("<Result>accepted</Result>"))
     }
