@@ -4,16 +4,24 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3
+BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 
-.PHONY: all deps build release test demo bench samples errors-doc format lint clean
+.PHONY: all deps bench-deps apt-install build release test demo bench samples errors-doc format lint clean
 
 all: build
 
 ## deps: install the Debian packages Tanba builds, tests and benchmarks with (only the missing ones).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+## bench-deps: the benchmark's peer tools beyond the test suite's (wrk drives the HTTP measure).
+bench-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(BENCH_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -38,7 +46,7 @@ demo: build
 	@bash scripts/demo.sh .build/debug/tanba $(DEMO_DIR)
 
 ## bench: release-build benchmarks beside xmllint and xmlsec1 in the same run (see docs/PERFORMANCE.md).
-bench: deps
+bench: bench-deps
 	$(SWIFT) build -c release --product tanba-bench
 	.build/release/tanba-bench
 

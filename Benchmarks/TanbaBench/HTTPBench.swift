@@ -23,8 +23,11 @@ func measureHTTP(api: HubAPI, signer: DocumentSigner, documents: [[UInt8]], port
     let box = UncheckedBox(ResultSlot())
     let done = DispatchSemaphore(value: 0)
     let server = api.application(host: "127.0.0.1", port: port)
-    // The server lives until the process ends: the benchmark is a short-lived process.
-    Task { try await server.runService() }
+    // The server lives until the process ends: the benchmark is a short-lived process. A port already taken (by
+    // another tanba-bench still running) must stop the run: the client would measure that other hub.
+    Task {
+        do { try await server.runService() } catch { fatalError("the hub cannot serve on port \(port): \(error)") }
+    }
     Task {
         do {
             box.value.figures = try await drive(
@@ -171,4 +174,99 @@ func curlPost(_ curl: String, url: String, token: String, file: URL, expectConti
     return CurlFigures(
         status: Int(fields[0]) ?? 0, accepted: receipt.contains("<Result>accepted</Result>"),
         total: Double(fields[1]) ?? 0)
+}
+
+/// What wrk measured: accepted documents per second and its latency percentiles (ms).
+struct WrkFigures {
+    let rate: Double
+    let p50: Double
+    let p99: Double
+    let requests: Int
+    let failures: Int
+    /// The hub's CPU time (this process: wrk is another) per document, in ms.
+    let hubCPUPerDocument: Double
+}
+
+/// Posts `documents` (each a distinct signed document) to `base`/v1/documents with wrk (2 threads, `connections`
+/// keep-alive connections, `seconds` long; a thread that runs out of documents counts as a failure): the peer client, in C, so the hub gets the cores rather than a Swift
+/// client in its own process. Each wrk thread takes every n-th document and stops before it would repeat one.
+func measureWrk(
+    wrk: String, base: String, token: String, documents: [[UInt8]], connections: Int, seconds: Int, in folder: URL
+)
+    throws -> WrkFigures
+{
+    let directory = folder.appendingPathComponent("wrk")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for (index, bytes) in documents.enumerated() {
+        try Data(bytes).write(to: directory.appendingPathComponent("doc-\(index).xml"))
+    }
+    let script = directory.appendingPathComponent("post.lua")
+    try Data(
+        """
+        -- One distinct signed document per request; a non-200 answer is counted as a failure.
+        local counter = 0
+        local threads = {}
+        function setup(thread)
+          thread:set("id", counter)
+          counter = counter + 1
+          table.insert(threads, thread)
+        end
+        function init(args)
+          local every, total, dir = tonumber(args[1]), tonumber(args[2]), args[3]
+          token = args[4]
+          bodies = {}
+          for i = id, total - 1, every do
+            local f = assert(io.open(dir .. "/doc-" .. i .. ".xml", "rb"))
+            bodies[#bodies + 1] = f:read("*a")
+            f:close()
+          end
+          next_body, failures, exhausted = 0, 0, 0
+        end
+        function request()
+          next_body = next_body + 1
+          -- Out of distinct documents: a repeat would be answered from the store (cheaper) and flatter the rate.
+          if next_body > #bodies then exhausted = 1 wrk.thread:stop() next_body = #bodies end
+          return wrk.format("POST", "/v1/documents",
+            { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/xml" }, bodies[next_body])
+        end
+        function response(status, headers, body)
+          if status ~= 200 then failures = failures + 1 end
+        end
+        function done(summary, latency, requests)
+          local failed = 0
+          for _, thread in ipairs(threads) do
+            failed = failed + thread:get("failures") + 1000000 * thread:get("exhausted")
+          end
+          io.write(string.format("TANBA %d %d %.3f %.3f %.3f\\n", summary.requests, failed,
+            summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+        end
+
+        """.utf8
+    ).write(to: script)
+    let threads = 2
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: wrk)
+    process.arguments = [
+        "-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s", "-s", script.path, base,
+        "--", "\(threads)", "\(documents.count)", directory.path, token,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    var usageBefore = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usageBefore)
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    var usageAfter = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usageAfter)
+    func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
+    let hubCPU = ms(usageAfter.ru_utime) + ms(usageAfter.ru_stime) - ms(usageBefore.ru_utime) - ms(usageBefore.ru_stime)
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("TANBA ") }) else {
+        fatalError("wrk printed no summary:\n\(text)")
+    }
+    let fields = line.split(separator: " ").dropFirst().map(String.init)
+    return WrkFigures(
+        rate: Double(fields[2])!, p50: Double(fields[3])!, p99: Double(fields[4])!, requests: Int(fields[0])!,
+        failures: Int(fields[1])!, hubCPUPerDocument: hubCPU / Double(Int(fields[0])!))
 }

@@ -458,6 +458,29 @@ if parts.contains("pipeline") || parts.contains("stream") {
         String(
             format: "| CPU per document during the HTTP run (server and client, user + system) | %.2f ms |",
             http.cpuPerDocument))
+    // The same with wrk as the client (peer tool, C, in its own process): distinct signed documents for 2 seconds,
+    // 8 connections; the hub's own CPU per document is measured apart from the client's.
+    if let wrk = which("wrk") {
+        let wrkCodes = try prepare(60_000)
+        let wrkDocuments = try (0..<6000).map { index in
+            try signer.sign(
+                shipment("W-\(index)", codes: Array(wrkCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
+        }
+        let token = try loginSynchronously(base: "http://127.0.0.1:18471", signer: signer)
+        let commitsBefore = store.groupCommitStatistics
+        let figures = try measureWrk(
+            wrk: wrk, base: "http://127.0.0.1:18471", token: token, documents: wrkDocuments, connections: 8,
+            seconds: 2, in: work)
+        let commitsAfter = store.groupCommitStatistics
+        precondition(figures.failures == 0, "wrk: \(figures.failures) of \(figures.requests) not accepted")
+        print(
+            String(
+                format:
+                    "| the same with wrk (peer client, 2 threads, 8 connections, 2 s, %d documents) | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms; %.1f transactions per commit; hub CPU %.2f ms per document |",
+                figures.requests, figures.rate, figures.rate / (300 / stream), figures.p50, figures.p99,
+                Double(commitsAfter.bodies - commitsBefore.bodies)
+                    / Double(max(commitsAfter.batches - commitsBefore.batches, 1)), figures.hubCPUPerDocument))
+    }
     // Submissions arriving together share a transaction (document, receipt, audit entry) and its sync.
     print(
         String(
