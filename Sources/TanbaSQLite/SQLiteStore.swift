@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Synchronization
 import TanbaDomain
 import TanbaErrors
 public import TanbaStore
@@ -635,8 +636,30 @@ private final class Connection: StoreWriter {
         return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ json: String) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(json.utf8))
+    /// Participants and product cards are stored as JSON and read by every document (authority, catalogue).
+    /// Decoding is remembered by the JSON text itself, so a changed record is a different key and can never be
+    /// answered from a stale entry; the memo only spares JSONDecoder, which profiles showed on every submission.
+    static func decode<T: Decodable & Sendable>(_ json: String) throws -> T {
+        if let known = DecodedJSON.shared.value(for: json) as? T { return known }
+        let value = try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        DecodedJSON.shared.remember(value, for: json)
+        return value
+    }
+}
+
+/// Decoded JSON records keyed by their text (see `Connection.decode`), bounded: emptied when it gets large.
+final class DecodedJSON: Sendable {
+    static let shared = DecodedJSON()
+    static let capacity = 10_000
+    private let table = Mutex<[String: any Sendable]>([:])
+
+    func value(for json: String) -> (any Sendable)? { table.withLock { $0[json] } }
+
+    func remember(_ value: any Sendable, for json: String) {
+        table.withLock { table in
+            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
+            table[json] = value
+        }
     }
 }
 
