@@ -30,10 +30,17 @@ public struct Ledger: Sendable {
     ) throws -> [CodeRecord] {
         let named = Set(ids)
         let found = try tx.codes(Array(named))
-        var problems = ids.filter { found[$0] == nil }.map { Diagnostic(.codeNotFound, "\($0): no such code") }
+        // One lookup per code and no copy of the whole batch: an accompanying document names 100,000 codes, and
+        // each copy of a code record retains its strings.
+        var missing: [Diagnostic] = []
+        var problems: [Diagnostic] = []
         var targets: [CodeRecord] = []
-        for id in ids where found[id] != nil {
-            var code = found[id]!
+        targets.reserveCapacity(ids.count)
+        for id in ids {
+            guard var code = found[id] else {
+                missing.append(Diagnostic(.codeNotFound, "\(id): no such code"))
+                continue
+            }
             // Named together with its package: the package's expansion covers it.
             if let parent = code.parent, named.contains(parent) { continue }
             if let parent = code.parent {
@@ -49,9 +56,13 @@ public struct Ledger: Sendable {
             }
             targets.append(code)
         }
+        problems = missing + problems
         // Only packages have contents: units need no lookup.
-        let all = targets + (try descendants(of: targets.filter { $0.level != .unit }.map(\.id), in: tx))
+        let packages = targets.compactMap { $0.level == .unit ? nil : $0.id }
+        var all = targets
+        if !packages.isEmpty { all += try descendants(of: packages, in: tx) }
         var changed: [CodeRecord] = []
+        changed.reserveCapacity(all.count)
         for code in all {
             do { changed.append(try CodeStateMachine.apply(operation, to: code)) } catch let error as TanbaError {
                 problems += error.diagnostics
