@@ -7,6 +7,7 @@ APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config 
 BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
+DEMO_PORT ?= 8080
 
 .PHONY: all deps bench-deps apt-install build release test demo bench samples errors-doc format lint clean
 
@@ -40,10 +41,11 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## demo: a fresh test PKI, the sample shipment signed (standard and NCALayer shape), verified, and the
-## invalid samples rejected with their error codes.
+## demo: a fresh test PKI, the sample shipment signed (standard and NCALayer shape), verified, the invalid
+## samples rejected with their error codes, demo data through the pipeline on the embedded store (shipment,
+## repeat, cancellation); then the hub serves that store on 127.0.0.1:$(DEMO_PORT) until Ctrl-C.
 demo: build
-	@bash scripts/demo.sh .build/debug/tanba $(DEMO_DIR)
+	@DEMO_PORT=$(DEMO_PORT) bash scripts/demo.sh .build/debug/tanba $(DEMO_DIR)
 
 ## bench: release-build benchmarks beside xmllint and xmlsec1 in the same run (see docs/PERFORMANCE.md).
 bench: bench-deps

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo behind `make demo`: a new test PKI, the sample shipment signed and verified, and what the hub
-# answers to forged or unsafe documents. Usage: scripts/demo.sh TANBA_BINARY OUTPUT_DIR
+# The demo behind `make demo`: a new test PKI, the sample shipment signed and verified, what the hub answers to
+# forged or unsafe documents, documents through the pipeline on the embedded store; then `tanba serve` on that
+# store (DEMO_PORT, default 8080; DEMO_SERVE=0 stops before serving). Usage: scripts/demo.sh TANBA_BINARY OUTPUT_DIR
 set -uo pipefail
 tanba=$1
 dir=$2
@@ -73,8 +74,37 @@ step "The buyer's inbox" "$tanba" documents list --recipient 031240500125
 step "The receipt verifies with the hub's certificate" "$tanba" verify --no-schema "${trust[@]}" "$dir/esd-receipt.xml"
 step "A code's history" "$tanba" codes history "$(head -1 "$dir/esd-codes.txt")"
 
+# The seller cancels a second shipment before the buyer answers: the codes come back, the shipment is cancelled.
+"$tanba" codes order --participant 050140001238 --gtin 04870001000011 --count 2 --format identification -o "$dir/esd2-codes.txt" >/dev/null
+"$tanba" codes change apply @"$dir/esd2-codes.txt" --participant 050140001238 >/dev/null
+"$tanba" codes change introduce @"$dir/esd2-codes.txt" --participant 050140001238 >/dev/null
+codes=$(sed 's|.*|<Code>&</Code>|' "$dir/esd2-codes.txt" | tr -d '\n')
+sed "s|<!--CODES-->|$codes|; s|ESD-2026/0001|ESD-2026/0002|" samples/pipeline/shipment-template.xml > "$dir/esd2.xml"
+if "$tanba" sign --key "$dir/pki/participants/company-head.key.pem" --cert "$dir/pki/participants/company-head.cert.pem" \
+  --output "$dir/esd2-signed.xml" "$dir/esd2.xml" >/dev/null &&
+  "$tanba" submit --json "${trust[@]}" "${hub[@]}" "$dir/esd2-signed.xml" >/dev/null; then
+  number=$(sed -n 's|.*<DocumentNumber>\(.*\)</DocumentNumber>.*|\1|p' "$dir/esd2.xml" | head -1)
+  sed "s|AD-2026/000615|$number|; s|<DocumentDate>2026-11-19</DocumentDate>|<DocumentDate>$(date +%F)</DocumentDate>|" \
+    samples/shipment-cancellation/valid.xml > "$dir/cancel.xml"
+  "$tanba" sign --key "$dir/pki/participants/company-head.key.pem" --cert "$dir/pki/participants/company-head.cert.pem" \
+    --output "$dir/cancel-signed.xml" "$dir/cancel.xml" >/dev/null
+  step "The seller cancels a shipment the buyer has not answered: its codes are released" \
+    "$tanba" submit --json "${trust[@]}" "${hub[@]}" "$dir/cancel-signed.xml"
+fi
+
+port=${DEMO_PORT:-8080}
 cat <<TXT
 
-Demo files are in $dir (store: $TANBA_STORE). The HTTP hub and the web inbox arrive with later issues;
-today the hub is the tanba CLI: tanba --help, tanba errors, tanba rules.
+Demo files are in $dir (store: $TANBA_STORE).
+
+The hub now serves this store on http://127.0.0.1:$port (Ctrl-C stops it; DEMO_SERVE=0 skips this). From another
+terminal, log in with the seller's certificate and read the outbox (README.md has the whole session):
+
+  curl -s -X POST localhost:$port/v1/auth/challenge | python3 -c 'import sys,json; print(json.load(sys.stdin)["document"])' > $dir/challenge.xml
+  $tanba sign --key $dir/pki/participants/company-head.key.pem --cert $dir/pki/participants/company-head.cert.pem -o $dir/challenge-signed.xml $dir/challenge.xml
+  TOKEN=\$(curl -s --data-binary @$dir/challenge-signed.xml localhost:$port/v1/auth/token | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
+  curl -s -H "Authorization: Bearer \$TOKEN" localhost:$port/v1/outbox
 TXT
+if [ "${DEMO_SERVE:-1}" != 0 ]; then
+  exec "$tanba" serve --port "$port" "${trust[@]}" "${hub[@]}"
+fi
