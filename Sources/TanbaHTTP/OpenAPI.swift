@@ -17,7 +17,7 @@ enum OpenAPI {
             "parameters": {
               "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Document id (DOC-…)"},
               "type": {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "Document type code (GET /v1/reference/document-types)"},
-              "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected"]}},
+              "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected", "cancelled"]}},
               "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{12}$"}, "description": "BIN/IIN of the other side: the sender for the inbox, the recipient for the outbox"},
               "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Received at or after: a date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B) or a date (its first instant, UTC)"},
               "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "Received before this date-time, or up to the end of this date (UTC)"},
@@ -44,7 +44,8 @@ enum OpenAPI {
                 "properties": {
                   "id": {"type": "string"}, "type": {"type": "string"}, "sender": {"type": "string"},
                   "recipient": {"type": "string"}, "number": {"type": "string"}, "date": {"type": "string"},
-                  "status": {"type": "string"}, "receivedAt": {"type": "string", "format": "date-time"}
+                  "status": {"type": "string"}, "receivedAt": {"type": "string", "format": "date-time"},
+                  "code": {"type": "string", "description": "For a refused document: its first error's code"}
                 }
               },
               "Page": {
@@ -81,11 +82,11 @@ enum OpenAPI {
             "/v1/documents": {"post": {"summary": "Submit a signed document (any of the 14 types, or a shipment answer)",
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},
               "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "422": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Receipt"}, "401": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/documents/{id}": {"get": {"summary": "The document as submitted", "parameters": [{"$ref": "#/components/parameters/id"}],
+            "/v1/documents/{id}": {"get": {"summary": "The document as submitted (404 for a refused document: only its receipt is kept)", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"description": "the signed XML", "content": {"application/xml": {"schema": {"type": "string"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/documents/{id}/receipt": {"get": {"summary": "Its signed receipt", "parameters": [{"$ref": "#/components/parameters/id"}],
+            "/v1/documents/{id}/receipt": {"get": {"summary": "Its signed receipt, also of a refused document (for its submitter)", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/documents/{id}/status": {"get": {"summary": "Its status (e.g. waitingForCounterparty, partlyAcceptedByCounterparty)", "parameters": [{"$ref": "#/components/parameters/id"}],
+            "/v1/documents/{id}/status": {"get": {"summary": "Its status (e.g. waitingForCounterparty, partlyAcceptedByCounterparty, cancelled; rejected with the first error's code)", "parameters": [{"$ref": "#/components/parameters/id"}],
               "responses": {"200": {"description": "summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
             "/v1/inbox": {"get": {"summary": "Documents addressed to me, newest first (received time, then id), a page at a time",
               "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],

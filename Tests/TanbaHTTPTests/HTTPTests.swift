@@ -314,6 +314,10 @@ import Testing
                 #expect(
                     described == served,
                     "documented only: \(described.subtracting(served)); served only: \(served.subtracting(described))")
+                // The statuses a list may be filtered by are exactly the statuses a document can have.
+                let parameters = (document["components"] as? [String: Any])?["parameters"] as? [String: Any]
+                let status = (parameters?["status"] as? [String: Any])?["schema"] as? [String: Any]
+                #expect(Set(status?["enum"] as? [String] ?? []) == Set(DocumentStatus.allCases.map(\.rawValue)))
             }
         }
     }
