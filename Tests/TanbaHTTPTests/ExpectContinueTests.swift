@@ -96,8 +96,9 @@ import Testing
                 #expect(interim)
                 let waited = Self.milliseconds(since: sent)
                 #expect(received.text.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(received.text)")
-                // curl gives up waiting after 1 s; the answer must come long before that.
-                #expect(waited < 300, "100 Continue after \(waited) ms")
+                // curl gives up waiting after 1 s and sends anyway: the interim answer must come before that (it is
+                // written on the event loop as the head is read; without the handler none comes at all).
+                #expect(waited < 1000, "100 Continue after \(waited) ms")
                 try await outbound.write(ByteBuffer(bytes: body))
                 let answered = try await received.read { $0.final != nil }
                 #expect(answered)
@@ -120,11 +121,10 @@ import Testing
                 let head =
                     "POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
                     + "Content-Type: application/xml\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n"
-                let sent = ContinuousClock.now
                 try await outbound.write(ByteBuffer(string: head))
+                // The body is never written: an answer at all shows the hub decided from the headers alone.
                 let answered = try await received.read { $0.final != nil }
                 #expect(answered)
-                #expect(Self.milliseconds(since: sent) < 1000)
                 let answer = try #require(received.final)
                 #expect(!received.text.contains("100 Continue"))
                 #expect(answer.head.hasPrefix("HTTP/1.1 413"), "\(answer.head)")
