@@ -92,6 +92,18 @@ if "$tanba" sign --key "$dir/pki/participants/company-head.key.pem" --cert "$dir
     "$tanba" submit --json "${trust[@]}" "${hub[@]}" "$dir/cancel-signed.xml"
 fi
 
+# The buyer's answer to the first shipment (accept all), for the README's curl session: unsigned, the buyer signs it.
+cat > "$dir/answer.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<ShipmentAnswer xmlns="urn:kz:tanba:shipment-answer:1" version="1.0">
+  <Header><DocumentNumber>PR-DEMO-1</DocumentNumber><DocumentDate>$(date +%F)</DocumentDate>
+    <Sender><BIN>031240500125</BIN><Name>ТОО «Шымкент Сауда»</Name></Sender></Header>
+  <Shipment><Number>ESD-2026/0001</Number><Date>2026-11-20</Date></Shipment>
+  <Seller><BIN>050140001238</BIN><Name>ТОО «Алатау Дистрибьюшн»</Name></Seller>
+  <Decision>AcceptAll</Decision>
+</ShipmentAnswer>
+XML
+
 port=${DEMO_PORT:-8080}
 cat <<TXT
 
