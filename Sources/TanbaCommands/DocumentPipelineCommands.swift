@@ -163,7 +163,7 @@ struct DocumentsCommand: ParsableCommand {
                     ]
                 }
                 if output.json {
-                    return try printJSON(ListedPage(documents: rows, next: page.next?.encoded))
+                    return try printJSON(PageJSON(documents: rows, next: page.next?.encoded))
                 }
                 for row in rows {
                     print(
@@ -172,20 +172,6 @@ struct DocumentsCommand: ParsableCommand {
                 }
                 if let next = page.next { print("next: --after \(next.encoded)") }
             }
-        }
-    }
-
-    /// `--json` output: the page and where the next one starts (null on the last), as the HTTP API answers.
-    struct ListedPage: Encodable {
-        let documents: [[String: String]]
-        let next: String?
-
-        enum CodingKeys: CodingKey { case documents, next }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(documents, forKey: .documents)
-            try container.encode(next, forKey: .next)
         }
     }
 

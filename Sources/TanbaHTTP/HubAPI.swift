@@ -401,19 +401,7 @@ enum Visible {
 }
 
 /// One page of an inbox or outbox: `next` is the cursor for `?after=`, null on the last page.
-struct Page: Encodable {
-    let documents: [Summary]
-    let next: String?
-
-    enum CodingKeys: CodingKey { case documents, next }
-
-    /// `next` is written as null rather than left out: "no more pages" is an answer, not a missing field.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(documents, forKey: .documents)
-        try container.encode(next, forKey: .next)
-    }
-}
+typealias Page = PageJSON<Summary>
 
 /// A reference list as `GET /v1/reference` names it.
 struct ReferenceSummary: Encodable {

@@ -68,6 +68,32 @@ extension OperationDocument {
     }
 }
 
+/// A shipment an answer or a cancellation refers to: the seller's accompanying document, still waiting for the
+/// buyer.
+enum PendingShipment {
+    /// - Throws: `FLC_SHIPMENT_UNKNOWN` at `number` when the seller has no such shipment waiting (never accepted,
+    ///   answered or cancelled).
+    static func find(seller: String, number: XMLElement, in tx: any StoreReader) throws -> DocumentRecord {
+        guard let shipment = try tx.document(sender: seller, number: number.text),
+            shipment.type == ShipmentHandler.typeCode, shipment.status == .waitingForCounterparty
+        else {
+            throw TanbaError(
+                .flcShipmentUnknown,
+                "no shipment \(number.text) of \(seller) is waiting for an answer (never accepted, answered or cancelled)",
+                line: number.line, path: number.path)
+        }
+        return shipment
+    }
+
+    /// What the shipment locked at the top level: the codes and packages it named (a package's contents follow
+    /// their package), in the order they were issued.
+    static func shipped(_ shipment: DocumentRecord, in tx: any StoreReader) throws -> [String] {
+        let locked = try tx.codes(lockedBy: shipment.id)
+        let lockedIDs = Set(locked.map(\.id))
+        return locked.filter { $0.parent == nil || !lockedIDs.contains($0.parent!) }.map(\.id)
+    }
+}
+
 /// The buyer's answer to an accompanying document: accept all, accept part, or reject.
 struct ShipmentAnswerHandler: OperationDocument {
     static let typeCode = "shipmentAnswer"
@@ -95,23 +121,14 @@ struct ShipmentAnswerHandler: OperationDocument {
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         var problems = header.futureDates([header.dateElement], today: context.today)
-        guard let shipment = try tx.document(sender: seller, number: shipmentNumber.text),
-            shipment.type == ShipmentHandler.typeCode, shipment.status == .waitingForCounterparty
-        else {
-            throw TanbaError(
-                .flcShipmentUnknown, "no shipment \(shipmentNumber.text) of \(seller) is waiting for an answer",
-                line: shipmentNumber.line, path: shipmentNumber.path)
-        }
+        let shipment = try PendingShipment.find(seller: seller, number: shipmentNumber, in: tx)
         guard shipment.recipient == header.sender else {
             throw TanbaError(
                 .flcNotAddressee,
                 "shipment \(shipment.number) is addressed to \(shipment.recipient ?? "nobody"), not \(header.sender)",
                 line: shipmentNumber.line, path: shipmentNumber.path)
         }
-        // What the shipment locked at the top level: the codes and packages it named.
-        let locked = try tx.codes(lockedBy: shipment.id)
-        let lockedIDs = Set(locked.map(\.id))
-        let shipped = Set(locked.filter { $0.parent == nil || !lockedIDs.contains($0.parent!) }.map(\.id))
+        let shipped = Set(try PendingShipment.shipped(shipment, in: tx))
         var accept = accepted
         var reject = rejected
         switch decision.text {
@@ -173,14 +190,7 @@ struct ShipmentCancellationHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         let problems = header.futureDates([header.dateElement], today: context.today)
         // Only the seller's own shipment, and only while it waits: an answered shipment has moved its codes.
-        guard let shipment = try tx.document(sender: header.sender, number: shipmentNumber.text),
-            shipment.type == ShipmentHandler.typeCode, shipment.status == .waitingForCounterparty
-        else {
-            throw TanbaError(
-                .flcShipmentUnknown,
-                "\(header.sender) has no shipment \(shipmentNumber.text) waiting for an answer (answered, cancelled "
-                    + "or never accepted)", line: shipmentNumber.line, path: shipmentNumber.path)
-        }
+        let shipment = try PendingShipment.find(seller: header.sender, number: shipmentNumber, in: tx)
         guard shipment.recipient == buyer else {
             throw TanbaError(
                 .flcNotAddressee,
@@ -188,11 +198,8 @@ struct ShipmentCancellationHandler: OperationDocument {
                 line: buyerElement.line, path: buyerElement.path)
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        // What the shipment locked at the top level; a package's contents follow it.
-        let locked = try tx.codes(lockedBy: shipment.id)
-        let lockedIDs = Set(locked.map(\.id))
-        let shipped = locked.filter { $0.parent == nil || !lockedIDs.contains($0.parent!) }.map {
-            ShipmentHandler.Item(id: $0.id, gtin: nil, element: shipmentNumber)
+        let shipped = try PendingShipment.shipped(shipment, in: tx).map {
+            ShipmentHandler.Item(id: $0, gtin: nil, element: shipmentNumber)
         }
         let released = perform(.releaseShipment(document: shipment.id), on: shipped, context: context, in: tx)
         guard released.problems.isEmpty else { throw TanbaError(diagnostics: released.problems) }
