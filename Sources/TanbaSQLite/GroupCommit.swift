@@ -37,6 +37,10 @@ final class GroupCommit: @unchecked Sendable {
     /// Runs `body` in a transaction shared with the writers of the same moment; returns once it is committed.
     /// Rethrows the body's own error (its savepoint rolled back), or the commit's error.
     func perform(_ body: @escaping (Database) throws -> Void) throws {
+        // A write inside a write would wait for the very commit its caller is holding up: say so, do not hang.
+        precondition(
+            Thread.current.threadDictionary[Self.runningKey] == nil,
+            "HubStore.write called inside a write body: it is not reentrant (use the body's transaction)")
         let job = Job(body)
         condition.lock()
         queue.append(job)
@@ -62,7 +66,11 @@ final class GroupCommit: @unchecked Sendable {
         if let error = job.error { throw error }
     }
 
+    private static let runningKey = "tanba.group-commit.running"
+
     private func run(_ batch: [Job]) {
+        Thread.current.threadDictionary[Self.runningKey] = true
+        defer { Thread.current.threadDictionary.removeObject(forKey: Self.runningKey) }
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
