@@ -108,7 +108,8 @@ public struct DocumentRecord: Sendable, Hashable {
     public let recipient: String?
     public let receivedAt: Date
     public var status: DocumentStatus
-    /// SHA-256 of the submitted bytes, hex: the same document sent twice is recognised by it.
+    /// SHA-256 (hex) of the document's canonical form (Canonical XML 1.0): the same document sent twice, through
+    /// any channel and in any byte form, is recognised by it.
     public let digest: String
     public let content: [UInt8]
     public var receipt: [UInt8]
