@@ -48,16 +48,28 @@ enum Receipts {
                 let status: String, owner: String, lockedBy: String?, parent: String?, reason: String?
             }
             var order: [State] = []
-            var groups: [State: [CodeRecord]] = [:]
-            for code in context.changes {
+            var members: [[Int]] = []
+            var groupOf: [State: Int] = [:]
+            var current = (state: State?.none, group: 0)
+            for (index, code) in context.changes.enumerated() {
                 let state = State(
                     status: code.status.rawValue, owner: code.owner, lockedBy: code.lockedBy, parent: code.parent,
                     reason: code.withdrawalReason?.rawValue)
-                if groups[state] == nil { order.append(state) }
-                groups[state, default: []].append(code)
+                // Neighbours usually share their state: the table is asked only when it changes.
+                if state != current.state {
+                    if let group = groupOf[state] {
+                        current = (state, group)
+                    } else {
+                        current = (state, order.count)
+                        groupOf[state] = order.count
+                        order.append(state)
+                        members.append([])
+                    }
+                }
+                members[current.group].append(index)
             }
-            for state in order {
-                let codes = groups[state]!
+            for (group, state) in order.enumerated() {
+                let codes = members[group].lazy.map { context.changes[$0] }
                 var attributes = "status=\"\(state.status)\" owner=\"\(escape(state.owner))\" count=\"\(codes.count)\""
                 if let lock = state.lockedBy { attributes += " lockedBy=\"\(escape(lock))\"" }
                 if let parent = state.parent { attributes += " parent=\"\(escape(parent))\"" }
@@ -84,6 +96,8 @@ enum Receipts {
     }
 
     static func escape(_ text: String) -> String {
+        // Most text (code ids, BINs, numbers) has nothing to escape: one pass over the bytes says so.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
