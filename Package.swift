@@ -159,7 +159,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors"],
+            name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import TanbaErrors
+import TanbaTestSupport
 import TanbaXML
 import Testing
 
@@ -32,27 +33,12 @@ import Testing
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tanba)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? repository
         var environment = ProcessInfo.processInfo.environment
         environment["TANBA_XSD_DIR"] = repository.appendingPathComponent("xsd").path
         // Only what a test passes decides the trust store.
         environment.removeValue(forKey: "TANBA_TRUST_DIR")
         environment.removeValue(forKey: "TANBA_CRL_DIR")
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
-        )
+        return try runProcess(tanba, arguments, directory: directory ?? repository, environment: environment)
     }
 
     static func json(_ text: String) throws -> [String: Any] {

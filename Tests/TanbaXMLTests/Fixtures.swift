@@ -1,5 +1,6 @@
 import Foundation
 import TanbaErrors
+import TanbaTestSupport
 import Testing
 
 @testable import TanbaXML
@@ -61,20 +62,7 @@ enum Fixtures {
     static func run(_ executable: String, _ arguments: [String]) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)
-        )
+        try runProcess(executable, arguments)
     }
 
     /// Finds a program on PATH.

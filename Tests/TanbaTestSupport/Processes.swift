@@ -1,0 +1,25 @@
+public import Foundation
+
+/// Runs a program to its end and returns its exit status with everything it wrote to standard output and error.
+///
+/// Shared by the tests that drive the `tanba` binary and those that ask peer tools (xmlsec1, openssl, cc).
+/// Both pipes are drained before waiting, so a chatty program cannot block on a full pipe.
+@discardableResult
+public func runProcess(
+    _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil
+) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let error = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+}
