@@ -71,21 +71,9 @@ public struct XMLElement {
     /// Every descendant element (not the element itself) in document order, found without recursion.
     public func descendants(where predicate: (XMLElement) -> Bool) -> [XMLElement] {
         var result: [XMLElement] = []
-        var stack: [xmlNodePtr] = []
-        var child = node.pointee.children
-        while true {
-            while let current = child {
-                if current.pointee.type == XML_ELEMENT_NODE {
-                    let element = XMLElement(document: document, node: current)
-                    if predicate(element) { result.append(element) }
-                    if let next = current.pointee.next { stack.append(next) }
-                    child = current.pointee.children
-                } else {
-                    child = current.pointee.next
-                }
-            }
-            guard let next = stack.popLast() else { break }
-            child = next
+        forEachDescendantElement { current in
+            let element = XMLElement(document: document, node: current)
+            if predicate(element) { result.append(element) }
         }
         return result
     }
@@ -96,28 +84,36 @@ public struct XMLElement {
         var result: [XMLElement] = []
         name.withCString { cName in
             namespace.withCString { cNamespace in
-                var stack: [xmlNodePtr] = []
-                var child = node.pointee.children
-                while true {
-                    while let current = child {
-                        if current.pointee.type == XML_ELEMENT_NODE {
-                            if xmlStrEqual(current.pointee.name, cName) != 0, let ns = current.pointee.ns,
-                                xmlStrEqual(ns.pointee.href, cNamespace) != 0
-                            {
-                                result.append(XMLElement(document: document, node: current))
-                            }
-                            if let next = current.pointee.next { stack.append(next) }
-                            child = current.pointee.children
-                        } else {
-                            child = current.pointee.next
-                        }
+                forEachDescendantElement { current in
+                    if xmlStrEqual(current.pointee.name, cName) != 0, let ns = current.pointee.ns,
+                        xmlStrEqual(ns.pointee.href, cNamespace) != 0
+                    {
+                        result.append(XMLElement(document: document, node: current))
                     }
-                    guard let next = stack.popLast() else { break }
-                    child = next
                 }
             }
         }
         return result
+    }
+
+    /// Visits every descendant element node in document order, depth first, with an explicit stack (a deep
+    /// document cannot overflow the call stack).
+    private func forEachDescendantElement(_ visit: (xmlNodePtr) -> Void) {
+        var stack: [xmlNodePtr] = []
+        var child = node.pointee.children
+        while true {
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE {
+                    visit(current)
+                    if let next = current.pointee.next { stack.append(next) }
+                    child = current.pointee.children
+                } else {
+                    child = current.pointee.next
+                }
+            }
+            guard let next = stack.popLast() else { break }
+            child = next
+        }
     }
 
     static func path(of node: xmlNodePtr) -> String {
