@@ -148,10 +148,12 @@ import Testing
                     </ShipmentCancellation>
                     """, by: by))
         }
-        // Refusals first: another shipment number, the wrong buyer, the buyer's own signature.
+        // Refusals first: another shipment number, the wrong buyer, the buyer's own signature; none changes anything.
+        let before = try world.store.contentFingerprint()
         #expect(try cancel("ESD-404").diagnostics.map(\.code) == [.flcShipmentUnknown])
         #expect(try cancel("ESD-7", buyer: "850315300128").diagnostics.map(\.code) == [.flcNotAddressee])
         #expect(try cancel("ESD-7", by: .buyerHead).diagnostics.map(\.code) == [.authNotRepresentative])
+        #expect(try world.store.contentFingerprint() == before)
         let cancelled = try cancel("ESD-7")
         #expect(cancelled.accepted && cancelled.changes.count == 3, "\(cancelled)")
         for id in units.prefix(3) {
@@ -421,8 +423,10 @@ enum TanbaEmissionHelper {
         let before = try submit(Self.introduction("IP-LP-1", date: "2026-11-30", gtin: Self.lp, codes: [lp[0]]))
         #expect(before.accepted, "\(before)")
         #expect(String(decoding: before.receipt, as: UTF8.self).contains("<RuleSet>2026.11.1</RuleSet>"))
-        // Dated on or after: set 2026.12.1 requires it, pointing at the line.
+        // Dated on or after: set 2026.12.1 requires it, pointing at the line; the code stays as it was.
+        let unchanged = try world.store.contentFingerprint()
         let after = try submit(Self.introduction("IP-LP-2", date: "2026-12-02", gtin: Self.lp, codes: [lp[1]]))
+        #expect(try world.store.contentFingerprint() == unchanged)
         #expect(after.diagnostics.map(\.code) == [.flcCertificateRequired], "\(after)")
         #expect(after.diagnostics.first?.path?.hasSuffix("/Lines/Line") == true, "\(after.diagnostics)")
         #expect(String(decoding: after.receipt, as: UTF8.self).contains("<RuleSet>2026.12.1</RuleSet>"))
@@ -430,6 +434,7 @@ enum TanbaEmissionHelper {
         let noExpiry = try submit(
             Self.introduction("IP-PH-1", date: "2026-11-20", gtin: Self.pharma, codes: pharma))
         #expect(noExpiry.diagnostics.map(\.code) == [.flcExpiryRequired], "\(noExpiry)")
+        #expect(try world.store.contentFingerprint() == unchanged)
         let withExpiry = try submit(
             Self.introduction("IP-PH-2", date: "2026-12-02", gtin: Self.pharma, codes: pharma, expiry: true))
         #expect(withExpiry.accepted, "\(withExpiry)")
