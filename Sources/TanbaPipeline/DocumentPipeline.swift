@@ -19,8 +19,6 @@ public struct Decision: Sendable, CustomStringConvertible {
     /// Whether this is the stored answer to an identical earlier submission.
     public let repeated: Bool
     public let dryRun: Bool
-    /// Whether the channel's audit entry was recorded with the decision (`submit(journal:)`).
-    public internal(set) var journalled = false
 
     /// The audit trail's result for this decision: `accepted`, or `rejected` with the first error's code.
     public var outcome: String {
@@ -71,12 +69,11 @@ public final class DocumentPipeline: Sendable {
         _ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil,
         journal: (@Sendable (Decision) -> Audit.Event)? = nil
     ) throws -> Decision {
-        var decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
+        let decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
         // A repeated document or a dry run wrote nothing of its own: its audit entry gets a transaction.
         if let journal, decision.repeated || decision.dryRun {
             try Audit.record(journal(decision), in: store, at: now)
         }
-        decision.journalled = journal != nil
         return decision
     }
 
@@ -155,9 +152,7 @@ public final class DocumentPipeline: Sendable {
             clock.mark("commit")
             return context.acceptance
         } catch is DryRunRollback {
-            return Decision(
-                documentID: context.id, type: context.type, accepted: true, status: context.status, diagnostics: [],
-                changes: context.changes, receipt: context.receipt, repeated: false, dryRun: true)
+            return context.acceptance  // a preview: `context.dryRun` is set
         } catch let error as TanbaError
             where error.category != .internal && (error.category != .request || error.code == .authForbidden)
         {
@@ -168,6 +163,9 @@ public final class DocumentPipeline: Sendable {
             }
             let receipt = try Receipts.make(
                 context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)
+            let decision = Decision(
+                documentID: context.id, type: context.type, accepted: false, status: .rejected,
+                diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
             // Only its receipt is kept, in the refusals' journal, so the submitter can fetch it again by its id.
             if !dryRun {
                 let rejection = RejectionRecord(
@@ -175,18 +173,12 @@ public final class DocumentPipeline: Sendable {
                     sender: context.sender.isEmpty ? nil : context.sender,
                     number: context.number.isEmpty ? nil : context.number, receivedAt: now,
                     code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt)
-                let decision = Decision(
-                    documentID: context.id, type: context.type, accepted: false, status: .rejected,
-                    diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
                 try store.write { tx in
                     try tx.save(rejection)
                     if let journal { try Audit.append(journal(decision), at: now, in: tx) }
                 }
-                return decision
             }
-            return Decision(
-                documentID: context.id, type: context.type, accepted: false, status: .rejected,
-                diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
+            return decision
         }
     }
 }
