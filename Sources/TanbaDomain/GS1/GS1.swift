@@ -4,11 +4,12 @@ import TanbaErrors
 ///
 /// Accepted input forms (all give the same elements):
 /// - raw, with GS (U+001D) after each variable-length value that is not last: `0104870001000011215Kq8…␝91EE06`;
-/// - the same behind a GS1 symbology identifier (`]d2` DataMatrix, `]C1` GS1-128, `]Q3` QR, `]e0` DataBar,
+///   a GS after the last element is tolerated (label printers and ERP exports write one; GS1's parser accepts it);
+/// - the raw form behind a GS1 symbology identifier (`]d2` DataMatrix, `]C1` GS1-128, `]Q3` QR, `]e0` DataBar,
 ///   `]J1` DotCode) or a leading FNC1 sent as GS or as U+00E8 (ASCII 232, which some scanners also send for
-///   every separating FNC1);
-/// - the bracketed human-readable form `(01)04870001000011(21)5Kq8…(91)EE06`, where `\(` escapes a literal `(`
-///   that would otherwise read as the start of an AI;
+///   every separating FNC1): this is what a scanner sends;
+/// - the bracketed human-readable form `(01)04870001000011(21)5Kq8…(91)EE06`, as people read and type it, with no
+///   prefix; every `(` inside a value is written `\(` (GS1 syntax: any other `(` starts an AI);
 /// - the identification form documents carry: `01` + GTIN + `21` + serial, serial last and so unterminated.
 ///
 /// Every error is a `TanbaError` whose diagnostic has the 1-based column (in Unicode scalars of the input as
@@ -33,8 +34,8 @@ public enum GS1 {
     ///   `GS1_DATE`, `GS1_DUPLICATE_AI`.
     public static func parse(_ text: String) throws -> [GS1Element] { try GS1Parser(text).parse().map(\.element) }
 
-    /// Parses the SSCC of a transport label: `00` + 18 digits, `(00)` + 18 digits (either possibly behind a
-    /// symbology identifier such as `]C1`), or 18 bare digits.
+    /// Parses the SSCC of a transport label: `00` + 18 digits (possibly behind a symbology identifier such as
+    /// `]C1`), `(00)` + 18 digits, or 18 bare digits.
     /// - Throws: as `parse(_:)`; `GS1_MISSING_AI` when the string has no (00); `GS1_SYNTAX` when it has other AIs.
     public static func parseSSCC(_ text: String) throws -> SSCC {
         let parser = GS1Parser(text)
@@ -71,17 +72,14 @@ public enum GS1 {
         return text
     }
 
-    /// The bracketed human-readable form, `(01)…(21)…`. A `(` followed by a digit inside a value is written `\(`
-    /// so that the form parses back to the same elements.
+    /// The bracketed human-readable form, `(01)…(21)…`. Every `(` inside a value is written `\(`, as GS1's syntax
+    /// requires (any other `(` starts an AI), so the form parses back to the same elements here and in GS1's tools.
     public static func bracketed(_ elements: [GS1Element]) -> String {
         var text = ""
         for element in elements {
             text += "(\(element.ai.code))"
-            let scalars = Array(element.value.unicodeScalars)
-            for (index, scalar) in scalars.enumerated() {
-                if scalar == "(" && index + 1 < scalars.count && GS1Text.isDigit(scalars[index + 1]) {
-                    text += "\\"
-                }
+            for scalar in element.value.unicodeScalars {
+                if scalar == "(" { text += "\\" }
                 text.unicodeScalars.append(scalar)
             }
         }
@@ -94,7 +92,10 @@ struct GS1Parser {
     /// An element and the column of its AI, for diagnostics raised after the element was read.
     struct Located {
         let element: GS1Element
+        /// The column of the AI's first digit.
         let column: Int
+        /// The column of the value's first character.
+        let valueColumn: Int
     }
 
     /// The GS1 symbology identifiers (ISO/IEC 15424); each announces GS1 data, standing for the leading FNC1.
@@ -107,6 +108,15 @@ struct GS1Parser {
     func parse() throws -> [Located] { try parse(from: dataStart()) }
 
     func parse(from start: Int) throws -> [Located] {
+        // A symbology identifier or a leading FNC1 comes from a scanner, and a scanner sends the raw form; the
+        // bracketed form is what people read and type. Behind a scanner's prefix it is not a scan at all.
+        if scalars[start] == "(" && start > 0 {
+            throw TanbaError(
+                .gs1Syntax,
+                "the bracketed form (AI) is for people to read and type; behind a symbology identifier or FNC1 a "
+                    + "scan carries the raw form (AIs without brackets, GS between elements)",
+                column: start + 1)
+        }
         let located = scalars[start] == "(" ? try parseBracketed(from: start) : try parseRaw(from: start)
         var seen: [GS1ApplicationIdentifier: Int] = [:]
         for item in located {
@@ -168,13 +178,13 @@ struct GS1Parser {
             let limit = ai.hasPredefinedLength ? min(scalars.count, index + ai.maxLength) : scalars.count
             while index < limit && !GS1Text.isSeparator(scalars[index]) { index += 1 }
             let value = (valueStart..<index).map { (scalar: scalars[$0], column: $0 + 1) }
-            located.append(Located(element: try validated(ai, value, column: valueStart + 1), column: aiColumn))
-            if index < scalars.count && GS1Text.isSeparator(scalars[index]) {
-                index += 1
-                if index == scalars.count {
-                    throw TanbaError(.gs1Syntax, "the code ends with a separator, nothing follows it", column: index)
-                }
-            }
+            located.append(
+                Located(
+                    element: try validated(ai, value, column: valueStart + 1), column: aiColumn,
+                    valueColumn: valueStart + 1))
+            // A separator after the last element is accepted: label printers and ERP exports write one, and GS1's
+            // own parser accepts it. Two separators in a row are still refused (above: no AI starts with GS).
+            if index < scalars.count && GS1Text.isSeparator(scalars[index]) { index += 1 }
         }
         return located
     }
@@ -207,16 +217,17 @@ struct GS1Parser {
         while index < scalars.count {
             let open = index
             let window = (open + 1)..<min(scalars.count, open + 6)
-            guard let close = window.first(where: { scalars[$0] == ")" }) else {
+            let close = window.first(where: { scalars[$0] == ")" })
+            let digits = close.map { GS1Text.string(scalars[(open + 1)..<$0]) } ?? ""
+            guard let close, !digits.isEmpty, digits.unicodeScalars.allSatisfy(GS1Text.isDigit) else {
                 throw TanbaError(
-                    .gs1Syntax, "'(' is not closed by ')' after an application identifier", column: open + 1)
+                    .gs1Syntax,
+                    "'(' must start an application identifier written (AI), 2 to 4 digits closed by ')'; a '(' "
+                        + "inside a value is written '\\('",
+                    column: open + 1)
             }
-            let code = GS1Text.string(scalars[(open + 1)..<close])
-            guard !code.isEmpty else {
-                throw TanbaError(.gs1Syntax, "'()' names no application identifier", column: open + 1)
-            }
-            guard code.unicodeScalars.allSatisfy(GS1Text.isDigit), let ai = GS1ApplicationIdentifier.named(code)
-            else {
+            let code = digits
+            guard let ai = GS1ApplicationIdentifier.named(code) else {
                 throw TanbaError(
                     .gs1UnknownAI,
                     "(\(code)) is not an application identifier the hub supports (supported: "
@@ -226,22 +237,15 @@ struct GS1Parser {
             index = close + 1
             let valueStart = index
             var value: [(scalar: Unicode.Scalar, column: Int)] = []
-            scan: while index < scalars.count {
+            // GS1 syntax: a `(` inside a value is written `\(`; any other `(` starts the next AI. Reading an
+            // unescaped `(` as data would turn a missing `)` into a wrong serial, found only at look-up as
+            // "not found" or "forged".
+            while index < scalars.count && scalars[index] != "(" {
                 let scalar = scalars[index]
                 if scalar == "\\" && index + 1 < scalars.count && scalars[index + 1] == "(" {
                     value.append((scalar: "(", column: index + 2))
                     index += 2
                     continue
-                }
-                if scalar == "(" {
-                    switch parenthesis(at: index) {
-                    case .aiStart: break scan
-                    case .unterminated:
-                        throw TanbaError(
-                            .gs1Syntax, "'(' is not closed by ')' after an application identifier",
-                            column: index + 1)
-                    case .literal: break
-                    }
                 }
                 if GS1Text.isSeparator(scalar) {
                     throw TanbaError(
@@ -251,22 +255,12 @@ struct GS1Parser {
                 value.append((scalar: scalar, column: index + 1))
                 index += 1
             }
-            located.append(Located(element: try validated(ai, value, column: valueStart + 1), column: open + 2))
+            located.append(
+                Located(
+                    element: try validated(ai, value, column: valueStart + 1), column: open + 2,
+                    valueColumn: valueStart + 1))
         }
         return located
-    }
-
-    private enum Parenthesis { case aiStart, unterminated, literal }
-
-    /// Whether the `(` at `index` inside a value starts the next AI. `(` is in character set 82, so a serial may
-    /// contain one: only `(` + 2–4 digits + `)` starts an AI, and `(` + digits running to the end is an AI whose
-    /// `)` is missing; anything else is data.
-    private func parenthesis(at index: Int) -> Parenthesis {
-        var end = index + 1
-        while end < scalars.count && GS1Text.isDigit(scalars[end]) { end += 1 }
-        let digitCount = end - index - 1
-        if end == scalars.count { return digitCount > 0 ? .unterminated : .literal }
-        return scalars[end] == ")" && (2...4).contains(digitCount) ? .aiStart : .literal
     }
 
     // MARK: Values
