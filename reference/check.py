@@ -163,13 +163,33 @@ def check_product_groups(items):
         elif item["codeFormat"] is None:
             if "note" not in item:
                 problem(at, "codeFormat null needs a note saying how the group is marked")
-            if "serialLength" in item:
-                problem(at, "serialLength without a codeFormat")
+            if "codeElements" in item:
+                problem(at, "codeElements without a codeFormat")
         else:
             if item["codeFormat"] not in CODE_FORMATS:
                 problem(at, f"codeFormat must be one of {sorted(CODE_FORMATS)} or null")
-            if require(at, item, "serialLength", int) and not 1 <= item["serialLength"] <= 20:
-                problem(at, "serialLength must be 1-20 (GS1 AI 21)")
+            check_code_elements(at, item)
+
+
+# The tail each code format carries after the serial (AI 21), in order.
+FORMAT_TAILS = {"gs1-datamatrix-92": ["91", "92"], "gs1-datamatrix-93": ["93"]}
+
+
+def check_code_elements(at, item):
+    elements = item.get("codeElements")
+    if not isinstance(elements, list) or not elements:
+        problem(at, "codeElements must be a non-empty array of {ai, length}")
+        return
+    ais = [e.get("ai") for e in elements if isinstance(e, dict)]
+    expected = ["21"] + FORMAT_TAILS.get(item["codeFormat"], [])
+    if ais != expected:
+        problem(at, f"codeElements of {item['codeFormat']} must be the AIs {expected} in that order, not {ais}")
+    for element in elements:
+        length = element.get("length") if isinstance(element, dict) else None
+        # GS1 allows 1-20 characters for AI 21 and 1-90 for AIs 91-93; the national rule picks one length.
+        limit = 20 if element.get("ai") == "21" else 90
+        if not isinstance(length, int) or not 1 <= length <= limit:
+            problem(at, f"codeElements: AI {element.get('ai')} length must be 1-{limit}")
 
 
 def check_countries(items):

@@ -3,6 +3,7 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaPipeline
 import TanbaStore
 
 struct CodesCommand: ParsableCommand {
@@ -29,11 +30,7 @@ struct CodesCommand: ParsableCommand {
         var ids: [String] = []
         for text in texts {
             do {
-                if let sscc = try? GS1.parseSSCC(text) {
-                    ids.append("00" + sscc.value)
-                } else {
-                    ids.append(try MarkingCode.parse(text).identification)
-                }
+                ids.append(try CodeReference.parse(text).identification)
             } catch let error as TanbaError {
                 problems += error.diagnostics.map {
                     var d = $0; d.message = "\(text): \(d.message)"; return d
@@ -201,7 +198,7 @@ struct CodesCommand: ParsableCommand {
                 }
                 let store = try storeOptions.open()
                 let product = try GTIN(gtin).value
-                try store.read { tx in
+                let card = try store.read { tx in
                     guard let who = try tx.participant(participant) else {
                         throw TanbaError(.participantUnknown, "no participant \(participant)")
                     }
@@ -216,13 +213,19 @@ struct CodesCommand: ParsableCommand {
                             .participantNotAllowed,
                             "\(participant) is not registered for product group \(card.productGroup)")
                     }
+                    return card
+                }
+                // The codes take their product group's national format: serial and tail lengths, AI 92 or 93.
+                guard let format = try storeOptions.referenceData().codeFormat(ofGroup: card.productGroup) else {
+                    throw TanbaError(
+                        .orderInvalid, "product group \(card.productGroup) is not marked with codes issued by the hub")
                 }
                 let now = Date()
-                let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now))
+                let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now), format: format)
                 let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
                 let codes = try emitter.issue(gtin: product, count: count, owner: participant, at: now)
                 try Ledger(store: store).issue(codes, order: orderID)
-                let lines = codes.map { Self.render($0, format) }
+                let lines = codes.map { Self.render($0, self.format, national: format) }
                 if let output {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
                 } else if !json {
@@ -238,17 +241,14 @@ struct CodesCommand: ParsableCommand {
             }
         }
 
-        static func render(_ code: CodeRecord, _ format: Format) -> String {
-            let tail = [("91", code.keyID), ("92", code.verificationCode)].compactMap { ai, value in
-                value.map { (ai, $0) }
-            }
-            switch format {
+        /// A code as printed: through the GS1 printers, so that every form parses back (a `(` in a value is
+        /// escaped in the bracketed form) here and in GS1's tools.
+        static func render(_ code: CodeRecord, _ form: Format, national: NationalCodeFormat) -> String {
+            let elements = national.elements(of: code)
+            switch form {
             case .identification: return code.id
-            case .raw: return code.id + tail.map { "\u{1D}\($0.0)\($0.1)" }.joined()
-            case .bracketed:
-                let gtin = code.gtin ?? ""
-                let serial = code.id.dropFirst(18)
-                return "(01)\(gtin)(21)\(serial)" + tail.map { "(\($0.0))\($0.1)" }.joined()
+            case .raw: return GS1.raw(elements)
+            case .bracketed: return GS1.bracketed(elements)
             }
         }
     }
@@ -264,6 +264,8 @@ struct CodesCommand: ParsableCommand {
         var ownerName: String?
         var lockedBy: String?
         var package: String?
+        /// A package's direct contents.
+        var contents: [String]?
         var issuedAt: Date?
         var product: ProductCard?
         var errors: [Diagnostic]
@@ -279,11 +281,14 @@ struct CodesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "codes check", json: output.json) {
-                let parsed = try MarkingCode.parse(code)
                 let store = try storeOptions.open()
-                let keys = try EmissionKeys.all(in: store).map(\.publicKey)
+                let reference = try storeOptions.referenceData()
+                let parsed = try store.read { try CodeLookup.parse(code, reference: reference, in: $0) }
+                let keys = try EmissionKeys.all(in: store)
                 var result = CheckResult(code: parsed.identification, genuine: false, verification: "", errors: [])
-                let record = try store.read { try $0.code(parsed.identification) }
+                let (record, contents) = try store.read { tx in
+                    (try tx.code(parsed.identification), try tx.children(of: [parsed.identification]).map(\.id))
+                }
                 if let record {
                     result.status = record.status.rawValue
                     result.withdrawalReason = record.withdrawalReason?.rawValue
@@ -291,6 +296,7 @@ struct CodesCommand: ParsableCommand {
                     result.lockedBy = record.lockedBy
                     result.package = record.parent
                     result.issuedAt = record.issuedAt
+                    result.contents = contents
                     try store.read { tx in
                         result.ownerName = try tx.participant(record.owner)?.name
                         result.product = try record.gtin.flatMap { try tx.product($0) }
@@ -299,17 +305,22 @@ struct CodesCommand: ParsableCommand {
                     result.errors.append(
                         Diagnostic(.codeNotFound, "\(parsed.identification) was never issued by the hub"))
                 }
-                // The tail checked is the scanned one when present (a copied label with a made-up tail fails), else
-                // the one on record.
-                let keyID = parsed.keyID ?? record?.keyID
-                let tail = parsed.verificationCode ?? record?.verificationCode
-                do {
-                    try CodeAuthenticator(keys: keys).verify(
-                        gtin: parsed.gtin.value, serial: parsed.serial, keyID: keyID, verificationCode: tail)
-                    result.verification = "verification code valid (key \(keyID ?? "?"))"
-                } catch let error as TanbaError {
-                    result.verification = error.message
-                    result.errors += error.diagnostics
+                if let marking = parsed.markingCode {
+                    // The tail checked is the scanned one when present (a copied label with a made-up tail fails),
+                    // else the one on record. Codes with the short AI 93 tail carry no key id: the record names it.
+                    let keyID = marking.keyID ?? record?.keyID
+                    let tail = marking.verificationCode ?? marking.crypto93 ?? record?.verificationCode
+                    do {
+                        try CodeAuthenticator(keys: keys).verify(
+                            gtin: marking.gtin.value, serial: marking.serial, keyID: keyID, verificationCode: tail)
+                        result.verification = "verification code valid (key \(keyID ?? "?"))"
+                    } catch let error as TanbaError {
+                        result.verification = error.message
+                        result.errors += error.diagnostics
+                    }
+                } else {
+                    // A transport package's SSCC has no verification tail: it is genuine when the hub knows it.
+                    result.verification = "a transport package (SSCC): no verification tail; known to the hub"
                 }
                 result.genuine = result.errors.isEmpty
                 if output.json {
@@ -322,6 +333,9 @@ struct CodesCommand: ParsableCommand {
                     }
                     if let owner = result.owner { print("  owner: \(owner)\(result.ownerName.map { " \($0)" } ?? "")") }
                     if let package = result.package { print("  inside package: \(package)") }
+                    if let contents = result.contents, !contents.isEmpty {
+                        print("  contains \(contents.count): \(contents.prefix(20).joined(separator: ", "))")
+                    }
                     if let locked = result.lockedBy { print("  in transit under: \(locked)") }
                     if let product = result.product {
                         print(
@@ -343,8 +357,10 @@ struct CodesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "codes history", json: output.json) {
-                let id = try MarkingCode.parse(code).identification
-                let events = try storeOptions.open().read { try $0.events(of: id) }
+                let store = try storeOptions.open()
+                let reference = try storeOptions.referenceData()
+                let id = try store.read { try CodeLookup.parse(code, reference: reference, in: $0).identification }
+                let events = try store.read { try $0.events(of: id) }
                 guard !events.isEmpty else { throw TanbaError(.codeNotFound, "\(id) was never issued by the hub") }
                 if output.json { return try printJSON(events) }
                 let formatter = ISO8601DateFormatter()
@@ -360,25 +376,26 @@ struct CodesCommand: ParsableCommand {
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Emission keys: publish the public keys that check codes offline; rotate.",
+        commandName: "keys", abstract: "Emission keys: list their ids (AI 91) and dates; rotate.",
         subcommands: [List.self, Rotate.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Public keys (PEM) by key id (AI 91), newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Emission keys by id (AI 91), newest first. The secrets stay in the store: the hub checks tails.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             try reportingFailures(command: "keys list", json: output.json) {
                 let keys = try EmissionKeys.all(in: try storeOptions.open())
-                let published = keys.map {
+                let listed = keys.map {
                     [
                         "id": $0.id, "createdAt": ISO8601DateFormatter().string(from: $0.createdAt),
-                        "publicKey": $0.privateKey.publicKey.pemRepresentation,
+                        "algorithm": "HMAC-SHA-512",
                     ]
                 }
-                if output.json { return try printJSON(published) }
-                for key in published { print("key \(key["id"]!) (since \(key["createdAt"]!))\n\(key["publicKey"]!)") }
+                if output.json { return try printJSON(listed) }
+                for key in listed { print("key \(key["id"]!) (since \(key["createdAt"]!), \(key["algorithm"]!))") }
             }
         }
     }
@@ -395,8 +412,7 @@ struct KeysCommand: ParsableCommand {
                 let key = EmissionKey.generate(avoiding: taken)
                 try store.write {
                     try $0.save(
-                        StoredEmissionKey(
-                            id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: key.createdAt))
+                        StoredEmissionKey(id: key.id, secret: key.exported, createdAt: key.createdAt))
                 }
                 print("new emission key \(key.id)")
             }

@@ -3,51 +3,69 @@ public import Foundation
 public import TanbaDomain
 import TanbaErrors
 
-/// An operator's emission key: it signs the verification code (AI 92) of every code it issues; its id is AI 91.
+/// An operator's emission key: it makes the verification code (AI 92, or AI 93 for groups with the short tail) of
+/// every code it issues; its id is AI 91.
 ///
-/// ECDSA P-256: a genuine code verifies offline with the published public key, and a forged or copied-onto-
-/// another-product code does not. Keys rotate: new codes use the newest key, old codes keep verifying with theirs.
-/// `@unchecked`: swift-crypto 3 does not mark its keys Sendable, but they are immutable and BoringSSL signs
-/// with a shared key from several threads.
+/// The national format fixes AI 92 at 44 characters (33 bytes in base64) and AI 93 at 4: no standard public-key
+/// signature of adequate strength fits (ECDSA P-256 needs 88 characters), so, as in the national systems, the tail
+/// is a keyed MAC — HMAC-SHA-512 of `01` GTIN `21` serial, base64, cut to the format's length — and the operator
+/// (the hub) checks it. Secrets never leave the store; `tanba keys list` shows ids and dates only. Keys rotate:
+/// new codes use the newest key, old codes keep verifying with theirs (AI 91 names it; for AI 93 codes the store
+/// keeps which key issued each code). `@unchecked`: swift-crypto 3 does not mark `SymmetricKey` Sendable, but it is
+/// immutable.
 public struct EmissionKey: @unchecked Sendable {
     /// Four characters, carried as AI 91.
     public let id: String
-    public let privateKey: P256.Signing.PrivateKey
+    public let secret: SymmetricKey
     public let createdAt: Date
 
-    public init(id: String, privateKey: P256.Signing.PrivateKey, createdAt: Date) {
+    /// The stored form's prefix: the algorithm, so that a later one can sit beside it.
+    static let exportPrefix = "hmac-sha512:"
+
+    public init(id: String, secret: SymmetricKey, createdAt: Date) {
         self.id = id
-        self.privateKey = privateKey
+        self.secret = secret
         self.createdAt = createdAt
     }
 
-    /// A new key whose id is derived from its public key and not among `taken`.
-    public static func generate(at date: Date = Date(), avoiding taken: Set<String> = []) -> EmissionKey {
-        while true {
-            let key = P256.Signing.PrivateKey()
-            let digest = SHA256.hash(data: key.publicKey.rawRepresentation)
-            let id = digest.prefix(2).map { String(format: "%02X", $0) }.joined()
-            if !taken.contains(id) { return EmissionKey(id: id, privateKey: key, createdAt: date) }
+    /// A key from its stored form (`exported`).
+    ///
+    /// A PEM private key is what stores made before the 44-character tail kept (an ECDSA P-256 key); its secret
+    /// bytes are still secret, so the MAC key is derived from them and such a store keeps issuing without a
+    /// migration. Codes it issued under ECDSA carry 88-character tails, which the national format refuses anyway.
+    /// - Throws: `STORE_FAILURE` when the stored text is neither form.
+    public init(id: String, exported: String, createdAt: Date) throws {
+        if exported.hasPrefix(Self.exportPrefix),
+            let bytes = Data(base64Encoded: String(exported.dropFirst(Self.exportPrefix.count))), bytes.count >= 32
+        {
+            self.init(id: id, secret: SymmetricKey(data: bytes), createdAt: createdAt)
+        } else if exported.hasPrefix("-----BEGIN") {
+            self.init(id: id, secret: SymmetricKey(data: SHA256.hash(data: Data(exported.utf8))), createdAt: createdAt)
+        } else {
+            throw TanbaError(.storeFailure, "emission key \(id) is stored in a form the hub cannot read")
         }
     }
 
-    public var publicKey: VerificationKey { VerificationKey(id: id, publicKey: privateKey.publicKey) }
-}
-
-/// A published emission public key: what anyone needs to check a code offline.
-public struct VerificationKey: @unchecked Sendable, Hashable {
-    public let id: String
-    public let publicKey: P256.Signing.PublicKey
-
-    public init(id: String, publicKey: P256.Signing.PublicKey) {
-        self.id = id
-        self.publicKey = publicKey
+    /// The stored form: the algorithm and the secret in base64.
+    public var exported: String {
+        Self.exportPrefix + secret.withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    public static func == (lhs: VerificationKey, rhs: VerificationKey) -> Bool {
-        lhs.id == rhs.id && lhs.publicKey.rawRepresentation == rhs.publicKey.rawRepresentation
+    /// A new 256-bit key whose id (four hex digits of a hash of the secret) is not among `taken`.
+    public static func generate(at date: Date = Date(), avoiding taken: Set<String> = []) -> EmissionKey {
+        while true {
+            let secret = SymmetricKey(size: .bits256)
+            let digest = secret.withUnsafeBytes { SHA256.hash(data: Data($0)) }
+            let id = digest.prefix(2).map { String(format: "%02X", $0) }.joined()
+            if !taken.contains(id) { return EmissionKey(id: id, secret: secret, createdAt: date) }
+        }
     }
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    /// The verification code of `01` GTIN `21` serial, `length` characters (at most 88).
+    func tail(gtin: String, serial: String, length: Int) -> String {
+        let mac = HMAC<SHA512>.authenticationCode(for: CodeEmitter.message(gtin: gtin, serial: serial), using: secret)
+        return String(Data(mac).base64EncodedString().prefix(length))
+    }
 }
 
 /// Issues marking codes: fresh serials and their verification codes.
@@ -55,6 +73,8 @@ public struct CodeEmitter: Sendable {
     public let key: EmissionKey
     /// Serial length; 13 is what most product groups use.
     public let serialLength: Int
+    /// The verification code's length: 44 for AI 92, 4 for AI 93.
+    public let tailLength: Int
     /// Leading serial characters shared by one order: the minute of emission in base 62 (wrapping about every
     /// 165 days). Codes of one order are then neighbours in the store's index, so issuing, shipping and selling a
     /// batch touch a few index pages instead of one per code (2× faster issuing on a store of millions). The
@@ -66,9 +86,17 @@ public struct CodeEmitter: Sendable {
     /// printer, scanner and XML document unescaped.
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    public init(key: EmissionKey, serialLength: Int = 13) {
+    public init(key: EmissionKey, serialLength: Int = 13, tailLength: Int = 44) {
         self.key = key
         self.serialLength = serialLength
+        self.tailLength = min(88, max(1, tailLength))
+    }
+
+    /// An emitter of codes in a product group's national format: its serial length, and the length of its
+    /// verification code (AI 92, or AI 93 for the short tail).
+    public init(key: EmissionKey, format: NationalCodeFormat) {
+        let tail = format.length(of: .verificationCode) ?? format.length(of: .crypto93) ?? 44
+        self.init(key: key, serialLength: format.length(of: .serial) ?? 13, tailLength: tail)
     }
 
     /// A serial: the batch prefix, then random characters (CSPRNG). Uniqueness is the store's to enforce.
@@ -104,14 +132,12 @@ public struct CodeEmitter: Sendable {
         return String(decoding: characters.reversed(), as: UTF8.self)
     }
 
-    /// The verification code of GTIN + serial: base64 of the raw ECDSA signature r ‖ s (88 characters, within
-    /// AI 92's 90 and inside GS1 set 82).
+    /// The verification code of GTIN + serial (`tailLength` characters of GS1 set 82).
     public func verificationCode(gtin: String, serial: String) throws -> String {
-        let signature = try key.privateKey.signature(for: Data(CodeEmitter.message(gtin: gtin, serial: serial)))
-        return signature.rawRepresentation.base64EncodedString()
+        key.tail(gtin: gtin, serial: serial, length: tailLength)
     }
 
-    /// What is signed: the identification part as documents carry it, `01` GTIN `21` serial.
+    /// What the code authenticates: the identification part as documents carry it, `01` GTIN `21` serial.
     static func message(gtin: String, serial: String) -> [UInt8] { Array("01\(gtin)21\(serial)".utf8) }
 
     /// Issues `count` new unit codes for `gtin` to `owner`, signing on every core.
@@ -148,14 +174,17 @@ private struct SendableBuffer<T>: @unchecked Sendable {
     init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
 
-/// Checks a code's cryptographic tail against the published keys.
+/// Checks a code's verification code with the operator's emission keys.
 public struct CodeAuthenticator: Sendable {
-    public let keys: [String: VerificationKey]
+    public let keys: [String: EmissionKey]
+    /// The shortest tail accepted: AI 93's four characters. A shorter one would be guessed too easily.
+    public static let minimumTailLength = 4
 
-    public init(keys: [VerificationKey]) { self.keys = Dictionary(keys.map { ($0.id, $0) }) { first, _ in first } }
+    public init(keys: [EmissionKey]) { self.keys = Dictionary(keys.map { ($0.id, $0) }) { first, _ in first } }
 
-    /// - Throws: `EMISSION_KEY_UNKNOWN` for an unknown AI 91, `CODE_FORGED` when AI 92 does not verify or is
-    ///   missing.
+    /// - Parameter keyID: AI 91, or for a code whose format has none (AI 93), the key the store recorded.
+    /// - Throws: `EMISSION_KEY_UNKNOWN` for an unknown key id, `CODE_FORGED` when the tail does not verify, is
+    ///   missing or is too short.
     public func verify(gtin: String, serial: String, keyID: String?, verificationCode: String?) throws {
         guard let keyID, let verificationCode else {
             throw TanbaError(.codeForged, "01\(gtin)21\(serial): the code carries no verification tail (AI 91/92)")
@@ -163,10 +192,11 @@ public struct CodeAuthenticator: Sendable {
         guard let key = keys[keyID] else {
             throw TanbaError(.emissionKeyUnknown, "01\(gtin)21\(serial): emission key '\(keyID)' is unknown")
         }
-        guard let raw = Data(base64Encoded: verificationCode),
-            let signature = try? P256.Signing.ECDSASignature(rawRepresentation: raw),
-            key.publicKey.isValidSignature(signature, for: Data(CodeEmitter.message(gtin: gtin, serial: serial)))
-        else {
+        let given = Array(verificationCode.utf8)
+        let expected = Array(key.tail(gtin: gtin, serial: serial, length: given.count).utf8)
+        // Compared without an early exit, so the time taken tells nothing about how much of a guess was right.
+        let differences = zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
+        guard given.count >= Self.minimumTailLength, given.count == expected.count, differences == 0 else {
             throw TanbaError(
                 .codeForged, "01\(gtin)21\(serial): the verification code does not match (forged or altered)")
         }

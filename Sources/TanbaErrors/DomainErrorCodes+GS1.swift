@@ -13,6 +13,7 @@ extension ErrorCode {
     public static let gs1DuplicateAI = ErrorCode("GS1_DUPLICATE_AI")
     public static let gs1MissingAI = ErrorCode("GS1_MISSING_AI")
     public static let gs1Syntax = ErrorCode("GS1_SYNTAX")
+    public static let gs1NationalFormat = ErrorCode("GS1_NATIONAL_FORMAT")
 
     // MARK: Kazakh identifiers
     public static let identifierInvalid = ErrorCode("ID_INVALID")
@@ -51,6 +52,11 @@ extension ErrorCatalogue {
             code: .gs1Syntax, category: .document,
             summary:
                 "The code's structure is malformed (unclosed bracket, stray or doubled separator, unknown symbology identifier)."
+        ),
+        .init(
+            code: .gs1NationalFormat, category: .document,
+            summary:
+                "The code is valid GS1 but not a Kazakh marking code of its product group: an element of another length (a missing GS separator often makes a serial too long) or an element the group's format does not have."
         ),
         .init(
             code: .identifierInvalid, category: .document,

@@ -361,7 +361,7 @@ private final class Connection: StoreWriter {
 
     func emissionKeys() throws -> [StoredEmissionKey] {
         try Row.fetchAll(db, sql: "SELECT id, private_key_pem, created_at FROM emission_keys ORDER BY created_at DESC")
-            .map { StoredEmissionKey(id: $0[0], privateKeyPEM: $0[1], createdAt: Date(timeIntervalSince1970: $0[2])) }
+            .map { StoredEmissionKey(id: $0[0], secret: $0[1], createdAt: Date(timeIntervalSince1970: $0[2])) }
     }
 
     /// Inserts codes with the order that issued them (their first history entry).
@@ -610,8 +610,9 @@ private final class Connection: StoreWriter {
 
     func save(_ key: StoredEmissionKey) throws {
         try db.execute(
+            // The column keeps its first name (it held a PEM key); it holds the key's exported secret.
             sql: "INSERT INTO emission_keys (id, private_key_pem, created_at) VALUES (?, ?, ?)",
-            arguments: [key.id, key.privateKeyPEM, key.createdAt.timeIntervalSince1970])
+            arguments: [key.id, key.secret, key.createdAt.timeIntervalSince1970])
     }
 
     // MARK: Mapping

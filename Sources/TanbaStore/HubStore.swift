@@ -50,15 +50,15 @@ public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter {
     func save(_ key: StoredEmissionKey) throws
 }
 
-/// An emission key as stored: its id (AI 91) and its private key in PEM.
+/// An emission key as stored: its id (AI 91) and its secret in the emitter's exported form.
 public struct StoredEmissionKey: Sendable, Hashable {
     public let id: String
-    public let privateKeyPEM: String
+    public let secret: String
     public let createdAt: Date
 
-    public init(id: String, privateKeyPEM: String, createdAt: Date) {
+    public init(id: String, secret: String, createdAt: Date) {
         self.id = id
-        self.privateKeyPEM = privateKeyPEM
+        self.secret = secret
         self.createdAt = createdAt
     }
 }

@@ -5,11 +5,12 @@ import TanbaErrors
 import TanbaTestSupport
 import Testing
 
-/// The cryptographic tail: a genuine code verifies online and offline; altered, moved or unknown-key codes fail.
+/// The cryptographic tail: a genuine code verifies; altered, moved, truncated or unknown-key codes fail; codes come
+/// out in their product group's national format.
 @Suite struct EmissionTests {
     static let key = EmissionKey.generate()
     static let emitter = CodeEmitter(key: key)
-    static let authenticator = CodeAuthenticator(keys: [key.publicKey])
+    static let authenticator = CodeAuthenticator(keys: [key])
     static let gtin = "04870001000011"
 
     static func issued() throws -> CodeRecord {
@@ -25,7 +26,8 @@ import Testing
     @Test func aGenuineCodeVerifies() throws {
         let code = try Self.issued()
         #expect(code.keyID == Self.key.id && code.keyID?.count == 4)
-        #expect(code.verificationCode?.count == 88)
+        #expect(code.verificationCode?.count == 44)
+        #expect(code.verificationCode!.allSatisfy(GS1.isInCharacterSet82))
         try Self.verify(code)
         // As printed and scanned back: every form parses to the same code and tail.
         let raw = "\(code.id)\u{1D}91\(code.keyID!)\u{1D}92\(code.verificationCode!)"
@@ -63,7 +65,7 @@ import Testing
         let old = try Self.issued()
         let newKey = EmissionKey.generate(avoiding: [Self.key.id])
         let new = try CodeEmitter(key: newKey).issue(gtin: Self.gtin, count: 1, owner: "050140001238", at: Date())[0]
-        let both = CodeAuthenticator(keys: [Self.key.publicKey, newKey.publicKey])
+        let both = CodeAuthenticator(keys: [Self.key, newKey])
         for code in [old, new] {
             try both.verify(
                 gtin: Self.gtin, serial: String(code.id.dropFirst(18)), keyID: code.keyID,
@@ -75,5 +77,46 @@ import Testing
         let codes = try Self.emitter.issue(gtin: Self.gtin, count: 20_000, owner: "050140001238", at: Date())
         #expect(Set(codes.map(\.id)).count == 20_000)
         #expect(codes.allSatisfy { $0.id.count == 31 && (try? MarkingCode.parse($0.id)) != nil })
+    }
+
+    @Test func aTruncatedTailFails() throws {
+        let code = try Self.issued()
+        // The first characters of a genuine tail are genuine too: a shortened tail must not pass as a short one.
+        expectCode(.codeForged) { try Self.verify(code, tail: String(code.verificationCode!.prefix(3))) }
+        expectCode(.codeForged) { try Self.verify(code, tail: "") }
+        expectCode(.codeForged) { try Self.verify(code, tail: code.verificationCode! + "A") }
+    }
+
+    @Test func aKeySurvivesItsStoredForm() throws {
+        let restored = try EmissionKey(id: Self.key.id, exported: Self.key.exported, createdAt: Self.key.createdAt)
+        let code = try Self.issued()
+        try CodeAuthenticator(keys: [restored]).verify(
+            gtin: Self.gtin, serial: String(code.id.dropFirst(18)), keyID: code.keyID,
+            verificationCode: code.verificationCode)
+        expectCode(.storeFailure) { _ = try EmissionKey(id: "AB12", exported: "garbage", createdAt: Date()) }
+    }
+
+    /// Each product group's codes have the shape its national format (reference data) gives, and parse back
+    /// through that format in every printed form.
+    @Test(arguments: [
+        ("shoes", 13, "92", 44), ("tobacco", 7, "93", 4), ("milk", 6, "93", 4), ("water", 6, "93", 4),
+        ("beer", 13, "93", 4),
+    ])
+    func codesFollowTheirGroupsFormat(group: String, serial: Int, tailAI: String, tail: Int) throws {
+        let reference = ReferenceDataTests.data
+        let format = try #require(reference.codeFormat(ofGroup: group))
+        let code = try CodeEmitter(key: Self.key, format: format).issue(
+            gtin: Self.gtin, count: 1, owner: "050140001238", at: Date())[0]
+        #expect(code.id.count == 18 + serial)
+        #expect(code.verificationCode?.count == tail)
+        let elements = format.elements(of: code)
+        #expect(elements.last?.ai.code == tailAI)
+        for printed in [GS1.raw(elements), GS1.bracketed(elements), "]d2" + GS1.raw(elements)] {
+            let parsed = try MarkingCode.parse(printed, formats: reference.codeFormats) { _ in format }
+            #expect(parsed.identification == code.id)
+            try Self.authenticator.verify(
+                gtin: parsed.gtin.value, serial: parsed.serial, keyID: parsed.keyID ?? code.keyID,
+                verificationCode: parsed.verificationCode ?? parsed.crypto93)
+        }
     }
 }

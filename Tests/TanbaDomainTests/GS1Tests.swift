@@ -28,7 +28,9 @@ import Testing
         // Scanners that send ASCII 232 for the leading FNC1 send it for the separators too.
         "\u{E8}" + raw.replacingAll(gs, with: "\u{E8}"),
         bracketed,
-        "]d2" + bracketed,
+        // A GS after the last element: label printers and ERP exports write one, and GS1 accepts it.
+        raw + gs,
+        "]d2" + raw + gs,
     ])
     func everyFormGivesTheSameElements(input: String) throws {
         let code = try MarkingCode.parse(input)
@@ -95,7 +97,15 @@ import Testing
         #expect(code.serial == "a(12)b(1")
         #expect(code.bracketed == "(01)\(Self.gtin)(21)a\\(12)b\\(1(91)\\(9")
         #expect(try MarkingCode.parse(code.bracketed) == code)
-        #expect(try MarkingCode.parse("(01)\(Self.gtin)(21)a(b)c(").serial == "a(b)c(")
+        #expect(try MarkingCode.parse("(01)\(Self.gtin)(21)a\\(b)c\\(").serial == "a(b)c(")
+    }
+
+    /// Whatever the printer writes parses back: every `(` in a value is escaped, not only one before a digit
+    /// (GS1's own parser reads any unescaped `(` as the start of an AI).
+    @Test func theBracketedPrinterEscapesEveryParenthesis() throws {
+        let code = try MarkingCode.parse("01\(Self.gtin)21a(b)c(\(Self.gs)10(x(")
+        #expect(code.bracketed == "(01)\(Self.gtin)(21)a\\(b)c\\((10)\\(x\\(")
+        #expect(try MarkingCode.parse(code.bracketed) == code)
     }
 
     // MARK: Check digits, GTIN, SSCC
@@ -234,7 +244,17 @@ import Testing
         .init(name: "GS right after ]d2", input: "]d2\(gs)01\(gtin)21X", code: .gs1Syntax, column: 4),
         .init(name: "two leading GS", input: "\(gs)\(gs)01\(gtin)21X", code: .gs1Syntax, column: 2),
         .init(name: "doubled GS", input: "01\(gtin)21X\(gs)\(gs)91EE06", code: .gs1Syntax, column: 21),
-        .init(name: "trailing GS", input: "01\(gtin)21X\(gs)", code: .gs1Syntax, column: 20),
+        .init(name: "two trailing GS", input: "01\(gtin)21X\(gs)\(gs)", code: .gs1Syntax, column: 21),
+        // GS1 syntax: a `(` in a value is written `\(`; any other `(` starts an AI, here one whose `)` is missing.
+        .init(
+            name: "unescaped ( with a missing )", input: "(01)\(gtin)(21)5Kq8ZtR2mWx9Q(91EE06(92)AAAA",
+            code: .gs1Syntax, column: 36),
+        .init(name: "unescaped ( before letters", input: "(01)\(gtin)(21)a(b)c", code: .gs1Syntax, column: 24),
+        .init(name: "unescaped ( at the end", input: "(01)\(gtin)(21)abc(", code: .gs1Syntax, column: 26),
+        // A scanner's prefix announces the raw form; the bracketed form behind one is not a scan.
+        .init(name: "bracketed behind ]d2", input: "]d2" + bracketed, code: .gs1Syntax, column: 4),
+        .init(name: "bracketed behind ]C1", input: "]C1" + bracketed, code: .gs1Syntax, column: 4),
+        .init(name: "bracketed behind GS", input: gs + bracketed, code: .gs1Syntax, column: 2),
         .init(name: "GS in bracketed form", input: "(01)\(gtin)(21)X\(gs)", code: .gs1Syntax, column: 24),
         .init(name: "non-GS1 symbology", input: "]d1" + raw, code: .gs1Syntax, column: 1),
         .init(name: "truncated AI", input: "01\(gtin)21X\(gs)9", code: .gs1Syntax, column: 21),
@@ -265,7 +285,7 @@ import Testing
     @Test func everyCodeIsCatalogued() {
         let codes: [ErrorCode] = [
             .gs1Empty, .gs1UnknownAI, .gs1Length, .gs1Character, .gs1CheckDigit, .gs1Date, .gs1DuplicateAI,
-            .gs1MissingAI, .gs1Syntax, .identifierInvalid,
+            .gs1MissingAI, .gs1Syntax, .gs1NationalFormat, .identifierInvalid,
         ]
         #expect(ErrorCatalogue.gs1.map(\.code) == codes)
         #expect(Set(codes.map(\.rawValue)).count == codes.count)

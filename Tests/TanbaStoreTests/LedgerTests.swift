@@ -136,7 +136,7 @@ import Testing
         try store.write { tx in
             try tx.save(participant)
             try tx.save([card])
-            try tx.save(StoredEmissionKey(id: "AB12", privateKeyPEM: "PEM", createdAt: Date()))
+            try tx.save(StoredEmissionKey(id: "AB12", secret: "PEM", createdAt: Date()))
         }
         #expect(try store.read { try $0.participant(Self.producer) } == participant)
         #expect(try store.read { try $0.product(Self.gtin) } == card)

@@ -17,9 +17,10 @@ public struct CodeRecord: Sendable, Hashable, Codable {
     public var lockedBy: String?
     /// The package this code is inside, if any.
     public var parent: String?
-    /// AI 91: the emission key that signed the verification code.
+    /// The emission key that made the verification code: AI 91 where the group's format carries it, else kept
+    /// here only.
     public let keyID: String?
-    /// AI 92: the verification code (signature of GTIN + serial).
+    /// The verification code of GTIN + serial: AI 92, or AI 93 in the groups with the short tail.
     public let verificationCode: String?
     public let issuedAt: Date
 

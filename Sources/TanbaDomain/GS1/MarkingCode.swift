@@ -17,8 +17,11 @@ public struct MarkingCode: Hashable, Sendable, CustomStringConvertible {
     /// bracketed, or the `01…21…` identification form).
     /// - Throws: `TanbaError` with the first problem: the codes of `GS1.parse(_:)`, and `GS1_MISSING_AI` when
     ///   (01) or (21) is absent.
-    public static func parse(_ text: String) throws -> MarkingCode {
-        let elements = try GS1.parse(text)
+    public static func parse(_ text: String) throws -> MarkingCode { try MarkingCode(GS1.parse(text)) }
+
+    /// A marking code of parsed elements.
+    /// - Throws: `GS1_MISSING_AI` when (01) or (21) is absent.
+    init(_ elements: [GS1Element]) throws {
         func value(of ai: GS1ApplicationIdentifier) throws -> String {
             guard let element = elements.first(where: { $0.ai == ai }) else {
                 throw TanbaError(
@@ -26,8 +29,7 @@ public struct MarkingCode: Hashable, Sendable, CustomStringConvertible {
             }
             return element.value
         }
-        return MarkingCode(
-            elements: elements, gtin: GTIN(trusted: try value(of: .gtin)), serial: try value(of: .serial))
+        self.init(elements: elements, gtin: GTIN(trusted: try value(of: .gtin)), serial: try value(of: .serial))
     }
 
     /// The same as `MarkingCode.parse(text)`.

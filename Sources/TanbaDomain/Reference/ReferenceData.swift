@@ -10,6 +10,9 @@ public struct ReferenceItem: Sendable, Hashable, Codable {
     public let nameEn: String
     /// Product groups: the TN VED headings that belong to the group.
     public let tnvedPrefixes: [String]?
+    /// Product groups: the national format of the group's marking codes, each element after (01) with its exact
+    /// length (see `NationalCodeFormat`); absent for groups not marked with codes issued by the hub.
+    public let codeElements: [NationalCodeFormat.Element]?
     /// Countries: EAEU membership and other codes.
     public let eaeu: Bool?
     public let alpha3: String?
@@ -37,6 +40,8 @@ public struct ReferenceData: Sendable {
     public let lists: [String: ReferenceList]
     /// The raw JSON of each list, served to clients byte for byte.
     public let documents: [String: Data]
+    /// The national format of each product group's marking codes, by group code (from `codeElements`).
+    public let codeFormats: [String: NationalCodeFormat]
 
     /// The lists the domain relies on.
     public static let required = [
@@ -62,7 +67,11 @@ public struct ReferenceData: Sendable {
         }
         self.lists = lists
         self.documents = documents
+        codeFormats = NationalCodeFormat.formats(productGroups: lists["product-groups"]?.items ?? [])
     }
+
+    /// The national format of `group`'s codes, if the group has one.
+    public func codeFormat(ofGroup group: String) -> NationalCodeFormat? { codeFormats[group] }
 
     public var productGroups: ReferenceList { lists["product-groups"]! }
     public var countries: ReferenceList { lists["countries"]! }

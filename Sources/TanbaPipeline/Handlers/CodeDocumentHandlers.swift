@@ -687,9 +687,13 @@ struct CodeOrderHandler: OperationDocument {
             problems += try Catalogue.check(gtin: line.gtin, sender: header.sender, element: line.element, in: tx)
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        let emitter = CodeEmitter(key: try EmissionKeyStore.current(in: tx, at: context.now))
+        let key = try EmissionKeyStore.current(in: tx, at: context.now)
         var issued: [CodeRecord] = []
         for line in lines {
+            // Each line's codes take the national format of its product group: serial and tail lengths.
+            let group = try tx.product(line.gtin)?.productGroup
+            let format = group.flatMap { context.reference?.codeFormat(ofGroup: $0) }
+            let emitter = format.map { CodeEmitter(key: key, format: $0) } ?? CodeEmitter(key: key)
             issued += try emitter.issue(gtin: line.gtin, count: line.quantity, owner: header.sender, at: context.now)
         }
         try tx.insert(issued, origin: context.id)
@@ -703,18 +707,12 @@ public enum EmissionKeyStore {
     public static func current(in tx: any StoreWriter, at date: Date) throws -> EmissionKey {
         if let stored = try tx.emissionKeys().first { return try key(stored) }
         let key = EmissionKey.generate(at: date)
-        try tx.save(StoredEmissionKey(id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: date))
+        try tx.save(StoredEmissionKey(id: key.id, secret: key.exported, createdAt: date))
         return key
     }
 
     public static func key(_ stored: StoredEmissionKey) throws -> EmissionKey {
-        do {
-            return EmissionKey(
-                id: stored.id, privateKey: try .init(pemRepresentation: stored.privateKeyPEM),
-                createdAt: stored.createdAt)
-        } catch {
-            throw TanbaError(.storeFailure, "emission key \(stored.id) cannot be read: \(error)")
-        }
+        try EmissionKey(id: stored.id, exported: stored.secret, createdAt: stored.createdAt)
     }
 }
 
