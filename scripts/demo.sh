@@ -45,8 +45,8 @@ step "Register a producer (BIN, roles, product groups, who may sign) in the embe
   "$tanba" participants add --id 050140001238 --name "ТОО «Алатау Дистрибьюшн»" --roles producer,wholesaler \
   --groups water,shoes,tobacco --representative 781112400128
 step "Load the product catalogue (checked against reference/*.json)" "$tanba" catalog import samples/catalog/products.csv
-step "Order 5 marking codes: unique serials with an ECDSA verification tail (AI 91/92)" \
-  "$tanba" codes order --participant 050140001238 --gtin 04870001000011 --count 5 -o "$dir/codes.txt"
+step "Order 5 marking codes for shoes, in the group's national format: serial 13, AI 91 key id, AI 92 tail of 44" \
+  "$tanba" codes order --participant 050140001238 --gtin 04870002000010 --count 5 -o "$dir/codes.txt"
 cat "$dir/codes.txt"
 first=$(head -1 "$dir/codes.txt")
 step "Check a code: status, owner, product card, authenticity" "$tanba" codes check "$first"
