@@ -8,6 +8,9 @@ BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 DEMO_PORT ?= 8080
+# SwiftPM refuses the -D flags in Debian's xmlsec1-openssl.pc and warns about them on every build; this trimmed copy
+# (include path and libraries only; Sources/CXMLSec/shim.h defines the ABI macros) comes first.
+export PKG_CONFIG_PATH := $(CURDIR)/Sources/CXMLSec/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
 .PHONY: all deps bench-deps apt-install build release test demo bench samples errors-doc format lint clean
 

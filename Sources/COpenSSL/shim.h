@@ -45,4 +45,14 @@ static inline EXTENDED_KEY_USAGE *tanba_x509_get_eku(X509 *x) {
 static inline unsigned long tanba_xn_flag_rfc2253_utf8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
 static inline void tanba_x509v3_set_ctx_nodb(X509V3_CTX *ctx) { X509V3_set_ctx_nodb(ctx); }
 
+// OpenSSL 3 deprecates EC_GROUP_precompute_mult (its own curves carry precomputed tables), but a curve built from
+// parameters, as GOST R 34.10's paramSetA is here, still gains from it: k·G in signing and z1·G in verifying.
+// Called through C so the deprecation is acknowledged once, here, and not warned about in every Swift build.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static inline int tanba_ec_group_precompute_mult(EC_GROUP *group, BN_CTX *ctx) {
+    return EC_GROUP_precompute_mult(group, ctx);
+}
+#pragma GCC diagnostic pop
+
 #endif

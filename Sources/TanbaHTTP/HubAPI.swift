@@ -8,7 +8,7 @@ import Synchronization
 import TanbaDomain
 import TanbaErrors
 public import TanbaPipeline
-public import TanbaStore
+import TanbaStore
 public import TanbaXML
 
 /// The hub's HTTP API for participants' ERPs (version 1). Every route answers errors as problem+json with the

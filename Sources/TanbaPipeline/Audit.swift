@@ -37,7 +37,7 @@ public enum Audit {
 
     /// Appends an event in its own transaction.
     public static func record(_ event: Event, in store: any HubStore, at date: Date = Date()) throws {
-        try store.write { try append(event, at: date, in: $0) }
+        _ = try store.write { try append(event, at: date, in: $0) }
     }
 
     /// Appends an event inside a transaction (the chain's head is read and extended under the writer's lock).

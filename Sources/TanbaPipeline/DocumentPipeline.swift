@@ -264,7 +264,9 @@ protocol DocumentHandler {
 }
 
 enum Handlers {
-    static let all: [any DocumentHandler.Type] = [
+    // A constant list of types, never mutated: metatypes of a non-Sendable protocol are not Sendable themselves,
+    // though nothing here can be shared mutable state.
+    nonisolated(unsafe) static let all: [any DocumentHandler.Type] = [
         ShipmentHandler.self, ShipmentAnswerHandler.self, ShipmentCancellationHandler.self, WithdrawalHandler.self,
         ReturnHandler.self,
         ApplicationReportHandler.self, IntroductionProductionHandler.self, AggregationHandler.self,

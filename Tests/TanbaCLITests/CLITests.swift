@@ -394,7 +394,7 @@ import Testing
     /// sell one, and the history shows every step with its document.
     @Test func aCodesLifeThroughTheCommandLine() throws {
         try registered()
-        try run([
+        _ = try run([
             "participants", "add", "--id", "031240500125", "--name", "ТОО «Шымкент Сауда»", "--roles",
             "wholesaler,retailer",
         ])
@@ -487,7 +487,7 @@ import Testing
     /// A signed shipment of two introduced codes from the registered producer, and the trust options it needs.
     func signedShipment() throws -> (path: String, codes: String, trust: [String]) {
         try registered()
-        try run([
+        _ = try run([
             "participants", "add", "--id", "031240500125", "--name", "ТОО «Шымкент Сауда»", "--roles", "wholesaler",
             "--groups", "shoes",
         ])

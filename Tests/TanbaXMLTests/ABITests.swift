@@ -7,9 +7,14 @@ import Testing
 @Suite struct ABITests {
     @Test func swiftSeesTheSameLayoutAsTheCCompiler() throws {
         let cc = try #require(Fixtures.which("cc"), "a C compiler is needed for the ABI check")
-        let flags = try Fixtures.run("/usr/bin/pkg-config", ["--cflags", "xmlsec1-openssl"]).output
-            .split(separator: " ").map(String.init).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
+        // The system's own pkg-config file, with the -D flags the library was built with: not the trimmed copy the
+        // Makefile puts on PKG_CONFIG_PATH for SwiftPM (Sources/CXMLSec/pkgconfig).
+        let flags = try Fixtures.run(
+            "/usr/bin/env", ["-u", "PKG_CONFIG_PATH", "pkg-config", "--cflags", "xmlsec1-openssl"]
+        )
+        .output
+        .split(separator: " ").map(String.init).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .filter { !$0.isEmpty }
         let source = try Fixtures.temporaryFile(
             Array(
                 """

@@ -268,7 +268,7 @@ struct ReturnHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        let problems = header.futureDates([header.dateElement], today: context.today)
         let result = perform(.returnToCirculation(by: header.sender), on: items, context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
     }

@@ -1,5 +1,5 @@
 internal import COpenSSL
-public import Foundation
+import Foundation
 import TanbaErrors
 
 /// A certificate revocation list (OpenSSL `X509_CRL`), owned and freed by this object.

@@ -33,7 +33,7 @@ final class GOSTCurve: @unchecked Sendable {
         precondition(EC_POINT_set_affine_coordinates(group, generator, x, y, context) == 1, "base point not on curve")
         precondition(EC_GROUP_set_generator(group, generator, order, one) == 1)
         // Multiples of the base point, computed once: signing (k·G) and verifying (z1·G) use them.
-        EC_GROUP_precompute_mult(group, context)
+        tanba_ec_group_precompute_mult(group, context)
         size = Int(BN_num_bits(order) + 7) / 8
     }
 

@@ -161,7 +161,7 @@ enum KazakhIssuer {
             try extensionDER("2.5.29.14") { try $0.serialize(ASN1OctetString(contentBytes: ArraySlice(subjectKeyID))) })
         extensions.append(
             try extensionDER("2.5.29.35") { coder in
-                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                coder.appendConstructedNode(identifier: .sequence) { coder in
                     coder.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific))
                     {
                         $0.append(contentsOf: issuerKeyID)
@@ -183,8 +183,8 @@ enum KazakhIssuer {
             }
             coder.serializeRawBytes(subjectName)
             coder.serializeRawBytes(spki)
-            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)) {
-                try $0.appendConstructedNode(identifier: .sequence) { coder in
+            coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)) {
+                $0.appendConstructedNode(identifier: .sequence) { coder in
                     for ext in extensions { coder.serializeRawBytes(ext) }
                 }
             }
@@ -214,7 +214,7 @@ enum KazakhIssuer {
             }
         }
         let encoded = try signed(tbs.serializedBytes, key: key)
-        return try PEMDocument(type: "X509 CRL", derBytes: encoded).pemString + "\n"
+        return PEMDocument(type: "X509 CRL", derBytes: encoded).pemString + "\n"
     }
 
     /// SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING(r_LE ‖ s_LE) }.

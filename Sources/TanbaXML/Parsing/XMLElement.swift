@@ -1,5 +1,5 @@
 internal import CLibXML2
-public import Foundation
+import Foundation
 
 /// A read-only view of one element of an `XMLDocument`; it keeps the document alive.
 public struct XMLElement {

@@ -1,7 +1,7 @@
 internal import CLibXML2
 internal import COpenSSL
 internal import CXMLSec
-public import Foundation
+import Foundation
 import TanbaErrors
 
 /// One-time, process-wide initialisation of libxml2, xmlsec1 and its OpenSSL backend.
