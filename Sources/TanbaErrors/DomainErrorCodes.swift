@@ -29,6 +29,7 @@ extension ErrorCode {
     public static let emissionKeyUnknown = ErrorCode("EMISSION_KEY_UNKNOWN")
     public static let orderInvalid = ErrorCode("ORDER_INVALID")
     public static let storeFailure = ErrorCode("STORE_FAILURE")
+    public static let storeConflict = ErrorCode("STORE_CONFLICT")
 }
 
 extension ErrorCatalogue {
@@ -85,5 +86,10 @@ extension ErrorCatalogue {
             summary: "The code names an emission key (AI 91) the hub does not know."),
         .init(code: .orderInvalid, category: .request, summary: "A code order is invalid (count out of range…)."),
         .init(code: .storeFailure, category: .internal, summary: "The store failed (disk, lock, corruption)."),
+        .init(
+            code: .storeConflict, category: .internal,
+            summary:
+                "What a decision expected changed before it was applied (a document with the same number or content was stored meanwhile); the hub decides again, and a client sees this only if that keeps happening."
+        ),
     ]
 }

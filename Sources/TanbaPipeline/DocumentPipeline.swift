@@ -69,13 +69,27 @@ public final class DocumentPipeline: Sendable {
         _ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil,
         journal: (@Sendable (Decision) -> Audit.Event)? = nil
     ) throws -> Decision {
-        let decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
+        var attempt = 1
+        var decision: Decision
+        while true {
+            do {
+                decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
+                break
+            } catch let error as TanbaError where error.code == .storeConflict && attempt < Self.attempts {
+                // What the decision expected changed before it was applied (the same number or the same document
+                // stored meanwhile): decided again against what is there now — a repeat or FLC_NUMBER_USED.
+                attempt += 1
+            }
+        }
         // A repeated document or a dry run wrote nothing of its own: its audit entry gets a transaction.
         if let journal, decision.repeated || decision.dryRun {
             try Audit.record(journal(decision), in: store, at: now)
         }
         return decision
     }
+
+    /// How often a document is decided when what it expected keeps changing under it.
+    static let attempts = 3
 
     private func decide(
         _ bytes: [UInt8], dryRun: Bool, now: Date, submitter: String?,
@@ -112,22 +126,17 @@ public final class DocumentPipeline: Sendable {
             context.number = handler.number
             context.date = handler.date
             context.ruleSet = RuleSet.forDocument(dated: handler.date)
-            // The same document twice gets the same answer and is applied once.
-            if let earlier = try store.read({ try $0.document(sender: handler.sender, number: handler.number) }) {
-                if earlier.digest == digest {
-                    return Decision(
-                        documentID: earlier.id, type: earlier.type, accepted: true, status: earlier.status,
-                        diagnostics: [],
-                        changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun)
-                }
-                throw TanbaError(
-                    .flcNumberUsed,
-                    "\(handler.sender) already sent document \(handler.number) (\(earlier.id)) with different content",
-                    line: handler.numberLine, path: handler.numberPath)
-            }
+            // The same document twice gets the same answer and is applied once. Asked here first, so a repeat is
+            // answered without checking its signature again; asked again inside the write, below.
+            try Self.checkNumber(
+                try store.read { try $0.document(sender: handler.sender, number: handler.number) }, handler, digest)
             let verified = try verifier.verify(document, at: now)
             clock.mark("signature")
             try store.write { tx in
+                // A document with this number may have been stored since the read above (an ERP retrying, two
+                // channels at once): decided on what the transaction sees. The unique indexes are the last word.
+                try Self.checkNumber(
+                    try tx.document(sender: handler.sender, number: handler.number), handler, digest)
                 try Authority.check(
                     signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, roles: signerRoles,
                     in: tx)
@@ -153,6 +162,11 @@ public final class DocumentPipeline: Sendable {
             return context.acceptance
         } catch is DryRunRollback {
             return context.acceptance  // a preview: `context.dryRun` is set
+        } catch let repeated as Repeated {
+            let earlier = repeated.earlier
+            return Decision(
+                documentID: earlier.id, type: earlier.type, accepted: true, status: earlier.status, diagnostics: [],
+                changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun)
         } catch let error as TanbaError
             where error.category != .internal && (error.category != .request || error.code == .authForbidden)
         {
@@ -185,6 +199,24 @@ public final class DocumentPipeline: Sendable {
 
 /// Thrown inside a dry run's transaction to roll it back after everything was computed.
 struct DryRunRollback: Error {}
+
+/// The document was stored before, with the same content: its stored receipt is the answer.
+struct Repeated: Error {
+    let earlier: DocumentRecord
+}
+
+extension DocumentPipeline {
+    /// Whether the sender's number is free, or taken by this very document (`Repeated`), or by another one.
+    /// - Throws: `Repeated`, or `FLC_NUMBER_USED` at the number's line.
+    static func checkNumber(_ earlier: DocumentRecord?, _ handler: any DocumentHandler, _ digest: String) throws {
+        guard let earlier else { return }
+        if earlier.digest == digest { throw Repeated(earlier: earlier) }
+        throw TanbaError(
+            .flcNumberUsed,
+            "\(handler.sender) already sent document \(handler.number) (\(earlier.id)) with different content",
+            line: handler.numberLine, path: handler.numberPath)
+    }
+}
 
 /// What a handler and the receipt need to know about the submission.
 struct Context {

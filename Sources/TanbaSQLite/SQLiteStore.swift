@@ -237,6 +237,18 @@ enum Schema {
                     CREATE INDEX documents_received ON documents(received_at, id);
                     """)
         }
+        // One document per (sender, number) and one per canonical digest, enforced by the database: a check
+        // before the write alone let two submissions racing in (an ERP retrying, two channels at once) both pass.
+        // The names stay, so the number lookup keeps naming its index.
+        migrator.registerMigration("v7: documents unique by number and by digest") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX documents_sender;
+                    CREATE UNIQUE INDEX documents_sender ON documents(sender, number);
+                    DROP INDEX documents_digest;
+                    CREATE UNIQUE INDEX documents_digest ON documents(digest);
+                    """)
+        }
         return migrator
     }
 }
@@ -538,15 +550,22 @@ private final class Connection: StoreWriter {
         )
     }
 
+    /// Inserts a new document; never replaces one. A document with its id, number or digest already stored is a
+    /// conflict (`STORE_CONFLICT`): the caller decides again against what is there.
     func save(_ document: DocumentRecord) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [
-                document.id, document.type, document.sender, document.number, document.date, document.recipient,
-                document.receivedAt.timeIntervalSince1970, document.status.rawValue, document.digest,
-                Data(document.content), Data(document.receipt),
-            ])
+        do {
+            try db.cachedStatement(
+                sql: "INSERT INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
+                arguments: [
+                    document.id, document.type, document.sender, document.number, document.date, document.recipient,
+                    document.receivedAt.timeIntervalSince1970, document.status.rawValue, document.digest,
+                    Data(document.content), Data(document.receipt),
+                ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw TanbaError(
+                .storeConflict, "\(document.sender) \(document.number) (\(document.id)) was stored meanwhile")
+        }
     }
 
     func setStatus(_ status: DocumentStatus, of id: String) throws {

@@ -1,0 +1,113 @@
+import Foundation
+import TanbaDomain
+import TanbaErrors
+import TanbaStore
+import TanbaTestSupport
+import Testing
+
+@testable import TanbaPipeline
+
+/// Submissions racing each other: the invariants (one document per number, one application per content, a code
+/// issued once) hold because the decision is checked again inside the write and the database enforces them, not
+/// because a check before the write happened to run first.
+@Suite struct RaceTests {
+    /// Runs `body` on `count` threads released at the same moment, and collects every result.
+    static func race<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>]
+    {
+        let gate = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        let results = Results<T>(count: count)
+        for index in 0..<count {
+            done.enter()
+            Thread {
+                gate.wait()
+                results.set(index, Result { try body(index) })
+                done.leave()
+            }.start()
+        }
+        for _ in 0..<count { gate.signal() }
+        done.wait()
+        return results.all
+    }
+
+    final class Results<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Result<T, any Error>?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ result: Result<T, any Error>) { lock.withLock { slots[index] = result } }
+        var all: [Result<T, any Error>] { lock.withLock { slots.map { $0! } } }
+    }
+
+    static func codeOrder(number: String, quantity: Int) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <CodeOrder xmlns="urn:kz:tanba:code-order:1" version="1.0">
+          <Header>
+            <DocumentNumber>\(number)</DocumentNumber>
+            <DocumentDate>2026-11-20</DocumentDate>
+            <Sender><BIN>\(World.seller)</BIN><Name>ТОО «Алатау Дистрибьюшн»</Name><Address>Алматы</Address></Sender>
+          </Header>
+          <Lines><Line><GTIN>\(World.water)</GTIN><Quantity>\(quantity)</Quantity></Line></Lines>
+        </CodeOrder>
+
+        """
+    }
+
+    /// An ERP retrying a code order 20 times at once: one document, one set of codes, 20 identical receipts.
+    @Test func twentyIdenticalCodeOrdersAtOnceIssueOneSetOfCodes() throws {
+        let world = try World()
+        let before = try world.store.read { try $0.codeCount() }
+        let order = try World.signed(Self.codeOrder(number: "ZK-RACE-1", quantity: 5))
+        let decisions = try Self.race(20) { _ in try world.pipeline.submit(order) }.map { try $0.get() }
+        #expect(decisions.allSatisfy { $0.accepted }, "\(decisions.filter { !$0.accepted })")
+        #expect(Set(decisions.map(\.receipt)).count == 1)
+        #expect(Set(decisions.map(\.documentID)).count == 1)
+        #expect(decisions.filter { !$0.repeated }.count == 1)
+        #expect(try world.store.read { try $0.codeCount() } == before + 5)
+        let stored = try world.store.read { try $0.documents(DocumentFilter(sender: World.seller)) }
+        #expect(stored.filter { $0.type == "codeOrder" }.count == 1)
+        #expect(stored.first { $0.type == "codeOrder" }?.receipt == decisions[0].receipt)
+    }
+
+    /// Two accompanying documents of the same codes at once: exactly one locks them.
+    @Test func twoShipmentsOfTheSameCodesAtOnceOneWins() throws {
+        let world = try World()
+        let codes = Array(world.codes.prefix(3))
+        let documents = try ["ESD-A", "ESD-B"].map { try World.signed(World.shipment(number: $0, codes: codes)) }
+        let decisions = try Self.race(2) { try world.pipeline.submit(documents[$0]) }.map { try $0.get() }
+        #expect(decisions.filter(\.accepted).count == 1, "\(decisions)")
+        let winner = try #require(decisions.first { $0.accepted })
+        for code in codes { #expect(try world.code(code).lockedBy == winner.documentID) }
+    }
+
+    /// One number, two contents, at once: one is accepted, the other is FLC_NUMBER_USED.
+    @Test func oneNumberTwoContentsAtOnceOneIsRefused() throws {
+        let world = try World()
+        let documents = try [Array(world.codes.prefix(2)), Array(world.codes.suffix(2))].map {
+            try World.signed(World.shipment(number: "ESD-SAME", codes: $0))
+        }
+        let decisions = try Self.race(2) { try world.pipeline.submit(documents[$0]) }.map { try $0.get() }
+        #expect(decisions.filter(\.accepted).count == 1, "\(decisions)")
+        #expect(decisions.first { !$0.accepted }?.diagnostics.map(\.code) == [.flcNumberUsed])
+        let stored = try world.store.read { try $0.documents(DocumentFilter(sender: World.seller)) }
+        #expect(stored.filter { $0.number == "ESD-SAME" }.count == 1)
+    }
+
+    /// The database itself refuses a second document with a stored number, whatever the caller checked before.
+    @Test func theStoreRefusesASecondDocumentWithTheSameNumber() throws {
+        let world = try World()
+        let accepted = try world.pipeline.submit(try World.signed(World.shipment(number: "ESD-9", codes: world.codes)))
+        let first = try #require(try world.store.read { try $0.document(id: accepted.documentID) })
+        let copy = DocumentRecord(
+            id: "DOC-OTHER", type: first.type, sender: first.sender, number: first.number, date: first.date,
+            recipient: first.recipient, receivedAt: Date(), status: first.status, digest: "other", content: [1],
+            receipt: [1])
+        expectCode(.storeConflict) { try world.store.write { try $0.save(copy) } }
+        let sameContent = DocumentRecord(
+            id: "DOC-OTHER", type: first.type, sender: first.sender, number: "ESD-10", date: first.date,
+            recipient: first.recipient, receivedAt: Date(), status: first.status, digest: first.digest,
+            content: [1], receipt: [1])
+        expectCode(.storeConflict) { try world.store.write { try $0.save(sameContent) } }
+        #expect(try world.store.read { try $0.document(id: accepted.documentID) }?.receipt == accepted.receipt)
+    }
+}
