@@ -17,6 +17,9 @@ public final class SQLiteStore: HubStore {
     /// - Throws: `STORE_FAILURE` when the file cannot be opened or migrated.
     public init(path: String) throws {
         var configuration = Configuration()
+        // Several `tanba` processes (a server, folders, an operator's commands) share one file: a connection that
+        // finds it locked waits for the other writer rather than failing at once with "database is locked".
+        configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Codes are keyed by random serials, so inserts and lookups land all over a large B-tree: a page cache
@@ -31,8 +34,11 @@ public final class SQLiteStore: HubStore {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw TanbaError(.storeFailure, "cannot open the store \(path): \(StoreFailure.reason(error))")
         } catch {
-            throw TanbaError(.storeFailure, "cannot open the store \(path): \(error)")
+            // The folder could not be made: the path's parent is a file, or not writable.
+            throw TanbaError(.storeFailure, "cannot open the store \(path): its folder cannot be created")
         }
         location = path
         committer = GroupCommit(pool: pool)
@@ -111,11 +117,14 @@ public final class SQLiteStore: HubStore {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// SQLite errors become `STORE_FAILURE`; every other error (Tanba's own, a caller's rollback signal) passes
-    /// through unchanged, after GRDB has rolled the transaction back.
+    /// How long a connection waits for another process's write lock before `STORE_FAILURE` (seconds).
+    public static let busyTimeout: TimeInterval = 30
+
+    /// SQLite errors become `STORE_FAILURE` with a reason in words (never the SQL); every other error (Tanba's
+    /// own, a caller's rollback signal) passes through unchanged, after GRDB has rolled the transaction back.
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
-            throw TanbaError(.storeFailure, "store \(location): \(error)")
+            throw TanbaError(.storeFailure, "store \(location): \(StoreFailure.reason(error))")
         }
     }
 }
