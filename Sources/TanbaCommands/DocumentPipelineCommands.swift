@@ -39,7 +39,8 @@ struct SubmitCommand: ParsableCommand {
         discussion: """
             Steps: safe parse, XSD, signature and certificate, authority of the signer for the sender, \
             format-logical control (docs/FLC.md), atomic application, a receipt signed by the hub. With --dry-run \
-            every check runs and the changes are previewed, then rolled back. Exit status 0 accepted, 1 rejected.
+            every check runs and the changes are previewed, then rolled back. Exit status 0 accepted, 1 rejected, \
+            2 could not run (a missing file, the trust store or hub key not configured, the store missing).
             """)
 
     @Argument(help: "The signed XML document.") var file: String
@@ -86,7 +87,7 @@ struct SubmitCommand: ParsableCommand {
             for diagnostic in decision.diagnostics where !json {
                 FileHandle.standardError.write(Data("  \(diagnostic)\n".utf8))
             }
-            if !decision.accepted { throw ExitCode(1) }
+            if !decision.accepted { throw ExitCode(ExitStatus.refused) }
         }
     }
 }

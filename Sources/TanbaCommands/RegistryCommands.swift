@@ -158,7 +158,10 @@ enum CatalogFile {
                 entries = try JSONDecoder().decode([Entry].self, from: data).enumerated().map {
                     ($0.offset + 1, $0.element)
                 }
-            } catch { throw TanbaError(.catalogInvalid, "the JSON is not an array of product cards: \(error)") }
+            } catch {
+                throw TanbaError(
+                    .catalogInvalid, "the JSON is not an array of product cards: \(DecodingProblem.describe(error))")
+            }
         } else {
             entries = try csv(String(decoding: data, as: UTF8.self))
         }
@@ -267,8 +270,13 @@ struct ReferenceCommand: ParsableCommand {
                 let data = try storeOptions.referenceData()
                 let lists = data.lists.values.sorted { $0.name < $1.name }
                 if output.json {
-                    return try printJSON(
-                        lists.map { ["name": $0.name, "version": $0.version, "items": "\($0.items.count)"] })
+                    // Counts as JSON numbers, not strings.
+                    struct Entry: Encodable {
+                        let name: String
+                        let version: String
+                        let items: Int
+                    }
+                    return try printJSON(lists.map { Entry(name: $0.name, version: $0.version, items: $0.items.count) })
                 }
                 for list in lists { print("\(list.name)  version \(list.version)  \(list.items.count) items") }
             }

@@ -21,12 +21,24 @@ struct StoreOptions: ParsableArguments {
         return try SQLiteStore(path: store ?? env["TANBA_STORE"] ?? "var/tanba.sqlite")
     }
 
+    /// The reference lists, from the folder `Locations.referenceDirectory` finds.
+    /// - Throws: `CONFIG_INVALID` naming the folder or file at fault.
     func referenceData() throws -> ReferenceData {
-        let folder = try Locations.folder(
-            explicit: reference, environment: "TANBA_REFERENCE_DIR", name: "reference", marker: "countries.json")
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
-        return try ReferenceData(files: try files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+        let folder = try Locations.referenceDirectory(explicit: reference)
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+        } catch {
+            throw TanbaError(.configInvalid, "reference data folder \(folder.path) cannot be read")
+        }
+        return try ReferenceData(
+            files: try files.map { file in
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw TanbaError(.configInvalid, "reference data file \(file.lastPathComponent) cannot be read")
+                }
+                return (file.lastPathComponent, data)
+            })
     }
 }
 
