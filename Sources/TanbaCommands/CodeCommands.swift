@@ -390,7 +390,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "keys rotate", json: false) {
-                let store = try storeOptions.open()
+                let store = try storeOptions.open(mayCreate: true)
                 let taken = Set(try store.read { try $0.emissionKeys().map(\.id) })
                 let key = EmissionKey.generate(avoiding: taken)
                 try store.write {

@@ -55,7 +55,7 @@ struct ParticipantsCommand: ParsableCommand {
                 let participant = try Participant(
                     id: id, name: name, isOrganisation: !entrepreneur, roles: parsedRoles, productGroups: groupCodes,
                     representatives: representative.map { Representative(iin: $0) })
-                let store = try storeOptions.open()
+                let store = try storeOptions.open(mayCreate: true)
                 try store.write { try $0.save(participant) }
                 if output.json { try printJSON(participant) } else { print("participant \(participant.id) saved") }
             }
@@ -104,7 +104,7 @@ struct CatalogCommand: ParsableCommand {
                 }
                 let cards = try CatalogFile.cards(
                     from: data, json: url.pathExtension.lowercased() == "json", reference: reference)
-                try storeOptions.open().write { try $0.save(cards) }
+                try storeOptions.open(mayCreate: true).write { try $0.save(cards) }
                 if output.json {
                     try printJSON(["imported": cards.count])
                 } else {

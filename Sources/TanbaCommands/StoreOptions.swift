@@ -16,9 +16,33 @@ struct StoreOptions: ParsableArguments {
         name: .long, help: "Reference data folder (default: $TANBA_REFERENCE_DIR, ./reference, or beside the binary).")
     var reference: String?
 
-    func open() throws -> SQLiteStore {
-        let env = ProcessInfo.processInfo.environment
-        return try SQLiteStore(path: store ?? env["TANBA_STORE"] ?? "var/tanba.sqlite")
+    /// The store's path: the option, `$TANBA_STORE`, or `var/tanba.sqlite`.
+    var path: String { store ?? ProcessInfo.processInfo.environment["TANBA_STORE"] ?? "var/tanba.sqlite" }
+
+    /// The commands that may create a store: those that put the first data into one (`participants add`,
+    /// `catalog import`, `keys rotate`). Every other command refuses a missing store, so a mistyped `--store`
+    /// is an error rather than an empty store that looks intact.
+    static let creators = ["participants add", "catalog import", "keys rotate"]
+
+    /// Opens the store.
+    /// - Parameter mayCreate: whether this command may create a missing store (see `creators`); it says so on
+    ///   standard error when it does.
+    /// - Throws: `CONFIG_INVALID` when the store does not exist and may not be created; `STORE_FAILURE`.
+    func open(mayCreate: Bool = false) throws -> SQLiteStore {
+        let path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard exists || mayCreate else {
+            throw TanbaError(
+                .configInvalid,
+                "no store at \(path): check --store or TANBA_STORE (\(Self.creators.joined(separator: ", ")) create one)"
+            )
+        }
+        let opened = try SQLiteStore(path: path)
+        if !exists {
+            var stderr = StandardError()
+            print("created a new store at \(path)", to: &stderr)
+        }
+        return opened
     }
 
     /// The reference lists, from the folder `Locations.referenceDirectory` finds.

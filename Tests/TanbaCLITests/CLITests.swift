@@ -286,6 +286,9 @@ import Testing
     }
 
     @Test func aBadCatalogueFileImportsNothingAndNamesEveryLine() throws {
+        // A store to import into (a failed import creates none).
+        #expect(
+            try run(["participants", "add", "--id", "850315300128", "--name", "ИП", "--roles", "retailer"]).status == 0)
         let csv = try Fixtures.temporaryFile(
             Array(
                 """
