@@ -68,15 +68,7 @@ struct SubmitCommand: ParsableCommand {
                 try Data(decision.receipt).write(to: URL(fileURLWithPath: output))
             }
             if json {
-                var summary: [String: String] = [
-                    "document": decision.documentID, "result": decision.accepted ? "accepted" : "rejected",
-                    "status": decision.status.rawValue, "changes": "\(decision.changes.count)",
-                    "errors": decision.diagnostics.map(\.code.rawValue).joined(separator: ","),
-                ]
-                summary["type"] = decision.type
-                if decision.repeated { summary["repeated"] = "true" }
-                if decision.dryRun { summary["dryRun"] = "true" }
-                try printJSON(summary)
+                try printJSON(SubmitReport(decision, file: file))
             } else if output == nil {
                 FileHandle.standardOutput.write(Data(decision.receipt))
             } else {
