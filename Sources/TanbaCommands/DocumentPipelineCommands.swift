@@ -86,7 +86,7 @@ struct SubmitCommand: ParsableCommand {
 
 struct DocumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "documents", abstract: "Documents the hub accepted: list (outbox, inbox) and show.",
+        commandName: "documents", abstract: "Documents the hub decided: list (outbox, inbox) and show.",
         subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
@@ -148,12 +148,16 @@ struct DocumentsCommand: ParsableCommand {
             try reportingFailures(command: "documents list", json: output.json) {
                 let filter = try filter()
                 let page = try storeOptions.open().read { try $0.documentPage(filter) }
-                let rows = page.documents.map {
-                    [
-                        "id": $0.id, "type": $0.type, "sender": $0.sender, "number": $0.number, "date": $0.date,
-                        "recipient": $0.recipient ?? "", "status": $0.status.rawValue,
-                        "receivedAt": ISO8601DateFormatter().string(from: $0.receivedAt),
+                let rows = page.documents.map { document in
+                    var row = [
+                        "id": document.id, "type": document.type, "sender": document.sender, "number": document.number,
+                        "date": document.date, "recipient": document.recipient ?? "",
+                        "status": document.status.rawValue,
+                        "receivedAt": ISO8601DateFormatter().string(from: document.receivedAt),
                     ]
+                    // A refused document: its first error's code (`documents show ID --receipt` has them all).
+                    if let code = document.code { row["code"] = code }
+                    return row
                 }
                 if output.json {
                     return try printJSON(PageJSON(documents: rows, next: page.next?.encoded))
@@ -161,7 +165,7 @@ struct DocumentsCommand: ParsableCommand {
                 for row in rows {
                     print(
                         "\(row["id"]!)  \(row["type"]!)  \(row["number"]!)  from \(row["sender"]!) to \(row["recipient"]!)  \(row["status"]!)"
-                    )
+                            + (row["code"].map { " \($0)" } ?? ""))
                 }
                 if let next = page.next { print("next: --after \(next.encoded)") }
             }

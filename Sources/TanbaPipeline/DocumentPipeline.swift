@@ -182,7 +182,8 @@ public final class DocumentPipeline: Sendable {
                     id: context.id, submitter: submitter, type: context.type,
                     sender: context.sender.isEmpty ? nil : context.sender,
                     number: context.number.isEmpty ? nil : context.number, receivedAt: now,
-                    code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt)
+                    code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt,
+                    date: context.date.isEmpty ? nil : context.date)
                 try store.write { tx in
                     try tx.save(rejection)
                     if let journal { try Audit.append(journal(decision), at: now, in: tx) }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `tanba submit --json` in the documented shape.
+/// `tanba submit --json` in the documented shape, and refused documents in the sender's outbox listing.
 @Suite struct SubmitCLITests {
     let registry = RegistryCLITests()
 
@@ -39,5 +39,36 @@ import Testing
         #expect(yes["status"] as? String == "waitingForCounterparty")
         let again = try CLITests.json(try registry.run(["submit", signed, "--json"] + trust).output)
         #expect(again["repeated"] as? Bool == true && again["document"] as? String == yes["document"] as? String)
+    }
+
+    /// `documents list --status rejected` lists the refused document: in the sender's outbox, in keyset order
+    /// with the accepted one, with its first error's code; the filters apply to it.
+    @Test func refusedDocumentsAreListedInTheOutbox() throws {
+        let (signed, _, trust) = try registry.signedShipment()
+        let refused = try CLITests.json(try registry.run(["submit", try tampered(signed), "--json"] + trust).output)
+        let accepted = try CLITests.json(try registry.run(["submit", signed, "--json"] + trust).output)
+        let (refusedID, acceptedID) = (refused["document"] as? String, accepted["document"] as? String)
+        func list(_ arguments: [String]) throws -> (rows: [[String: Any]], next: String?) {
+            let result = try registry.run(["documents", "list", "--sender", "050140001238", "--json"] + arguments)
+            #expect(result.status == 0, "\(result.error)")
+            let page = try CLITests.json(result.output)
+            return (try #require(page["documents"] as? [[String: Any]]), page["next"] as? String)
+        }
+        #expect(try list([]).rows.map { $0["id"] as? String } == [acceptedID, refusedID])
+        let rejected = try list(["--status", "rejected"]).rows
+        #expect(rejected.map { $0["id"] as? String } == [refusedID])
+        #expect(rejected.first?["code"] as? String == "SIG_DIGEST_MISMATCH")
+        #expect(rejected.first?["type"] as? String == "shipment" && rejected.first?["date"] as? String == "2026-11-20")
+        #expect(try list(["--status", "rejected", "--type", "shipment", "--date-from", "2026-11-20"]).rows.count == 1)
+        #expect(try list(["--status", "rejected", "--date-to", "2026-11-19"]).rows.isEmpty)
+        #expect(try list(["--status", "rejected", "--to", "2000-01-01"]).rows.isEmpty)
+        #expect(try list(["--status", "accepted"]).rows.isEmpty)  // the shipment waits for its buyer
+        // Keyset pages of one: the accepted (newer), then the refused.
+        let first = try list(["--limit", "1"])
+        #expect(first.rows.map { $0["id"] as? String } == [acceptedID])
+        let second = try list(["--limit", "1", "--after", try #require(first.next)])
+        #expect(second.rows.map { $0["id"] as? String } == [refusedID] && second.next == nil)
+        let text = try registry.run(["documents", "list", "--sender", "050140001238", "--status", "rejected"])
+        #expect(text.output.contains("SIG_DIGEST_MISMATCH"), "\(text.output)")
     }
 }
