@@ -98,8 +98,11 @@ struct CodesCommand: ParsableCommand {
                 case "release": op = .releaseShipment(document: try need(document, "document"))
                 default: throw TanbaError(.configInvalid, "unknown operation '\(operation)'")
                 }
-                let changed = try Ledger(store: try storeOptions.open()).perform(
-                    op, on: try CodesCommand.identities(codes), document: document, at: Date())
+                let ids = try CodesCommand.identities(codes)
+                let changed = try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-\(op.name)", participant: participant ?? buyer,
+                    object: document ?? ids.first, result: { "changed \($0.count)" }
+                ) { try Ledger.perform(op, on: ids, document: document, at: Date(), in: $0) }
                 try CodesCommand.report(changed, op.name, json: output.json)
             }
         }
@@ -120,8 +123,9 @@ struct CodesCommand: ParsableCommand {
             try reportingFailures(command: "codes aggregate", json: output.json) {
                 let package = try CodesCommand.identities([into])[0]
                 let ids = try CodesCommand.identities(codes)
-                try Ledger(store: try storeOptions.open()).aggregate(
-                    ids, into: package, by: participant, document: nil, at: Date())
+                try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-aggregate", participant: participant, object: package
+                ) { try Ledger.aggregate(ids, into: package, by: participant, document: nil, at: Date(), in: $0) }
                 if output.json { return try printJSON(["package": package, "added": "\(ids.count)"]) }
                 print("\(ids.count) codes put into \(package)")
             }
@@ -141,9 +145,10 @@ struct CodesCommand: ParsableCommand {
         func run() throws {
             try reportingFailures(command: "codes disaggregate", json: output.json) {
                 let id = try CodesCommand.identities([package])[0]
-                try Ledger(store: try storeOptions.open()).remove(
-                    codes.isEmpty ? nil : try CodesCommand.identities(codes), from: id, by: participant, document: nil,
-                    at: Date())
+                let named = codes.isEmpty ? nil : try CodesCommand.identities(codes)
+                try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-disaggregate", participant: participant, object: id
+                ) { try Ledger.remove(named, from: id, by: participant, document: nil, at: Date(), in: $0) }
                 if output.json { return try printJSON(["package": id]) }
                 print("\(id): \(codes.isEmpty ? "emptied" : "\(codes.count) codes taken out")")
             }
@@ -221,7 +226,10 @@ struct CodesCommand: ParsableCommand {
                 let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now))
                 let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
                 let codes = try emitter.issue(gtin: product, count: count, owner: participant, at: now)
-                try Ledger(store: store).issue(codes, order: orderID)
+                try OperatorAudit.write(
+                    store, action: "codes-order", participant: participant, object: orderID,
+                    result: { "issued \(codes.count)" }
+                ) { try Ledger.issue(codes, order: orderID, in: $0) }
                 let lines = codes.map { Self.render($0, format) }
                 if let output {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
@@ -393,7 +401,7 @@ struct KeysCommand: ParsableCommand {
                 let store = try storeOptions.open(mayCreate: true)
                 let taken = Set(try store.read { try $0.emissionKeys().map(\.id) })
                 let key = EmissionKey.generate(avoiding: taken)
-                try store.write {
+                try OperatorAudit.write(store, action: "keys-rotate", object: key.id) {
                     try $0.save(
                         StoredEmissionKey(
                             id: key.id, privateKeyPEM: key.privateKey.pemRepresentation, createdAt: key.createdAt))

@@ -59,9 +59,11 @@ struct SubmitCommand: ParsableCommand {
                 throw TanbaError(.fileUnreadable, "cannot read \(file)")
             }
             let action = dryRun ? "dry-run" : "submit"
+            // The person is the document's signer and the participant its sender, as over HTTP; the address says
+            // which operating-system user on which host ran the command.
             let decision = try pipeline.submit(Array(data), dryRun: dryRun) { decision in
-                Audit.Event(
-                    address: "local", channel: "cli", action: action, object: decision.documentID,
+                OperatorAudit.event(
+                    action, participant: decision.sender, iin: decision.signer?.iin, object: decision.documentID,
                     result: decision.outcome)
             }
             if let output {

@@ -56,7 +56,9 @@ struct ParticipantsCommand: ParsableCommand {
                     id: id, name: name, isOrganisation: !entrepreneur, roles: parsedRoles, productGroups: groupCodes,
                     representatives: representative.map { Representative(iin: $0) })
                 let store = try storeOptions.open(mayCreate: true)
-                try store.write { try $0.save(participant) }
+                try OperatorAudit.write(store, action: "participant-save", participant: participant.id) {
+                    try $0.save(participant)
+                }
                 if output.json { try printJSON(participant) } else { print("participant \(participant.id) saved") }
             }
         }
@@ -104,7 +106,10 @@ struct CatalogCommand: ParsableCommand {
                 }
                 let cards = try CatalogFile.cards(
                     from: data, json: url.pathExtension.lowercased() == "json", reference: reference)
-                try storeOptions.open(mayCreate: true).write { try $0.save(cards) }
+                try OperatorAudit.write(
+                    try storeOptions.open(mayCreate: true), action: "catalog-import", object: url.lastPathComponent,
+                    result: { "imported \(cards.count)" }
+                ) { try $0.save(cards) }
                 if output.json {
                     try printJSON(["imported": cards.count])
                 } else {
