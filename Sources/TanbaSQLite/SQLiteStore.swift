@@ -120,11 +120,13 @@ public final class SQLiteStore: HubStore {
     /// How long a connection waits for another process's write lock before `STORE_FAILURE` (seconds).
     public static let busyTimeout: TimeInterval = 30
 
-    /// SQLite errors become `STORE_FAILURE` with a reason in words (never the SQL); every other error (Tanba's
-    /// own, a caller's rollback signal) passes through unchanged, after GRDB has rolled the transaction back.
+    /// SQLite errors become `STORE_FAILURE` with a reason in words; every other error (Tanba's own, a caller's
+    /// rollback signal) passes through unchanged, after GRDB has rolled the transaction back. The message names
+    /// neither the SQL nor the store's file: it reaches HTTP clients, to whom the hub's paths are internals
+    /// (opening, which only the operator sees, names the file).
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
-            throw TanbaError(.storeFailure, "store \(location): \(StoreFailure.reason(error))")
+            throw TanbaError(.storeFailure, "the store failed: \(StoreFailure.reason(error))")
         }
     }
 }

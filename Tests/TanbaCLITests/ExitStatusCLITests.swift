@@ -105,6 +105,10 @@ import Testing
         #expect(try CLITests.run(["validate", "--no-such-option", CLITests.sample]).status == 64)
         #expect(try CLITests.run(["validate"]).status == 64)
         #expect(try CLITests.run(["codes", "order", "--participant", "050140001238"]).status == 64)
+        // The commands that cannot otherwise fail.
+        for command in [["rules"], ["codes", "states"], ["errors"], ["version"]] {
+            #expect(try CLITests.run(command + ["--no-such-option"]).status == 64, "\(command)")
+        }
     }
 
     /// `--json` of a command that could not run: the documented shape, `ok` false, the code.
