@@ -68,8 +68,16 @@ struct StoreOptions: ParsableArguments {
 
 /// Emission keys for the commands: the pipeline's store of them.
 enum EmissionKeys {
+    /// The newest key; the first one is made on first use, and audited with it (it changes the store).
     static func current(in store: any HubStore, at date: Date = Date()) throws -> EmissionKey {
-        try store.write { try EmissionKeyStore.current(in: $0, at: date) }
+        try store.write { tx in
+            let existed = try !tx.emissionKeys().isEmpty
+            let key = try EmissionKeyStore.current(in: tx, at: date)
+            if !existed {
+                try Audit.append(OperatorAudit.event("keys-create", object: key.id, result: "ok"), at: date, in: tx)
+            }
+            return key
+        }
     }
 
     static func all(in store: any HubStore) throws -> [EmissionKey] {

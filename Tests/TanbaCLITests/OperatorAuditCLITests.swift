@@ -18,8 +18,8 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(search.output.utf8)) as? [[String: Any]])
         let actions = entries.compactMap { $0["action"] as? String }
         for action in [
-            "participant-save", "catalog-import", "codes-order", "codes-apply", "codes-introduce", "keys-rotate",
-            "submit",
+            "participant-save", "catalog-import", "keys-create", "codes-order", "codes-apply", "codes-introduce",
+            "keys-rotate", "submit",
         ] {
             #expect(actions.contains(action), "\(action) not in \(actions)")
         }
