@@ -8,11 +8,12 @@ BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 DEMO_PORT ?= 8080
+PREFIX ?= /usr/local
 # SwiftPM refuses the -D flags in Debian's xmlsec1-openssl.pc and warns about them on every build; this trimmed copy
 # (include path and libraries only; Sources/CXMLSec/shim.h defines the ABI macros) comes first.
 export PKG_CONFIG_PATH := $(CURDIR)/Sources/CXMLSec/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps bench-deps apt-install build release test demo bench samples errors-doc format lint clean
+.PHONY: all deps bench-deps apt-install build release install test demo bench samples errors-doc format lint clean
 
 all: build
 
@@ -38,6 +39,11 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product tanba
+
+## install: the release binary into $(PREFIX)/bin, xsd/ and reference/ into $(PREFIX)/share/tanba/ (where tanba
+## finds them from anywhere). PREFIX defaults to /usr/local; e.g. make install PREFIX=$$HOME/.local
+install: release
+	@bash scripts/install.sh .build/release/tanba "$(PREFIX)"
 
 ## test: every test (unit, CLI end to end, xmlsec1 interop). Swift Testing runs them in parallel.
 test: deps lint

@@ -11,7 +11,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove the chain: every entry's hash holds and links to the one before. Exit 1 if not.")
+            abstract:
+                "Prove the chain: every entry's hash holds and links to the one before. Exit 2 (AUDIT_BROKEN) if not.")
         @OptionGroup var storeOptions: StoreOptions
 
         func run() throws {

@@ -95,8 +95,11 @@ struct CodesCommand: ParsableCommand {
                 case "release": op = .releaseShipment(document: try need(document, "document"))
                 default: throw TanbaError(.configInvalid, "unknown operation '\(operation)'")
                 }
-                let changed = try Ledger(store: try storeOptions.open()).perform(
-                    op, on: try CodesCommand.identities(codes), document: document, at: Date())
+                let ids = try CodesCommand.identities(codes)
+                let changed = try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-\(op.name)", participant: participant ?? buyer,
+                    object: document ?? ids.first, result: { "changed \($0.count)" }
+                ) { try Ledger.perform(op, on: ids, document: document, at: Date(), in: $0) }
                 try CodesCommand.report(changed, op.name, json: output.json)
             }
         }
@@ -117,8 +120,9 @@ struct CodesCommand: ParsableCommand {
             try reportingFailures(command: "codes aggregate", json: output.json) {
                 let package = try CodesCommand.identities([into])[0]
                 let ids = try CodesCommand.identities(codes)
-                try Ledger(store: try storeOptions.open()).aggregate(
-                    ids, into: package, by: participant, document: nil, at: Date())
+                try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-aggregate", participant: participant, object: package
+                ) { try Ledger.aggregate(ids, into: package, by: participant, document: nil, at: Date(), in: $0) }
                 if output.json { return try printJSON(["package": package, "added": "\(ids.count)"]) }
                 print("\(ids.count) codes put into \(package)")
             }
@@ -138,9 +142,10 @@ struct CodesCommand: ParsableCommand {
         func run() throws {
             try reportingFailures(command: "codes disaggregate", json: output.json) {
                 let id = try CodesCommand.identities([package])[0]
-                try Ledger(store: try storeOptions.open()).remove(
-                    codes.isEmpty ? nil : try CodesCommand.identities(codes), from: id, by: participant, document: nil,
-                    at: Date())
+                let named = codes.isEmpty ? nil : try CodesCommand.identities(codes)
+                try OperatorAudit.write(
+                    try storeOptions.open(), action: "codes-disaggregate", participant: participant, object: id
+                ) { try Ledger.remove(named, from: id, by: participant, document: nil, at: Date(), in: $0) }
                 if output.json { return try printJSON(["package": id]) }
                 print("\(id): \(codes.isEmpty ? "emptied" : "\(codes.count) codes taken out")")
             }
@@ -224,7 +229,10 @@ struct CodesCommand: ParsableCommand {
                 let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now), format: format)
                 let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
                 let codes = try emitter.issue(gtin: product, count: count, owner: participant, at: now)
-                try Ledger(store: store).issue(codes, order: orderID)
+                try OperatorAudit.write(
+                    store, action: "codes-order", participant: participant, object: orderID,
+                    result: { "issued \(codes.count)" }
+                ) { try Ledger.issue(codes, order: orderID, in: $0) }
                 let lines = codes.map { Self.render($0, self.format, national: format) }
                 if let output {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
@@ -281,6 +289,8 @@ struct CodesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "codes check", json: output.json) {
+                // A malformed code is the input's fault whatever the store: said before the store is opened.
+                _ = try CodeReference.parse(code)
                 let store = try storeOptions.open()
                 let reference = try storeOptions.referenceData()
                 let parsed = try store.read { try CodeLookup.parse(code, reference: reference, in: $0) }
@@ -357,6 +367,7 @@ struct CodesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "codes history", json: output.json) {
+                _ = try CodeReference.parse(code)
                 let store = try storeOptions.open()
                 let reference = try storeOptions.referenceData()
                 let id = try store.read { try CodeLookup.parse(code, reference: reference, in: $0).identification }
@@ -407,10 +418,10 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "keys rotate", json: false) {
-                let store = try storeOptions.open()
+                let store = try storeOptions.open(mayCreate: true)
                 let taken = Set(try store.read { try $0.emissionKeys().map(\.id) })
                 let key = EmissionKey.generate(avoiding: taken)
-                try store.write {
+                try OperatorAudit.write(store, action: "keys-rotate", object: key.id) {
                     try $0.save(
                         StoredEmissionKey(id: key.id, secret: key.exported, createdAt: key.createdAt))
                 }

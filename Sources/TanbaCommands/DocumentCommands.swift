@@ -54,7 +54,7 @@ struct SignCommand: ParsableCommand {
                 let bytes = Data(document.serialized())
                 if let output {
                     do { try bytes.write(to: URL(fileURLWithPath: output)) } catch {
-                        throw TanbaError(.fileUnreadable, "cannot write \(output): \(error.localizedDescription)")
+                        throw TanbaError(.fileUnreadable, "cannot write \(output): \(UserFacing.reason(error))")
                     }
                 } else if !json {
                     FileHandle.standardOutput.write(bytes)

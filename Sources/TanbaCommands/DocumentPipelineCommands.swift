@@ -39,7 +39,8 @@ struct SubmitCommand: ParsableCommand {
         discussion: """
             Steps: safe parse, XSD, signature and certificate, authority of the signer for the sender, \
             format-logical control (docs/FLC.md), atomic application, a receipt signed by the hub. With --dry-run \
-            every check runs and the changes are previewed, then rolled back. Exit status 0 accepted, 1 rejected.
+            every check runs and the changes are previewed, then rolled back. Exit status 0 accepted, 1 rejected, \
+            2 could not run (a missing file, the trust store or hub key not configured, the store missing).
             """)
 
     @Argument(help: "The signed XML document.") var file: String
@@ -58,24 +59,18 @@ struct SubmitCommand: ParsableCommand {
                 throw TanbaError(.fileUnreadable, "cannot read \(file)")
             }
             let action = dryRun ? "dry-run" : "submit"
+            // The person is the document's signer and the participant its sender, as over HTTP; the address says
+            // which operating-system user on which host ran the command.
             let decision = try pipeline.submit(Array(data), dryRun: dryRun) { decision in
-                Audit.Event(
-                    address: "local", channel: "cli", action: action, object: decision.documentID,
+                OperatorAudit.event(
+                    action, participant: decision.sender, iin: decision.signer?.iin, object: decision.documentID,
                     result: decision.outcome)
             }
             if let output {
                 try Data(decision.receipt).write(to: URL(fileURLWithPath: output))
             }
             if json {
-                var summary: [String: String] = [
-                    "document": decision.documentID, "result": decision.accepted ? "accepted" : "rejected",
-                    "status": decision.status.rawValue, "changes": "\(decision.changes.count)",
-                    "errors": decision.diagnostics.map(\.code.rawValue).joined(separator: ","),
-                ]
-                summary["type"] = decision.type
-                if decision.repeated { summary["repeated"] = "true" }
-                if decision.dryRun { summary["dryRun"] = "true" }
-                try printJSON(summary)
+                try printJSON(SubmitReport(decision, file: file))
             } else if output == nil {
                 FileHandle.standardOutput.write(Data(decision.receipt))
             } else {
@@ -86,14 +81,14 @@ struct SubmitCommand: ParsableCommand {
             for diagnostic in decision.diagnostics where !json {
                 FileHandle.standardError.write(Data("  \(diagnostic)\n".utf8))
             }
-            if !decision.accepted { throw ExitCode(1) }
+            if !decision.accepted { throw ExitCode(ExitStatus.refused) }
         }
     }
 }
 
 struct DocumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "documents", abstract: "Documents the hub accepted: list (outbox, inbox) and show.",
+        commandName: "documents", abstract: "Documents the hub decided: list (outbox, inbox) and show.",
         subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
@@ -155,12 +150,16 @@ struct DocumentsCommand: ParsableCommand {
             try reportingFailures(command: "documents list", json: output.json) {
                 let filter = try filter()
                 let page = try storeOptions.open().read { try $0.documentPage(filter) }
-                let rows = page.documents.map {
-                    [
-                        "id": $0.id, "type": $0.type, "sender": $0.sender, "number": $0.number, "date": $0.date,
-                        "recipient": $0.recipient ?? "", "status": $0.status.rawValue,
-                        "receivedAt": ISO8601DateFormatter().string(from: $0.receivedAt),
+                let rows = page.documents.map { document in
+                    var row = [
+                        "id": document.id, "type": document.type, "sender": document.sender, "number": document.number,
+                        "date": document.date, "recipient": document.recipient ?? "",
+                        "status": document.status.rawValue,
+                        "receivedAt": ISO8601DateFormatter().string(from: document.receivedAt),
                     ]
+                    // A refused document: its first error's code (`documents show ID --receipt` has them all).
+                    if let code = document.code { row["code"] = code }
+                    return row
                 }
                 if output.json {
                     return try printJSON(PageJSON(documents: rows, next: page.next?.encoded))
@@ -168,7 +167,7 @@ struct DocumentsCommand: ParsableCommand {
                 for row in rows {
                     print(
                         "\(row["id"]!)  \(row["type"]!)  \(row["number"]!)  from \(row["sender"]!) to \(row["recipient"]!)  \(row["status"]!)"
-                    )
+                            + (row["code"].map { " \($0)" } ?? ""))
                 }
                 if let next = page.next { print("next: --after \(next.encoded)") }
             }

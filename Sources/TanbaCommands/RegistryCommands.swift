@@ -55,8 +55,10 @@ struct ParticipantsCommand: ParsableCommand {
                 let participant = try Participant(
                     id: id, name: name, isOrganisation: !entrepreneur, roles: parsedRoles, productGroups: groupCodes,
                     representatives: representative.map { Representative(iin: $0) })
-                let store = try storeOptions.open()
-                try store.write { try $0.save(participant) }
+                let store = try storeOptions.open(mayCreate: true)
+                try OperatorAudit.write(store, action: "participant-save", participant: participant.id) {
+                    try $0.save(participant)
+                }
                 if output.json { try printJSON(participant) } else { print("participant \(participant.id) saved") }
             }
         }
@@ -104,7 +106,10 @@ struct CatalogCommand: ParsableCommand {
                 }
                 let cards = try CatalogFile.cards(
                     from: data, json: url.pathExtension.lowercased() == "json", reference: reference)
-                try storeOptions.open().write { try $0.save(cards) }
+                try OperatorAudit.write(
+                    try storeOptions.open(mayCreate: true), action: "catalog-import", object: url.lastPathComponent,
+                    result: { "imported \(cards.count)" }
+                ) { try $0.save(cards) }
                 if output.json {
                     try printJSON(["imported": cards.count])
                 } else {
@@ -158,7 +163,10 @@ enum CatalogFile {
                 entries = try JSONDecoder().decode([Entry].self, from: data).enumerated().map {
                     ($0.offset + 1, $0.element)
                 }
-            } catch { throw TanbaError(.catalogInvalid, "the JSON is not an array of product cards: \(error)") }
+            } catch {
+                throw TanbaError(
+                    .catalogInvalid, "the JSON is not an array of product cards: \(DecodingProblem.describe(error))")
+            }
         } else {
             entries = try csv(String(decoding: data, as: UTF8.self))
         }
@@ -267,8 +275,13 @@ struct ReferenceCommand: ParsableCommand {
                 let data = try storeOptions.referenceData()
                 let lists = data.lists.values.sorted { $0.name < $1.name }
                 if output.json {
-                    return try printJSON(
-                        lists.map { ["name": $0.name, "version": $0.version, "items": "\($0.items.count)"] })
+                    // Counts as JSON numbers, not strings.
+                    struct Entry: Encodable {
+                        let name: String
+                        let version: String
+                        let items: Int
+                    }
+                    return try printJSON(lists.map { Entry(name: $0.name, version: $0.version, items: $0.items.count) })
                 }
                 for list in lists { print("\(list.name)  version \(list.version)  \(list.items.count) items") }
             }

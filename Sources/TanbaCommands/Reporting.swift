@@ -34,25 +34,26 @@ struct Report: Encodable {
         } else {
             let name = file.map { "\($0): " } ?? ""
             var stderr = StandardError()
-            print("\(name)rejected (\(errors.count) error\(errors.count == 1 ? "" : "s"))", to: &stderr)
-            for error in errors { print("  \(error)", to: &stderr) }
+            if exitStatus == ExitStatus.couldNotRun {
+                // Nothing was judged: say that the command did not run, not that an input was rejected.
+                print("\(name)could not run: \(errors.first.map(String.init(describing:)) ?? "")", to: &stderr)
+                for error in errors.dropFirst() { print("  \(error)", to: &stderr) }
+            } else {
+                print("\(name)rejected (\(errors.count) error\(errors.count == 1 ? "" : "s"))", to: &stderr)
+                for error in errors { print("  \(error)", to: &stderr) }
+            }
         }
-        throw ExitCode(ok ? 0 : exitStatus)
+        throw ExitCode(ok ? ExitStatus.success : exitStatus)
     }
 
-    /// 1 when the document is at fault, 2 when the command could not run.
+    /// The status the first error's category implies (see `ExitStatus`).
     var exitStatus: Int32 {
-        let category = errors.first.flatMap { ErrorCatalogue.definition(of: $0.code)?.category }
-        return category == .request || category == .internal ? 2 : 1
+        errors.first.map { ExitStatus.status(for: $0.code) } ?? ExitStatus.couldNotRun
     }
 
     mutating func fail(_ error: any Error) {
         ok = false
-        if let error = error as? TanbaError {
-            errors += error.diagnostics
-        } else {
-            errors.append(Diagnostic(.internal, String(describing: error)))
-        }
+        errors += UserFacing.error(error).diagnostics
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import TanbaErrors
 import TanbaHTTP
 import TanbaPipeline
 import TanbaXML
@@ -24,21 +25,29 @@ struct ServeCommand: ParsableCommand {
     /// Runs the server until it is stopped (SIGINT/SIGTERM end the service group). The command line itself is
     /// synchronous; the server runs on Swift concurrency while this thread waits.
     func run() throws {
-        let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
-        let api = HubAPI(
-            pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
-            limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
-        )
-        print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
-        let application = api.application(host: host, port: port)
-        let done = DispatchSemaphore(value: 0)
-        let failure = FailureBox()
-        Task {
-            do { try await application.runService() } catch { failure.error = error }
-            done.signal()
+        // A configuration error is reported like every command's: "could not run", exit status 2.
+        try reportingFailures(command: "serve", json: false) {
+            let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
+            let api = HubAPI(
+                pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
+                limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
+            )
+            print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
+            let application = api.application(host: host, port: port)
+            let done = DispatchSemaphore(value: 0)
+            let failure = FailureBox()
+            Task {
+                do { try await application.runService() } catch { failure.error = error }
+                done.signal()
+            }
+            done.wait()
+            if failure.error != nil {
+                // SwiftNIO's error text names its internal calls; the likely causes are the operator's to fix.
+                throw TanbaError(
+                    .configInvalid,
+                    "cannot serve on \(host):\(port): the port is in use or the address is not this machine's")
+            }
         }
-        done.wait()
-        if let error = failure.error { throw error }
     }
 }
 

@@ -16,24 +16,68 @@ struct StoreOptions: ParsableArguments {
         name: .long, help: "Reference data folder (default: $TANBA_REFERENCE_DIR, ./reference, or beside the binary).")
     var reference: String?
 
-    func open() throws -> SQLiteStore {
-        let env = ProcessInfo.processInfo.environment
-        return try SQLiteStore(path: store ?? env["TANBA_STORE"] ?? "var/tanba.sqlite")
+    /// The store's path: the option, `$TANBA_STORE`, or `var/tanba.sqlite`.
+    var path: String { store ?? ProcessInfo.processInfo.environment["TANBA_STORE"] ?? "var/tanba.sqlite" }
+
+    /// The commands that may create a store: those that put the first data into one (`participants add`,
+    /// `catalog import`, `keys rotate`). Every other command refuses a missing store, so a mistyped `--store`
+    /// is an error rather than an empty store that looks intact.
+    static let creators = ["participants add", "catalog import", "keys rotate"]
+
+    /// Opens the store.
+    /// - Parameter mayCreate: whether this command may create a missing store (see `creators`); it says so on
+    ///   standard error when it does.
+    /// - Throws: `CONFIG_INVALID` when the store does not exist and may not be created; `STORE_FAILURE`.
+    func open(mayCreate: Bool = false) throws -> SQLiteStore {
+        let path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard exists || mayCreate else {
+            throw TanbaError(
+                .configInvalid,
+                "no store at \(path): check --store or TANBA_STORE (\(Self.creators.joined(separator: ", ")) create one)"
+            )
+        }
+        let opened = try SQLiteStore(path: path)
+        if !exists {
+            var stderr = StandardError()
+            print("created a new store at \(path)", to: &stderr)
+        }
+        return opened
     }
 
+    /// The reference lists, from the folder `Locations.referenceDirectory` finds.
+    /// - Throws: `CONFIG_INVALID` naming the folder or file at fault.
     func referenceData() throws -> ReferenceData {
-        let folder = try Locations.folder(
-            explicit: reference, environment: "TANBA_REFERENCE_DIR", name: "reference", marker: "countries.json")
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
-        return try ReferenceData(files: try files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+        let folder = try Locations.referenceDirectory(explicit: reference)
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+        } catch {
+            throw TanbaError(.configInvalid, "reference data folder \(folder.path) cannot be read")
+        }
+        return try ReferenceData(
+            files: try files.map { file in
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw TanbaError(.configInvalid, "reference data file \(file.lastPathComponent) cannot be read")
+                }
+                return (file.lastPathComponent, data)
+            })
     }
 }
 
 /// Emission keys for the commands: the pipeline's store of them.
 enum EmissionKeys {
+    /// The newest key; the first one is made on first use, and audited with it (it changes the store).
     static func current(in store: any HubStore, at date: Date = Date()) throws -> EmissionKey {
-        try store.write { try EmissionKeyStore.current(in: $0, at: date) }
+        try store.write { tx in
+            let existed = try !tx.emissionKeys().isEmpty
+            let key = try EmissionKeyStore.current(in: tx, at: date)
+            if !existed {
+                try Audit.append(OperatorAudit.event("keys-create", object: key.id, result: "ok"), at: date, in: tx)
+            }
+            return key
+        }
     }
 
     static func all(in store: any HubStore) throws -> [EmissionKey] {

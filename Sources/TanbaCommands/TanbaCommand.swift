@@ -9,8 +9,10 @@ public struct TanbaCommand: ParsableCommand {
         commandName: "tanba",
         abstract: "Tanba — document-exchange hub for marked goods: validate, sign and verify XML documents.",
         discussion: """
-            Exit status: 0 success; 1 the document was rejected (the error codes say why); 2 the command could not \
-            run (missing file, bad configuration). Error codes are listed by `tanba errors` and docs/ERRORS.md.
+            Exit status: 0 success; 1 the input was judged and refused (a document rejected, a code not genuine or \
+            not found; the error codes say why); 2 the command could not run (a missing file, bad configuration, \
+            a missing or failing store); 64 usage (an unknown option, a missing argument). Error codes are listed \
+            by `tanba errors` and docs/ERRORS.md; their category decides between 1 and 2.
             """,
         subcommands: [
             ServeCommand.self, FoldersCommand.self, ValidateCommand.self, SignCommand.self, VerifyCommand.self,
@@ -64,32 +66,5 @@ struct TrustOptions: ParsableArguments {
         return try TrustStore(
             caDirectory: URL(fileURLWithPath: trust), crlDirectory: crlFolder.map { URL(fileURLWithPath: $0) },
             revocation: policy)
-    }
-}
-
-enum Locations {
-    /// A data folder: explicit option, environment variable, `./NAME`, or `NAME` beside the executable
-    /// (`.build/debug/tanba` → the repository's folder; an install's `share/tanba/NAME`).
-    static func folder(explicit: String?, environment: String, name: String, marker: String) throws -> URL {
-        let fm = FileManager.default
-        if let explicit { return URL(fileURLWithPath: explicit) }
-        if let env = ProcessInfo.processInfo.environment[environment] { return URL(fileURLWithPath: env) }
-        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(name)]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent(name))
-            candidates.append(folder.appendingPathComponent("share/tanba/\(name)"))
-            folder = folder.deletingLastPathComponent()
-        }
-        for candidate in candidates where fm.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
-            return candidate
-        }
-        throw TanbaError(.configInvalid, "no \(name) folder found: pass --\(name) DIR or set \(environment)")
-    }
-
-    /// The schema folder (see `folder`).
-    static func schemaDirectory(explicit: String?) throws -> URL {
-        try folder(explicit: explicit, environment: "TANBA_XSD_DIR", name: "xsd", marker: "shipment-1.xsd")
     }
 }

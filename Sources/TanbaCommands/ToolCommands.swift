@@ -71,7 +71,9 @@ extension ErrorsCommand {
             "character position in the code as received). A document is rejected with *every* diagnostic found where",
             "the check allows it (all XSD violations, all refused codes of an operation); otherwise with the first.",
             "",
-            "Category decides the exit status of `tanba` (document and certificate: 1; request and internal: 2).", "",
+            "Category decides the exit status of `tanba`: document, certificate and request (the input was judged and",
+            "refused): 1; internal (the command could not run: configuration, a file, the store): 2. Success is 0; a",
+            "usage error (unknown option, missing argument) is 64.", "",
         ]
         let sections: [(String, [ErrorDefinition])] = [
             ("XML core: parsing, schemas, signatures, certificates", ErrorCatalogue.core),

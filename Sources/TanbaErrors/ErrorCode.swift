@@ -24,9 +24,10 @@ public enum ErrorCategory: String, Sendable, Codable, CaseIterable {
     case document
     /// The signer's certificate is unacceptable.
     case certificate
-    /// The caller's request or local input (a missing file, a bad option).
+    /// The caller's request, judged and refused: an unknown participant, an invalid value, no such resource.
     case request
-    /// The hub's own configuration or an internal fault: not the sender's fault.
+    /// The command or the hub could not run: its configuration, a file or key it was given, the store, or an
+    /// internal fault. Not the sender's fault.
     case `internal`
 }
 
@@ -164,9 +165,11 @@ public enum ErrorCatalogue {
             summary: "The certificate's key is not for signing (e.g. an NCA authentication key, EKU 1.3.6.1.5.5.7.3.2)."
         ),
         .init(
-            code: .keyInvalid, category: .request,
+            code: .keyInvalid, category: .internal,
             summary: "The signing key cannot be loaded, is of an unsupported type, or does not match the certificate."),
-        .init(code: .fileUnreadable, category: .request, summary: "A file named by the caller cannot be read."),
+        .init(
+            code: .fileUnreadable, category: .internal, summary: "A file named by the caller cannot be read or written."
+        ),
         .init(code: .configInvalid, category: .internal, summary: "The hub's configuration is invalid."),
         .init(code: .internal, category: .internal, summary: "An internal fault in the hub or a library it uses."),
     ]

@@ -442,7 +442,7 @@ struct Summary: Codable {
         date = record.date
         status = record.status.rawValue
         receivedAt = record.receivedAt
-        code = nil
+        code = record.code
     }
 
     /// A refusal: what could be read of the document, `rejected`, and the first error's code.
@@ -452,7 +452,7 @@ struct Summary: Codable {
         sender = record.sender ?? record.submitter ?? ""
         recipient = nil
         number = record.number ?? ""
-        date = ""
+        date = record.date ?? ""
         status = DocumentStatus.rejected.rawValue
         receivedAt = record.receivedAt
         code = record.code

@@ -19,6 +19,12 @@ public struct Decision: Sendable, CustomStringConvertible {
     /// Whether this is the stored answer to an identical earlier submission.
     public let repeated: Bool
     public let dryRun: Bool
+    /// The sender the document names, when it could be read that far.
+    public var sender: String? = nil
+    /// Who signed it and with what, when the signature was verified (not for a repeated document: its stored
+    /// receipt answers it before any check).
+    public var signer: SignerIdentity? = nil
+    public var algorithm: String? = nil
 
     /// The audit trail's result for this decision: `accepted`, or `rejected` with the first error's code.
     public var outcome: String {
@@ -131,6 +137,8 @@ public final class DocumentPipeline: Sendable {
             try Self.checkNumber(
                 try store.read { try $0.document(sender: handler.sender, number: handler.number) }, handler, digest)
             let verified = try verifier.verify(document, at: now)
+            context.signer = verified.signer
+            context.algorithm = verified.algorithm.name
             clock.mark("signature")
             try store.write { tx in
                 // A document with this number may have been stored since the read above (an ERP retrying, two
@@ -166,7 +174,7 @@ public final class DocumentPipeline: Sendable {
             let earlier = repeated.earlier
             return Decision(
                 documentID: earlier.id, type: earlier.type, accepted: true, status: earlier.status, diagnostics: [],
-                changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun)
+                changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun, sender: earlier.sender)
         } catch let error as TanbaError
             where error.category != .internal && (error.category != .request || error.code == .authForbidden)
         {
@@ -179,14 +187,17 @@ public final class DocumentPipeline: Sendable {
                 context, accepted: false, diagnostics: error.diagnostics, signer: dryRun ? nil : hub)
             let decision = Decision(
                 documentID: context.id, type: context.type, accepted: false, status: .rejected,
-                diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun)
+                diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun,
+                sender: context.sender.isEmpty ? nil : context.sender, signer: context.signer,
+                algorithm: context.algorithm)
             // Only its receipt is kept, in the refusals' journal, so the submitter can fetch it again by its id.
             if !dryRun {
                 let rejection = RejectionRecord(
                     id: context.id, submitter: submitter, type: context.type,
                     sender: context.sender.isEmpty ? nil : context.sender,
                     number: context.number.isEmpty ? nil : context.number, receivedAt: now,
-                    code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt)
+                    code: error.diagnostics.first?.code.rawValue ?? error.code.rawValue, receipt: receipt,
+                    date: context.date.isEmpty ? nil : context.date)
                 try store.write { tx in
                     try tx.save(rejection)
                     if let journal { try Audit.append(journal(decision), at: now, in: tx) }
@@ -238,6 +249,9 @@ struct Context {
     var status: DocumentStatus = .rejected
     var recipient: String?
     var receipt: [UInt8] = []
+    /// The verified signer and algorithm, once the signature is checked.
+    var signer: SignerIdentity?
+    var algorithm: String?
 
     init(bytes: [UInt8], now: Date, dryRun: Bool) {
         self.bytes = bytes
@@ -249,7 +263,7 @@ struct Context {
     var acceptance: Decision {
         Decision(
             documentID: id, type: type, accepted: true, status: status, diagnostics: [], changes: changes,
-            receipt: receipt, repeated: false, dryRun: dryRun)
+            receipt: receipt, repeated: false, dryRun: dryRun, sender: sender, signer: signer, algorithm: algorithm)
     }
 
     mutating func identify(digest: String) {

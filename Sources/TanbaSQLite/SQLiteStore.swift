@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 import Synchronization
 import TanbaDomain
@@ -17,6 +17,9 @@ public final class SQLiteStore: HubStore {
     /// - Throws: `STORE_FAILURE` when the file cannot be opened or migrated.
     public init(path: String) throws {
         var configuration = Configuration()
+        // Several `tanba` processes (a server, folders, an operator's commands) share one file: a connection that
+        // finds it locked waits for the other writer rather than failing at once with "database is locked".
+        configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Codes are keyed by random serials, so inserts and lookups land all over a large B-tree: a page cache
@@ -31,8 +34,11 @@ public final class SQLiteStore: HubStore {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw TanbaError(.storeFailure, "cannot open the store \(path): \(StoreFailure.reason(error))")
         } catch {
-            throw TanbaError(.storeFailure, "cannot open the store \(path): \(error)")
+            // The folder could not be made: the path's parent is a file, or not writable.
+            throw TanbaError(.storeFailure, "cannot open the store \(path): its folder cannot be created")
         }
         location = path
         committer = GroupCommit(pool: pool)
@@ -91,7 +97,7 @@ public final class SQLiteStore: HubStore {
     /// How SQLite runs the list query for `filter` (`EXPLAIN QUERY PLAN`, one step a line): tests and operators
     /// check with it that a page is read off an index, not by scanning and sorting the documents.
     public func documentQueryPlan(_ filter: DocumentFilter) throws -> String {
-        let (sql, arguments) = Connection.pageQuery(filter, columns: Connection.documentColumns)
+        let (sql, arguments) = Connection.pageQuery(filter)
         return try pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
                 .joined(separator: "\n")
@@ -111,11 +117,16 @@ public final class SQLiteStore: HubStore {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// SQLite errors become `STORE_FAILURE`; every other error (Tanba's own, a caller's rollback signal) passes
-    /// through unchanged, after GRDB has rolled the transaction back.
+    /// How long a connection waits for another process's write lock before `STORE_FAILURE` (seconds).
+    public static let busyTimeout: TimeInterval = 30
+
+    /// SQLite errors become `STORE_FAILURE` with a reason in words; every other error (Tanba's own, a caller's
+    /// rollback signal) passes through unchanged, after GRDB has rolled the transaction back. The message names
+    /// neither the SQL nor the store's file: it reaches HTTP clients, to whom the hub's paths are internals
+    /// (opening, which only the operator sees, names the file).
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
-            throw TanbaError(.storeFailure, "store \(location): \(error)")
+            throw TanbaError(.storeFailure, "the store failed: \(StoreFailure.reason(error))")
         }
     }
 }
@@ -237,10 +248,21 @@ enum Schema {
                     CREATE INDEX documents_received ON documents(received_at, id);
                     """)
         }
+        // Refused documents are listed in their submitter's outbox (the participant a channel authenticated, else
+        // the sender the document names), in the same keyset order: the expression index serves that list as the
+        // sender index serves the documents.
+        migrator.registerMigration("v7: refused documents in outbox lists") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE rejections ADD COLUMN date TEXT;
+                    CREATE INDEX rejections_outbox ON rejections(COALESCE(submitter, sender), received_at, id);
+                    CREATE INDEX rejections_received ON rejections(received_at, id);
+                    """)
+        }
         // One document per (sender, number) and one per canonical digest, enforced by the database: a check
         // before the write alone let two submissions racing in (an ERP retrying, two channels at once) both pass.
         // The names stay, so the number lookup keeps naming its index.
-        migrator.registerMigration("v7: documents unique by number and by digest") { db in
+        migrator.registerMigration("v8: documents unique by number and by digest") { db in
             try db.execute(
                 sql: """
                     DROP INDEX documents_sender;
@@ -515,39 +537,57 @@ private final class Connection: StoreWriter {
     }
 
     func documentPage(_ filter: DocumentFilter) throws -> DocumentPage {
-        let (sql, arguments) = Self.pageQuery(filter, columns: "\(Self.documentColumns), received_at")
+        let (sql, arguments) = Self.pageQuery(filter)
         // One row more than asked says whether a next page exists, without a second query or an empty last page.
         let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
         let shown = rows.prefix(filter.limit)
-        let next = rows.count > filter.limit ? shown.last.map { DocumentCursor(receivedAt: $0[11], id: $0[0]) } : nil
-        return DocumentPage(documents: shown.map(Self.document), next: next)
+        let next = rows.count > filter.limit ? shown.last.map { DocumentCursor(receivedAt: $0[6], id: $0[0]) } : nil
+        return DocumentPage(
+            documents: shown.map { row in
+                var record = Self.document(row)
+                record.code = row[11]
+                return record
+            }, next: next)
     }
 
     /// The keyset query of a document list: the conditions, then `(received_at, id) < cursor` and the order
     /// `received_at DESC, id DESC`, which the indexes `(recipient | sender, received_at, id)` serve directly, so
     /// a page costs the same at the millionth document as at the first.
-    static func pageQuery(_ filter: DocumentFilter, columns: String) -> (String, StatementArguments) {
-        var conditions: [String] = []
+    ///
+    /// A list without a recipient also takes the refused documents (`rejections`, status `rejected`, the first
+    /// error's code in the last column) by the same conditions, merged in the same order: `UNION ALL` with one
+    /// `ORDER BY` is a merge of two index-ordered scans, with no sort. A refusal of a document that was later
+    /// accepted is left out: the document is listed once, as it stands.
+    static func pageQuery(_ filter: DocumentFilter) -> (String, StatementArguments) {
         var arguments: [(any DatabaseValueConvertible)?] = []
-        func add(_ condition: String, _ values: (any DatabaseValueConvertible)?...) {
-            conditions.append(condition)
-            arguments += values
+        func conditions(rejections: Bool) -> String {
+            var conditions: [String] = []
+            func add(_ condition: String, _ values: (any DatabaseValueConvertible)?...) {
+                conditions.append(condition)
+                arguments += values
+            }
+            if let sender = filter.sender { add(rejections ? "COALESCE(submitter, sender) = ?" : "sender = ?", sender) }
+            if let recipient = filter.recipient { add("recipient = ?", recipient) }
+            if let type = filter.type { add("type = ?", type) }
+            if let status = filter.status, !rejections { add("status = ?", status.rawValue) }
+            if let from = filter.receivedFrom { add("received_at >= ?", from.timeIntervalSince1970) }
+            if let before = filter.receivedBefore { add("received_at < ?", before.timeIntervalSince1970) }
+            if let from = filter.dateFrom { add("date >= ?", from) }
+            if let to = filter.dateTo { add("date <= ?", to) }
+            if let after = filter.after { add("(received_at, id) < (?, ?)", after.receivedAt, after.id) }
+            if rejections { conditions.append("NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = rejections.id)") }
+            return conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         }
-        if let sender = filter.sender { add("sender = ?", sender) }
-        if let recipient = filter.recipient { add("recipient = ?", recipient) }
-        if let type = filter.type { add("type = ?", type) }
-        if let status = filter.status { add("status = ?", status.rawValue) }
-        if let from = filter.receivedFrom { add("received_at >= ?", from.timeIntervalSince1970) }
-        if let before = filter.receivedBefore { add("received_at < ?", before.timeIntervalSince1970) }
-        if let from = filter.dateFrom { add("date >= ?", from) }
-        if let to = filter.dateTo { add("date <= ?", to) }
-        if let after = filter.after { add("(received_at, id) < (?, ?)", after.receivedAt, after.id) }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var sql = "SELECT \(documentColumns), NULL AS code FROM documents \(conditions(rejections: false))"
+        if filter.recipient == nil && (filter.status == nil || filter.status == .rejected) {
+            sql += """
+                 UNION ALL SELECT id, COALESCE(type, ''), COALESCE(sender, submitter, ''), COALESCE(number, ''),
+                COALESCE(date, ''), NULL, received_at, 'rejected', '', x'', receipt, code FROM rejections
+                \(conditions(rejections: true))
+                """
+        }
         arguments.append(filter.limit + 1)
-        return (
-            "SELECT \(columns) FROM documents \(whereClause) ORDER BY received_at DESC, id DESC LIMIT ?",
-            StatementArguments(arguments)
-        )
+        return (sql + " ORDER BY received_at DESC, id DESC LIMIT ?", StatementArguments(arguments))
     }
 
     /// Inserts a new document; never replaces one. A document with its id, number or digest already stored is a
@@ -574,23 +614,24 @@ private final class Connection: StoreWriter {
         ])
     }
 
-    static let rejectionColumns = "id, submitter, type, sender, number, received_at, code, receipt"
+    static let rejectionColumns = "id, submitter, type, sender, number, received_at, code, receipt, date"
 
     func rejection(id: String) throws -> RejectionRecord? {
         try Row.fetchOne(db, sql: "SELECT \(Self.rejectionColumns) FROM rejections WHERE id = ?", arguments: [id]).map {
             row in
             RejectionRecord(
                 id: row[0], submitter: row[1], type: row[2], sender: row[3], number: row[4],
-                receivedAt: Date(timeIntervalSince1970: row[5]), code: row[6], receipt: [UInt8]((row[7] as Data)))
+                receivedAt: Date(timeIntervalSince1970: row[5]), code: row[6], receipt: [UInt8]((row[7] as Data)),
+                date: row[8])
         }
     }
 
     func save(_ rejection: RejectionRecord) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT OR REPLACE INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [
                 rejection.id, rejection.submitter, rejection.type, rejection.sender, rejection.number,
-                rejection.receivedAt.timeIntervalSince1970, rejection.code, Data(rejection.receipt),
+                rejection.receivedAt.timeIntervalSince1970, rejection.code, Data(rejection.receipt), rejection.date,
             ])
     }
 

@@ -113,6 +113,8 @@ public struct DocumentRecord: Sendable, Hashable {
     public let digest: String
     public let content: [UInt8]
     public var receipt: [UInt8]
+    /// For a refused document in a list (status `rejected`, only its receipt kept): the first error's code.
+    public var code: String? = nil
 
     public init(
         id: String, type: String, sender: String, number: String, date: String, recipient: String?,
@@ -150,11 +152,14 @@ public struct RejectionRecord: Sendable, Hashable {
     /// The first error's stable code (the receipt lists them all).
     public let code: String
     public let receipt: [UInt8]
+    /// The sender's own document date (`YYYY-MM-DD`), when it could be read that far.
+    public let date: String?
 
     public init(
         id: String, submitter: String?, type: String?, sender: String?, number: String?, receivedAt: Date,
-        code: String, receipt: [UInt8]
+        code: String, receipt: [UInt8], date: String? = nil
     ) {
+        self.date = date
         self.id = id
         self.submitter = submitter
         self.type = type
@@ -170,6 +175,10 @@ public struct RejectionRecord: Sendable, Hashable {
 }
 
 /// Which documents to list, and from where: every condition narrows the list; `after` continues it.
+///
+/// A list without a recipient (an outbox, or every document) also holds the documents the hub refused, with
+/// status `rejected` and their first error's code: a submitter's refused documents are in its outbox (by the
+/// participant that submitted them, else the sender they name). An inbox never holds them: they reached no one.
 public struct DocumentFilter: Sendable {
     /// Sent by this BIN/IIN (an outbox), and/or addressed to this one (an inbox).
     public var sender: String?
@@ -259,7 +268,8 @@ public protocol DocumentReader {
     func document(id: String) throws -> DocumentRecord?
     /// The accepted document a sender numbered `number`, if any (numbers are unique per sender).
     func document(sender: String, number: String) throws -> DocumentRecord?
-    /// One page of the documents `filter` selects, newest first (received time, then id, both descending).
+    /// One page of the documents `filter` selects, newest first (received time, then id, both descending);
+    /// refused documents included where `DocumentFilter` says.
     func documentPage(_ filter: DocumentFilter) throws -> DocumentPage
     /// The latest refusal of the document `id`, if it was ever refused.
     func rejection(id: String) throws -> RejectionRecord?

@@ -10,7 +10,12 @@ public struct Ledger: Sendable {
 
     /// Records newly issued codes; the order is their first history entry.
     public func issue(_ codes: [CodeRecord], order: String) throws {
-        try store.write { tx in try tx.insert(codes, origin: order) }
+        try store.write { tx in try Self.issue(codes, order: order, in: tx) }
+    }
+
+    /// The same, inside a caller's transaction (the operator's order with its audit entry).
+    public static func issue(_ codes: [CodeRecord], order: String, in tx: any StoreWriter) throws {
+        try tx.insert(codes, origin: order)
     }
 
     /// Applies `operation` to the named codes and to everything inside them, atomically.

@@ -286,6 +286,9 @@ import Testing
     }
 
     @Test func aBadCatalogueFileImportsNothingAndNamesEveryLine() throws {
+        // A store to import into (a failed import creates none).
+        #expect(
+            try run(["participants", "add", "--id", "850315300128", "--name", "ИП", "--roles", "retailer"]).status == 0)
         let csv = try Fixtures.temporaryFile(
             Array(
                 """
@@ -529,11 +532,11 @@ import Testing
     @Test func submitAShipmentFromTheCommandLine() throws {
         let (signed, _, trust) = try signedShipment()
         let preview = try CLITests.json(try run(["submit", signed, "--dry-run", "--json"] + trust).output)
-        #expect(preview["result"] as? String == "accepted" && preview["dryRun"] as? String == "true")
+        #expect(preview["result"] as? String == "accepted" && preview["dryRun"] as? Bool == true)
         let submitted = try run(["submit", signed, "--json"] + trust)
         #expect(submitted.status == 0, "\(submitted.output) \(submitted.error)")
         let decision = try CLITests.json(submitted.output)
-        #expect(decision["status"] as? String == "waitingForCounterparty" && decision["changes"] as? String == "2")
+        #expect(decision["status"] as? String == "waitingForCounterparty" && decision["changes"] as? Int == 2)
         let inbox = try run(["documents", "list", "--recipient", "031240500125"])
         #expect(inbox.output.contains(decision["document"] as! String))
         // The filters of GET /v1/inbox, and the same page shape: documents, then next (null on the last page).
@@ -635,7 +638,7 @@ import Testing
         #expect(lists.output.contains("countries") && lists.output.contains("withdrawal-reasons"))
         let countries = try run(["reference", "show", "countries", "--json"])
         #expect(countries.output.contains("\"KZ\""))
-        #expect(try run(["reference", "show", "planets"]).status == 2)
+        #expect(try run(["reference", "show", "planets"]).status == 1)  // judged: no such list
     }
 }
 

@@ -65,7 +65,8 @@ import Testing
         #expect(decisions.filter { !$0.repeated }.count == 1)
         #expect(try world.store.read { try $0.codeCount() } == before + 5)
         let stored = try world.store.read { try $0.documents(DocumentFilter(sender: World.seller)) }
-        #expect(stored.filter { $0.type == "codeOrder" }.count == 1)
+        #expect(stored.filter { $0.type == "codeOrder" && $0.status != .rejected }.count == 1)
+        #expect(!stored.contains { $0.status == .rejected })
         #expect(stored.first { $0.type == "codeOrder" }?.receipt == decisions[0].receipt)
     }
 
@@ -90,7 +91,8 @@ import Testing
         #expect(decisions.filter(\.accepted).count == 1, "\(decisions)")
         #expect(decisions.first { !$0.accepted }?.diagnostics.map(\.code) == [.flcNumberUsed])
         let stored = try world.store.read { try $0.documents(DocumentFilter(sender: World.seller)) }
-        #expect(stored.filter { $0.number == "ESD-SAME" }.count == 1)
+        // One document kept; the refusal is listed too (the outbox shows refused documents), as rejected.
+        #expect(stored.filter { $0.number == "ESD-SAME" && $0.status != .rejected }.count == 1)
     }
 
     /// The database itself refuses a second document with a stored number, whatever the caller checked before.

@@ -59,7 +59,10 @@ public struct ReferenceData: Sendable {
                 lists[list.name] = list
                 documents[list.name] = json
             } catch {
-                throw TanbaError(.configInvalid, "reference file \(name) does not decode: \(error)")
+                // The decoder's own description is a dump of coding paths: say where, in the file's terms.
+                throw TanbaError(
+                    .configInvalid, "reference file \(name) is not a reference list: \(DecodingProblem.describe(error))"
+                )
             }
         }
         for name in Self.required where lists[name] == nil {

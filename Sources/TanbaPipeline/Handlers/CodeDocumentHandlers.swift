@@ -63,7 +63,8 @@ extension OperationDocument {
         } catch let error as TanbaError {
             return ([], Locate.diagnostics(error.diagnostics, items: items.map { ($0.id, $0.element) }))
         } catch {
-            return ([], [Diagnostic(.internal, "\(error)")])
+            // Not a refusal (the store's own error text would name its SQL): an internal fault, said as one.
+            return ([], [Diagnostic(.internal, "an internal fault while applying the codes (\(type(of: error)))")])
         }
     }
 }

@@ -33,8 +33,13 @@ public final class TrustStore: @unchecked Sendable {
         _ = LibraryRuntime.ready
         var anchors: [Certificate] = []
         for file in try Self.files(in: caDirectory) {
+            // A file here that is not a certificate is the hub's configuration at fault, not the document being
+            // checked: it must not be answered as the document's CERT_MALFORMED.
             do { anchors += try Certificate.load(contentsOf: file) } catch let error as TanbaError {
-                throw TanbaError(error.code, "\(file.lastPathComponent): \(error.message)")
+                throw TanbaError(
+                    .configInvalid,
+                    "trust folder \(caDirectory.path): \(file.lastPathComponent) is not a CA certificate (PEM or DER): "
+                        + error.message)
             }
         }
         guard !anchors.isEmpty else { throw TanbaError(.configInvalid, "no CA certificate in \(caDirectory.path)") }
@@ -74,7 +79,8 @@ public final class TrustStore: @unchecked Sendable {
             return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
                 .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
         } catch {
-            throw TanbaError(.configInvalid, "cannot read the folder \(directory.path)")
+            throw TanbaError(
+                .configInvalid, "cannot read the folder \(directory.path): it does not exist or is not readable")
         }
     }
 

@@ -182,6 +182,7 @@ func readFile(_ url: URL, limit: Int) throws -> Data {
         throw TanbaError(.xmlTooLarge, "\(url.path) is \(size) bytes; the limit is \(limit)")
     }
     do { return try Data(contentsOf: url) } catch {
-        throw TanbaError(.fileUnreadable, "cannot read \(url.path): \(error.localizedDescription)")
+        // Foundation's description names its error domain and codes: say what a user can act on.
+        throw TanbaError(.fileUnreadable, "cannot read \(url.path): not a readable file")
     }
 }
