@@ -44,7 +44,7 @@ struct CodesCommand: ParsableCommand {
 
     /// Prints what an operation changed.
     static func report(_ changed: [CodeRecord], _ what: String, json: Bool) throws {
-        if json { return try printJSON(["operation": what, "changed": "\(changed.count)"]) }
+        if json { return try printJSON(OperationReport(operation: what, changed: changed.count)) }
         print("\(what): \(changed.count) code\(changed.count == 1 ? "" : "s") changed")
     }
 
@@ -123,7 +123,7 @@ struct CodesCommand: ParsableCommand {
                 try OperatorAudit.write(
                     try storeOptions.open(), action: "codes-aggregate", participant: participant, object: package
                 ) { try Ledger.aggregate(ids, into: package, by: participant, document: nil, at: Date(), in: $0) }
-                if output.json { return try printJSON(["package": package, "added": "\(ids.count)"]) }
+                if output.json { return try printJSON(PackageReport(package: package, added: ids.count)) }
                 print("\(ids.count) codes put into \(package)")
             }
         }
@@ -146,7 +146,9 @@ struct CodesCommand: ParsableCommand {
                 try OperatorAudit.write(
                     try storeOptions.open(), action: "codes-disaggregate", participant: participant, object: id
                 ) { try Ledger.remove(named, from: id, by: participant, document: nil, at: Date(), in: $0) }
-                if output.json { return try printJSON(["package": id]) }
+                if output.json {
+                    return try printJSON(PackageReport(package: id, removed: codes.isEmpty ? nil : codes.count))
+                }
                 print("\(id): \(codes.isEmpty ? "emptied" : "\(codes.count) codes taken out")")
             }
         }
@@ -240,9 +242,7 @@ struct CodesCommand: ParsableCommand {
                     lines.forEach { print($0) }
                 }
                 if json {
-                    try printJSON([
-                        "order": orderID, "gtin": product, "count": "\(codes.count)", "keyID": emitter.key.id,
-                    ])
+                    try printJSON(OrderReport(order: orderID, gtin: product, count: codes.count, keyID: emitter.key.id))
                 } else if output != nil {
                     print("\(orderID): \(codes.count) codes for \(product) written to \(output!)")
                 }
@@ -429,4 +429,25 @@ struct KeysCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// What `codes change --json` prints: the operation and how many codes changed (a number, not text).
+struct OperationReport: Encodable {
+    let operation: String
+    let changed: Int
+}
+
+/// What `codes aggregate` and `codes disaggregate` print with `--json`.
+struct PackageReport: Encodable {
+    let package: String
+    var added: Int? = nil
+    var removed: Int? = nil
+}
+
+/// What `codes order --json` prints.
+struct OrderReport: Encodable {
+    let order: String
+    let gtin: String
+    let count: Int
+    let keyID: String
 }
