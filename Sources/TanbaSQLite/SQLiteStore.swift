@@ -237,6 +237,22 @@ enum Schema {
                     CREATE INDEX documents_received ON documents(received_at, id);
                     """)
         }
+        // A refusal's entry belongs to whoever's submission made it: someone else replaying the same bytes (same
+        // id) must never take it over. The database enforces it whatever statement a later change writes: an
+        // insert of an id already journalled is skipped (a BEFORE trigger runs ahead of any OR REPLACE conflict
+        // resolution), and entries are never updated or deleted.
+        migrator.registerMigration("v7: refusal entries belong to their first submitter") { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER rejections_insert_if_absent BEFORE INSERT ON rejections
+                    WHEN EXISTS (SELECT 1 FROM rejections WHERE id = NEW.id)
+                    BEGIN SELECT RAISE(IGNORE); END;
+                    CREATE TRIGGER rejections_no_update BEFORE UPDATE ON rejections
+                    BEGIN SELECT RAISE(ABORT, 'refusal entries are append-only'); END;
+                    CREATE TRIGGER rejections_no_delete BEFORE DELETE ON rejections
+                    BEGIN SELECT RAISE(ABORT, 'refusal entries are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }
@@ -568,7 +584,8 @@ private final class Connection: StoreWriter {
 
     func save(_ rejection: RejectionRecord) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
             arguments: [
                 rejection.id, rejection.submitter, rejection.type, rejection.sender, rejection.number,
                 rejection.receivedAt.timeIntervalSince1970, rejection.code, Data(rejection.receipt),
