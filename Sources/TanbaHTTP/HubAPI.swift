@@ -207,24 +207,23 @@ public struct HubAPI: Sendable {
             } catch let error as TanbaError {
                 response = problem(error)
                 code = error.code.rawValue
+                // The client saw only the code; the operator needs the whole story (the file, the SQLite error).
+                if error.category == .internal { logger.error("internal fault", metadata: ["error": "\(error)"]) }
             }
             let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
-            if !identity.audited {
-                try Audit.record(
-                    Audit.Event(
-                        iin: identity.iin, participant: identity.participant, address: address, channel: "http",
-                        action: action, object: identity.object, result: result), in: store)
-            }
+            // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
+            // and logged below, and the missed audit entry is logged and counted for the operator.
+            let unaudited =
+                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
             let elapsed = ContinuousClock.now - started
             metrics.request(action: action, status: response.status.code, duration: elapsed)
-            logger.info(
-                "request",
-                metadata: [
-                    "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
-                    "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
-                    "ms":
-                        "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-                ])
+            var metadata: Logger.Metadata = [
+                "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
+                "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
+                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            ]
+            if let unaudited { metadata["audit"] = "not written: \(unaudited)" }
+            logger.log(level: unaudited == nil ? .info : .error, "request", metadata: metadata)
             return response
         }
     }
@@ -563,6 +562,7 @@ func problem(_ error: TanbaError) -> Response {
         case .notFound: .notFound
         case .rateLimited: .tooManyRequests
         case .requestTooLarge: .contentTooLarge
+        case .storeUnavailable, .serviceBusy: .serviceUnavailable
         default:
             switch error.category {
             case .document, .certificate: .unprocessableContent
@@ -570,9 +570,13 @@ func problem(_ error: TanbaError) -> Response {
             case .internal: .internalServerError
             }
         }
+    // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
+    // errors, which are for the operator's log (see `audited`), never for a client.
+    let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
+    let error = error.category == .internal ? TanbaError(error.code, summary) : error
     let body: [String: Any] = [
         "type": "urn:kz:tanba:error:\(error.code.rawValue)",
-        "title": ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue,
+        "title": summary,
         "status": Int(status.code),
         "code": error.code.rawValue,
         "detail": error.message,
@@ -585,6 +589,7 @@ func problem(_ error: TanbaError) -> Response {
     ]
     var headers = HTTPFields()
     headers[.contentType] = "application/problem+json"
+    if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

@@ -111,11 +111,30 @@ public final class SQLiteStore: HubStore {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// SQLite errors become `STORE_FAILURE`; every other error (Tanba's own, a caller's rollback signal) passes
-    /// through unchanged, after GRDB has rolled the transaction back.
+    /// SQLite errors become `STORE_UNAVAILABLE` when waiting may cure them (disk full, busy, locked, I/O), else
+    /// `STORE_FAILURE`; every other error (Tanba's own, a caller's rollback signal) passes through unchanged, after
+    /// GRDB has rolled the transaction back. The message names the file and SQLite's words for the operator; the
+    /// channels show clients the code only.
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
-            throw TanbaError(.storeFailure, "store \(location): \(error)")
+            switch error.resultCode {
+            case .SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR:
+                throw TanbaError(.storeUnavailable, "store \(location): \(error)")
+            default:
+                throw TanbaError(.storeFailure, "store \(location): \(error)")
+            }
+        }
+    }
+
+    /// For tests: makes the store as full as a full disk, without filling the real one. The writer connection may
+    /// not grow the file past its current size (`PRAGMA max_page_count`), so a write that needs a new page fails
+    /// with SQLITE_FULL exactly as on a full disk; reads are unaffected.
+    public func simulateFullDisk() throws {
+        try translating {
+            try pool.writeWithoutTransaction { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
+            }
         }
     }
 }
