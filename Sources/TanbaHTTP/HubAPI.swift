@@ -20,7 +20,7 @@ public import TanbaXML
 public struct HubAPI: Sendable {
     public let pipeline: DocumentPipeline
     public let verifier: SignatureVerifier
-    let sessions = Sessions()
+    let sessions: Sessions
     /// Requests and documents, for Prometheus (`GET /metrics`).
     public let metrics = HubMetrics()
     /// One structured line per request (action, status, participant, address, object, milliseconds).
@@ -28,13 +28,15 @@ public struct HubAPI: Sendable {
     /// The largest document accepted (an accompanying document of several hundred thousand codes fits).
     public let maxBodySize: Int
 
-    /// Requests per client (bearer token, else IP address).
+    /// Requests per client (a verified bearer token, else the IP address).
     public let limiter: RateLimiter
 
     public init(
         pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
-        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http")
+        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
+        challengeCapacity: Int = 10_000
     ) {
+        sessions = Sessions(challengeCapacity: challengeCapacity)
         self.logger = logger
         self.limiter = limiter
         self.pipeline = pipeline
@@ -53,7 +55,9 @@ public struct HubAPI: Sendable {
         router.get("/metrics") { _, _ in
             content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
+        router.post("/v1/auth/challenge") { request, context in
+            try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
+        }
         router.post("/v1/auth/token") { request, context in
             let body = await collect(request)
             return try await audited(request, context, action: "login") { identity in
@@ -187,14 +191,17 @@ public struct HubAPI: Sendable {
         let started = ContinuousClock.now
         return try await respondBlocking {
             var identity = Identity(object: object)
+            // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
+            var client = "address:\(address ?? "-")"
             if let token, let session = sessions.session(token: token) {
                 identity.participant = session.participant
                 identity.iin = session.iin
+                client = "token:\(token)"
             }
             var response: Response
             var code: String?
             do {
-                guard limiter.allow(token ?? address ?? "-") else {
+                guard limiter.allow(client) else {
                     var refusal = problem(
                         TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"))
                     refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
@@ -471,7 +478,7 @@ final class Sessions: Sendable {
     static let challengeLifetime: TimeInterval = 120
     static let tokenLifetime: TimeInterval = 15 * 60
 
-    private let challenges = Mutex<[String: Date]>([:])
+    let challenges: ChallengeBook
     private let tokens = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
 
     struct Challenge: Codable {
@@ -481,11 +488,18 @@ final class Sessions: Sendable {
         let document: String
     }
 
-    func challenge(now: Date = Date()) -> Challenge {
+    /// - Parameter capacity: the most challenges outstanding at once (see `ChallengeBook`).
+    init(challengeCapacity capacity: Int = 10_000) {
+        challenges = ChallengeBook(lifetime: Self.challengeLifetime, capacity: capacity)
+    }
+
+    /// A new challenge, or 503 `SERVICE_BUSY` with Retry-After when the most allowed are outstanding.
+    func challenge(now: Date = Date()) throws -> Challenge {
         let nonce = Self.random()
-        challenges.withLock { table in
-            table = table.filter { $0.value > now }
-            table[nonce] = now + Self.challengeLifetime
+        do { _ = try challenges.issue(nonce, now: now) } catch {
+            throw Refusal.unavailable(
+                TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
+                retryAfter: error.retryAfter)
         }
         let document = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -497,8 +511,7 @@ final class Sessions: Sendable {
 
     /// Uses a challenge up: each works once, and only before it expires.
     func consume(_ nonce: String, now: Date = Date()) throws {
-        let expires = challenges.withLock { $0.removeValue(forKey: nonce) }
-        guard let expires, expires > now else {
+        guard challenges.consume(nonce, now: now) else {
             throw TanbaError(.authChallenge, "the challenge is unknown, used or expired")
         }
     }
