@@ -30,13 +30,16 @@ public struct HubAPI: Sendable {
 
     /// Requests per client (a verified bearer token, else the IP address).
     public let limiter: RateLimiter
+    /// The bytes that request bodies in flight may hold together (see `BodyBudget`).
+    let bodyBudget: BodyBudget
 
     public init(
         pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
         limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
-        challengeCapacity: Int = 10_000
+        challengeCapacity: Int = 10_000, bodyBudget: Int = 256 << 20
     ) {
         sessions = Sessions(challengeCapacity: challengeCapacity)
+        self.bodyBudget = BodyBudget(capacity: bodyBudget)
         self.logger = logger
         self.limiter = limiter
         self.pipeline = pipeline
@@ -59,21 +62,23 @@ public struct HubAPI: Sendable {
             try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
         }
         router.post("/v1/auth/token") { request, context in
-            let body = await collect(request)
+            let body = await collect(request, login: false)
+            defer { body.lease?.release() }
             return try await audited(request, context, action: "login") { identity in
-                let token = try login(signed: try body.get())
+                let token = try login(signed: try body.bytes.get())
                 identity.participant = token.participant
                 identity.iin = token.iin
                 return try json(token)
             }
         }
         router.post("/v1/documents") { request, context in
-            let body = await collect(request)
+            let body = await collect(request, login: true)
+            defer { body.lease?.release() }
             return try await audited(request, context, action: "submit") { identity in
                 let participant = try authenticate(request)
                 let (iin, address) = (identity.iin, context.address)
                 // The audit entry commits with the document: one transaction, one sync per submission.
-                let decision = try pipeline.submit(try body.get(), submitter: participant) { decision in
+                let decision = try pipeline.submit(try body.bytes.get(), submitter: participant) { decision in
                     Audit.Event(
                         iin: iin, participant: participant, address: address, channel: "http", action: "submit",
                         object: decision.documentID, result: Self.result(of: decision))
@@ -235,8 +240,10 @@ public struct HubAPI: Sendable {
         }
     }
 
-    func bearer(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+    func bearer(_ request: Request) -> String? { bearer(request.headers) }
+
+    func bearer(_ headers: HTTPFields) -> String? {
+        guard let header = headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
         return String(header.dropFirst("Bearer ".count))
     }
 
@@ -245,11 +252,11 @@ public struct HubAPI: Sendable {
     /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
     /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
     public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
-        let limit = maxBodySize
+        let api = self
         return Application(
             router: router(),
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodySize: limit)])),
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler { api.admits($0) }])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
             logger: logger)
     }
@@ -336,23 +343,6 @@ public struct HubAPI: Sendable {
         var response = content(Array(document), type: "application/json")
         response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] = list.version
         return response
-    }
-
-    /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
-    /// as problem+json like any other refusal).
-    func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
-        // A declared length over the limit is refused before a byte of the body is read: a client that sent
-        // `Expect: 100-continue` is waiting for this answer instead of the body (see ExpectContinueHandler).
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
-            return .failure(
-                TanbaError(.requestTooLarge, "the body (\(declared) bytes) is larger than \(maxBodySize) bytes"))
-        }
-        do {
-            let buffer = try await request.body.collect(upTo: maxBodySize)
-            return .success(Array(buffer.readableBytesView))
-        } catch {
-            return .failure(TanbaError(.requestTooLarge, "the body is larger than \(maxBodySize) bytes"))
-        }
     }
 }
 
