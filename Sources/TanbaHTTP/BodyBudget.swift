@@ -66,11 +66,17 @@ struct Body: Sendable {
 }
 
 extension HubAPI {
+    /// The largest body of `POST /v1/auth/token`: a signed challenge is a few kilobytes, and anyone may post one
+    /// without logging in, so nobody gets to make the hub hold a document-sized body that way.
+    static let maxLoginBody = 64 << 10
+
     /// The whole body, read only when the request may be served: a route that needs a login checks the token from
-    /// the headers before a byte is read (401 `AUTH_REQUIRED`), a declared length over the limit is refused from
-    /// the headers (413), and the body's bytes must fit in the shared budget (503 `SERVICE_BUSY`). A client that
-    /// sent `Expect: 100-continue` was told the same from the headers by `ExpectContinueHandler` (`admits`).
-    func collect(_ request: Request, login: Bool) async -> Body {
+    /// the headers before a byte is read (401 `AUTH_REQUIRED`), a declared length over the route's limit (`limit`,
+    /// at most `maxBodySize`) is refused from the headers (413), and the body's bytes must fit in the shared budget
+    /// (503 `SERVICE_BUSY`). A client that sent `Expect: 100-continue` was told the same from the headers by
+    /// `ExpectContinueHandler` (`admits`).
+    func collect(_ request: Request, login: Bool, limit: Int? = nil) async -> Body {
+        let maxBodySize = min(limit ?? maxBodySize, maxBodySize)
         if login, (try? authenticate(request)) == nil {
             return Body(
                 bytes: .failure(
@@ -112,11 +118,12 @@ extension HubAPI {
     }
 
     /// Whether a request with this head will be served, judged from the headers alone: the answer to `Expect:
-    /// 100-continue`. A submission needs a verified token; every body must fit in the budget.
+    /// 100-continue`. A submission needs a verified token, a login body is small; every body must fit in the budget.
     func admits(_ head: HTTPRequest) -> Bool {
         let declared = head.headerFields[.contentLength].flatMap { Int($0) } ?? 0
         guard declared <= maxBodySize, bodyBudget.fits(declared) else { return false }
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
+        if head.method == .post, path == "/v1/auth/token", declared > Self.maxLoginBody { return false }
         if head.method == .post, path == "/v1/documents" {
             guard let token = bearer(head.headerFields), sessions.session(token: token) != nil else { return false }
         }

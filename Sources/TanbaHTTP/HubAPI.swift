@@ -62,7 +62,7 @@ public struct HubAPI: Sendable {
             try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
         }
         router.post("/v1/auth/token") { request, context in
-            let body = await collect(request, login: false)
+            let body = await collect(request, login: false, limit: Self.maxLoginBody)
             defer { body.lease?.release() }
             return try await audited(request, context, action: "login") { identity in
                 let token = try login(signed: try body.bytes.get())

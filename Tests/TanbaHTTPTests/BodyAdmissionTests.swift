@@ -12,8 +12,8 @@ import Testing
 @Suite struct BodyAdmissionTests {
     typealias Connection = ExpectContinueTests
 
-    static func head(length: Int, token: String?, expect: Bool) -> String {
-        "POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
+    static func head(length: Int, token: String?, expect: Bool, path: String = "/v1/documents") -> String {
+        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
             + "Content-Type: application/xml\r\nContent-Length: \(length)\r\n"
             + (expect ? "Expect: 100-continue\r\n" : "") + "\r\n"
     }
@@ -66,6 +66,32 @@ import Testing
         }
         #expect(try hub.store.contentFingerprint() == ledger)
         #expect(try Self.submissions(hub) == ["401 AUTH_REQUIRED"])
+    }
+
+    /// Logging in needs no token, so its body is what nobody may make large: a signed challenge fits in 64 KiB.
+    @Test func aLoginBodyLargerThanASignedChallengeIsRefusedBeforeItIsRead() async throws {
+        let hub = try HTTPTests.hub()
+        let ledger = try hub.store.contentFingerprint()
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let port = try #require(client.port)
+            for expect in [false, true] {
+                try await Connection.connection(port: port) { received, outbound in
+                    try await outbound.write(
+                        ByteBuffer(
+                            string: Self.head(length: 10_000_000, token: nil, expect: expect, path: "/v1/auth/token")))
+                    if !expect { try await outbound.write(ByteBuffer(repeating: 0x20, count: 1024)) }
+                    let answered = try await received.read { $0.final != nil }
+                    #expect(answered, "no answer before the body was complete")
+                    #expect(!received.text.contains("100 Continue"))
+                    let answer = try #require(received.final)
+                    #expect(answer.head.hasPrefix("HTTP/1.1 413"), "\(answer.head)")
+                    #expect(answer.body.contains("REQUEST_TOO_LARGE"))
+                }
+            }
+        }
+        #expect(try hub.store.contentFingerprint() == ledger)
+        let logins = try hub.store.read { try $0.audit(after: 0, limit: 100) }.filter { $0.action == "login" }
+        #expect(logins.map(\.result) == ["413 REQUEST_TOO_LARGE", "413 REQUEST_TOO_LARGE"])
     }
 
     @Test func bodiesInFlightBeyondTheSharedBudgetAreRefusedWithRetryAfter() async throws {
