@@ -230,11 +230,13 @@ struct CodesCommand: ParsableCommand {
                 let now = Date()
                 let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now), format: format)
                 let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
-                let codes = try emitter.issue(gtin: product, count: count, owner: participant, at: now)
-                try OperatorAudit.write(
+                let codes = try OperatorAudit.write(
                     store, action: "codes-order", participant: participant, object: orderID,
-                    result: { "issued \(codes.count)" }
-                ) { try Ledger.issue(codes, order: orderID, in: $0) }
+                    result: { (codes: [CodeRecord]) in "issued \(codes.count)" }
+                ) {
+                    try CodeIssuing.issue(
+                        emitter, gtin: product, count: count, owner: participant, at: now, origin: orderID, in: $0)
+                }
                 let lines = codes.map { Self.render($0, self.format, national: format) }
                 if let output {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)

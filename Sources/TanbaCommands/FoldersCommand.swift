@@ -37,6 +37,8 @@ struct FoldersCommand: ParsableCommand {
             if once {
                 let pass = try folders.runOnce()
                 print("\(pass.accepted.count) accepted, \(pass.rejected.count) rejected")
+                // Items the pass could not finish: each was answered on its own, the pass went on.
+                for failure in pass.failed { FileHandle.standardError.write(Data("tanba: \(failure)\n".utf8)) }
             } else {
                 try folders.run(interval: interval)
             }

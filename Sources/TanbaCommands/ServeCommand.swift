@@ -13,10 +13,14 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .long, help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
     @Option(name: .long, help: "Port to listen on.") var port = 8080
-    @Option(name: .long, help: "Requests a second per client (bearer token, else IP address); 0: no limit.")
+    @Option(name: .long, help: "Requests a second per client (verified bearer token, else IP address); 0: no limit.")
     var rateLimit: Double = 1000
     @Option(name: .long, help: "Largest request body in MiB (413 REQUEST_TOO_LARGE beyond).") var maxBodyMib = 64
     @Option(name: .long, help: "Requests a client may send at once (default: twice the rate).") var burst: Double?
+    @Option(name: .long, help: "MiB that request bodies in flight may hold together (503 SERVICE_BUSY beyond).")
+    var bodyBudgetMib = 256
+    @Option(name: .long, help: "Login challenges outstanding at most (503 SERVICE_BUSY beyond).")
+    var maxChallenges = 10_000
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -30,7 +34,8 @@ struct ServeCommand: ParsableCommand {
             let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
             let api = HubAPI(
                 pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
-                limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2)
+                limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2),
+                challengeCapacity: maxChallenges, bodyBudget: bodyBudgetMib << 20
             )
             print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
             let application = api.application(host: host, port: port)

@@ -81,6 +81,10 @@ extension ErrorsCommand {
             ("GS1 codes and Kazakh identifiers", ErrorCatalogue.gs1),
             ("Document pipeline: authority and format-logical control (docs/FLC.md)", ErrorCatalogue.pipeline),
             ("Channels: login and access (HTTP API)", ErrorCatalogue.channels),
+            (
+                "Availability and channel inputs: capacity limits, the store, drop-folder items",
+                ErrorCatalogue.availability
+            ),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

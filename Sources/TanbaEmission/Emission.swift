@@ -149,7 +149,9 @@ public struct CodeEmitter: Sendable {
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let slots = SendableBuffer(results)
-        let prefix = Self.batchPrefix(at: date)
+        // The batch prefix takes 3 of the serial's characters; a short national serial (6 for milk and water, 7 for
+        // tobacco) cannot spare them, or one minute's codes would share a space of 62^3.
+        let prefix = serialLength >= Self.batchPrefixLength + 10 ? Self.batchPrefix(at: date) : ""
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var generator = SystemRandomNumberGenerator()
             let n = min(chunk, count - worker * chunk)
@@ -164,7 +166,16 @@ public struct CodeEmitter: Sendable {
                 }
             }
         }
-        return try results.flatMap { try $0!.get() }
+        var codes = try results.flatMap { try $0!.get() }
+        // Serials are random: within one batch two may meet (likely in a large order of short serials). Those are
+        // drawn again, so a batch never collides with itself; the store refuses one that exists already.
+        var seen = Set<String>(minimumCapacity: codes.count)
+        for index in codes.indices where !seen.insert(codes[index].id).inserted {
+            repeat {
+                codes[index] = try issue(gtin: gtin, count: 1, owner: owner, at: date)[0]
+            } while !seen.insert(codes[index].id).inserted
+        }
+        return codes
     }
 }
 

@@ -20,7 +20,7 @@ public import TanbaXML
 public struct HubAPI: Sendable {
     public let pipeline: DocumentPipeline
     public let verifier: SignatureVerifier
-    let sessions = Sessions()
+    let sessions: Sessions
     /// Requests and documents, for Prometheus (`GET /metrics`).
     public let metrics = HubMetrics()
     /// One structured line per request (action, status, participant, address, object, milliseconds).
@@ -28,13 +28,18 @@ public struct HubAPI: Sendable {
     /// The largest document accepted (an accompanying document of several hundred thousand codes fits).
     public let maxBodySize: Int
 
-    /// Requests per client (bearer token, else IP address).
+    /// Requests per client (a verified bearer token, else the IP address).
     public let limiter: RateLimiter
+    /// The bytes that request bodies in flight may hold together (see `BodyBudget`).
+    let bodyBudget: BodyBudget
 
     public init(
         pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
-        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http")
+        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
+        challengeCapacity: Int = 10_000, bodyBudget: Int = 256 << 20
     ) {
+        sessions = Sessions(challengeCapacity: challengeCapacity)
+        self.bodyBudget = BodyBudget(capacity: bodyBudget)
         self.logger = logger
         self.limiter = limiter
         self.pipeline = pipeline
@@ -53,23 +58,27 @@ public struct HubAPI: Sendable {
         router.get("/metrics") { _, _ in
             content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
+        router.post("/v1/auth/challenge") { request, context in
+            try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
+        }
         router.post("/v1/auth/token") { request, context in
-            let body = await collect(request)
+            let body = await collect(request, login: false, limit: Self.maxLoginBody)
+            defer { body.lease?.release() }
             return try await audited(request, context, action: "login") { identity in
-                let token = try login(signed: try body.get())
+                let token = try login(signed: try body.bytes.get())
                 identity.participant = token.participant
                 identity.iin = token.iin
                 return try json(token)
             }
         }
         router.post("/v1/documents") { request, context in
-            let body = await collect(request)
+            let body = await collect(request, login: true)
+            defer { body.lease?.release() }
             return try await audited(request, context, action: "submit") { identity in
                 let participant = try authenticate(request)
                 let (iin, address) = (identity.iin, context.address)
                 // The audit entry commits with the document: one transaction, one sync per submission.
-                let decision = try pipeline.submit(try body.get(), submitter: participant) { decision in
+                let decision = try pipeline.submit(try body.bytes.get(), submitter: participant) { decision in
                     Audit.Event(
                         iin: iin, participant: participant, address: address, channel: "http", action: "submit",
                         object: decision.documentID, result: Self.result(of: decision))
@@ -187,14 +196,17 @@ public struct HubAPI: Sendable {
         let started = ContinuousClock.now
         return try await respondBlocking {
             var identity = Identity(object: object)
+            // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
+            var client = "address:\(address ?? "-")"
             if let token, let session = sessions.session(token: token) {
                 identity.participant = session.participant
                 identity.iin = session.iin
+                client = "token:\(token)"
             }
             var response: Response
             var code: String?
             do {
-                guard limiter.allow(token ?? address ?? "-") else {
+                guard limiter.allow(client) else {
                     var refusal = problem(
                         TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"))
                     refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
@@ -207,30 +219,31 @@ public struct HubAPI: Sendable {
             } catch let error as TanbaError {
                 response = problem(error)
                 code = error.code.rawValue
+                // The client saw only the code; the operator needs the whole story (the file, the SQLite error).
+                if error.category == .internal { logger.error("internal fault", metadata: ["error": "\(error)"]) }
             }
             let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
-            if !identity.audited {
-                try Audit.record(
-                    Audit.Event(
-                        iin: identity.iin, participant: identity.participant, address: address, channel: "http",
-                        action: action, object: identity.object, result: result), in: store)
-            }
+            // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
+            // and logged below, and the missed audit entry is logged and counted for the operator.
+            let unaudited =
+                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
             let elapsed = ContinuousClock.now - started
             metrics.request(action: action, status: response.status.code, duration: elapsed)
-            logger.info(
-                "request",
-                metadata: [
-                    "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
-                    "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
-                    "ms":
-                        "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-                ])
+            var metadata: Logger.Metadata = [
+                "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
+                "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
+                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            ]
+            if let unaudited { metadata["audit"] = "not written: \(unaudited)" }
+            logger.log(level: unaudited == nil ? .info : .error, "request", metadata: metadata)
             return response
         }
     }
 
-    func bearer(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+    func bearer(_ request: Request) -> String? { bearer(request.headers) }
+
+    func bearer(_ headers: HTTPFields) -> String? {
+        guard let header = headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
         return String(header.dropFirst("Bearer ".count))
     }
 
@@ -239,11 +252,11 @@ public struct HubAPI: Sendable {
     /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
     /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
     public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
-        let limit = maxBodySize
+        let api = self
         return Application(
             router: router(),
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodySize: limit)])),
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler { api.admits($0) }])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
             logger: logger)
     }
@@ -330,23 +343,6 @@ public struct HubAPI: Sendable {
         var response = content(Array(document), type: "application/json")
         response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] = list.version
         return response
-    }
-
-    /// The whole body, or the refusal to answer inside `audited` (so a too-large body is audited and answered
-    /// as problem+json like any other refusal).
-    func collect(_ request: Request) async -> Result<[UInt8], TanbaError> {
-        // A declared length over the limit is refused before a byte of the body is read: a client that sent
-        // `Expect: 100-continue` is waiting for this answer instead of the body (see ExpectContinueHandler).
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodySize {
-            return .failure(
-                TanbaError(.requestTooLarge, "the body (\(declared) bytes) is larger than \(maxBodySize) bytes"))
-        }
-        do {
-            let buffer = try await request.body.collect(upTo: maxBodySize)
-            return .success(Array(buffer.readableBytesView))
-        } catch {
-            return .failure(TanbaError(.requestTooLarge, "the body is larger than \(maxBodySize) bytes"))
-        }
     }
 }
 
@@ -472,7 +468,7 @@ final class Sessions: Sendable {
     static let challengeLifetime: TimeInterval = 120
     static let tokenLifetime: TimeInterval = 15 * 60
 
-    private let challenges = Mutex<[String: Date]>([:])
+    let challenges: ChallengeBook
     private let tokens = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
 
     struct Challenge: Codable {
@@ -482,11 +478,18 @@ final class Sessions: Sendable {
         let document: String
     }
 
-    func challenge(now: Date = Date()) -> Challenge {
+    /// - Parameter capacity: the most challenges outstanding at once (see `ChallengeBook`).
+    init(challengeCapacity capacity: Int = 10_000) {
+        challenges = ChallengeBook(lifetime: Self.challengeLifetime, capacity: capacity)
+    }
+
+    /// A new challenge, or 503 `SERVICE_BUSY` with Retry-After when the most allowed are outstanding.
+    func challenge(now: Date = Date()) throws -> Challenge {
         let nonce = Self.random()
-        challenges.withLock { table in
-            table = table.filter { $0.value > now }
-            table[nonce] = now + Self.challengeLifetime
+        do { _ = try challenges.issue(nonce, now: now) } catch {
+            throw Refusal.unavailable(
+                TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
+                retryAfter: error.retryAfter)
         }
         let document = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -498,8 +501,7 @@ final class Sessions: Sendable {
 
     /// Uses a challenge up: each works once, and only before it expires.
     func consume(_ nonce: String, now: Date = Date()) throws {
-        let expires = challenges.withLock { $0.removeValue(forKey: nonce) }
-        guard let expires, expires > now else {
+        guard challenges.consume(nonce, now: now) else {
             throw TanbaError(.authChallenge, "the challenge is unknown, used or expired")
         }
     }
@@ -563,6 +565,7 @@ func problem(_ error: TanbaError) -> Response {
         case .notFound: .notFound
         case .rateLimited: .tooManyRequests
         case .requestTooLarge: .contentTooLarge
+        case .storeUnavailable, .serviceBusy: .serviceUnavailable
         default:
             switch error.category {
             case .document, .certificate: .unprocessableContent
@@ -570,9 +573,13 @@ func problem(_ error: TanbaError) -> Response {
             case .internal: .internalServerError
             }
         }
+    // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
+    // errors, which are for the operator's log (see `audited`), never for a client.
+    let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
+    let error = error.category == .internal ? TanbaError(error.code, summary) : error
     let body: [String: Any] = [
         "type": "urn:kz:tanba:error:\(error.code.rawValue)",
-        "title": ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue,
+        "title": summary,
         "status": Int(status.code),
         "code": error.code.rawValue,
         "detail": error.message,
@@ -585,6 +592,7 @@ func problem(_ error: TanbaError) -> Response {
     ]
     var headers = HTTPFields()
     headers[.contentType] = "application/problem+json"
+    if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

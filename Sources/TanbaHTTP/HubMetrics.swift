@@ -41,6 +41,17 @@ public struct HubMetrics: Sendable {
         ).increment()
     }
 
+    /// A request whose audit entry could not be written: `tanba_audit_failures_total{action}`. Anything above zero
+    /// needs an operator (the store is full or failing).
+    func auditFailure(action: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "tanba", subsystem: "audit", metricName: "failures", unitName: "total",
+                helpText: "Requests answered whose audit entry could not be written, by action"),
+            labels: [("action", action)]
+        ).increment()
+    }
+
     /// The exposition text.
     public func text() -> String { registry.emitToString() }
 }

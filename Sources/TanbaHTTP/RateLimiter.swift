@@ -3,8 +3,9 @@ import Synchronization
 
 /// Per-client token buckets: a client may send `rate` requests a second on average, `burst` at once.
 ///
-/// A client is its bearer token when it has one (many ERPs can sit behind one NAT address), otherwise its IP
-/// address. Buckets of clients idle for a minute are dropped so the table stays as small as the active clients.
+/// A client is its bearer token once the hub has verified it (many ERPs can sit behind one NAT address),
+/// otherwise its IP address: a made-up token is not a client of its own, or anyone could bypass the limit by
+/// sending a new string each time (the caller passes the key it decided on). Buckets of clients idle for a minute are dropped so the table stays as small as the active clients.
 public final class RateLimiter: Sendable {
     public let rate: Double
     public let burst: Double

@@ -120,13 +120,30 @@ public final class SQLiteStore: HubStore {
     /// How long a connection waits for another process's write lock before `STORE_FAILURE` (seconds).
     public static let busyTimeout: TimeInterval = 30
 
-    /// SQLite errors become `STORE_FAILURE` with a reason in words; every other error (Tanba's own, a caller's
-    /// rollback signal) passes through unchanged, after GRDB has rolled the transaction back. The message names
-    /// neither the SQL nor the store's file: it reaches HTTP clients, to whom the hub's paths are internals
-    /// (opening, which only the operator sees, names the file).
+    /// SQLite errors become `STORE_UNAVAILABLE` when waiting may cure them (disk full, busy, locked, I/O), else
+    /// `STORE_FAILURE`, with a reason in words; every other error (Tanba's own, a caller's rollback signal) passes
+    /// through unchanged, after GRDB has rolled the transaction back. The message names neither the SQL nor the
+    /// store's file, and the channels show clients the code only.
     private func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DatabaseError {
-            throw TanbaError(.storeFailure, "the store failed: \(StoreFailure.reason(error))")
+            switch error.resultCode {
+            case .SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR:
+                throw TanbaError(.storeUnavailable, "the store is unavailable: \(StoreFailure.reason(error))")
+            default:
+                throw TanbaError(.storeFailure, "the store failed: \(StoreFailure.reason(error))")
+            }
+        }
+    }
+
+    /// For tests: makes the store as full as a full disk, without filling the real one. The writer connection may
+    /// not grow the file past its current size (`PRAGMA max_page_count`), so a write that needs a new page fails
+    /// with SQLITE_FULL exactly as on a full disk; reads are unaffected.
+    public func simulateFullDisk() throws {
+        try translating {
+            try pool.writeWithoutTransaction { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
+            }
         }
     }
 }
@@ -259,10 +276,26 @@ enum Schema {
                     CREATE INDEX rejections_received ON rejections(received_at, id);
                     """)
         }
+        // A refusal's entry belongs to whoever's submission made it: someone else replaying the same bytes (same
+        // id) must never take it over. The database enforces it whatever statement a later change writes: an
+        // insert of an id already journalled is skipped (a BEFORE trigger runs ahead of any OR REPLACE conflict
+        // resolution), and entries are never updated or deleted.
+        migrator.registerMigration("v8: refusal entries belong to their first submitter") { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER rejections_insert_if_absent BEFORE INSERT ON rejections
+                    WHEN EXISTS (SELECT 1 FROM rejections WHERE id = NEW.id)
+                    BEGIN SELECT RAISE(IGNORE); END;
+                    CREATE TRIGGER rejections_no_update BEFORE UPDATE ON rejections
+                    BEGIN SELECT RAISE(ABORT, 'refusal entries are append-only'); END;
+                    CREATE TRIGGER rejections_no_delete BEFORE DELETE ON rejections
+                    BEGIN SELECT RAISE(ABORT, 'refusal entries are append-only'); END;
+                    """)
+        }
         // One document per (sender, number) and one per canonical digest, enforced by the database: a check
         // before the write alone let two submissions racing in (an ERP retrying, two channels at once) both pass.
         // The names stay, so the number lookup keeps naming its index.
-        migrator.registerMigration("v8: documents unique by number and by digest") { db in
+        migrator.registerMigration("v9: documents unique by number and by digest") { db in
             try db.execute(
                 sql: """
                     DROP INDEX documents_sender;
@@ -628,7 +661,8 @@ private final class Connection: StoreWriter {
 
     func save(_ rejection: RejectionRecord) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO rejections (\(Self.rejectionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
             arguments: [
                 rejection.id, rejection.submitter, rejection.type, rejection.sender, rejection.number,
                 rejection.receivedAt.timeIntervalSince1970, rejection.code, Data(rejection.receipt), rejection.date,

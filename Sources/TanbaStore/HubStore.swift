@@ -285,7 +285,8 @@ extension DocumentReader {
 public protocol DocumentWriter: DocumentReader {
     func save(_ document: DocumentRecord) throws
     func setStatus(_ status: DocumentStatus, of id: String) throws
-    /// Keeps a refusal's receipt (replacing an earlier refusal of the same document: it was decided again).
+    /// Keeps a refusal's receipt if none is kept for its id yet: the first refusal of a document stays its answer,
+    /// and nobody's replay of the same bytes changes who made it (the store enforces it, not only this call).
     func save(_ rejection: RejectionRecord) throws
 }
 

@@ -97,6 +97,30 @@ import Testing
         #expect(!result.error.contains("root:"))  // nothing of /etc/passwd leaks into messages
     }
 
+    /// Issue #11, item 8: `tanba sign` once signed the tree libxml2 had cut short at 10 MB of text (exit 0) and
+    /// `tanba verify` called it valid. Both refuse such a document with XML_TOO_LARGE.
+    @Test func signAndVerifyRefuseATextCutShortByLibxml2() throws {
+        let text = String(repeating: "abcdefg&amp;&#x41;", count: 1_200_000)
+        var xml = try String(contentsOfFile: Self.sample, encoding: .utf8)
+        let name = try #require(xml.range(of: "<Name>"))
+        xml.insert(contentsOf: text, at: name.upperBound)
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-long-\(UUID().uuidString).xml")
+        try xml.write(to: input, atomically: true, encoding: .utf8)
+        let key = Self.pki.appendingPathComponent("participants/company-head.key.pem")
+        let cert = Self.pki.appendingPathComponent("participants/company-head.cert.pem")
+        let output = input.appendingPathExtension("signed")
+        let sign = try Self.run(["sign", "--key", key.path, "--cert", cert.path, "--output", output.path, input.path])
+        #expect(sign.status != 0 && sign.error.contains("XML_TOO_LARGE"), "\(sign.status) \(sign.error)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        // Signed by a signer that allows the whole text, the hub's verify still refuses it.
+        let signer = try DocumentSigner(keyFile: key, certificateFile: cert)
+        try Data(try signer.sign(Array(xml.utf8), limits: ParseLimits(maxBytes: 1 << 30, maxTextBytes: 1 << 30)))
+            .write(to: output)
+        let verified = try verify(output)
+        let report = try Self.json(verified.output)
+        #expect(verified.status != 0 && Self.errorCodes(report) == ["XML_TOO_LARGE"], "\(verified.output.prefix(500))")
+    }
+
     @Test func missingFileExitsTwo() throws {
         let result = try Self.run(["validate", "--json", "/nonexistent/doc.xml"])
         #expect(result.status == 2)

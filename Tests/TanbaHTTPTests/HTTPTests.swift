@@ -252,10 +252,11 @@ import Testing
     @Test func aClientOverItsRateLimitIsRefused() async throws {
         let hub = try Self.hub()
         let api = HubAPI(
-            pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 2),
+            pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 3),
             logger: Self.quiet)
         try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
-            // Logging in counts against the address too (it has no token yet): a brake on guessing.
+            // Logging in (challenge and token) counts against the address too (it has no token yet): a brake on
+            // guessing.
             let token = try await Self.login(client, as: .companyHead)
             try await client.execute(uri: "/v1/inbox", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/v1/inbox", method: .get) { response in

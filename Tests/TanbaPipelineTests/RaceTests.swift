@@ -1,5 +1,6 @@
 import Foundation
 import TanbaDomain
+import TanbaEmission
 import TanbaErrors
 import TanbaStore
 import TanbaTestSupport
@@ -111,5 +112,33 @@ import Testing
             content: [1], receipt: [1])
         expectCode(.storeConflict) { try world.store.write { try $0.save(sameContent) } }
         #expect(try world.store.read { try $0.document(id: accepted.documentID) }?.receipt == accepted.receipt)
+    }
+}
+
+/// Random serials meet: the short national serials (six characters for milk and water) make it likely in a large
+/// order, and over a product's life. A batch never collides with itself, and a serial that exists already is drawn
+/// again; the store's unique index is what finds it.
+@Suite struct SerialCollisionTests {
+    @Test func aBatchOfShortSerialsHasNoDuplicates() throws {
+        let emitter = CodeEmitter(key: EmissionKey.generate(), serialLength: 2, tailLength: 4)
+        // 62² = 3,844 serials of two characters: 2,000 of them collide many times over when drawn at random.
+        let codes = try emitter.issue(gtin: World.water, count: 2_000, owner: World.seller, at: Date())
+        #expect(Set(codes.map(\.id)).count == 2_000)
+    }
+
+    @Test func serialsThatExistAlreadyAreDrawnAgain() throws {
+        let world = try World(codes: 1)
+        let emitter = CodeEmitter(key: EmissionKey.generate(), serialLength: 2, tailLength: 4)
+        let first = try world.store.write {
+            try CodeIssuing.issue(
+                emitter, gtin: World.water, count: 1_900, owner: World.seller, at: Date(), origin: "ORDER-A", in: $0)
+        }
+        // Half the space is taken: nearly every batch of 1,000 more meets some of it, and none may be issued twice.
+        let second = try world.store.write {
+            try CodeIssuing.issue(
+                emitter, gtin: World.water, count: 1_000, owner: World.seller, at: Date(), origin: "ORDER-B", in: $0)
+        }
+        #expect(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+        #expect(try world.store.read { try $0.codeCount() } == 1 + 1_900 + 1_000)
     }
 }

@@ -695,9 +695,10 @@ struct CodeOrderHandler: OperationDocument {
             let group = try tx.product(line.gtin)?.productGroup
             let format = group.flatMap { context.reference?.codeFormat(ofGroup: $0) }
             let emitter = format.map { CodeEmitter(key: key, format: $0) } ?? CodeEmitter(key: key)
-            issued += try emitter.issue(gtin: line.gtin, count: line.quantity, owner: header.sender, at: context.now)
+            issued += try CodeIssuing.issue(
+                emitter, gtin: line.gtin, count: line.quantity, owner: header.sender, at: context.now,
+                origin: context.id, in: tx)
         }
-        try tx.insert(issued, origin: context.id)
         return Outcome(changes: issued, status: .accepted, recipient: nil)
     }
 }

@@ -92,7 +92,7 @@ enum Receipts {
         guard let signer else { return bytes }
         // The hub's own text, not a participant's: no size limit beyond memory (an order of a million codes
         // lists them all).
-        return try signer.sign(bytes, limits: ParseLimits(maxBytes: Int(Int32.max)))
+        return try signer.sign(bytes, limits: ParseLimits(maxBytes: Int(Int32.max), maxTextBytes: Int(Int32.max)))
     }
 
     static func escape(_ text: String) -> String {

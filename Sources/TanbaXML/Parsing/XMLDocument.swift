@@ -62,8 +62,11 @@ public final class XMLDocument {
             xmlFreeParserCtxt(ctxt)
         }
         // NONET only. Not NOENT (it turns entity substitution ON), DTDLOAD, DTDATTR, XINCLUDE, HUGE or
-        // NOBLANKS (whitespace is signed). BIG_LINES keeps line numbers past 65535 for error reports.
-        xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue))
+        // NOBLANKS (whitespace is signed). BIG_LINES keeps line numbers past 65535 for error reports. HUGE only for
+        // limits above libxml2's own text limit, which only the hub's own receipts ask for.
+        var options = XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
+        if limits.maxTextBytes > ParseLimits.libxml2TextLimit { options |= XML_PARSE_HUGE.rawValue }
+        xmlCtxtUseOptions(ctxt, Int32(options))
 
         let state = ParseState()
         ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
@@ -89,6 +92,14 @@ public final class XMLDocument {
                 line: line)
         }
         if let diagnostics = state.fatal(limits: limits) { throw TanbaError(diagnostics: diagnostics) }
+        // libxml2 can stop building the tree and still call the document well-formed (a text node over its limit
+        // reports an error, sets disableSAX and leaves the text cut short): a tree from part of a document is
+        // never used, whatever the well-formedness flag says.
+        if ctxt.pointee.wellFormed != 0, ctxt.pointee.disableSAX != 0 {
+            throw TanbaError(
+                diagnostics: state.errors.isEmpty
+                    ? [Diagnostic(.xmlMalformed, "the parser stopped before the end of the document")] : state.errors)
+        }
         guard ctxt.pointee.wellFormed != 0, let doc = ctxt.pointee.myDoc else {
             throw TanbaError(
                 diagnostics: state.errors.isEmpty
@@ -103,19 +114,32 @@ public final class XMLDocument {
         }
         ctxt.pointee.myDoc = nil  // ownership moves to the XMLDocument
         let document = XMLDocument(pointer: doc)
-        try document.checkDepth(limit: min(limits.maxDepth, 256))
+        try document.checkShape(depthLimit: min(limits.maxDepth, 256), textLimit: limits.maxTextBytes)
         return document
     }
 
-    /// Walks the tree iteratively (no recursion: a deep document must not overflow our stack either).
-    private func checkDepth(limit: Int) throws {
+    /// Walks the tree iteratively (no recursion: a deep document must not overflow our stack either), checking
+    /// the depth of elements and the length of text: every run of adjacent text and CDATA nodes (one text as a
+    /// reader of the element sees it), so a text split by character references or CDATA sections counts whole.
+    private func checkShape(depthLimit limit: Int, textLimit: Int) throws {
         var node: xmlNodePtr? = xmlDocGetRootElement(pointer)
         var depth = 1
+        var run = 0
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE && depth > limit {
                 throw TanbaError(
                     .xmlTooDeep, "elements are nested more than \(limit) levels deep",
                     line: Int(xmlGetLineNo(current)), path: XMLElement.path(of: current))
+            }
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
+                run += Int(xmlStrlen(current.pointee.content))
+                if run > textLimit {
+                    throw TanbaError(
+                        .xmlTooLarge, "a text is longer than \(textLimit) bytes",
+                        line: Int(xmlGetLineNo(current)), path: current.pointee.parent.map(XMLElement.path(of:)))
+                }
+            } else {
+                run = 0
             }
             if let child = current.pointee.children, current.pointee.type == XML_ELEMENT_NODE {
                 node = child
@@ -124,6 +148,7 @@ public final class XMLDocument {
             }
             var climb: xmlNodePtr? = current
             node = nil
+            run = run > 0 && current.pointee.next == nil ? 0 : run
             while let up = climb {
                 if let next = up.pointee.next {
                     node = next
@@ -142,6 +167,7 @@ private final class ParseState {
     var doctypeLine: Int?
     var errors: [Diagnostic] = []
     var tooDeep: Diagnostic?
+    var tooLarge: Diagnostic?
 
     static func from(_ ctxt: xmlParserCtxtPtr) -> ParseState? {
         ctxt.pointee._private.map { Unmanaged<ParseState>.fromOpaque($0).takeUnretainedValue() }
@@ -159,6 +185,15 @@ private final class ParseState {
             tooDeep = tooDeep ?? Diagnostic(.xmlTooDeep, message, line: line, column: column)
             return
         }
+        // libxml2's text limit (without XML_PARSE_HUGE) arrives as a memory error, "huge text node", after which
+        // the parser stops and the text is cut short.
+        if error.code == Int32(XML_ERR_NO_MEMORY.rawValue) || message.lowercased().contains("huge") {
+            tooLarge =
+                tooLarge
+                ?? Diagnostic(
+                    .xmlTooLarge, "a text is longer than libxml2's limit (\(message))", line: line, column: column)
+            return
+        }
         if errors.count < 100 { errors.append(Diagnostic(.xmlMalformed, message, line: line, column: column)) }
     }
 
@@ -168,6 +203,7 @@ private final class ParseState {
             d.message = "elements are nested more than \(min(limits.maxDepth, 256)) levels deep (\(d.message))"
             return [d]
         }
+        if let tooLarge { return [tooLarge] }
         return nil
     }
 }

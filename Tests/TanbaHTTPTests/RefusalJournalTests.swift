@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TanbaErrors
+import TanbaPipeline
+import TanbaStore
+import TanbaTestSupport
+import Testing
+
+/// Issue #11, item 6: a refusal's journal entry belongs to the participant whose submission made it. Another
+/// participant re-posting the same bytes (so the same document id) gets a refusal of its own and changes nothing
+/// of the first entry: not its submitter, not its receipt.
+@Suite struct RefusalJournalTests {
+    @Test func anotherParticipantsReplayDoesNotTakeOverARefusalEntry() async throws {
+        let hub = try HTTPTests.hub()
+        let app = hub.api.application(host: "127.0.0.1", port: 0)
+        let refused = try HTTPTests.signed(
+            HTTPTests.shipment(["0104870001000011219999999999999"]), by: .companyHead)
+        let (documentID, receipt, ledger) = try await app.test(.live) { client in
+            let seller = try await HTTPTests.login(client, as: .companyHead)
+            let buyer = try await HTTPTests.login(client, as: .buyerHead)
+            let (documentID, receipt) = try await client.execute(
+                uri: "/v1/documents", method: .post, headers: HTTPTests.bearer(seller), body: refused
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                return (response.headers[HTTPField.Name("X-Tanba-Document")!] ?? "", String(buffer: response.body))
+            }
+            let ledger = try hub.store.contentFingerprint()
+            // The buyer replays the seller's refused document: it gets its own refusal, as an answer.
+            try await client.execute(
+                uri: "/v1/documents", method: .post, headers: HTTPTests.bearer(buyer), body: refused
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[HTTPField.Name("X-Tanba-Document")!] == documentID)
+                let answer = String(buffer: response.body)
+                #expect(answer.contains("code=\"AUTH_FORBIDDEN\"") && answer != receipt)
+            }
+            // The seller still reads its own refusal, unchanged.
+            try await client.execute(
+                uri: "/v1/documents/\(documentID)/receipt", method: .get, headers: HTTPTests.bearer(seller)
+            ) { response in
+                #expect(response.status == .ok && String(buffer: response.body) == receipt)
+            }
+            try await client.execute(
+                uri: "/v1/documents/\(documentID)/status", method: .get, headers: HTTPTests.bearer(seller)
+            ) { response in
+                let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(status?["code"] as? String == "CODE_NOT_FOUND")
+            }
+            return (documentID, receipt, ledger)
+        }
+        let entry = try #require(try hub.store.read { try $0.rejection(id: documentID) })
+        #expect(entry.submitter == HTTPTests.seller && entry.code == "CODE_NOT_FOUND")
+        #expect(String(decoding: entry.receipt, as: UTF8.self) == receipt)
+        #expect(try hub.store.contentFingerprint() == ledger)
+        // The replay is audited as the buyer's own refused attempt on that document.
+        let submissions = try hub.store.read { try $0.audit(after: 0, limit: 100) }.filter { $0.action == "submit" }
+        #expect(submissions.map(\.result) == ["422 CODE_NOT_FOUND", "403 AUTH_FORBIDDEN"])
+        #expect(submissions.map(\.participant) == [HTTPTests.seller, HTTPTests.buyer])
+        #expect(submissions.allSatisfy { $0.object == documentID })
+    }
+
+    /// The rule lives in the database: even a statement asking to replace an entry leaves it as it was.
+    @Test func theStoreKeepsTheFirstRefusalEntryWhateverTheStatement() throws {
+        let hub = try HTTPTests.hub()
+        let first = RejectionRecord(
+            id: "DOC-1", submitter: "A", type: nil, sender: nil, number: nil, receivedAt: Date(), code: "X",
+            receipt: [1])
+        try hub.store.write { try $0.save(first) }
+        try hub.store.write {
+            try $0.save(
+                RejectionRecord(
+                    id: "DOC-1", submitter: "C", type: nil, sender: nil, number: nil, receivedAt: Date(), code: "Y",
+                    receipt: [2]))
+        }
+        let kept = try #require(try hub.store.read { try $0.rejection(id: "DOC-1") })
+        #expect(kept.submitter == "A" && kept.code == "X" && kept.receipt == [1])
+        let sqlite3 = try #require(
+            ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let replace = try runProcess(
+            sqlite3,
+            [
+                hub.store.location,
+                "INSERT OR REPLACE INTO rejections (id, submitter, received_at, code, receipt) "
+                    + "VALUES ('DOC-1', 'C', 0, 'Y', x'02')",
+            ])
+        #expect(replace.status == 0, "\(replace.error)")
+        let update = try runProcess(sqlite3, [hub.store.location, "UPDATE rejections SET submitter = 'C'"])
+        #expect(update.status != 0)
+        let after = try #require(try hub.store.read { try $0.rejection(id: "DOC-1") })
+        #expect(after.submitter == "A" && after.code == "X")
+    }
+}
