@@ -34,13 +34,16 @@ struct Report: Encodable {
         } else {
             let name = file.map { "\($0): " } ?? ""
             var stderr = StandardError()
+            let language = CommandLanguage.current
             if exitStatus == ExitStatus.couldNotRun {
                 // Nothing was judged: say that the command did not run, not that an input was rejected.
-                print("\(name)could not run: \(errors.first.map(String.init(describing:)) ?? "")", to: &stderr)
-                for error in errors.dropFirst() { print("  \(error)", to: &stderr) }
+                print(
+                    "\(name)could not run: \(errors.first.map { CommandLanguage.say($0, in: language) } ?? "")",
+                    to: &stderr)
+                for error in errors.dropFirst() { print("  \(CommandLanguage.say(error, in: language))", to: &stderr) }
             } else {
                 print("\(name)rejected (\(errors.count) error\(errors.count == 1 ? "" : "s"))", to: &stderr)
-                for error in errors { print("  \(error)", to: &stderr) }
+                for error in errors { print("  \(CommandLanguage.say(error, in: language))", to: &stderr) }
             }
         }
         throw ExitCode(ok ? ExitStatus.success : exitStatus)

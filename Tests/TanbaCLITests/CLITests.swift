@@ -505,6 +505,28 @@ import Testing
         #expect(errors.first?["column"] as? Int == 3 + 18 + 13 + 1, "\(errors)")
     }
 
+    /// Errors are told in the user's language: TANBA_LANG, else the locale; the code is the same in each.
+    @Test func errorsAreToldInTheUsersLanguage() throws {
+        let code = "(01)04870001000012(21)ABC"
+        var environment = ProcessInfo.processInfo.environment
+        environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
+        let sentences = [
+            "kk": "GTIN немесе SSCC бақылау цифры қате.", "ru": "Неверная контрольная цифра GTIN или SSCC.",
+        ]
+        for (language, sentence) in sentences {
+            environment["TANBA_LANG"] = language
+            let chosen = try runProcess(CLITests.tanba, ["codes", "check", code], environment: environment)
+            #expect(chosen.status == 1 && chosen.error.contains("GS1_CHECK_DIGIT: \(sentence)"), "\(chosen.error)")
+        }
+        environment["TANBA_LANG"] = ""  // unset: the locale decides
+        environment["LC_ALL"] = "ru_RU.UTF-8"
+        let locale = try runProcess(CLITests.tanba, ["codes", "check", code], environment: environment)
+        #expect(locale.error.contains(sentences["ru"]!), "\(locale.error)")
+        environment["TANBA_LANG"] = "en"
+        let english = try runProcess(CLITests.tanba, ["codes", "check", code], environment: environment)
+        #expect(english.error.contains("GS1_CHECK_DIGIT at column 5") && !english.error.contains("цифр"))
+    }
+
     /// docs/FLC.md is the rule catalogue as `tanba rules --markdown` prints it.
     @Test func flcDocumentIsTheCatalogue() throws {
         let docs = try String(contentsOf: CLITests.repository.appendingPathComponent("docs/FLC.md"), encoding: .utf8)

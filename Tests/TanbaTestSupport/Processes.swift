@@ -12,7 +12,11 @@ public func runProcess(
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
+    // The tests read English messages; a machine whose locale is Kazakh or Russian would make `tanba` answer in
+    // that language (TANBA_LANG, LANG), so English is asked for unless a test chooses otherwise.
+    var chosen = environment ?? ProcessInfo.processInfo.environment
+    if chosen["TANBA_LANG"] == nil { chosen["TANBA_LANG"] = "en" }
+    process.environment = chosen
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
