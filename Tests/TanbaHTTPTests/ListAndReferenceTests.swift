@@ -88,6 +88,11 @@ import Testing
             ("dateFrom=2026-02-30", "dateFrom"), ("status=lost", "status"), ("type=invoice", "type"),
             ("counterparty=123", "counterparty"), ("sender=050140001238", "sender"), ("limit=5&limit=6", "limit"),
             ("type=", "type"),
+            // Impossible offsets and times, which Foundation's ISO 8601 parser reads as some other instant.
+            ("from=2026-11-20T09:30:00%2B99:99", "from"), ("to=2026-11-20T09:30:00%2B04:60", "to"),
+            ("from=2026-11-20T09:30:00%2B24:00", "from"), ("to=2026-11-20T24:00:00Z", "to"),
+            ("from=2026-11-20T09:60:00Z", "from"), ("from=2026-11-20T09:30:00", "from"),
+            ("from=2026-11-20T09:30%2B05:00", "from"), ("to=2026-02-30T09:30:00Z", "to"),
         ]
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let buyer = try await HTTPTests.login(client, as: .buyerHead)
