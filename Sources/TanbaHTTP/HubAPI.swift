@@ -238,13 +238,20 @@ public struct HubAPI: Sendable {
     ///
     /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
     /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
-    public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
+    ///
+    /// `onServerRunning` is called with the listening channel once the port is bound (its `localAddress` has
+    /// the port chosen for port 0).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 8080,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let limit = maxBodySize
         return Application(
             router: router(),
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodySize: limit)])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+            onServerRunning: onServerRunning,
             logger: logger)
     }
 
