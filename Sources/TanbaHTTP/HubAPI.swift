@@ -229,9 +229,14 @@ public struct HubAPI: Sendable {
         }
     }
 
+    /// The token of an `Authorization: Bearer TOKEN` header; the scheme's name is case-insensitive (RFC 9110
+    /// §11.1), so `bearer` and `BEARER` are the same scheme.
     func bearer(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
-        return String(header.dropFirst("Bearer ".count))
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 
     /// An application serving the API on `host:port` (loopback by default).
