@@ -46,14 +46,23 @@ public struct HubAPI: Sendable {
 
     /// The routes.
     public func router() -> Router<HubContext> {
-        let router = Router(context: HubContext.self)
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/openapi.json") { _, _ in content(Array(OpenAPI.document.utf8), type: "application/json") }
-        // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
-        router.get("/metrics") { _, _ in
-            content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
+        // HEAD is answered wherever GET is, with GET's headers and no body.
+        let router = Router(context: HubContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        router.get("/healthz") { request, _ in
+            try unaudited(request) { content(Array("ok\n".utf8), type: "text/plain") }
         }
-        router.post("/v1/auth/challenge") { _, _ in try respond { try json(sessions.challenge()) } }
+        router.get("/openapi.json") { request, _ in
+            try unaudited(request) { content(Array(OpenAPI.document.utf8), type: "application/json") }
+        }
+        // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
+        router.get("/metrics") { request, _ in
+            try unaudited(request) {
+                content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        }
+        router.post("/v1/auth/challenge") { request, _ in try unaudited(request) { try json(sessions.challenge()) } }
         router.post("/v1/auth/token") { request, context in
             let body = await collect(request)
             return try await audited(request, context, action: "login") { identity in
@@ -110,23 +119,25 @@ public struct HubAPI: Sendable {
             }
         }
         router.get("/v1/inbox") { request, context in
-            try await audited(request, context, action: "list-inbox") { _ in try json(try list(request, inbox: true)) }
+            try await audited(request, context, action: "list-inbox", query: Self.listParameters) { _ in
+                try json(try list(request, inbox: true))
+            }
         }
         router.get("/v1/outbox") { request, context in
-            try await audited(request, context, action: "list-outbox") { _ in try json(try list(request, inbox: false))
+            try await audited(request, context, action: "list-outbox", query: Self.listParameters) { _ in
+                try json(try list(request, inbox: false))
             }
         }
         router.get("/v1/reference") { request, context in
             try await audited(request, context, action: "list-reference") { _ in
                 _ = try authenticate(request)
-                _ = try QueryParameters(request, known: [])
                 let lists = pipeline.reference.lists.values.sorted { $0.name < $1.name }
                 return try json(["lists": lists.map(ReferenceSummary.init)])
             }
         }
         router.get("/v1/reference/:name") { request, context in
             let name = try context.parameters.require("name")
-            return try await audited(request, context, action: "read-reference", object: name) { _ in
+            return try await audited(request, context, action: "read-reference", object: name, query: ["at"]) { _ in
                 _ = try authenticate(request)
                 return try referenceList(name, request)
             }
@@ -135,7 +146,6 @@ public struct HubAPI: Sendable {
             let text = try context.parameters.require("gtin")
             return try await audited(request, context, action: "read-product", object: text) { _ in
                 _ = try authenticate(request)
-                _ = try QueryParameters(request, known: [])
                 let gtin: String
                 do { gtin = try GTIN(text).value } catch let error as TanbaError {
                     throw TanbaError(.requestParameterInvalid, "path parameter 'gtin' is not a GTIN: \(error.message)")
@@ -161,6 +171,7 @@ public struct HubAPI: Sendable {
                 return try json(CodeView(code: code, history: history, contents: contents.map(\.id)))
             }
         }
+        routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router
     }
 
@@ -178,8 +189,11 @@ public struct HubAPI: Sendable {
 
     /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
     /// the login), from where, what, on which object, and the answer's status and error code.
+    ///
+    /// Every route reads its query parameters strictly: one not in `query` is refused with
+    /// `REQUEST_PARAMETER_INVALID` naming it before the handler runs (`QueryParameters`).
     func audited(
-        _ request: Request, _ context: HubContext, action: String, object: String? = nil,
+        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
         _ body: @escaping @Sendable (inout Identity) throws -> Response
     ) async throws -> Response {
         let address = context.address
@@ -200,6 +214,7 @@ public struct HubAPI: Sendable {
                     refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
                     throw Refusal(response: refusal, code: ErrorCode.rateLimited.rawValue)
                 }
+                _ = try QueryParameters(request, known: query)
                 response = try body(&identity)
             } catch let refusal as Refusal {
                 response = refusal.response
@@ -573,6 +588,7 @@ func problem(_ error: TanbaError) -> Response {
         case .authRequired, .authChallenge: .unauthorized
         case .authForbidden: .forbidden
         case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
         case .requestTooLarge: .contentTooLarge
         default:
@@ -599,6 +615,15 @@ func problem(_ error: TanbaError) -> Response {
     headers[.contentType] = "application/problem+json"
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+/// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
+/// the others: it takes no query parameter.
+func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
+    try respond {
+        _ = try QueryParameters(request, known: [])
+        return try body()
+    }
 }
 
 func respond(_ body: () throws -> Response) throws -> Response {

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TanbaHTTP
+import Testing
+
+/// What a client that is not a well-behaved ERP sends: paths no route has, methods a route does not take, HEAD,
+/// query parameters no route knows. Every answer is problem+json with a code.
+@Suite struct RoutingTests {
+    static func problem(_ response: TestResponse) throws -> [String: Any] {
+        #expect(response.headers[.contentType] == "application/problem+json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    @Test func unknownPathsAndMethodsAreProblemsWithAllow() async throws {
+        let hub = try HTTPTests.hub()
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            for path in ["/", "/v2/inbox", "/v1/inbox/extra", "/v1/documents", "/nothing?x=1"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == (path == "/v1/documents" ? .methodNotAllowed : .notFound), "\(path)")
+                    let code = try Self.problem(response)["code"] as? String
+                    #expect(code == (path == "/v1/documents" ? "METHOD_NOT_ALLOWED" : "NOT_FOUND"), "\(path)")
+                }
+            }
+            let cases: [(String, HTTPRequest.Method, String)] = [
+                ("/v1/inbox", .post, "GET, HEAD"), ("/v1/documents", .delete, "POST"),
+                ("/v1/auth/token", .get, "POST"), ("/v1/documents/DOC-1/receipt", .put, "GET, HEAD"),
+                ("/v1/codes/0104870001000011215Kq8", .post, "GET, HEAD"), ("/healthz", .options, "GET, HEAD"),
+            ]
+            for (path, method, allow) in cases {
+                try await client.execute(uri: path, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                    let code = try Self.problem(response)["code"] as? String
+                    #expect(code == "METHOD_NOT_ALLOWED")
+                }
+            }
+            // HEAD wherever GET: GET's status and headers, no body; refusals too.
+            try await client.execute(uri: "/healthz", method: .head) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/v1/inbox", method: .head) { response in
+                #expect(response.status == .unauthorized && response.body.readableBytes == 0)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            let token = try await HTTPTests.login(client, as: .buyerHead)
+            try await client.execute(uri: "/v1/inbox", method: .head, headers: HTTPTests.bearer(token)) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/json")
+            }
+        }
+    }
+
+    /// One rule on every route the router has: a query parameter the route does not take is 400
+    /// REQUEST_PARAMETER_INVALID naming it, whoever asks.
+    @Test func everyRouteRefusesAnUnknownQueryParameter() async throws {
+        let hub = try HTTPTests.hub()
+        let routes = hub.api.router().routes.map { route in
+            let path = "\(route.path)".split(separator: "/").map { segment -> String in
+                segment == "**" ? "0104870001000011215Kq8" : segment.hasPrefix("{") ? "x" : String(segment)
+            }
+            return (route.method, "/" + path.joined(separator: "/"))
+        }
+        #expect(routes.count >= 15)
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await HTTPTests.login(client, as: .companyHead)
+            for (method, path) in routes {
+                for headers in [HTTPFields(), HTTPTests.bearer(token)] {
+                    try await client.execute(uri: "\(path)?bogus=1", method: method, headers: headers) { response in
+                        #expect(response.status == .badRequest, "\(method) \(path)")
+                        let problem = try Self.problem(response)
+                        #expect(problem["code"] as? String == "REQUEST_PARAMETER_INVALID", "\(method) \(path)")
+                        #expect((problem["detail"] as? String)?.contains("'bogus'") == true, "\(method) \(path)")
+                    }
+                }
+            }
+        }
+    }
+}
