@@ -156,21 +156,7 @@ public struct HubAPI: Sendable {
                 return try json(card)
             }
         }
-        router.get("/v1/codes/:code") { request, context in
-            let text = try context.parameters.require("code")
-            return try await audited(request, context, action: "read-code", object: text) { _ in
-                let participant = try authenticate(request)
-                let id = try MarkingCode.parse(text).identification
-                let (code, history, contents) = try store.read { tx in
-                    (try tx.code(id), try tx.events(of: id), try tx.children(of: [id]))
-                }
-                guard let code else { throw TanbaError(.notFound, "no code \(id)") }
-                guard try code.owner == participant || isStateBody(participant) else {
-                    throw TanbaError(.authForbidden, "\(id) does not belong to \(participant)")
-                }
-                return try json(CodeView(code: code, history: history, contents: contents.map(\.id)))
-            }
-        }
+        addCodeRoutes(to: router)
         routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router
     }
@@ -484,12 +470,6 @@ struct Summary: Codable {
         receivedAt = record.receivedAt
         code = record.code
     }
-}
-
-struct CodeView: Encodable {
-    let code: CodeRecord
-    let history: [CodeEvent]
-    let contents: [String]
 }
 
 /// Login challenges and bearer tokens, in memory: a restart asks everyone to log in again.

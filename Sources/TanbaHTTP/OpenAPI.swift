@@ -102,9 +102,12 @@ enum OpenAPI {
             "/v1/products/{gtin}": {"get": {"summary": "A product card of the catalogue",
               "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string"}, "description": "GTIN-8, -12, -13 or -14"}],
               "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/codes/{code}": {"get": {"summary": "A code of mine: status, owner history, package contents",
-              "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "01…21… or an SSCC"}],
-              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}}
+            "/v1/codes": {"get": {"summary": "A code, given as a query parameter: as /v1/codes/{code}",
+              "parameters": [{"name": "code", "in": "query", "required": true, "schema": {"type": "string"}, "description": "The code as scanned, percent-encoded: a marking code in any GS1 form or an SSCC"}],
+              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+            "/v1/codes/{code}": {"get": {"summary": "A code or transport package of mine: status, owner, history, package contents; a former holder sees its own part of the history; anyone else gets 404",
+              "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The code as scanned, percent-encoded; everything after /v1/codes/ is the code, / included. A marking code in any GS1 form, or an SSCC"}],
+              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}}
           }
         }
         """#

@@ -26,7 +26,7 @@ import Testing
             let cases: [(String, HTTPRequest.Method, String)] = [
                 ("/v1/inbox", .post, "GET, HEAD"), ("/v1/documents", .delete, "POST"),
                 ("/v1/auth/token", .get, "POST"), ("/v1/documents/DOC-1/receipt", .put, "GET, HEAD"),
-                ("/v1/codes/0104870001000011215Kq8", .post, "GET, HEAD"), ("/healthz", .options, "GET, HEAD"),
+                ("/v1/codes/0104870001000011215Kq8/abc", .post, "GET, HEAD"), ("/healthz", .options, "GET, HEAD"),
             ]
             for (path, method, allow) in cases {
                 try await client.execute(uri: path, method: method) { response in
@@ -61,7 +61,7 @@ import Testing
             }
             return (route.method, "/" + path.joined(separator: "/"))
         }
-        #expect(routes.count >= 15)
+        #expect(routes.count >= 16)
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let token = try await HTTPTests.login(client, as: .companyHead)
             for (method, path) in routes {
