@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 DEMO_PORT ?= 8080
 
-.PHONY: all deps bench-deps apt-install build release test demo bench samples errors-doc format lint clean
+.PHONY: all deps bench-deps apt-install build release test fuzz demo bench samples errors-doc format lint clean
 
 all: build
 
@@ -36,10 +36,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product tanba
 
-## test: every test (unit, CLI end to end, xmlsec1 interop). Swift Testing runs them in parallel.
+## test: every test (unit, CLI end to end, xmlsec1 interop; Swift Testing runs them in parallel), then the API
+## fuzzer against the running hub (scripts/schemathesis.sh: schemathesis from PyPI, pinned, in .build/).
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	bash scripts/schemathesis.sh .build/debug/tanba
+
+## fuzz: the API fuzzer alone (the hub built already).
+fuzz:
+	bash scripts/schemathesis.sh .build/debug/tanba
 
 ## demo: a fresh test PKI, the sample shipment signed (standard and NCALayer shape), verified, the invalid
 ## samples rejected with their error codes, demo data through the pipeline on the embedded store (shipment,
