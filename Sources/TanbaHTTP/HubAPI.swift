@@ -112,7 +112,7 @@ public struct HubAPI: Sendable {
         ]
         for (suffix, render) in views {
             router.get("/v1/documents/:id\(suffix)") { request, context in
-                let id = try context.parameters.require("id")
+                let id = try context.pathParameter("id")
                 return try await audited(request, context, action: "read", object: id) { _ in
                     try render(try visibleDocument(request, id: id))
                 }
@@ -136,14 +136,14 @@ public struct HubAPI: Sendable {
             }
         }
         router.get("/v1/reference/:name") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             return try await audited(request, context, action: "read-reference", object: name, query: ["at"]) { _ in
                 _ = try authenticate(request)
                 return try referenceList(name, request)
             }
         }
         router.get("/v1/products/:gtin") { request, context in
-            let text = try context.parameters.require("gtin")
+            let text = try context.pathParameter("gtin")
             return try await audited(request, context, action: "read-product", object: text) { _ in
                 _ = try authenticate(request)
                 let gtin: String

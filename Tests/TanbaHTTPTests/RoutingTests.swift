@@ -51,6 +51,27 @@ import Testing
         }
     }
 
+    /// Every path parameter is percent-decoded, as `/v1/codes/{code}` is: a client may encode any character.
+    @Test func pathParametersArePercentDecoded() async throws {
+        let hub = try HTTPTests.hub()
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let seller = try await HTTPTests.login(client, as: .companyHead)
+            let auth = HTTPTests.bearer(seller)
+            let id = try await client.execute(
+                uri: "/v1/documents", method: .post, headers: auth,
+                body: try HTTPTests.signed(HTTPTests.shipment(hub.codes), by: .companyHead)
+            ) { $0.headers[HTTPField.Name("X-Tanba-Document")!] ?? "" }
+            let encodedID = id.unicodeScalars.map { String(format: "%%%02X", $0.value) }.joined()
+            for uri in [
+                "/v1/documents/\(encodedID)/status", "/v1/reference/%63ountries", "/v1/products/%30%34870001000011",
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: auth) {
+                    #expect($0.status == .ok, "\(uri): \(String(buffer: $0.body))")
+                }
+            }
+        }
+    }
+
     /// One rule on every route the router has: a query parameter the route does not take is 400
     /// REQUEST_PARAMETER_INVALID naming it, whoever asks.
     @Test func everyRouteRefusesAnUnknownQueryParameter() async throws {
