@@ -58,10 +58,12 @@ token=$(curl -sf -X POST --data-binary @"$work/challenge-signed.xml" "$base/v1/a
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 export SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"
+repo=$PWD
 run() {
-  "$schemathesis" --config-file scripts/schemathesis.toml run "$base/openapi.json" --checks all \
-    --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-30}" --max-time "${SCHEMATHESIS_MAX_TIME:-80}" \
-    --generation-database none --no-color --seed "${SCHEMATHESIS_SEED:-10}" "$@"
+  # From the scratch folder: schemathesis and hypothesis leave caches in the current directory.
+  (cd "$work" && "$repo/$schemathesis" --config-file "$repo/scripts/schemathesis.toml" run "$base/openapi.json" \
+    --checks all --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-30}" --max-time "${SCHEMATHESIS_MAX_TIME:-80}" \
+    --generation-database none --no-color --seed "${SCHEMATHESIS_SEED:-10}" "$@")
 }
 echo "== schemathesis without a token"
 run
