@@ -51,6 +51,37 @@ import Testing
         }
     }
 
+    /// HEAD on every GET route: GET's status and content type, no body.
+    @Test func headIsAnsweredWhereverGetIs() async throws {
+        let hub = try HTTPTests.hub()
+        let paths = hub.api.router().routes.filter { $0.method == .get }.map { route in
+            "/"
+                + "\(route.path)".split(separator: "/").map { segment -> String in
+                    switch segment {
+                    case "**": hub.codes[0]
+                    case "{gtin}": HTTPTests.water
+                    case "{name}": "countries"
+                    case "{id}": "DOC-none"
+                    default: String(segment)
+                    }
+                }.joined(separator: "/")
+        }
+        #expect(paths.count >= 12)
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await HTTPTests.login(client, as: .companyHead)
+            for path in paths {
+                let uri = path + (path == "/v1/codes" ? "?code=\(hub.codes[0])" : "")
+                let get = try await client.execute(uri: uri, method: .get, headers: HTTPTests.bearer(token)) {
+                    ($0.status, $0.headers[.contentType], $0.headers[.contentLength])
+                }
+                try await client.execute(uri: uri, method: .head, headers: HTTPTests.bearer(token)) { response in
+                    #expect(response.status == get.0 && response.headers[.contentType] == get.1, "\(uri)")
+                    #expect(response.headers[.contentLength] == get.2 && response.body.readableBytes == 0, "\(uri)")
+                }
+            }
+        }
+    }
+
     /// Every path parameter is percent-decoded, as `/v1/codes/{code}` is: a client may encode any character.
     @Test func pathParametersArePercentDecoded() async throws {
         let hub = try HTTPTests.hub()
