@@ -54,7 +54,10 @@ struct ServeCommand: ParsableCommand {
             done.wait()
             guard let error = failure.error else { return }
             guard listening.isSet else {
-                throw TanbaError(.configInvalid, "cannot listen on \(host):\(port): \(error)")
+                // SwiftNIO's error text names its internal calls; the likely causes are the operator's to fix.
+                throw TanbaError(
+                    .configInvalid,
+                    "cannot serve on \(host):\(port): the port is in use or the address is not this machine's")
             }
             throw error
         }
