@@ -26,9 +26,16 @@ final class Output: Sendable {
     @Test func theListeningLineIsFlushedAndATakenPortIsAConfigurationError() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // A store with a participant in it: the only failure left for the second server is the port.
+        let store = folder.appendingPathComponent("hub.sqlite")
+        let registered = try CLITests.run([
+            "participants", "add", "--id", "050140001238", "--name", "ТОО", "--roles", "producer", "--store",
+            store.path,
+        ])
+        #expect(registered.status == 0, "\(registered.error)")
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CLITests.tanba)
-        server.arguments = Self.arguments(port: 0, store: folder.appendingPathComponent("a.sqlite"))
+        server.arguments = Self.arguments(port: 0, store: store)
         server.currentDirectoryURL = CLITests.repository
         var environment = ProcessInfo.processInfo.environment
         environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
@@ -58,7 +65,7 @@ final class Output: Sendable {
         }
         let bound = try #require(port, "no listening line while running: \(output.text)")
         #expect(bound > 0)
-        let second = try CLITests.run(Self.arguments(port: bound, store: folder.appendingPathComponent("b.sqlite")))
+        let second = try CLITests.run(Self.arguments(port: bound, store: store))
         #expect(second.status == 2, "\(second.output) \(second.error)")
         #expect(second.error.contains("CONFIG_INVALID") && second.error.contains("\(bound)"), "\(second.error)")
         #expect(!second.output.contains("listening"), "\(second.output)")
