@@ -40,15 +40,26 @@ iin_bin = (
 )
 gtin = st.sampled_from([8, 12, 13, 14]).flatmap(with_check_digit)
 gtin14 = with_check_digit(14)
-serial = st.text(SET82, min_size=1, max_size=20)
-tail = st.text(SET82, min_size=1, max_size=44)
-identification = st.builds(lambda g, s: "01" + g + "21" + s, gtin14, serial)
-raw_with_tail = st.builds(lambda g, s, t: "01" + g + "21" + s + "\x1d91EE06\x1d92" + t, gtin14, serial, tail)
+# Marking codes shaped as the national formats have them (reference/product-groups.json): a serial of 13 with
+# AI 91 of 4 and AI 92 of 44, or a serial of 6 or 7 with AI 93 of 4; GS1 syntax alone allows more, but a code
+# must be valid under both.
+def text82(length: int):
+    return st.text(SET82, min_size=length, max_size=length)
+
+
+identification = st.builds(lambda g, s: "01" + g + "21" + s, gtin14, text82(13))
+with_91_92 = st.builds(
+    lambda g, s, k, v: "01" + g + "21" + s + "\x1d91" + k + "\x1d92" + v, gtin14, text82(13), text82(4), text82(44)
+)
+with_93 = st.builds(
+    lambda g, s, t: "01" + g + "21" + s + "\x1d93" + t, gtin14, st.one_of(text82(6), text82(7)), text82(4)
+)
 sscc = with_check_digit(18)
 gs1_code = st.one_of(
     identification,
-    raw_with_tail,
-    raw_with_tail.map(lambda c: "]d2" + c),
+    with_91_92,
+    with_93,
+    with_91_92.map(lambda c: "]d2" + c),
     sscc.map(lambda s: "00" + s),
     sscc,
 )

@@ -23,10 +23,12 @@ import Testing
         let hub = try HTTPTests.hub()
         let id = hub.codes[0]
         let serial = String(id.dropFirst(18))
-        // Scanner forms of the same unit, one with an AI 92 tail holding `/`, `+` and `=`.
-        let tail = "(91)EE06(92)ab/cd+ef/gh=="
+        // Scanner forms of the same unit, one with an AI 92 tail holding `/`, `+` and `=` (44 characters, as the
+        // national format has it).
+        let verification = "ab/cd+ef/gh" + String(repeating: "A", count: 31) + "=="
+        let tail = "(91)EE06(92)\(verification)"
         let forms = [
-            id, "0104870001000011" + "21" + serial + "\u{1D}91EE06\u{1D}92ab/cd+ef/gh==",
+            id, "0104870001000011" + "21" + serial + "\u{1D}91EE06\u{1D}92" + verification,
             "]d2" + id, "(01)04870001000011(21)\(serial)\(tail)",
         ]
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
@@ -42,7 +44,9 @@ import Testing
             }
             // The tail's slashes left unencoded in the path still name the code.
             try await client.execute(
-                uri: "/v1/codes/(01)04870001000011(21)\(serial)(91)EE06(92)ab/cd/ef", method: .get,
+                uri:
+                    "/v1/codes/(01)04870001000011(21)\(serial)(91)EE06(92)ab/cd/ef\(String(repeating: "B", count: 36))",
+                method: .get,
                 headers: HTTPTests.bearer(token)
             ) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
             // A malformed code is a bad parameter, 400 like a bad GTIN, with the GS1 error and its position.
