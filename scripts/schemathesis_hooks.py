@@ -12,8 +12,11 @@ import schemathesis
 from hypothesis import strategies as st
 
 DIGITS = "0123456789"
-# GS1 AI encodable character set 82 (what serials and AI 91-93 values may hold).
-SET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+# GS1 AI encodable character set 82 (what serials and AI 91-93 values may hold), without `%`: schemathesis takes
+# a `%` and two hex digits in a path parameter for an escape it need not encode again, so a code holding one
+# would reach the hub as another code (the fuzzer's quirk, not the hub's; CodeLookupTests covers such serials,
+# sent encoded as `%25`).
+SET82 = "!\"&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
 
 def gs1_check_digit(body: str) -> str:

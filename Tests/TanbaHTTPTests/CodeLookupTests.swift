@@ -64,6 +64,29 @@ import Testing
         }
     }
 
+    /// A serial may hold `%`, `?` and `/` (GS1 set 82): encoded as a client must (`%25`, `%3F`), the code is
+    /// found; `%41` in a serial is the three characters, not `A`.
+    @Test func aSerialWithPercentAndQuestionMarkIsFound() async throws {
+        let hub = try HTTPTests.hub()
+        let id = "01" + HTTPTests.water + "21" + "A%41/b?c+d=e"
+        try Ledger(store: hub.store).issue(
+            [
+                CodeRecord(
+                    id: id, level: .unit, gtin: HTTPTests.water, status: .issued, owner: HTTPTests.seller,
+                    emitter: HTTPTests.seller, issuedAt: Date())
+            ], order: "ORDER-2")
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await HTTPTests.login(client, as: .companyHead)
+            for uri in ["/v1/codes/\(Self.encoded(id))", "/v1/codes?code=\(Self.encoded(id))"] {
+                try await client.execute(uri: uri, method: .get, headers: HTTPTests.bearer(token)) { response in
+                    #expect(response.status == .ok, "\(uri): \(String(buffer: response.body))")
+                    let code = try Self.object(response.body)["code"] as? [String: Any]
+                    #expect(code?["id"] as? String == id)
+                }
+            }
+        }
+    }
+
     @Test func aTransportPackageIsLookedUpLikeAnyCode() async throws {
         let hub = try HTTPTests.hub()
         let body = "04870001" + "000000123"
