@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3
+APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl
 BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
@@ -13,7 +13,7 @@ PREFIX ?= /usr/local
 # (include path and libraries only; Sources/CXMLSec/shim.h defines the ABI macros) comes first.
 export PKG_CONFIG_PATH := $(CURDIR)/Sources/CXMLSec/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps bench-deps apt-install build release install test demo bench samples errors-doc format lint clean
+.PHONY: all deps bench-deps apt-install build release install test fuzz demo bench samples errors-doc format lint clean
 
 all: build
 
@@ -45,10 +45,16 @@ release: deps
 install: release
 	@bash scripts/install.sh .build/release/tanba "$(PREFIX)"
 
-## test: every test (unit, CLI end to end, xmlsec1 interop). Swift Testing runs them in parallel.
+## test: every test (unit, CLI end to end, xmlsec1 interop; Swift Testing runs them in parallel), then the API
+## fuzzer against the running hub (scripts/schemathesis.sh: schemathesis from PyPI, pinned, in .build/).
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	bash scripts/schemathesis.sh .build/debug/tanba
+
+## fuzz: the API fuzzer alone (the hub built already).
+fuzz:
+	bash scripts/schemathesis.sh .build/debug/tanba
 
 ## demo: a fresh test PKI, the sample shipment signed (standard and NCALayer shape), verified, the invalid
 ## samples rejected with their error codes, demo data through the pipeline on the embedded store (shipment,

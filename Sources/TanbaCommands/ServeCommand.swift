@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Synchronization
 import TanbaErrors
 import TanbaHTTP
 import TanbaPipeline
@@ -12,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the hub: the HTTP API for participants' ERPs (signature login, documents, inbox, codes).")
 
     @Option(name: .long, help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
-    @Option(name: .long, help: "Port to listen on.") var port = 8080
+    @Option(name: .long, help: "Port to listen on (0: any free port, named in the listening line).") var port = 8080
     @Option(name: .long, help: "Requests a second per client (verified bearer token, else IP address); 0: no limit.")
     var rateLimit: Double = 1000
     @Option(name: .long, help: "Largest request body in MiB (413 REQUEST_TOO_LARGE beyond).") var maxBodyMib = 64
@@ -28,8 +29,11 @@ struct ServeCommand: ParsableCommand {
 
     /// Runs the server until it is stopped (SIGINT/SIGTERM end the service group). The command line itself is
     /// synchronous; the server runs on Swift concurrency while this thread waits.
+    ///
+    /// The listening line is printed, and flushed (standard output is a pipe under a supervisor or a script, and
+    /// block-buffered there), only once the port is bound. A port that cannot be bound is `CONFIG_INVALID`,
+    /// exit 2, with no listening line before it.
     func run() throws {
-        // A configuration error is reported like every command's: "could not run", exit status 2.
         try reportingFailures(command: "serve", json: false) {
             let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
             let api = HubAPI(
@@ -37,8 +41,15 @@ struct ServeCommand: ParsableCommand {
                 limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2),
                 challengeCapacity: maxChallenges, bodyBudget: bodyBudgetMib << 20
             )
-            print("tanba hub listening on http://\(host):\(port) (store \(pipeline.store.location))")
-            let application = api.application(host: host, port: port)
+            let (host, location) = (self.host, pipeline.store.location)
+            let listening = ListeningFlag()
+            let application = api.application(host: host, port: port) { channel in
+                let bound = channel.localAddress?.port ?? 0
+                // Written straight to the descriptor: print's buffer would hold the line until exit on a pipe.
+                FileHandle.standardOutput.write(
+                    Data("tanba hub listening on http://\(host):\(bound) (store \(location))\n".utf8))
+                listening.set()
+            }
             let done = DispatchSemaphore(value: 0)
             let failure = FailureBox()
             Task {
@@ -46,14 +57,23 @@ struct ServeCommand: ParsableCommand {
                 done.signal()
             }
             done.wait()
-            if failure.error != nil {
+            guard let error = failure.error else { return }
+            guard listening.isSet else {
                 // SwiftNIO's error text names its internal calls; the likely causes are the operator's to fix.
                 throw TanbaError(
                     .configInvalid,
                     "cannot serve on \(host):\(port): the port is in use or the address is not this machine's")
             }
+            throw error
         }
     }
+}
+
+/// Whether the server got as far as listening: an error before that is one of configuration (the address).
+private final class ListeningFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// Carries the server's error back to the waiting thread.

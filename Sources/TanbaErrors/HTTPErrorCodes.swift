@@ -7,6 +7,8 @@ extension ErrorCode {
     public static let notFound = ErrorCode("NOT_FOUND")
     public static let rateLimited = ErrorCode("RATE_LIMITED")
     public static let requestParameterInvalid = ErrorCode("REQUEST_PARAMETER_INVALID")
+    public static let methodNotAllowed = ErrorCode("METHOD_NOT_ALLOWED")
+    public static let requestInvalid = ErrorCode("REQUEST_INVALID")
 }
 
 extension ErrorCatalogue {
@@ -33,6 +35,12 @@ extension ErrorCatalogue {
             summary:
                 "A query parameter is unknown or its value is malformed or out of range (the detail names it): a bad "
                 + "paging cursor, date, limit, status or type."),
+        .init(
+            code: .methodNotAllowed, category: .request,
+            summary: "The route exists but does not take this HTTP method; the Allow header lists those it takes."),
+        .init(
+            code: .requestInvalid, category: .request,
+            summary: "The request is malformed at the HTTP level and was not handed to any route."),
         .init(
             code: .auditBroken, category: .internal,
             summary: "The audit trail's hash chain does not hold: an entry was changed, removed or reordered."),

@@ -51,12 +51,21 @@ public struct HubAPI: Sendable {
 
     /// The routes.
     public func router() -> Router<HubContext> {
-        let router = Router(context: HubContext.self)
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/openapi.json") { _, _ in content(Array(OpenAPI.document.utf8), type: "application/json") }
+        // HEAD is answered wherever GET is, with GET's headers and no body.
+        let router = Router(context: HubContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        router.get("/healthz") { request, _ in
+            try unaudited(request) { content(Array("ok\n".utf8), type: "text/plain") }
+        }
+        router.get("/openapi.json") { request, _ in
+            try unaudited(request) { content(Array(OpenAPI.document.utf8), type: "application/json") }
+        }
         // Operators scrape it; it names no participant, so it needs no login and is not a user action to audit.
-        router.get("/metrics") { _, _ in
-            content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
+        router.get("/metrics") { request, _ in
+            try unaudited(request) {
+                content(Array(metrics.text().utf8), type: "text/plain; version=0.0.4; charset=utf-8")
+            }
         }
         router.post("/v1/auth/challenge") { request, context in
             try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
@@ -112,39 +121,40 @@ public struct HubAPI: Sendable {
         ]
         for (suffix, render) in views {
             router.get("/v1/documents/:id\(suffix)") { request, context in
-                let id = try context.parameters.require("id")
+                let id = try context.pathParameter("id")
                 return try await audited(request, context, action: "read", object: id) { _ in
                     try render(try visibleDocument(request, id: id))
                 }
             }
         }
         router.get("/v1/inbox") { request, context in
-            try await audited(request, context, action: "list-inbox") { _ in try json(try list(request, inbox: true)) }
+            try await audited(request, context, action: "list-inbox", query: Self.listParameters) { _ in
+                try json(try list(request, inbox: true))
+            }
         }
         router.get("/v1/outbox") { request, context in
-            try await audited(request, context, action: "list-outbox") { _ in try json(try list(request, inbox: false))
+            try await audited(request, context, action: "list-outbox", query: Self.listParameters) { _ in
+                try json(try list(request, inbox: false))
             }
         }
         router.get("/v1/reference") { request, context in
             try await audited(request, context, action: "list-reference") { _ in
                 _ = try authenticate(request)
-                _ = try QueryParameters(request, known: [])
                 let lists = pipeline.reference.lists.values.sorted { $0.name < $1.name }
                 return try json(["lists": lists.map(ReferenceSummary.init)])
             }
         }
         router.get("/v1/reference/:name") { request, context in
-            let name = try context.parameters.require("name")
-            return try await audited(request, context, action: "read-reference", object: name) { _ in
+            let name = try context.pathParameter("name")
+            return try await audited(request, context, action: "read-reference", object: name, query: ["at"]) { _ in
                 _ = try authenticate(request)
                 return try referenceList(name, request)
             }
         }
         router.get("/v1/products/:gtin") { request, context in
-            let text = try context.parameters.require("gtin")
+            let text = try context.pathParameter("gtin")
             return try await audited(request, context, action: "read-product", object: text) { _ in
                 _ = try authenticate(request)
-                _ = try QueryParameters(request, known: [])
                 let gtin: String
                 do { gtin = try GTIN(text).value } catch let error as TanbaError {
                     throw TanbaError(.requestParameterInvalid, "path parameter 'gtin' is not a GTIN: \(error.message)")
@@ -155,21 +165,8 @@ public struct HubAPI: Sendable {
                 return try json(card)
             }
         }
-        router.get("/v1/codes/:code") { request, context in
-            let text = try context.parameters.require("code")
-            return try await audited(request, context, action: "read-code", object: text) { _ in
-                let participant = try authenticate(request)
-                let id = try MarkingCode.parse(text).identification
-                let (code, history, contents) = try store.read { tx in
-                    (try tx.code(id), try tx.events(of: id), try tx.children(of: [id]))
-                }
-                guard let code else { throw TanbaError(.notFound, "no code \(id)") }
-                guard try code.owner == participant || isStateBody(participant) else {
-                    throw TanbaError(.authForbidden, "\(id) does not belong to \(participant)")
-                }
-                return try json(CodeView(code: code, history: history, contents: contents.map(\.id)))
-            }
-        }
+        addCodeRoutes(to: router)
+        routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router
     }
 
@@ -187,8 +184,11 @@ public struct HubAPI: Sendable {
 
     /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
     /// the login), from where, what, on which object, and the answer's status and error code.
+    ///
+    /// Every route reads its query parameters strictly: one not in `query` is refused with
+    /// `REQUEST_PARAMETER_INVALID` naming it before the handler runs (`QueryParameters`).
     func audited(
-        _ request: Request, _ context: HubContext, action: String, object: String? = nil,
+        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
         _ body: @escaping @Sendable (inout Identity) throws -> Response
     ) async throws -> Response {
         let address = context.address
@@ -212,6 +212,7 @@ public struct HubAPI: Sendable {
                     refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
                     throw Refusal(response: refusal, code: ErrorCode.rateLimited.rawValue)
                 }
+                _ = try QueryParameters(request, known: query)
                 response = try body(&identity)
             } catch let refusal as Refusal {
                 response = refusal.response
@@ -242,22 +243,34 @@ public struct HubAPI: Sendable {
 
     func bearer(_ request: Request) -> String? { bearer(request.headers) }
 
+    /// The token of an `Authorization: Bearer TOKEN` header; the scheme's name is case-insensitive (RFC 9110
+    /// §11.1), so `bearer` and `BEARER` are the same scheme.
     func bearer(_ headers: HTTPFields) -> String? {
-        guard let header = headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
-        return String(header.dropFirst("Bearer ".count))
+        guard let header = headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 
     /// An application serving the API on `host:port` (loopback by default).
     ///
     /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
     /// nor SwiftNIO does, and curl, sending a body over 1 MB, would otherwise wait a second for the interim answer.
-    public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
+    ///
+    /// `onServerRunning` is called with the listening channel once the port is bound (its `localAddress` has
+    /// the port chosen for port 0).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 8080,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let api = self
         return Application(
             router: router(),
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ExpectContinueHandler { api.admits($0) }])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+            onServerRunning: onServerRunning,
             logger: logger)
     }
 
@@ -455,12 +468,6 @@ struct Summary: Codable {
     }
 }
 
-struct CodeView: Encodable {
-    let code: CodeRecord
-    let history: [CodeEvent]
-    let contents: [String]
-}
-
 /// Login challenges and bearer tokens, in memory: a restart asks everyone to log in again.
 final class Sessions: Sendable {
     static let namespace = "urn:kz:tanba:login:1"
@@ -563,6 +570,7 @@ func problem(_ error: TanbaError) -> Response {
         case .authRequired, .authChallenge: .unauthorized
         case .authForbidden: .forbidden
         case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
         case .requestTooLarge: .contentTooLarge
         case .storeUnavailable, .serviceBusy: .serviceUnavailable
@@ -595,6 +603,15 @@ func problem(_ error: TanbaError) -> Response {
     if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+/// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
+/// the others: it takes no query parameter.
+func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
+    try respond {
+        _ = try QueryParameters(request, known: [])
+        return try body()
+    }
 }
 
 func respond(_ body: () throws -> Response) throws -> Response {

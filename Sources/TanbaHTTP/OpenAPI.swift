@@ -1,7 +1,14 @@
 /// The OpenAPI 3 description of the hub's API, served at `GET /openapi.json`.
 ///
-/// Written by hand next to the routes it describes; `OpenAPITests` compares its paths and methods with the
-/// router's, both ways, so a route cannot be added or removed without this changing too.
+/// Written by hand next to the routes it describes, and held to what the server does: `OpenAPITests` compares
+/// its paths and methods with the router's, both ways, and checks the statuses every operation declares;
+/// `scripts/schemathesis.sh` (run by `make test`) fuzzes the running hub against it with every check.
+///
+/// Parameters whose validity a pattern cannot express (a check digit, a cursor the hub gave out) carry a
+/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code` or `tanba-cursor`, and no pattern or length beside it
+/// (their descriptions give the shape): the format is the whole assertion, and a pattern beside it would make a
+/// generator draw strings the pattern allows but the format does not. The fuzzer's hooks
+/// (`scripts/schemathesis_hooks.py`) generate values of these formats.
 enum OpenAPI {
     static let document = #"""
         {
@@ -9,38 +16,46 @@ enum OpenAPI {
           "info": {
             "title": "Tanba hub API",
             "version": "1",
-            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md; any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After. Request bodies may be sent with Expect: 100-continue: the hub answers 100 Continue at once, or, when the declared Content-Length is over its limit, 413 REQUEST_TOO_LARGE without reading the body."
+            "description": "Electronic accompanying documents for marked goods. Login by XMLDSig signature; errors are application/problem+json with the stable codes of docs/ERRORS.md. Every route takes only the query parameters listed here: any other is 400 REQUEST_PARAMETER_INVALID naming it. A path no route has is 404 NOT_FOUND; a method a path does not take is 405 METHOD_NOT_ALLOWED with Allow; HEAD is answered wherever GET is (headers only). The Authorization scheme name is case-insensitive. Any route but /healthz, /metrics, /openapi.json and /v1/auth/challenge may answer 429 RATE_LIMITED with Retry-After. Request bodies may be sent with Expect: 100-continue: the hub answers 100 Continue at once, or, when the declared Content-Length is over its limit, 413 REQUEST_TOO_LARGE without reading the body."
           },
-          "servers": [{"url": "http://127.0.0.1:8080"}],
+          "servers": [{"url": "/"}],
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {
-              "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Document id (DOC-…)"},
-              "type": {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "Document type code (GET /v1/reference/document-types)"},
+              "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "Document id (DOC-…)"},
+              "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["codeOrder", "applicationReport", "introductionProduction", "introductionImport", "aggregation", "disaggregation", "reaggregation", "shipment", "shipmentAnswer", "shipmentCancellation", "withdrawal", "returnToCirculation", "remarking", "eaeuShipment", "export"]}, "description": "Document type code (GET /v1/reference/document-types)"},
               "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected", "cancelled"]}},
-              "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{12}$"}, "description": "BIN/IIN of the other side: the sender for the inbox, the recipient for the outbox"},
-              "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Received at or after: a date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B) or a date (its first instant, UTC)"},
-              "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "Received before this date-time, or up to the end of this date (UTC)"},
+              "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "format": "kz-iin-bin"}, "description": "BIN/IIN of the other side (the sender for the inbox, the recipient for the outbox): 12 digits (^[0-9]{12}$) whose last is the check digit of the first 11 (weights 1–11, else 3–11,1,2, modulo 11; no BIN/IIN has a body whose checksum is 10 with both)"},
+              "from": {"name": "from", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}, "description": "Received at or after: an RFC 3339 date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B; offsets from -23:59 to +23:59) or a date (its first instant, UTC)"},
+              "to": {"name": "to", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}, "description": "Received before this RFC 3339 date-time, or up to the end of this date (UTC)"},
               "dateFrom": {"name": "dateFrom", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The document's own date, from (inclusive)"},
               "dateTo": {"name": "dateTo", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The document's own date, to (inclusive)"},
-              "after": {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "The previous page's next cursor, as given"},
+              "after": {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one included, is 400"},
               "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
+            },
+            "headers": {
+              "Retry-After": {"description": "Seconds to wait before sending again", "required": true, "schema": {"type": "integer", "minimum": 1}},
+              "Allow": {"description": "The methods the path takes", "required": true, "schema": {"type": "string"}},
+              "X-Tanba-Document": {"description": "The document's id (SHA-256 of its canonical form)", "required": true, "schema": {"type": "string"}},
+              "X-Tanba-Result": {"description": "accepted or rejected", "required": true, "schema": {"type": "string", "enum": ["accepted", "rejected"]}},
+              "X-Tanba-Reference-Version": {"description": "The version of the list served", "required": true, "schema": {"type": "string"}}
             },
             "schemas": {
               "Problem": {
                 "type": "object",
-                "required": ["type", "title", "status", "code"],
+                "required": ["type", "title", "status", "code", "detail", "errors"],
                 "properties": {
                   "type": {"type": "string", "example": "urn:kz:tanba:error:AUTH_REQUIRED"},
                   "title": {"type": "string"}, "status": {"type": "integer"}, "code": {"type": "string"},
                   "detail": {"type": "string"},
-                  "errors": {"type": "array", "items": {"type": "object", "properties": {
+                  "errors": {"type": "array", "items": {"type": "object", "required": ["code", "message"], "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"},
                     "path": {"type": "string"}}}}
                 }
               },
               "Summary": {
                 "type": "object",
+                "required": ["id", "type", "sender", "number", "date", "status", "receivedAt"],
                 "properties": {
                   "id": {"type": "string"}, "type": {"type": "string"}, "sender": {"type": "string"},
                   "recipient": {"type": "string"}, "number": {"type": "string"}, "date": {"type": "string"},
@@ -58,53 +73,81 @@ enum OpenAPI {
               },
               "ProductCard": {
                 "type": "object",
+                "required": ["gtin", "name"],
                 "properties": {
                   "gtin": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
                   "manufacturer": {"type": "string"}, "owner": {"type": "string"}, "tnved": {"type": "string"},
                   "productGroup": {"type": "string"}, "country": {"type": "string"}
                 }
+              },
+              "CodeView": {
+                "type": "object",
+                "required": ["scope", "code", "history", "contents"],
+                "properties": {
+                  "scope": {"type": "string", "enum": ["full", "formerHolder"], "description": "full for the owner and state bodies; formerHolder: the code's identity and the holder's own part of its history"},
+                  "code": {"type": "object", "required": ["id", "level", "emitter", "issuedAt"], "properties": {
+                    "id": {"type": "string"}, "level": {"type": "integer"}, "gtin": {"type": "string"},
+                    "status": {"type": "string"}, "owner": {"type": "string"}, "emitter": {"type": "string"},
+                    "withdrawalReason": {"type": "string"}, "lockedBy": {"type": "string"}, "parent": {"type": "string"},
+                    "keyID": {"type": "string"}, "verificationCode": {"type": "string"}, "issuedAt": {"type": "string", "format": "date-time"}}},
+                  "history": {"type": "array", "items": {"type": "object", "required": ["codeID", "at", "operation", "status", "owner"], "properties": {
+                    "codeID": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "operation": {"type": "string"},
+                    "status": {"type": "string"}, "owner": {"type": "string"}, "document": {"type": "string"}}}},
+                  "contents": {"type": "array", "items": {"type": "string"}}
+                }
               }
             },
             "responses": {
-              "Problem": {"description": "Refused: the stable code says why", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-              "Receipt": {"description": "The hub's signed receipt (XMLDSig)", "content": {"application/xml": {"schema": {"type": "string"}}}}
+              "BadRequest": {"description": "400: a query parameter unknown, repeated or malformed, or a malformed path parameter (REQUEST_PARAMETER_INVALID, naming it)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Unauthorized": {"description": "401 AUTH_REQUIRED: no valid bearer token", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Forbidden": {"description": "403 AUTH_FORBIDDEN: not the caller's", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "NotFound": {"description": "404 NOT_FOUND", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "MethodNotAllowed": {"description": "405 METHOD_NOT_ALLOWED: the path does not take this method (for any method not listed under a path)", "headers": {"Allow": {"$ref": "#/components/headers/Allow"}}, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "TooLarge": {"description": "413 REQUEST_TOO_LARGE", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Unprocessable": {"description": "422: the signed body is refused (XML, signature or certificate codes)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "RateLimited": {"description": "429 RATE_LIMITED", "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Receipt": {"description": "The hub's signed receipt (XMLDSig)", "headers": {"X-Tanba-Document": {"$ref": "#/components/headers/X-Tanba-Document"}, "X-Tanba-Result": {"$ref": "#/components/headers/X-Tanba-Result"}}, "content": {"application/xml": {"schema": {"type": "string"}}}},
+              "StoredReceipt": {"description": "The hub's signed receipt (XMLDSig)", "content": {"application/xml": {"schema": {"type": "string"}}}}
             }
           },
           "security": [{"bearer": []}],
           "paths": {
-            "/healthz": {"get": {"summary": "Liveness", "security": [], "responses": {"200": {"description": "ok"}}}},
-            "/metrics": {"get": {"summary": "Prometheus metrics (text exposition format)", "security": [], "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-            "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {"200": {"description": "OpenAPI 3"}}}},
-            "/v1/auth/challenge": {"post": {"summary": "A login challenge to sign", "security": [], "responses": {"200": {"description": "nonce, expiresAt and the XML document to sign", "content": {"application/json": {"schema": {"type": "object", "properties": {"nonce": {"type": "string"}, "expiresAt": {"type": "string"}, "document": {"type": "string"}}}}}}}}},
+            "/healthz": {"get": {"summary": "Liveness", "security": [], "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics (text exposition format)", "security": [], "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
+            "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
+            "/v1/auth/challenge": {"post": {"summary": "A login challenge to sign", "security": [], "responses": {"200": {"description": "nonce, expiresAt and the XML document to sign", "content": {"application/json": {"schema": {"type": "object", "required": ["nonce", "expiresAt", "document"], "properties": {"nonce": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}, "document": {"type": "string"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
             "/v1/auth/token": {"post": {"summary": "Trade the signed challenge for a bearer token", "security": [],
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},
-              "responses": {"200": {"description": "token, participant, iin, expiresAt", "content": {"application/json": {"schema": {"type": "object", "properties": {"token": {"type": "string"}, "participant": {"type": "string"}, "iin": {"type": "string"}, "expiresAt": {"type": "string"}}}}}}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/documents": {"post": {"summary": "Submit a signed document (any of the 14 types, or a shipment answer)",
+              "responses": {"200": {"description": "token, participant, iin, expiresAt", "content": {"application/json": {"schema": {"type": "object", "required": ["token", "participant", "expiresAt"], "properties": {"token": {"type": "string"}, "participant": {"type": "string"}, "iin": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"description": "401 AUTH_CHALLENGE: not a Tanba login challenge, or one unknown, used or expired", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "413": {"$ref": "#/components/responses/TooLarge"}, "422": {"description": "422: the body is not well-formed XML, or its signature or certificate is refused, or the signer is no registered participant or representative", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/documents": {"post": {"summary": "Submit a signed document (any of the 14 types, or a shipment answer); 422 and 403 answers are the signed receipt listing every error",
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},
-              "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "422": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Receipt"}, "401": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Receipt"}, "413": {"$ref": "#/components/responses/TooLarge"}, "422": {"$ref": "#/components/responses/Receipt"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/documents/{id}": {"get": {"summary": "The document as submitted (404 for a refused document: only its receipt is kept)", "parameters": [{"$ref": "#/components/parameters/id"}],
-              "responses": {"200": {"description": "the signed XML", "content": {"application/xml": {"schema": {"type": "string"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"description": "the signed XML", "content": {"application/xml": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/documents/{id}/receipt": {"get": {"summary": "Its signed receipt, also of a refused document (for its submitter)", "parameters": [{"$ref": "#/components/parameters/id"}],
-              "responses": {"200": {"$ref": "#/components/responses/Receipt"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"$ref": "#/components/responses/StoredReceipt"}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/documents/{id}/status": {"get": {"summary": "Its status (e.g. waitingForCounterparty, partlyAcceptedByCounterparty, cancelled; rejected with the first error's code)", "parameters": [{"$ref": "#/components/parameters/id"}],
-              "responses": {"200": {"description": "summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"description": "summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/inbox": {"get": {"summary": "Documents addressed to me, newest first (received time, then id), a page at a time",
               "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],
-              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/outbox": {"get": {"summary": "Documents I sent, newest first (received time, then id), a page at a time",
               "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/status"}, {"$ref": "#/components/parameters/counterparty"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/dateFrom"}, {"$ref": "#/components/parameters/dateTo"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}],
-              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/reference": {"get": {"summary": "The reference lists (NSI) the hub serves, with their versions",
-              "responses": {"200": {"description": "lists", "content": {"application/json": {"schema": {"type": "object", "properties": {"lists": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "items": {"type": "integer"}, "source": {"type": "string"}}}}}}}}}, "401": {"$ref": "#/components/responses/Problem"}}}},
+              "responses": {"200": {"description": "lists", "content": {"application/json": {"schema": {"type": "object", "required": ["lists"], "properties": {"lists": {"type": "array", "items": {"type": "object", "required": ["name", "version", "validFrom", "items"], "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "items": {"type": "integer"}, "source": {"type": "string"}}}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/reference/{name}": {"get": {"summary": "One reference list as loaded (version in X-Tanba-Reference-Version); with at, the version in force on that date",
-              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}, "description": "e.g. countries, product-groups, document-types"}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "404 when the hub holds no version in force on that date"}],
-              "responses": {"200": {"description": "the list: name, version, validFrom, source, items", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "e.g. countries, product-groups, document-types"}, {"name": "at", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "404 when the hub holds no version in force on that date"}],
+              "responses": {"200": {"description": "the list: name, version, validFrom, source, items", "headers": {"X-Tanba-Reference-Version": {"$ref": "#/components/headers/X-Tanba-Reference-Version"}}, "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/products/{gtin}": {"get": {"summary": "A product card of the catalogue",
-              "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string"}, "description": "GTIN-8, -12, -13 or -14"}],
-              "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-            "/v1/codes/{code}": {"get": {"summary": "A code of mine: status, owner history, package contents",
-              "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "01…21… or an SSCC"}],
-              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"type": "object"}}}}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}}
+              "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string", "format": "gtin"}, "description": "GTIN-8, -12, -13 or -14 (^([0-9]{8}|[0-9]{12,14})$) whose last digit is its GS1 check digit (a malformed one is 400)"}],
+              "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/codes": {"get": {"summary": "A code, given as a query parameter (for clients that cannot put / or a GS separator in a path): as /v1/codes/{code}",
+              "parameters": [{"name": "code", "in": "query", "required": true, "schema": {"type": "string", "format": "gs1-code"}, "description": "The code as scanned, percent-encoded (an empty one is 400): a marking code in any GS1 form (raw with GS, ]d2, bracketed, 01…21…) or an SSCC (00…, (00)…, 18 digits)"}],
+              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeView"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/codes/{code}": {"get": {"summary": "A code or transport package of mine: status, owner, history, package contents. A former holder sees its own part of the history; anyone else gets 404, as for a code that does not exist",
+              "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string", "format": "gs1-code"}, "description": "The code as scanned, percent-encoded (%1D for GS); everything after /v1/codes/ is the code, / included. A marking code in any GS1 form, or an SSCC (00…, (00)…, 18 digits). Malformed: 400 REQUEST_PARAMETER_INVALID with the GS1 error and its position in errors"}],
+              "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeView"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}}
           }
         }
         """#

@@ -88,6 +88,11 @@ import Testing
             ("dateFrom=2026-02-30", "dateFrom"), ("status=lost", "status"), ("type=invoice", "type"),
             ("counterparty=123", "counterparty"), ("sender=050140001238", "sender"), ("limit=5&limit=6", "limit"),
             ("type=", "type"),
+            // Impossible offsets and times, which Foundation's ISO 8601 parser reads as some other instant.
+            ("from=2026-11-20T09:30:00%2B99:99", "from"), ("to=2026-11-20T09:30:00%2B04:60", "to"),
+            ("from=2026-11-20T09:30:00%2B24:00", "from"), ("to=2026-11-20T24:00:00Z", "to"),
+            ("from=2026-11-20T09:60:00Z", "from"), ("from=2026-11-20T09:30:00", "from"),
+            ("from=2026-11-20T09:30%2B05:00", "from"), ("to=2026-02-30T09:30:00Z", "to"),
         ]
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let buyer = try await HTTPTests.login(client, as: .buyerHead)
@@ -112,7 +117,7 @@ import Testing
         let hub = try HTTPTests.hub()
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             try await client.execute(uri: "/v1/reference", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/v1/products/\(HTTPTests.water)", method: .get) {
+            try await client.execute(uri: "/v1/products/\(HTTPTests.shoes)", method: .get) {
                 #expect($0.status == .unauthorized)
             }
             let token = try await HTTPTests.login(client, as: .buyerHead)
@@ -146,11 +151,11 @@ import Testing
             try await client.execute(uri: "/v1/reference/planets", method: .get, headers: auth) {
                 #expect($0.status == .notFound)
             }
-            try await client.execute(uri: "/v1/products/\(HTTPTests.water)", method: .get, headers: auth) { response in
+            try await client.execute(uri: "/v1/products/\(HTTPTests.shoes)", method: .get, headers: auth) { response in
                 #expect(response.status == .ok)
                 let card = try Self.object(response.body)
-                #expect(card["gtin"] as? String == HTTPTests.water && card["name"] as? String == "Су")
-                #expect(card["manufacturer"] as? String == "ТОО" && card["productGroup"] as? String == "water")
+                #expect(card["gtin"] as? String == HTTPTests.shoes && card["name"] as? String == "Етік")
+                #expect(card["manufacturer"] as? String == "ТОО" && card["productGroup"] as? String == "shoes")
                 #expect(card["country"] as? String == "KZ")
             }
             // A GTIN-13 is the same product: GTINs are compared in their 14-digit form.

@@ -1,0 +1,61 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import TanbaErrors
+
+/// Makes every answer the router or a handler could not give as problem+json one: a path no route has is 404
+/// `NOT_FOUND`, a route asked with a method it does not have is 405 `METHOD_NOT_ALLOWED` with `Allow`, and any
+/// other error is a problem whose detail says nothing of the hub's insides (the error itself goes to the log).
+///
+/// It is the router's first middleware, so it wraps every route and Hummingbird's own not-found answer alike.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = HubContext
+
+    let routes: RouteTable
+    let logger: Logger
+
+    func handle(
+        _ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response
+    ) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            response = unrouted(request)
+        } catch let error as TanbaError {
+            response = problem(error)
+        } catch let error as HTTPError {
+            response = problem(Self.refusal(error.status))
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            response = problem(TanbaError(.internal, "the hub could not answer this request; it has been logged"))
+        }
+        // A HEAD request gets the headers of its GET and never a body, refusals included.
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    /// The answer for a request the router matched to no route and method.
+    func unrouted(_ request: Request) -> Response {
+        let allowed = routes.methods(for: request.uri.path)
+        guard !allowed.isEmpty else {
+            return problem(TanbaError(.notFound, "no route \(request.uri.path) (GET /openapi.json lists the routes)"))
+        }
+        var response = problem(
+            TanbaError(
+                .methodNotAllowed,
+                "\(request.uri.path) does not take \(request.method.rawValue); it takes \(RouteTable.allow(allowed))"))
+        response.headers[.allow] = RouteTable.allow(allowed)
+        return response
+    }
+
+    /// A refusal Hummingbird raised itself (a malformed request it could not hand to a route), in the hub's codes.
+    static func refusal(_ status: HTTPResponse.Status) -> TanbaError {
+        switch status {
+        case .contentTooLarge: TanbaError(.requestTooLarge, "the body is larger than the hub accepts")
+        case .methodNotAllowed: TanbaError(.methodNotAllowed, "the route does not take this method")
+        case _ where status.kind == .clientError:
+            TanbaError(.requestInvalid, "the request is malformed (\(status.code) \(status.reasonPhrase))")
+        default: TanbaError(.internal, "the hub could not answer this request; it has been logged")
+        }
+    }
+}

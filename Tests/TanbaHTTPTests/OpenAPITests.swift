@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The served description says what the server does: the statuses every operation can answer, the parameters'
+/// real constraints, and servers that do not name a port the hub may not be on. (`HTTPTests` checks the paths and
+/// methods; `scripts/schemathesis.sh` fuzzes the running hub against it.)
+@Suite struct OpenAPITests {
+    static func description() async throws -> [String: Any] {
+        let hub = try HTTPTests.hub()
+        return try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) {
+                try #require(try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any])
+            }
+        }
+    }
+
+    /// Routes outside the rate limit and the login: they answer 200 or 400 (an unknown query parameter) only.
+    static let open: Set<String> = ["/healthz", "/metrics", "/openapi.json", "/v1/auth/challenge"]
+
+    @Test func everyOperationDeclaresTheStatusesItCanAnswer() async throws {
+        let document = try await Self.description()
+        #expect((document["servers"] as? [[String: Any]])?.map { $0["url"] as? String } == ["/"])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let statuses = Set((operation["responses"] as? [String: Any] ?? [:]).keys)
+                let name = "\(method) \(path)"
+                #expect(statuses.contains("400"), "\(name)")
+                let secured = (operation["security"] as? [Any])?.isEmpty != true
+                #expect(statuses.contains("401") == (secured || path == "/v1/auth/token"), "\(name)")
+                #expect(statuses.contains("429") == !Self.open.contains(path), "\(name)")
+                #expect(statuses.contains("413") == (method == "post" && path != "/v1/auth/challenge"), "\(name)")
+                // A malformed path or query value is 400 on every route: no 422 but for signed bodies.
+                #expect(statuses.contains("422") == (path == "/v1/auth/token" || path == "/v1/documents"), "\(name)")
+                if Self.open.contains(path) { #expect(statuses == ["200", "400"], "\(name)") }
+            }
+        }
+        let components = try #require(document["components"] as? [String: Any])
+        let responses = try #require(components["responses"] as? [String: [String: Any]])
+        #expect((responses["RateLimited"]?["headers"] as? [String: Any])?["Retry-After"] != nil)
+        #expect((responses["MethodNotAllowed"]?["headers"] as? [String: Any])?["Allow"] != nil)
+        #expect(
+            (responses["Receipt"]?["headers"] as? [String: Any])?.keys.sorted() == [
+                "X-Tanba-Document", "X-Tanba-Result",
+            ])
+    }
+
+    @Test func parameterSchemasAreAsStrictAsTheServer() async throws {
+        let document = try await Self.description()
+        let components = try #require(document["components"] as? [String: Any])
+        let parameters = try #require(components["parameters"] as? [String: [String: Any]])
+        func schema(_ name: String) -> [String: Any] { parameters[name]?["schema"] as? [String: Any] ?? [:] }
+        // `type` is one of the document types the hub knows (reference/document-types.json).
+        let types = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: HTTPTests.repository.appendingPathComponent("reference/document-types.json")))
+        let codes = ((types as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(Set(schema("type")["enum"] as? [String] ?? []) == Set(codes) && !codes.isEmpty)
+        #expect(schema("after")["format"] as? String == "tanba-cursor")
+        #expect(schema("counterparty")["format"] as? String == "kz-iin-bin")
+        for name in ["from", "to"] {
+            let formats = (schema(name)["anyOf"] as? [[String: Any]] ?? []).compactMap { $0["format"] as? String }
+            #expect(Set(formats) == ["date", "date-time"], "\(name)")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import TanbaHTTP
+
+/// An error no route turned into an answer still reaches the client as problem+json, and says nothing of the
+/// hub's insides (the error itself is for the log).
+@Suite struct ProblemMiddlewareTests {
+    struct Secret: Error, CustomStringConvertible {
+        var description: String { "disk /var/lib/tanba/store.sqlite: I/O error at page 42" }
+    }
+
+    @Test func anUnexpectedErrorIsAnInternalProblemWithoutItsDetails() async throws {
+        let router = Router(context: HubContext.self)
+        router.add(middleware: ProblemMiddleware(routes: RouteTable(), logger: HTTPTests.quiet))
+        router.get("/boom") { _, _ -> Response in throw Secret() }
+        router.get("/refused") { _, _ -> Response in throw HTTPError(.badRequest) }
+        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            .test(.live) { client in
+                try await client.execute(uri: "/boom", method: .get) { response in
+                    #expect(response.status == .internalServerError)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let body = String(buffer: response.body)
+                    #expect(body.contains("\"code\":\"INTERNAL\"") && !body.contains("sqlite") && !body.contains("42"))
+                }
+                try await client.execute(uri: "/refused", method: .get) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("\"code\":\"REQUEST_INVALID\""))
+                }
+            }
+    }
+}
