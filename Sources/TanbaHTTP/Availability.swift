@@ -8,9 +8,7 @@ import TanbaErrors
 extension Refusal {
     /// 503 problem+json for `error` with `Retry-After: retryAfter`.
     static func unavailable(_ error: TanbaError, retryAfter: Int) -> Refusal {
-        var response = problem(error)
-        response.headers[.retryAfter] = "\(max(1, retryAfter))"
-        return Refusal(response: response, code: error.code.rawValue)
+        Refusal(error: error, retryAfter: retryAfter)
     }
 }
 

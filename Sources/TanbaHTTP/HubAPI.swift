@@ -194,6 +194,7 @@ public struct HubAPI: Sendable {
         let address = context.address
         let token = bearer(request)
         let started = ContinuousClock.now
+        let language = Language.negotiate(request.headers[.acceptLanguage])
         return try await respondBlocking {
             var identity = Identity(object: object)
             // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
@@ -207,18 +208,17 @@ public struct HubAPI: Sendable {
             var code: String?
             do {
                 guard limiter.allow(client) else {
-                    var refusal = problem(
-                        TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"))
-                    refusal.headers[.retryAfter] = "\(limiter.retryAfter())"
-                    throw Refusal(response: refusal, code: ErrorCode.rateLimited.rawValue)
+                    throw Refusal(
+                        error: TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"),
+                        retryAfter: limiter.retryAfter())
                 }
                 _ = try QueryParameters(request, known: query)
                 response = try body(&identity)
             } catch let refusal as Refusal {
-                response = refusal.response
-                code = refusal.code
+                response = refusal.response(in: language)
+                code = refusal.error.code.rawValue
             } catch let error as TanbaError {
-                response = problem(error)
+                response = problem(error, in: language)
                 code = error.code.rawValue
                 // The client saw only the code; the operator needs the whole story (the file, the SQLite error).
                 if error.category == .internal { logger.error("internal fault", metadata: ["error": "\(error)"]) }
@@ -372,8 +372,16 @@ struct Identity {
 
 /// An answer decided before the handler ran (rate limit), carried out of the `do` block.
 struct Refusal: Error {
-    let response: Response
-    let code: String
+    let error: TanbaError
+    /// Seconds for `Retry-After`, when the client is told to come back.
+    var retryAfter: Int?
+
+    /// The problem+json answer, in the client's language.
+    func response(in language: Language) -> Response {
+        var response = problem(error, in: language)
+        if let retryAfter { response.headers[.retryAfter] = "\(max(1, retryAfter))" }
+        return response
+    }
 }
 
 /// The request context: Hummingbird's, plus the client's address for the audit trail.
@@ -564,7 +572,10 @@ func content(_ bytes: [UInt8], type: String) -> Response {
 }
 
 /// problem+json (RFC 9457) with the stable code and every diagnostic.
-func problem(_ error: TanbaError) -> Response {
+/// problem+json (RFC 9457) for `error`. `title` and each error's `title` are the code's sentence in `language`
+/// (`ErrorMessages`, the same in receipts and on the command line), with `Content-Language` saying which; `detail`
+/// and each `message` name the specifics (values, places) and are English for now; codes never change.
+func problem(_ error: TanbaError, in language: Language = .en) -> Response {
     let status: HTTPResponse.Status =
         switch error.code {
         case .authRequired, .authChallenge: .unauthorized
@@ -587,12 +598,14 @@ func problem(_ error: TanbaError) -> Response {
     let error = error.category == .internal ? TanbaError(error.code, summary) : error
     let body: [String: Any] = [
         "type": "urn:kz:tanba:error:\(error.code.rawValue)",
-        "title": summary,
+        "title": ErrorMessages.text(error.code, in: language),
         "status": Int(status.code),
         "code": error.code.rawValue,
         "detail": error.message,
         "errors": error.diagnostics.map { d -> [String: Any] in
-            var item: [String: Any] = ["code": d.code.rawValue, "message": d.message]
+            var item: [String: Any] = [
+                "code": d.code.rawValue, "title": ErrorMessages.text(d.code, in: language), "message": d.message,
+            ]
             if let line = d.line { item["line"] = line }
             if let path = d.path { item["path"] = path }
             return item
@@ -600,6 +613,7 @@ func problem(_ error: TanbaError) -> Response {
     ]
     var headers = HTTPFields()
     headers[.contentType] = "application/problem+json"
+    headers[.contentLanguage] = language.rawValue
     if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -608,10 +622,9 @@ func problem(_ error: TanbaError) -> Response {
 /// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
 /// the others: it takes no query parameter.
 func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
-    try respond {
-        _ = try QueryParameters(request, known: [])
-        return try body()
-    }
+    // A refusal is thrown on to `ProblemMiddleware`, which answers it in the client's language.
+    _ = try QueryParameters(request, known: [])
+    return try body()
 }
 
 func respond(_ body: () throws -> Response) throws -> Response {

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import TanbaErrors
+import TanbaPipeline
 
 /// Makes every answer the router or a handler could not give as problem+json one: a path no route has is 404
 /// `NOT_FOUND`, a route asked with a method it does not have is 405 `METHOD_NOT_ALLOWED` with `Allow`, and any
@@ -18,32 +19,39 @@ struct ProblemMiddleware: RouterMiddleware {
         _ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response
     ) async throws -> Response {
         let response: Response
+        let language = Language.negotiate(request.headers[.acceptLanguage])
         do {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            response = unrouted(request)
+            response = unrouted(request, in: language)
         } catch let error as TanbaError {
-            response = problem(error)
+            response = problem(error, in: language)
+        } catch let refusal as Refusal {
+            response = refusal.response(in: language)
         } catch let error as HTTPError {
-            response = problem(Self.refusal(error.status))
+            response = problem(Self.refusal(error.status), in: language)
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            response = problem(TanbaError(.internal, "the hub could not answer this request; it has been logged"))
+            response = problem(
+                TanbaError(.internal, "the hub could not answer this request; it has been logged"), in: language)
         }
         // A HEAD request gets the headers of its GET and never a body, refusals included.
         return request.method == .head ? response.createHeadResponse() : response
     }
 
     /// The answer for a request the router matched to no route and method.
-    func unrouted(_ request: Request) -> Response {
+    func unrouted(_ request: Request, in language: Language) -> Response {
         let allowed = routes.methods(for: request.uri.path)
         guard !allowed.isEmpty else {
-            return problem(TanbaError(.notFound, "no route \(request.uri.path) (GET /openapi.json lists the routes)"))
+            return problem(
+                TanbaError(.notFound, "no route \(request.uri.path) (GET /openapi.json lists the routes)"), in: language
+            )
         }
         var response = problem(
             TanbaError(
                 .methodNotAllowed,
-                "\(request.uri.path) does not take \(request.method.rawValue); it takes \(RouteTable.allow(allowed))"))
+                "\(request.uri.path) does not take \(request.method.rawValue); it takes \(RouteTable.allow(allowed))"),
+            in: language)
         response.headers[.allow] = RouteTable.allow(allowed)
         return response
     }
