@@ -58,17 +58,7 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 return (response.headers[HTTPField.Name("X-Tanba-Document")!] ?? "", String(buffer: response.body))
             }
-            try await client.execute(
-                uri: "/v1/documents/\(documentID)/receipt", method: .get, headers: HTTPTests.bearer(seller)
-            ) { response in
-                #expect(response.status == .ok && String(buffer: response.body) == receipt)
-            }
-            try await client.execute(
-                uri: "/v1/documents/\(documentID)/status", method: .get, headers: HTTPTests.bearer(seller)
-            ) { response in
-                let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                #expect(status?["status"] as? String == "rejected" && status?["code"] as? String == "CODE_NOT_FOUND")
-            }
+            try await HTTPTests.expectRefusal(documentID, receipt: receipt, code: "CODE_NOT_FOUND", as: seller, client)
             // The refused bytes are not kept: only the answer to them.
             try await client.execute(
                 uri: "/v1/documents/\(documentID)", method: .get, headers: HTTPTests.bearer(seller)

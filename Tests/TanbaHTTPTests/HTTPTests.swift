@@ -105,6 +105,19 @@ import Testing
 
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
+    /// The submitter of a refused document reads its receipt, byte for byte, and its status: rejected, first code.
+    static func expectRefusal(
+        _ id: String, receipt: String, code: String, as token: String, _ client: some TestClientProtocol
+    ) async throws {
+        try await client.execute(uri: "/v1/documents/\(id)/receipt", method: .get, headers: bearer(token)) {
+            #expect($0.status == .ok && String(buffer: $0.body) == receipt)
+        }
+        try await client.execute(uri: "/v1/documents/\(id)/status", method: .get, headers: bearer(token)) {
+            let status = try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any]
+            #expect(status?["status"] as? String == "rejected" && status?["code"] as? String == code)
+        }
+    }
+
     static func shipment(_ codes: [String]) -> String {
         let items = codes.map { "<Code>\($0)</Code>" }.joined()
         return """

@@ -37,17 +37,7 @@ import Testing
                 #expect(answer.contains("code=\"AUTH_FORBIDDEN\"") && answer != receipt)
             }
             // The seller still reads its own refusal, unchanged.
-            try await client.execute(
-                uri: "/v1/documents/\(documentID)/receipt", method: .get, headers: HTTPTests.bearer(seller)
-            ) { response in
-                #expect(response.status == .ok && String(buffer: response.body) == receipt)
-            }
-            try await client.execute(
-                uri: "/v1/documents/\(documentID)/status", method: .get, headers: HTTPTests.bearer(seller)
-            ) { response in
-                let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                #expect(status?["code"] as? String == "CODE_NOT_FOUND")
-            }
+            try await HTTPTests.expectRefusal(documentID, receipt: receipt, code: "CODE_NOT_FOUND", as: seller, client)
             return (documentID, receipt, ledger)
         }
         let entry = try #require(try hub.store.read { try $0.rejection(id: documentID) })
