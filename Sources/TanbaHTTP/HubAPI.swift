@@ -218,10 +218,11 @@ public struct HubAPI: Sendable {
                 response = refusal.response(in: language)
                 code = refusal.error.code.rawValue
             } catch let error as TanbaError {
-                response = problem(error, in: language)
+                // The client sees the code and an incident id; the operator's log has the whole story (the file, the
+                // SQLite error) under that id.
+                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+                response = problem(error, in: language, incident: incident)
                 code = error.code.rawValue
-                // The client saw only the code; the operator needs the whole story (the file, the SQLite error).
-                if error.category == .internal { logger.error("internal fault", metadata: ["error": "\(error)"]) }
             }
             let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
             // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
@@ -575,7 +576,9 @@ func content(_ bytes: [UInt8], type: String) -> Response {
 /// problem+json (RFC 9457) for `error`. `title` and each error's `title` are the code's sentence in `language`
 /// (`ErrorMessages`, the same in receipts and on the command line), with `Content-Language` saying which; `detail`
 /// and each `message` name the specifics (values, places) and are English for now; codes never change.
-func problem(_ error: TanbaError, in language: Language = .en) -> Response {
+///
+/// An `incident` (the hub's own faults) replaces the detail: the client gets the id, the operator's log the story.
+func problem(_ error: TanbaError, in language: Language = .en, incident: String? = nil) -> Response {
     let status: HTTPResponse.Status =
         switch error.code {
         case .authRequired, .authChallenge: .unauthorized
@@ -595,8 +598,10 @@ func problem(_ error: TanbaError, in language: Language = .en) -> Response {
     // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
     // errors, which are for the operator's log (see `audited`), never for a client.
     let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
-    let error = error.category == .internal ? TanbaError(error.code, summary) : error
-    let body: [String: Any] = [
+    let error =
+        error.category == .internal
+        ? TanbaError(error.code, summary + (incident.map { " Incident \($0) is in the hub's log." } ?? "")) : error
+    var body: [String: Any] = [
         "type": "urn:kz:tanba:error:\(error.code.rawValue)",
         "title": ErrorMessages.text(error.code, in: language),
         "status": Int(status.code),
@@ -611,6 +616,7 @@ func problem(_ error: TanbaError, in language: Language = .en) -> Response {
             return item
         },
     ]
+    if let incident { body["incident"] = incident }
     var headers = HTTPFields()
     headers[.contentType] = "application/problem+json"
     headers[.contentLanguage] = language.rawValue

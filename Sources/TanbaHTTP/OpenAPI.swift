@@ -46,11 +46,13 @@ enum OpenAPI {
                 "required": ["type", "title", "status", "code", "detail", "errors"],
                 "properties": {
                   "type": {"type": "string", "example": "urn:kz:tanba:error:AUTH_REQUIRED"},
-                  "title": {"type": "string"}, "status": {"type": "integer"}, "code": {"type": "string"},
+                  "title": {"type": "string", "description": "What the code means, in the language Accept-Language asked for (kk, ru, en; Content-Language says which)"},
+                  "status": {"type": "integer"}, "code": {"type": "string"},
                   "detail": {"type": "string"},
+                  "incident": {"type": "string", "description": "For the hub's own faults (500): the id under which the operator's log holds the details", "example": "INC-3f9a0c41d2e7"},
                   "errors": {"type": "array", "items": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"},
-                    "path": {"type": "string"}}}}
+                    "code": {"type": "string"}, "title": {"type": "string"}, "message": {"type": "string"},
+                    "line": {"type": "integer"}, "path": {"type": "string"}}}}
                 }
               },
               "Summary": {

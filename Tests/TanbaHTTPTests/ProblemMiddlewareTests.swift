@@ -16,7 +16,8 @@ import Testing
 
     @Test func anUnexpectedErrorIsAnInternalProblemWithoutItsDetails() async throws {
         let router = Router(context: HubContext.self)
-        router.add(middleware: ProblemMiddleware(routes: RouteTable(), logger: HTTPTests.quiet))
+        let lines = StoreFullTests.Lines()
+        router.add(middleware: ProblemMiddleware(routes: RouteTable(), logger: lines.logger))
         router.get("/boom") { _, _ -> Response in throw Secret() }
         router.get("/refused") { _, _ -> Response in throw HTTPError(.badRequest) }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -26,6 +27,13 @@ import Testing
                     #expect(response.headers[.contentType] == "application/problem+json")
                     let body = String(buffer: response.body)
                     #expect(body.contains("\"code\":\"INTERNAL\"") && !body.contains("sqlite") && !body.contains("42"))
+                    // The client gets an incident id; the operator's log has the error under the same id.
+                    let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    let incident = try #require(problem?["incident"] as? String)
+                    #expect(incident.hasPrefix("INC-") && incident.count == 16)
+                    let logged = lines.lines.withLock { $0.filter { $0.2["incident"] == .string(incident) } }
+                    #expect(logged.count == 1 && logged.first?.0 == .error)
+                    #expect(logged.first?.2["error"] == .string(Secret().description))
                 }
                 try await client.execute(uri: "/refused", method: .get) { response in
                     #expect(response.status == .badRequest)

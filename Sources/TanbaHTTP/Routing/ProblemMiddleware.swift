@@ -25,15 +25,16 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             response = unrouted(request, in: language)
         } catch let error as TanbaError {
-            response = problem(error, in: language)
+            let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+            response = problem(error, in: language, incident: incident)
         } catch let refusal as Refusal {
             response = refusal.response(in: language)
         } catch let error as HTTPError {
             response = problem(Self.refusal(error.status), in: language)
         } catch {
-            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            let incident = Incident.record(error, logger: logger, path: request.uri.path)
             response = problem(
-                TanbaError(.internal, "the hub could not answer this request; it has been logged"), in: language)
+                TanbaError(.internal, "the hub could not answer this request"), in: language, incident: incident)
         }
         // A HEAD request gets the headers of its GET and never a body, refusals included.
         return request.method == .head ? response.createHeadResponse() : response
