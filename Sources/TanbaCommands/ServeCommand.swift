@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Synchronization
 import TanbaErrors
+import TanbaFolders
 import TanbaHTTP
 import TanbaPipeline
 import TanbaXML
@@ -22,6 +24,11 @@ struct ServeCommand: ParsableCommand {
     var bodyBudgetMib = 256
     @Option(name: .long, help: "Login challenges outstanding at most (503 SERVICE_BUSY beyond).")
     var maxChallenges = 10_000
+    @Option(
+        name: .long,
+        help: "Also serve the EDI drop folders under this root (as `tanba folders`), started and stopped with the hub.")
+    var folders: String?
+    @Option(name: .long, help: "Seconds between drop-folder polls when idle.") var folderInterval: Double = 1
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -43,7 +50,20 @@ struct ServeCommand: ParsableCommand {
             )
             let (host, location) = (self.host, pipeline.store.location)
             let listening = ListeningFlag()
-            let application = api.application(host: host, port: port) { channel in
+            // One service group: the HTTP server and, when asked, the drop folders start together and stop
+            // together; SIGTERM lets requests in flight and a folder pass under way finish.
+            var services: [any Service] = []
+            if let folders {
+                let root = URL(fileURLWithPath: folders)
+                guard (try? root.checkResourceIsReachable()) == true else {
+                    throw TanbaError(.configInvalid, "drop-folder root \(folders) does not exist")
+                }
+                services.append(
+                    DropFolderService(
+                        folders: DropFolders(root: root, pipeline: pipeline),
+                        interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
+            }
+            let application = api.application(host: host, port: port, services: services) { channel in
                 let bound = channel.localAddress?.port ?? 0
                 // Written straight to the descriptor: print's buffer would hold the line until exit on a pipe.
                 FileHandle.standardOutput.write(

@@ -4,6 +4,7 @@ public import Hummingbird
 public import Logging
 public import NIOCore
 import NIOPosix
+public import ServiceLifecycle
 import Synchronization
 import TanbaDomain
 import TanbaErrors
@@ -261,8 +262,11 @@ public struct HubAPI: Sendable {
     ///
     /// `onServerRunning` is called with the listening channel once the port is bound (its `localAddress` has
     /// the port chosen for port 0).
+    ///
+    /// `services` run in the same service group (the drop folders of `tanba serve --folders`): they start with
+    /// the server and, on SIGTERM or SIGINT, shut down gracefully with it — requests in flight are answered.
     public func application(
-        host: String = "127.0.0.1", port: Int = 8080,
+        host: String = "127.0.0.1", port: Int = 8080, services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let api = self
@@ -271,6 +275,7 @@ public struct HubAPI: Sendable {
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ExpectContinueHandler { api.admits($0) }])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
+            services: services,
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -1,0 +1,41 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// The drop folders as a service of `tanba serve`'s group: they start with the HTTP server and stop with it.
+///
+/// A pass is never cut short: on SIGTERM or SIGINT the pass under way finishes (every document it claimed gets its
+/// receipt and is archived), then the service returns; only the wait between passes ends at once.
+public struct DropFolderService: Service {
+    let folders: DropFolders
+    let interval: Duration
+    let logger: Logger
+
+    public init(folders: DropFolders, interval: Duration = .seconds(1), logger: Logger) {
+        self.folders = folders
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("drop folders", metadata: ["root": "\(folders.root.path)"])
+        while !Task.isShuttingDownGracefully {
+            let pass = try await Self.offTheCooperativePool { [folders] in try folders.runOnce() }
+            for failure in pass.failed {
+                logger.error("drop-folder item not finished", metadata: ["item": "\(failure)"])
+            }
+            if pass.accepted.isEmpty && pass.rejected.isEmpty {
+                // Idle: wait for the next poll, or for the shutdown, whichever comes first.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            }
+        }
+    }
+
+    /// Runs blocking file and store work on a thread of its own: Swift's cooperative pool has one thread per
+    /// core, and a pass that waits on a disk sync must not hold one of them from the HTTP server.
+    static func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
