@@ -112,6 +112,7 @@ import Testing
 
     @Test func aFormerOwnerSeesItsOwnPartAndStrangersCannotTellACodeExists() async throws {
         let hub = try HTTPTests.hub()
+        let madeUpID = "0104870001000011" + "21" + "NOSUCHSERIAL1"
         let code = hub.codes[0]
         let ledger = Ledger(store: hub.store)
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
@@ -119,7 +120,7 @@ import Testing
             let buyer = try await HTTPTests.login(client, as: .buyerHead)
             let stranger = try await HTTPTests.login(client, as: .entrepreneur)
             // Before the shipment the buyer never held the code: the same answer as for a code nobody issued.
-            let madeUp = "0104870001000011" + "21" + "NOSUCHSERIAL1"
+            let madeUp = madeUpID
             func notFound(_ id: String, _ token: String) async throws -> [String: Any] {
                 try await client.execute(uri: "/v1/codes/\(id)", method: .get, headers: HTTPTests.bearer(token)) {
                     #expect($0.status == .notFound, "\(String(buffer: $0.body))")
@@ -163,5 +164,10 @@ import Testing
             }
             _ = try await notFound(code, stranger)
         }
+        // Every probe is in the audit trail: who asked, for what, and the 404 they got.
+        let reads = try hub.store.read { try $0.audit(after: 0, limit: 500) }.filter { $0.action == "read-code" }
+        let strangers = reads.filter { $0.participant == "850315300128" }
+        #expect(strangers.count == 2 && strangers.allSatisfy { $0.object == code && $0.result == "404 NOT_FOUND" })
+        #expect(reads.contains { $0.object == madeUpID && $0.result == "404 NOT_FOUND" })
     }
 }
