@@ -359,6 +359,25 @@ enum TanbaEmissionHelper {
             """)
         #expect(decision.diagnostics.map(\.code) == [.flcBasisRequired])
     }
+
+    /// Whether a reason needs its basis is the reference list's word, for every reason (own use, samples and use
+    /// in production need an act too).
+    @Test(arguments: WithdrawalReason.allCases)
+    func theReferenceListSaysWhichReasonsNeedABasis(reason: WithdrawalReason) throws {
+        let world = try World(codes: 1)
+        let decision = try submit(
+            world,
+            """
+            <Withdrawal xmlns="urn:kz:tanba:withdrawal:1" version="1.0">
+            \(StoryTests.header("W-\(reason.rawValue)", sender: Self.seller.0, name: Self.seller.1))
+              <Reason>\(reason.rawValue)</Reason><WithdrawalDate>2026-11-20</WithdrawalDate>
+              <Items>\(StoryTests.codes(world.codes))</Items>
+            </Withdrawal>
+            """)
+        let listed = World.reference.lists["withdrawal-reasons"]?.item(reason.rawValue)?.requiresBasisDocument
+        #expect(listed != nil, "\(reason.rawValue) is not in withdrawal-reasons.json")
+        #expect(decision.diagnostics.contains { $0.code == .flcBasisRequired } == (listed == true), "\(decision)")
+    }
 }
 
 /// Rule sets change by date and product group: light industry needs a conformity certificate from the day its

@@ -18,6 +18,8 @@ public struct ReferenceItem: Sendable, Hashable, Codable {
     public let alpha3: String?
     /// Withdrawal reasons: whether goods may return into circulation.
     public let allowsReturn: Bool?
+    /// Withdrawal reasons: whether the withdrawal needs a basis document (an act, a declaration, a decision).
+    public let requiresBasisDocument: Bool?
     /// VAT rates.
     public let ratePercent: Double?
 }

@@ -235,7 +235,10 @@ struct WithdrawalHandler: OperationDocument {
         guard let withdrawal = WithdrawalReason(rawValue: reason.text) else {
             throw TanbaError(.referenceUnknown, "unknown reason \(reason.text)", line: reason.line, path: reason.path)
         }
-        if !hasBasis, Self.requiresBasis(withdrawal) {
+        // Which reasons need an act, a declaration or a decision is the reference list's to say
+        // (withdrawal-reasons.json, `requiresBasisDocument`), not this handler's.
+        let listed = context.reference?.lists["withdrawal-reasons"]?.item(withdrawal.rawValue)
+        if !hasBasis, listed?.requiresBasisDocument == true {
             problems.append(
                 Diagnostic(
                     .flcBasisRequired, "a withdrawal for \(withdrawal.rawValue) needs a Basis document",
@@ -244,14 +247,6 @@ struct WithdrawalHandler: OperationDocument {
         }
         let result = perform(.withdraw(by: header.sender, reason: withdrawal), on: items, context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
-    }
-
-    /// Reasons whose withdrawal needs an act or other basis (reference/withdrawal-reasons.json).
-    static func requiresBasis(_ reason: WithdrawalReason) -> Bool {
-        switch reason {
-        case .damage, .destruction, .confiscation, .loss, .export, .eaeuShipment, .expired: true
-        default: false
-        }
     }
 }
 
