@@ -55,7 +55,8 @@ public struct HubAPI: Sendable {
         // HEAD is answered wherever GET is, with GET's headers and no body.
         let router = Router(context: HubContext.self, options: .autoGenerateHeadEndpoints)
         let routes = RouteTable()
-        router.add(middleware: ProblemMiddleware(routes: routes, logger: logger))
+        router.add(
+            middleware: ProblemMiddleware(routes: routes, logger: logger, limiter: limiter, metrics: metrics))
         router.get("/healthz") { request, _ in
             try unaudited(request) { content(Array("ok\n".utf8), type: "text/plain") }
         }

@@ -287,6 +287,30 @@ import Testing
         #expect(refused.count == 1 && refused.first?.action == "list-inbox")
     }
 
+    /// Paths and methods no route takes count against the address like every request: probing cannot outrun the
+    /// limit. They are counted in the metrics (action `unrouted`), and not audited (no participant's data).
+    @Test func probingUnknownRoutesIsRateLimitedToo() async throws {
+        let hub = try Self.hub()
+        let api = HubAPI(
+            pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 2),
+            logger: Self.quiet)
+        let before = try hub.store.read { try $0.audit(after: 0, limit: 1000) }.count
+        try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            try await client.execute(uri: "/v2/a", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/inbox", method: .delete) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/v2/b", method: .get) { response in
+                #expect(response.status == .tooManyRequests && response.headers[.retryAfter] == "2")
+                #expect(String(buffer: response.body).contains("RATE_LIMITED"))
+            }
+            // The address is over its limit for the routes too.
+            try await client.execute(uri: "/v1/inbox", method: .get) { #expect($0.status == .tooManyRequests) }
+        }
+        let metrics = api.metrics.text()
+        #expect(metrics.contains(#"action="unrouted""#) && metrics.contains(#"status="429""#), "\(metrics)")
+        let audited = try hub.store.read { try $0.audit(after: 0, limit: 1000) }
+        #expect(audited.count == before + 1 && audited.last?.action == "list-inbox")
+    }
+
     /// A body over the hub's limit is refused with 413 REQUEST_TOO_LARGE as problem+json, audited, nothing stored.
     @Test func aTooLargeBodyIsRefused() async throws {
         let hub = try Self.hub()

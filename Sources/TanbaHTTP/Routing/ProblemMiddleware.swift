@@ -14,6 +14,10 @@ struct ProblemMiddleware: RouterMiddleware {
 
     let routes: RouteTable
     let logger: Logger
+    /// Requests no route takes are counted against the client's address like any other, so probing unknown paths
+    /// or methods cannot outrun the rate limit; nil in tests of the middleware alone.
+    var limiter: RateLimiter? = nil
+    var metrics: HubMetrics? = nil
 
     func handle(
         _ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response
@@ -23,7 +27,7 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            response = unrouted(request, in: language)
+            response = unroutedWithinLimit(request, context: context, in: language)
         } catch let error as TanbaError {
             let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
             response = problem(error, in: language, incident: incident)
@@ -38,6 +42,30 @@ struct ProblemMiddleware: RouterMiddleware {
         }
         // A HEAD request gets the headers of its GET and never a body, refusals included.
         return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    /// A request no route takes: rate-limited by the client's address (the limiter's key for anyone not logged
+    /// in), counted and logged like every request. It is not audited: it touched no participant's data, and a
+    /// synced audit row per probe would let anyone fill the disk.
+    func unroutedWithinLimit(_ request: Request, context: HubContext, in language: Language) -> Response {
+        let started = ContinuousClock.now
+        var response: Response
+        if let limiter, !limiter.allow("address:\(context.address ?? "-")") {
+            response = problem(
+                TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"), in: language)
+            response.headers[.retryAfter] = "\(limiter.retryAfter())"
+        } else {
+            response = unrouted(request, in: language)
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics?.request(action: "unrouted", status: response.status.code, duration: elapsed)
+        logger.info(
+            "request",
+            metadata: [
+                "action": "unrouted", "status": "\(response.status.code)", "address": "\(context.address ?? "-")",
+                "object": "\(request.method.rawValue) \(request.uri.path)",
+            ])
+        return response
     }
 
     /// The answer for a request the router matched to no route and method.
