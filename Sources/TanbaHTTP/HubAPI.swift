@@ -297,11 +297,8 @@ public struct HubAPI: Sendable {
         guard let participant = try store.read({ try $0.participant(candidate) }) else {
             throw TanbaError(.authSenderUnknown, "\(candidate) is not a registered participant")
         }
-        if participant.isOrganisation, !participant.representatives.isEmpty,
-            !participant.representatives.contains(where: { $0.iin == signer.iin })
-        {
-            throw TanbaError(.authNotRepresentative, "IIN \(signer.iin ?? "?") is not registered for \(participant.id)")
-        }
+        // The same rule as for signing a document: a login is a signature like any other.
+        try participant.checkRepresentative(bin: signer.bin, iin: signer.iin)
         return sessions.open(participant: participant.id, iin: signer.iin)
     }
 

@@ -58,14 +58,36 @@ import Testing
         let p = try Participant(
             id: "050140001238", name: "ТОО", isOrganisation: true, roles: [.producer],
             representatives: [.init(iin: "781112400128")])
-        #expect(p.allows(iin: "781112400128") && !p.allows(iin: "850315300128") && p.mayOrderCodes)
+        #expect(p.allows(bin: "050140001238", iin: "781112400128") && p.mayOrderCodes)
         let entrepreneur = try Participant(id: "850315300128", name: "ИП", isOrganisation: false, roles: [.retailer])
-        #expect(entrepreneur.allows(iin: "850315300128") && !entrepreneur.mayOrderCodes)
+        #expect(entrepreneur.allows(bin: nil, iin: "850315300128") && !entrepreneur.mayOrderCodes)
         expectCode(.identifierInvalid) {
             _ = try Participant(id: "050140001239", name: "X", isOrganisation: true, roles: [.producer])
         }
         expectCode(.participantInvalid) {
             _ = try Participant(id: "050140001238", name: "X", isOrganisation: true, roles: [])
         }
+    }
+
+    /// Who may act for a participant has one meaning, for login and for signing documents: an organisation's
+    /// certificate carries its BIN and, when it lists representatives, an IIN among them; an entrepreneur signs
+    /// as themself.
+    @Test(
+        arguments: [
+            ("organisation, listed person with its BIN", "050140001238", "781112400128", true, true),
+            ("organisation, a person not listed", "050140001238", "920701400128", true, false),
+            ("organisation, listed IIN without its BIN", nil, "781112400128", true, false),
+            ("organisation, another organisation's BIN", "031240500125", "781112400128", true, false),
+            ("organisation listing nobody, any person with its BIN", "050140001238", "920701400128", false, true),
+            ("entrepreneur themself", nil, "850315300128", false, true),
+            ("entrepreneur, someone else", nil, "781112400128", false, false),
+        ] as [(String, String?, String, Bool, Bool)])
+    func theRepresentativeRule(case name: String, bin: String?, iin: String, lists: Bool, allowed: Bool) throws {
+        let entrepreneur = name.hasPrefix("entrepreneur")
+        let participant = try Participant(
+            id: entrepreneur ? "850315300128" : "050140001238", name: "P", isOrganisation: !entrepreneur,
+            roles: [.retailer], representatives: lists ? [.init(iin: "781112400128")] : [])
+        #expect(participant.allows(bin: bin, iin: iin) == allowed, "\(name)")
+        if !allowed { expectCode(.authNotRepresentative) { try participant.checkRepresentative(bin: bin, iin: iin) } }
     }
 }

@@ -49,10 +49,31 @@ public struct Participant: Sendable, Hashable, Codable {
         self.representatives = representatives
     }
 
-    /// Whether the person with `iin` may act for this participant. An entrepreneur acts for themself.
-    public func allows(iin: String) -> Bool {
-        (!isOrganisation && id == iin) || representatives.contains { $0.iin == iin }
+    /// The one meaning of "may this signer act for this participant", for logging in and for signing documents
+    /// alike. An organisation is represented by a certificate that carries its BIN (NCA issues those to its
+    /// people) and, when it lists representatives, whose IIN is among them; an entrepreneur only by their own IIN.
+    /// - Throws: `AUTH_NOT_REPRESENTATIVE` saying which condition fails.
+    public func checkRepresentative(bin: String?, iin: String?) throws {
+        if isOrganisation {
+            guard bin == id else {
+                throw TanbaError(
+                    .authNotRepresentative,
+                    "the signer's certificate is for \(bin.map { "BIN \($0)" } ?? "a person without BIN"), not \(id)")
+            }
+            if !representatives.isEmpty, !representatives.contains(where: { $0.iin == iin }) {
+                throw TanbaError(
+                    .authNotRepresentative, "the signer (IIN \(iin ?? "?")) is not registered to act for \(id)")
+            }
+        } else {
+            guard iin == id else {
+                throw TanbaError(
+                    .authNotRepresentative, "the signer (IIN \(iin ?? "?")) is not the entrepreneur \(id)")
+            }
+        }
     }
+
+    /// Whether a certificate with `bin` and `iin` may act for this participant (`checkRepresentative`).
+    public func allows(bin: String?, iin: String?) -> Bool { (try? checkRepresentative(bin: bin, iin: iin)) != nil }
 
     /// Whether the participant may order codes (producers and importers put goods into circulation).
     public var mayOrderCodes: Bool { roles.contains(.producer) || roles.contains(.importer) }

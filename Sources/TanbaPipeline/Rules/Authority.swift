@@ -13,27 +13,8 @@ enum Authority {
         guard let participant = try tx.participant(sender) else {
             throw TanbaError(.authSenderUnknown, "\(sender) is not a registered participant")
         }
-        if participant.isOrganisation {
-            // An NCA certificate of an organisation's person carries the organisation's BIN.
-            guard signer.bin == sender else {
-                throw TanbaError(
-                    .authNotRepresentative,
-                    "the signer's certificate is for \(signer.bin.map { "BIN \($0)" } ?? "a person without BIN"), not \(sender)"
-                )
-            }
-            if !participant.representatives.isEmpty,
-                !participant.representatives.contains(where: { $0.iin == signer.iin })
-            {
-                throw TanbaError(
-                    .authNotRepresentative,
-                    "the signer (IIN \(signer.iin ?? "?")) is not registered to act for \(sender)")
-            }
-        } else {
-            guard signer.iin == sender else {
-                throw TanbaError(
-                    .authNotRepresentative, "the signer (IIN \(signer.iin ?? "?")) is not the entrepreneur \(sender)")
-            }
-        }
+        // The representative rule has one meaning, the participant's own; login asks the same.
+        try participant.checkRepresentative(bin: signer.bin, iin: signer.iin)
         let allowed = roles.allowed[type] ?? []
         let held = Set(signer.roles.map(\.rawValue))
         guard !allowed.isDisjoint(with: held) else {
