@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -39,7 +40,7 @@ public struct HubAPI: Sendable {
         limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
         challengeCapacity: Int = 10_000, bodyBudget: Int = 256 << 20
     ) {
-        sessions = Sessions(challengeCapacity: challengeCapacity)
+        sessions = Sessions(store: pipeline.store, challengeCapacity: challengeCapacity)
         self.bodyBudget = BodyBudget(capacity: bodyBudget)
         self.logger = logger
         self.limiter = limiter
@@ -299,7 +300,7 @@ public struct HubAPI: Sendable {
         }
         // The same rule as for signing a document: a login is a signature like any other.
         try participant.checkRepresentative(bin: signer.bin, iin: signer.iin)
-        return sessions.open(participant: participant.id, iin: signer.iin)
+        return try sessions.open(participant: participant.id, iin: signer.iin)
     }
 
     func authenticate(_ request: Request) throws -> String {
@@ -480,15 +481,22 @@ struct Summary: Codable {
     }
 }
 
-/// Login challenges and bearer tokens, in memory: a restart asks everyone to log in again.
+/// Login challenges and bearer tokens, kept in the store so that every hub process on it shares them: a challenge
+/// issued by one process is redeemed at another, and a token works on all of them and after a restart.
+///
+/// The store is the authority (a challenge is used up by one `DELETE`, so two processes cannot both redeem it);
+/// this process keeps the sessions it has seen in memory, so a request costs no store read once its token is
+/// known here, and its own cap on challenges outstanding (`ChallengeBook`), so strangers cannot make it write
+/// without bound.
 final class Sessions: Sendable {
     static let namespace = "urn:kz:tanba:login:1"
     /// A challenge must be signed within this time; a token lives this long.
     static let challengeLifetime: TimeInterval = 120
     static let tokenLifetime: TimeInterval = 15 * 60
 
+    let store: any HubStore
     let challenges: ChallengeBook
-    private let tokens = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
+    private let known = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
 
     struct Challenge: Codable {
         let nonce: String
@@ -497,47 +505,73 @@ final class Sessions: Sendable {
         let document: String
     }
 
-    /// - Parameter capacity: the most challenges outstanding at once (see `ChallengeBook`).
-    init(challengeCapacity capacity: Int = 10_000) {
+    /// - Parameter capacity: the most challenges this process has outstanding at once (see `ChallengeBook`).
+    init(store: any HubStore, challengeCapacity capacity: Int = 10_000) {
+        self.store = store
         challenges = ChallengeBook(lifetime: Self.challengeLifetime, capacity: capacity)
     }
 
     /// A new challenge, or 503 `SERVICE_BUSY` with Retry-After when the most allowed are outstanding.
     func challenge(now: Date = Date()) throws -> Challenge {
         let nonce = Self.random()
-        do { _ = try challenges.issue(nonce, now: now) } catch {
+        let expires: Date
+        do { expires = try challenges.issue(nonce, now: now) } catch {
             throw Refusal.unavailable(
                 TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
                 retryAfter: error.retryAfter)
+        }
+        try store.write { tx in
+            try tx.purgeExpiredLogins(before: now)
+            try tx.saveChallenge(nonce: nonce, expiresAt: expires)
         }
         let document = """
             <?xml version="1.0" encoding="UTF-8"?>
             <LoginChallenge xmlns="\(Self.namespace)"><Nonce>\(nonce)</Nonce><IssuedAt>\(ISO8601DateFormatter().string(from: now))</IssuedAt></LoginChallenge>
 
             """
-        return Challenge(nonce: nonce, expiresAt: now + Self.challengeLifetime, document: document)
+        return Challenge(nonce: nonce, expiresAt: expires, document: document)
     }
 
-    /// Uses a challenge up: each works once, and only before it expires.
+    /// Uses a challenge up: each works once, on any process, and only before it expires.
     func consume(_ nonce: String, now: Date = Date()) throws {
-        guard challenges.consume(nonce, now: now) else {
+        _ = challenges.consume(nonce, now: now)  // this process's count only; the store decides
+        guard try store.write({ try $0.consumeChallenge(nonce: nonce, at: now) }) else {
             throw TanbaError(.authChallenge, "the challenge is unknown, used or expired")
         }
     }
 
-    func open(participant: String, iin: String?, now: Date = Date()) -> Token {
+    func open(participant: String, iin: String?, now: Date = Date()) throws -> Token {
         let token = Self.random()
         let expires = now + Self.tokenLifetime
-        tokens.withLock { $0[token] = (participant, iin, expires) }
+        try store.write {
+            try $0.save(
+                StoredSession(tokenHash: Self.hash(token), participant: participant, iin: iin, expiresAt: expires))
+        }
+        known.withLock { $0[token] = (participant, iin, expires) }
         return Token(token: token, participant: participant, iin: iin, expiresAt: expires)
     }
 
+    /// The participant and person a token stands for; nil for a token unknown, expired, or unreadable now.
     func session(token: String, now: Date = Date()) -> (participant: String, iin: String?)? {
-        tokens.withLock { table in
-            guard let entry = table[token], entry.expires > now else { return nil }
+        let cached: (participant: String, iin: String?)?? = known.withLock { table in
+            guard let entry = table[token] else { return nil }
+            guard entry.expires > now else {
+                table.removeValue(forKey: token)
+                return .some(nil)
+            }
             return (entry.participant, entry.iin)
         }
+        if let cached { return cached }
+        // A token another process (or this one before a restart) issued: the store knows it.
+        guard let stored = try? store.read({ try $0.session(tokenHash: Self.hash(token), at: now) }) else {
+            return nil
+        }
+        known.withLock { $0[token] = (stored.participant, stored.iin, stored.expiresAt) }
+        return (stored.participant, stored.iin)
     }
+
+    /// What the store keeps of a token: its SHA-256, in hex.
+    static func hash(_ token: String) -> String { Hex.encode(SHA256.hash(data: Data(token.utf8))) }
 
     static func random() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -69,8 +69,9 @@ public final class SQLiteStore: HubStore {
     }
 
     /// The journals: append-only records of what was asked of the hub (the audit trail, the receipts of refused
-    /// documents), as opposed to the ledger (codes, history, documents, participants, catalogue…).
-    public static let journals: Set<String> = ["audit", "rejections"]
+    /// documents), as opposed to the ledger (codes, history, documents, participants, catalogue…); and the logins
+    /// (challenges and sessions), which change with every login and are no part of the ledger either.
+    public static let journals: Set<String> = ["audit", "rejections", "login_challenges", "login_sessions"]
 
     /// A fingerprint of every row of every ledger table (FNV-1a over their text, in primary-key order): equal
     /// fingerprints mean equal contents. Tests use it to show that a refused operation changed nothing; the
@@ -302,6 +303,19 @@ enum Schema {
                     CREATE UNIQUE INDEX documents_sender ON documents(sender, number);
                     DROP INDEX documents_digest;
                     CREATE UNIQUE INDEX documents_digest ON documents(digest);
+                    """)
+        }
+        // Logins shared by every hub process on this store: a challenge issued by one is redeemed at another, a
+        // token works on all of them and across restarts. Tokens are kept as their SHA-256 only.
+        migrator.registerMigration("v10: login challenges and sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE login_challenges (nonce TEXT PRIMARY KEY NOT NULL, expires_at REAL NOT NULL);
+                    CREATE INDEX login_challenges_expiry ON login_challenges(expires_at);
+                    CREATE TABLE login_sessions (
+                        token_hash TEXT PRIMARY KEY NOT NULL, participant TEXT NOT NULL, iin TEXT,
+                        expires_at REAL NOT NULL);
+                    CREATE INDEX login_sessions_expiry ON login_sessions(expires_at);
                     """)
         }
         return migrator
@@ -657,6 +671,46 @@ private final class Connection: StoreWriter {
                 receivedAt: Date(timeIntervalSince1970: row[5]), code: row[6], receipt: [UInt8]((row[7] as Data)),
                 date: row[8])
         }
+    }
+
+    // MARK: Logins
+
+    func session(tokenHash: String, at now: Date) throws -> StoredSession? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT participant, iin, expires_at FROM login_sessions WHERE token_hash = ? AND expires_at > ?"),
+            arguments: [tokenHash, now.timeIntervalSince1970]
+        ).map {
+            StoredSession(
+                tokenHash: tokenHash, participant: $0[0], iin: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]))
+        }
+    }
+
+    func save(_ session: StoredSession) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO login_sessions (token_hash, participant, iin, expires_at) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [
+            session.tokenHash, session.participant, session.iin, session.expiresAt.timeIntervalSince1970,
+        ])
+    }
+
+    func saveChallenge(nonce: String, expiresAt: Date) throws {
+        try db.cachedStatement(sql: "INSERT INTO login_challenges (nonce, expires_at) VALUES (?, ?)")
+            .execute(arguments: [nonce, expiresAt.timeIntervalSince1970])
+    }
+
+    func consumeChallenge(nonce: String, at now: Date) throws -> Bool {
+        // One DELETE decides: the row is gone for whoever comes second, in this process or another.
+        try db.cachedStatement(sql: "DELETE FROM login_challenges WHERE nonce = ? AND expires_at > ?")
+            .execute(arguments: [nonce, now.timeIntervalSince1970])
+        return db.changesCount == 1
+    }
+
+    func purgeExpiredLogins(before now: Date) throws {
+        try db.cachedStatement(sql: "DELETE FROM login_challenges WHERE expires_at <= ?")
+            .execute(arguments: [now.timeIntervalSince1970])
+        try db.cachedStatement(sql: "DELETE FROM login_sessions WHERE expires_at <= ?")
+            .execute(arguments: [now.timeIntervalSince1970])
     }
 
     func save(_ rejection: RejectionRecord) throws {

@@ -15,7 +15,7 @@ public protocol HubStore: Sendable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReader: DocumentReader, AuditLog {
+public protocol StoreReader: DocumentReader, AuditLog, LoginReader {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
@@ -36,7 +36,7 @@ public protocol StoreReader: DocumentReader, AuditLog {
 }
 
 /// Writes, inside a transaction.
-public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter {
+public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
