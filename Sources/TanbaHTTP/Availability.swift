@@ -4,14 +4,7 @@ import TanbaErrors
 
 /// Answers that tell a client to come back later: 503 with `Retry-After`, for the hub's own limits and for a store
 /// that cannot take writes. The client did nothing wrong and nothing was changed, so it may send the same request
-/// again; the header says when.
-extension Refusal {
-    /// 503 problem+json for `error` with `Retry-After: retryAfter`.
-    static func unavailable(_ error: TanbaError, retryAfter: Int) -> Refusal {
-        Refusal(error: error, retryAfter: retryAfter)
-    }
-}
-
+/// again; the header says when (a `Refusal` may name a closer moment, such as when the oldest challenge expires).
 enum Availability {
     /// Seconds a client is told to wait after an answer with `code`, for the codes answered 503; nil otherwise.
     ///

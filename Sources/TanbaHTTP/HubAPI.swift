@@ -201,7 +201,7 @@ public struct HubAPI: Sendable {
         return try await respondBlocking {
             var identity = Identity(object: object)
             // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
-            var client = "address:\(address ?? "-")"
+            var client = RateLimiter.key(address: address)
             if let token, let session = sessions.session(token: token) {
                 identity.participant = session.participant
                 identity.iin = session.iin
@@ -210,11 +210,7 @@ public struct HubAPI: Sendable {
             var response: Response
             var code: String?
             do {
-                guard limiter.allow(client) else {
-                    throw Refusal(
-                        error: TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"),
-                        retryAfter: limiter.retryAfter())
-                }
+                guard limiter.allow(client) else { throw limiter.refusal }
                 _ = try QueryParameters(request, known: query)
                 response = try body(&identity)
             } catch let refusal as Refusal {
@@ -516,8 +512,8 @@ final class Sessions: Sendable {
         let nonce = Self.random()
         let expires: Date
         do { expires = try challenges.issue(nonce, now: now) } catch {
-            throw Refusal.unavailable(
-                TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
+            throw Refusal(
+                error: TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
                 retryAfter: error.retryAfter)
         }
         try store.write { tx in
@@ -609,7 +605,6 @@ func content(_ bytes: [UInt8], type: String) -> Response {
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }
 
-/// problem+json (RFC 9457) with the stable code and every diagnostic.
 /// problem+json (RFC 9457) for `error`. `title` and each error's `title` are the code's sentence in `language`
 /// (`ErrorMessages`, the same in receipts and on the command line), with `Content-Language` saying which; `detail`
 /// and each `message` name the specifics (values, places) and are English for now; codes never change.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TanbaErrors
 
 /// Per-client token buckets: a client may send `rate` requests a second on average, `burst` at once.
 ///
@@ -46,5 +47,18 @@ public final class RateLimiter: Sendable {
         }
         guard due else { return }
         buckets.withLock { table in table = table.filter { $0.value.at.duration(to: now) < .seconds(60) } }
+    }
+}
+
+extension RateLimiter {
+    /// The bucket of a client no verified token names: its address. Made-up bearer strings get no buckets of their
+    /// own, and requests no route takes count in the same bucket as the rest.
+    static func key(address: String?) -> String { "address:\(address ?? "-")" }
+
+    /// The answer to a client over its rate: 429 `RATE_LIMITED`, with `Retry-After`.
+    var refusal: Refusal {
+        Refusal(
+            error: TanbaError(.rateLimited, "more than \(rate) requests a second from this client"),
+            retryAfter: retryAfter())
     }
 }

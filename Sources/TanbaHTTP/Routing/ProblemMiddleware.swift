@@ -49,14 +49,12 @@ struct ProblemMiddleware: RouterMiddleware {
     /// synced audit row per probe would let anyone fill the disk.
     func unroutedWithinLimit(_ request: Request, context: HubContext, in language: Language) -> Response {
         let started = ContinuousClock.now
-        var response: Response
-        if let limiter, !limiter.allow("address:\(context.address ?? "-")") {
-            response = problem(
-                TanbaError(.rateLimited, "more than \(limiter.rate) requests a second from this client"), in: language)
-            response.headers[.retryAfter] = "\(limiter.retryAfter())"
-        } else {
-            response = unrouted(request, in: language)
-        }
+        let response =
+            if let limiter, !limiter.allow(RateLimiter.key(address: context.address)) {
+                limiter.refusal.response(in: language)
+            } else {
+                unrouted(request, in: language)
+            }
         let elapsed = ContinuousClock.now - started
         metrics?.request(action: "unrouted", status: response.status.code, duration: elapsed)
         logger.info(
