@@ -33,42 +33,63 @@ final class Output: Sendable {
             store.path,
         ])
         #expect(registered.status == 0, "\(registered.error)")
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLITests.tanba)
-        server.arguments = Self.arguments(port: 0, store: store)
-        server.currentDirectoryURL = CLITests.repository
-        var environment = ProcessInfo.processInfo.environment
-        environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
-        server.environment = environment
-        let out = Pipe()
-        server.standardOutput = out
-        server.standardError = FileHandle.nullDevice
-        let output = Output()
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.append(String(decoding: data, as: UTF8.self))
-        }
-        try server.run()
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-            out.fileHandleForReading.readabilityHandler = nil
-        }
-        let deadline = Date() + 60
-        var port: Int?
-        while port == nil && Date() < deadline && server.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            let text = output.text
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last!)
-            }
-        }
-        let bound = try #require(port, "no listening line while running: \(output.text)")
+        let server = try ServeProcess(Self.arguments(port: 0, store: store))
+        defer { _ = server.stop() }
+        let bound = server.port
         #expect(bound > 0)
         let second = try CLITests.run(Self.arguments(port: bound, store: store))
         #expect(second.status == 2, "\(second.output) \(second.error)")
         #expect(second.error.contains("CONFIG_INVALID") && second.error.contains("\(bound)"), "\(second.error)")
         #expect(!second.output.contains("listening"), "\(second.output)")
-        #expect(server.isRunning)
+        #expect(server.process.isRunning)
+    }
+}
+
+/// A running `tanba serve` (on any free port, `--port 0`), as a supervisor runs it: standard output a pipe. Its
+/// port is the one the listening line names, read while it runs.
+final class ServeProcess {
+    let process = Process()
+    let output = Output()
+    let port: Int
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: CLITests.tanba)
+        process.arguments = arguments
+        process.currentDirectoryURL = CLITests.repository
+        var environment = ProcessInfo.processInfo.environment
+        environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [output] in
+            output.append(String(decoding: $0.availableData, as: UTF8.self))
+        }
+        try process.run()
+        var port: Int?
+        let deadline = Date() + 60
+        while port == nil && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            if let range = output.text.range(
+                of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
+            {
+                port = Int(output.text[range].split(separator: ":").last!)
+            }
+        }
+        guard let port else {
+            if process.isRunning { process.terminate() }
+            throw CocoaError(
+                .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no listening line: \(output.text)"])
+        }
+        self.port = port
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// SIGTERM, then its exit status.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }

@@ -12,28 +12,11 @@ import Testing
         let root = URL(fileURLWithPath: registry.store).deletingLastPathComponent().appendingPathComponent("folders")
         #expect(try CLITests.run(["folders", root.path, "--prepare", seller]).status == 0)
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLITests.tanba)
-        server.arguments =
+        let server = try ServeProcess(
             ServeTests.arguments(port: 0, store: URL(fileURLWithPath: registry.store))
-            + ["--folders", root.path, "--folder-interval", "0.1"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
-        server.environment = environment
-        let out = Pipe()
-        server.standardOutput = out
-        server.standardError = FileHandle.nullDevice
-        let output = Output()
-        out.fileHandleForReading.readabilityHandler = {
-            output.append(String(decoding: $0.availableData, as: UTF8.self))
-        }
-        try server.run()
-        defer {
-            if server.isRunning { server.interrupt() }
-            server.waitUntilExit()
-            out.fileHandleForReading.readabilityHandler = nil
-        }
-        let port = try #require(Self.listeningPort(output, server), "no listening line: \(output.text)")
+                + ["--folders", root.path, "--folder-interval", "0.1"])
+        defer { _ = server.stop() }
+        let port = server.port
 
         // A document dropped in the seller's folder is decided while the HTTP API serves.
         let inbox = root.appendingPathComponent("\(seller)/in")
@@ -61,23 +44,11 @@ import Testing
         try curl.run()
         Thread.sleep(forTimeInterval: 1)
         #expect(curl.isRunning, "the upload should still be under way")
-        server.terminate()  // SIGTERM
+        server.process.terminate()  // SIGTERM
         let status = String(decoding: curlOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         curl.waitUntilExit()
         #expect(curl.terminationStatus == 0 && status == "422", "curl \(curl.terminationStatus), HTTP \(status)")
-        server.waitUntilExit()
-        #expect(server.terminationReason == .exit && server.terminationStatus == 0)
-    }
-
-    static func listeningPort(_ output: Output, _ server: Process) -> Int? {
-        let deadline = Date() + 60
-        while Date() < deadline && server.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            let text = output.text
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
-                return Int(text[range].split(separator: ":").last!)
-            }
-        }
-        return nil
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
     }
 }

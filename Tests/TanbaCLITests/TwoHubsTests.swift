@@ -6,41 +6,6 @@ import Testing
 /// other, and two conflicting shipments of the same codes posted to the two hubs at once have exactly one winner;
 /// the audit trail both wrote stays one chain.
 @Suite struct TwoHubsTests {
-    /// A running `tanba serve` on any free port.
-    final class Hub {
-        let process = Process()
-        let output = Output()
-        let port: Int
-
-        init(store: String) throws {
-            process.executableURL = URL(fileURLWithPath: CLITests.tanba)
-            process.arguments = ServeTests.arguments(port: 0, store: URL(fileURLWithPath: store))
-            var environment = ProcessInfo.processInfo.environment
-            environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
-            process.environment = environment
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            out.fileHandleForReading.readabilityHandler = { [output] in
-                output.append(String(decoding: $0.availableData, as: UTF8.self))
-            }
-            try process.run()
-            guard let port = ServiceGroupTests.listeningPort(output, process) else {
-                process.terminate()
-                throw CocoaError(.fileReadUnknown)
-            }
-            self.port = port
-        }
-
-        func stop() -> Int32 {
-            process.terminate()
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-
-        var url: String { "http://127.0.0.1:\(port)" }
-    }
-
     /// Runs curl, returns (HTTP status, body).
     static func curl(_ arguments: [String]) throws -> (status: String, body: String) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-curl-\(UUID().uuidString)")
@@ -69,8 +34,9 @@ import Testing
         }
         try sign(unsignedB.path, signedB)
 
-        let one = try Hub(store: registry.store)
-        let two = try Hub(store: registry.store)
+        let arguments = ServeTests.arguments(port: 0, store: URL(fileURLWithPath: registry.store))
+        let one = try ServeProcess(arguments)
+        let two = try ServeProcess(arguments)
         defer {
             _ = one.stop()
             _ = two.stop()
