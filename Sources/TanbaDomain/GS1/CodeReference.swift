@@ -20,10 +20,8 @@ public enum CodeReference: Hashable, Sendable, CustomStringConvertible {
         let parser = GS1Parser(text)
         let start = try parser.dataStart()
         let data = parser.scalars[start...]
-        let isBareSSCC = data.count == 18 && data.allSatisfy(GS1Text.isDigit)
-        let startsWithSSCC =
-            data.starts(with: "00".unicodeScalars) || data.starts(with: "(00)".unicodeScalars)
-        if isBareSSCC || startsWithSSCC { return .package(try GS1.parseSSCC(text)) }
+        let startsWithSSCC = data.starts(with: "00".unicodeScalars) || data.starts(with: "(00)".unicodeScalars)
+        if parser.isBareSSCC(from: start) || startsWithSSCC { return .package(try GS1.parseSSCC(text)) }
         return .marking(try MarkingCode.parse(text))
     }
 

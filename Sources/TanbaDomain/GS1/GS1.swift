@@ -41,9 +41,7 @@ public enum GS1 {
         let parser = GS1Parser(text)
         let start = try parser.dataStart()
         let data = parser.scalars[start...]
-        // Eighteen digits are a bare SSCC even when they start with 00 (a 0 extension digit and a US company
-        // prefix): as an AI string they would be one digit short.
-        if data.count == 18 && data.allSatisfy(GS1Text.isDigit) {
+        if parser.isBareSSCC(from: start) {
             return try SSCC(trusted: GS1Key.sscc.checked(GS1Text.string(data), column: start + 1))
         }
         let elements = try parser.parse(from: start)
@@ -128,6 +126,13 @@ struct GS1Parser {
             seen[item.element.ai] = item.column
         }
         return located
+    }
+
+    /// Whether the data from `start` is 18 bare digits: an SSCC without its AI. Eighteen digits are a bare SSCC
+    /// even when they start with 00 (a 0 extension digit and a US company prefix): as an AI string they would be
+    /// one digit short.
+    func isBareSSCC(from start: Int) -> Bool {
+        scalars.count - start == 18 && scalars[start...].allSatisfy(GS1Text.isDigit)
     }
 
     /// The index of the first data character, past a symbology identifier or a leading FNC1.
@@ -226,11 +231,10 @@ struct GS1Parser {
                         + "inside a value is written '\\('",
                     column: open + 1)
             }
-            let code = digits
-            guard let ai = GS1ApplicationIdentifier.named(code) else {
+            guard let ai = GS1ApplicationIdentifier.named(digits) else {
                 throw TanbaError(
                     .gs1UnknownAI,
-                    "(\(code)) is not an application identifier the hub supports (supported: "
+                    "(\(digits)) is not an application identifier the hub supports (supported: "
                         + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
                     column: open + 2)
             }
