@@ -140,36 +140,42 @@ public final class DocumentPipeline: Sendable {
             context.signer = verified.signer
             context.algorithm = verified.algorithm.name
             clock.mark("signature")
-            try store.write { tx in
+            // Decide on a snapshot: every control and the codes' state machine run on a recorder that writes
+            // nothing, so decisions run side by side and the writer is held only to store their results.
+            let (decided, outcome) = try store.read { snapshot in
                 // A document with this number may have been stored since the read above (an ERP retrying, two
-                // channels at once): decided on what the transaction sees. The unique indexes are the last word.
+                // channels at once): decided on what the snapshot sees; the apply below and the unique indexes
+                // catch what changes after it.
                 try Self.checkNumber(
-                    try tx.document(sender: handler.sender, number: handler.number), handler, digest)
+                    try snapshot.document(sender: handler.sender, number: handler.number), handler, digest)
                 try Authority.check(
                     signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, roles: signerRoles,
-                    in: tx)
-                let outcome = try handler.process(in: tx, context: context)
-                clock.mark("controls+apply")
-                context.changes = outcome.changes
-                context.status = outcome.status
-                context.recipient = outcome.recipient
-                let receipt = try Receipts.make(context, accepted: true, diagnostics: [], signer: dryRun ? nil : hub)
-                context.receipt = receipt
-                clock.mark("receipt")
-                if dryRun { throw DryRunRollback() }
-                try tx.save(
-                    DocumentRecord(
-                        id: context.id, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
-                        date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
-                        digest: digest, content: bytes, receipt: receipt))
-                for (id, status) in outcome.otherDocuments { try tx.setStatus(status, of: id) }
-                if let journal { try Audit.append(journal(context.acceptance), at: now, in: tx) }
-                clock.mark("save")
+                    in: snapshot)
+                let recorder = ChangeRecorder(snapshot)
+                let outcome = try handler.process(in: recorder, context: context)
+                return (recorder.changes, outcome)
+            }
+            clock.mark("controls")
+            context.changes = outcome.changes
+            context.status = outcome.status
+            context.recipient = outcome.recipient
+            // The receipt is signed outside the write: the signature costs more than storing a small document.
+            context.receipt = try Receipts.make(context, accepted: true, diagnostics: [], signer: dryRun ? nil : hub)
+            clock.mark("receipt")
+            if dryRun { return context.acceptance }
+            var changes = decided
+            changes.document = DocumentRecord(
+                id: context.id, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
+                date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
+                digest: digest, content: bytes, receipt: context.receipt)
+            let acceptance = context.acceptance
+            try store.write { tx in
+                // Refused with STORE_CONFLICT when what the decision read has changed: decided again (`submit`).
+                try tx.apply(changes)
+                if let journal { try Audit.append(journal(acceptance), at: now, in: tx) }
             }
             clock.mark("commit")
             return context.acceptance
-        } catch is DryRunRollback {
-            return context.acceptance  // a preview: `context.dryRun` is set
         } catch let repeated as Repeated {
             let earlier = repeated.earlier
             return Decision(
@@ -207,9 +213,6 @@ public final class DocumentPipeline: Sendable {
         }
     }
 }
-
-/// Thrown inside a dry run's transaction to roll it back after everything was computed.
-struct DryRunRollback: Error {}
 
 /// The document was stored before, with the same content: its stored receipt is the answer.
 struct Repeated: Error {
@@ -291,8 +294,6 @@ struct Outcome {
     var changes: [CodeRecord]
     var status: DocumentStatus
     var recipient: String?
-    /// Status changes of earlier documents (an answer settles its shipment).
-    var otherDocuments: [(String, DocumentStatus)] = []
 }
 
 /// A document type the pipeline processes.
@@ -305,7 +306,8 @@ protocol DocumentHandler {
     var date: String { get }
     var numberLine: Int? { get }
     var numberPath: String? { get }
-    /// Runs every control and applies the document inside `tx`; throws every violation at once.
+    /// Runs every control and applies the document to `tx` — a recorder over a snapshot, whose writes become the
+    /// decision's change set; throws every violation at once.
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome
 }
 

@@ -318,6 +318,24 @@ enum Schema {
                     CREATE INDEX login_sessions_expiry ON login_sessions(expires_at);
                     """)
         }
+        // The outbox of messages to other systems: written by the transaction of the decision that caused them,
+        // delivered by workers. Empty until the state integrations produce messages.
+        migrator.registerMigration("v11: outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY,
+                        channel TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        body BLOB NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX outbox_pending ON outbox(state, seq);
+                    """)
+        }
         return migrator
     }
 }
@@ -511,6 +529,73 @@ private final class Connection: StoreWriter {
                     WHERE \(key) IN (SELECT value FROM json_each(?))
                     """
             ).execute(arguments: [state.status, state.owner, state.reason, state.lockedBy, state.parent, list])
+        }
+    }
+
+    /// The conditional update of a change set: one `UPDATE … WHERE id IN (…) AND <the expected state> RETURNING`
+    /// per pair of (expected, new) state, so the database itself checks that nothing changed since the decision
+    /// read the codes, in the statement that changes them. The returned row numbers serve the history links.
+    func update(_ changes: [CodeChange]) throws {
+        struct State: Hashable {
+            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
+            init(_ code: CodeRecord) {
+                status = code.status.rawValue
+                owner = code.owner
+                reason = code.withdrawalReason?.rawValue
+                lockedBy = code.lockedBy
+                parent = code.parent
+            }
+        }
+        struct Transition: Hashable {
+            let from: State, to: State
+        }
+        var byTransition: [Transition: [String]] = [:]
+        for change in changes {
+            byTransition[Transition(from: State(change.before), to: State(change.after)), default: []].append(
+                change.before.id)
+        }
+        for (transition, ids) in byTransition {
+            let (from, to) = (transition.from, transition.to)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ?
+                        WHERE id IN (SELECT value FROM json_each(?)) AND status = ? AND owner = ?
+                          AND withdrawal_reason IS ? AND locked_by IS ? AND parent IS ?
+                        RETURNING id, seq
+                        """),
+                arguments: [
+                    to.status, to.owner, to.reason, to.lockedBy, to.parent, Self.jsonList(ids), from.status, from.owner,
+                    from.reason, from.lockedBy, from.parent,
+                ])
+            var updated = 0
+            while let row = try rows.next() {
+                seqByID[row[0]] = row[1]
+                updated += 1
+            }
+            guard updated == ids.count else {
+                throw TanbaError(
+                    .storeConflict, "\(ids.count - updated) of \(ids.count) codes changed since the decision read them")
+            }
+        }
+    }
+
+    /// Messages join the outbox in the decision's own transaction.
+    func enqueue(_ messages: [OutboundMessage]) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (channel, kind, idempotency_key, body, state, attempts, created_at)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?)
+                """)
+        let now = Date().timeIntervalSince1970
+        for message in messages {
+            do {
+                try statement.execute(arguments: [
+                    message.channel, message.kind, message.idempotencyKey, Data(message.body), now,
+                ])
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw TanbaError(.storeConflict, "message \(message.idempotencyKey) was queued meanwhile")
+            }
         }
     }
 

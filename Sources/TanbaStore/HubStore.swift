@@ -42,6 +42,11 @@ public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWrit
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
     func insert(_ codes: [CodeRecord], origin: String?) throws
     func update(_ codes: [CodeRecord]) throws
+    /// Updates codes from the state each change expects to the state it leaves.
+    /// - Throws: `STORE_CONFLICT`, changing nothing, when a code is not in its expected state.
+    func update(_ changes: [CodeChange]) throws
+    /// Puts messages for other systems into the outbox, in this transaction.
+    func enqueue(_ messages: [OutboundMessage]) throws
     /// Records that `codes` went through one event (time, operation, resulting status and owner, document): the
     /// history of each of them gains that entry.
     func record(_ event: HistoryEntry, for codes: [String]) throws

@@ -37,7 +37,7 @@ import Testing
     func code(_ id: String) throws -> CodeRecord { try #require(try store.read { try $0.code(id) }) }
 
     @Test func theStoreIsMigratedAndInWALMode() throws {
-        #expect(try store.appliedMigrations().count == 10)
+        #expect(try store.appliedMigrations().count == 11)
         #expect(try store.journalMode() == "wal")
     }
 

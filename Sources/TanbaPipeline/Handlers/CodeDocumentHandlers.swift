@@ -163,9 +163,10 @@ struct ShipmentAnswerHandler: OperationDocument {
         let settled: DocumentStatus =
             reject.isEmpty
             ? .acceptedByCounterparty : accept.isEmpty ? .rejectedByCounterparty : .partlyAcceptedByCounterparty
+        // Settles the shipment, expecting it still waiting (an answer and a cancellation racing: one wins).
+        try tx.setStatus(settled, of: shipment.id)
         return Outcome(
-            changes: acceptedChanges.changes + releasedChanges.changes, status: .accepted, recipient: seller,
-            otherDocuments: [(shipment.id, settled)])
+            changes: acceptedChanges.changes + releasedChanges.changes, status: .accepted, recipient: seller)
     }
 }
 
@@ -204,9 +205,8 @@ struct ShipmentCancellationHandler: OperationDocument {
         }
         let released = perform(.releaseShipment(document: shipment.id), on: shipped, context: context, in: tx)
         guard released.problems.isEmpty else { throw TanbaError(diagnostics: released.problems) }
-        return Outcome(
-            changes: released.changes, status: .accepted, recipient: buyer,
-            otherDocuments: [(shipment.id, .cancelled)])
+        try tx.setStatus(.cancelled, of: shipment.id)
+        return Outcome(changes: released.changes, status: .accepted, recipient: buyer)
     }
 }
 

@@ -1,0 +1,221 @@
+public import Foundation
+public import TanbaDomain
+import TanbaErrors
+
+/// A writer that writes nothing: it reads through to a snapshot and records every write into a `ChangeSet`.
+///
+/// The document handlers are written against `StoreWriter`; run on a recorder they decide without a write
+/// transaction. The recorder answers reads as the transaction would (its own writes first), so a handler that
+/// inserts a package and then fills it sees the package. It remembers the state it first read of every code,
+/// which becomes the state the change set expects to find when applied.
+///
+/// Not for concurrent use: one decision, one recorder.
+public final class ChangeRecorder: StoreWriter {
+    private let base: any StoreReader
+    /// What was decided so far.
+    public private(set) var changes = ChangeSet()
+    /// The latest state of every code this decision inserted or changed.
+    private var overlay: [String: CodeRecord] = [:]
+    /// The snapshot's state of every code read from it.
+    private var read: [String: CodeRecord] = [:]
+    /// Codes looked up and not found in the snapshot.
+    private var absent: Set<String> = []
+    /// Where each inserted code is in `changes.inserts` (batch, index), and each update in `changes.updates`.
+    private var insertedAt: [String: (Int, Int)] = [:]
+    private var updatedAt: [String: Int] = [:]
+
+    public init(_ snapshot: any StoreReader) { base = snapshot }
+
+    // MARK: Codes
+
+    private func remember(_ record: CodeRecord) -> CodeRecord {
+        if read[record.id] == nil { read[record.id] = record }
+        return overlay[record.id] ?? record
+    }
+
+    public func code(_ id: String) throws -> CodeRecord? {
+        if let mine = overlay[id] { return mine }
+        if let known = read[id] { return known }
+        if absent.contains(id) { return nil }
+        guard let found = try base.code(id) else {
+            absent.insert(id)
+            return nil
+        }
+        return remember(found)
+    }
+
+    public func codes(_ ids: [String]) throws -> [String: CodeRecord] {
+        var result: [String: CodeRecord] = [:]
+        result.reserveCapacity(ids.count)
+        var ask: [String] = []
+        for id in ids {
+            if let mine = overlay[id] ?? read[id] {
+                result[id] = mine
+            } else if !absent.contains(id) {
+                ask.append(id)
+            }
+        }
+        if !ask.isEmpty {
+            let found = try base.codes(ask)
+            for id in ask {
+                if let record = found[id] { result[id] = remember(record) } else { absent.insert(id) }
+            }
+        }
+        return result
+    }
+
+    /// The snapshot's answer with this decision's changes laid over it: records it changed replace the
+    /// snapshot's, those that no longer match drop out, and those it made match come in.
+    private func merged(_ fromBase: [CodeRecord], matching: (CodeRecord) -> Bool) -> [CodeRecord] {
+        var seen: Set<String> = []
+        var result: [CodeRecord] = []
+        for record in fromBase {
+            let current = remember(record)
+            seen.insert(current.id)
+            if matching(current) { result.append(current) }
+        }
+        for record in overlay.values where !seen.contains(record.id) && matching(record) {
+            result.append(record)
+        }
+        return result
+    }
+
+    public func children(of parents: [String]) throws -> [CodeRecord] {
+        let wanted = Set(parents)
+        return merged(try base.children(of: parents)) { $0.parent.map(wanted.contains) ?? false }
+    }
+
+    public func codes(lockedBy document: String) throws -> [CodeRecord] {
+        merged(try base.codes(lockedBy: document)) { $0.lockedBy == document }
+    }
+
+    public func events(of id: String) throws -> [CodeEvent] { try base.events(of: id) }
+    public func codeCount() throws -> Int {
+        try base.codeCount() + changes.inserts.reduce(0) { $0 + $1.codes.count }
+    }
+
+    public func insert(_ codes: [CodeRecord], origin: String?) throws {
+        // The store refuses a code that exists (a GTIN + serial is issued once): refused here the same way, with
+        // the same diagnostics, so the decision is the one the store would have made.
+        let taken = try self.codes(codes.map(\.id)).keys.sorted()
+        guard taken.isEmpty else {
+            throw TanbaError(
+                diagnostics: taken.map {
+                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again")
+                })
+        }
+        let batch = changes.inserts.count
+        for (index, code) in codes.enumerated() {
+            overlay[code.id] = code
+            absent.remove(code.id)
+            insertedAt[code.id] = (batch, index)
+        }
+        changes.inserts.append((codes, origin))
+    }
+
+    public func update(_ codes: [CodeRecord]) throws {
+        for code in codes {
+            if let (batch, index) = insertedAt[code.id] {
+                // Made by this decision: the insert carries its final state.
+                changes.inserts[batch].codes[index] = code
+            } else if let index = updatedAt[code.id] {
+                changes.updates[index].after = code
+            } else {
+                guard let before = try read[code.id] ?? base.code(code.id) else {
+                    throw TanbaError(.codeNotFound, "\(code.id): no such code")
+                }
+                updatedAt[code.id] = changes.updates.count
+                changes.updates.append(CodeChange(before: before, after: code))
+            }
+            overlay[code.id] = code
+        }
+    }
+
+    public func update(_ changes: [CodeChange]) throws { try update(changes.map(\.after)) }
+
+    public func record(_ event: HistoryEntry, for codes: [String]) throws {
+        changes.history.append((event, codes))
+    }
+
+    // MARK: Documents, participants, catalogue
+
+    public func document(id: String) throws -> DocumentRecord? {
+        if let mine = changes.document, mine.id == id { return mine }
+        guard var found = try base.document(id: id) else { return nil }
+        if let change = changes.statusChanges.last(where: { $0.id == id }) { found.status = change.status }
+        return found
+    }
+
+    public func document(sender: String, number: String) throws -> DocumentRecord? {
+        if let mine = changes.document, mine.sender == sender, mine.number == number { return mine }
+        return try base.document(sender: sender, number: number)
+    }
+
+    public func documentPage(_ filter: DocumentFilter) throws -> DocumentPage { try base.documentPage(filter) }
+    public func rejection(id: String) throws -> RejectionRecord? { try base.rejection(id: id) }
+
+    public func save(_ document: DocumentRecord) throws { changes.document = document }
+
+    public func setStatus(_ status: DocumentStatus, of id: String) throws {
+        guard let current = try base.document(id: id) else {
+            throw TanbaError(.storeConflict, "document \(id) is not stored")
+        }
+        changes.statusChanges.removeAll { $0.id == id }
+        changes.statusChanges.append(DocumentStatusChange(id: id, expected: current.status, status: status))
+    }
+
+    public func save(_ rejection: RejectionRecord) throws {
+        throw TanbaError(.internal, "a refusal is journalled by the pipeline, not decided")
+    }
+
+    public func participant(_ id: String) throws -> Participant? {
+        try changes.participants.last { $0.id == id } ?? base.participant(id)
+    }
+
+    public func participants() throws -> [Participant] { try base.participants() }
+
+    public func product(_ gtin: String) throws -> ProductCard? {
+        try changes.products.last { $0.gtin == gtin } ?? base.product(gtin)
+    }
+
+    public func products() throws -> [ProductCard] { try base.products() }
+
+    public func emissionKeys() throws -> [StoredEmissionKey] {
+        changes.emissionKeys.reversed() + (try base.emissionKeys())
+    }
+
+    public func save(_ participant: Participant) throws { changes.participants.append(participant) }
+    public func save(_ products: [ProductCard]) throws { changes.products += products }
+    public func save(_ key: StoredEmissionKey) throws { changes.emissionKeys.append(key) }
+    public func enqueue(_ messages: [OutboundMessage]) throws { changes.messages += messages }
+
+    // MARK: Journals and logins: not part of a decision
+
+    public func lastAudit() throws -> AuditRecord? { try base.lastAudit() }
+    public func audit(after: Int64, limit: Int) throws -> [AuditRecord] { try base.audit(after: after, limit: limit) }
+
+    public func append(_ record: AuditRecord) throws {
+        // The chain's head is only known inside the write: the audit entry is appended when the set is applied.
+        throw TanbaError(.internal, "audit entries are appended when a change set is applied")
+    }
+
+    public func session(tokenHash: String, at now: Date) throws -> StoredSession? {
+        try base.session(tokenHash: tokenHash, at: now)
+    }
+
+    public func save(_ session: StoredSession) throws {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+
+    public func saveChallenge(nonce: String, expiresAt: Date) throws {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+
+    public func consumeChallenge(nonce: String, at now: Date) throws -> Bool {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+
+    public func purgeExpiredLogins(before now: Date) throws {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+}

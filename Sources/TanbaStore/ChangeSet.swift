@@ -1,0 +1,130 @@
+public import TanbaDomain
+import TanbaErrors
+
+/// A code's change as decided: the state the decision read (and expects to find when it is applied) and the
+/// state it leaves.
+public struct CodeChange: Sendable, Hashable {
+    public let before: CodeRecord
+    public var after: CodeRecord
+
+    public init(before: CodeRecord, after: CodeRecord) {
+        self.before = before
+        self.after = after
+    }
+
+    /// Whether `current` is still the state the decision was made on (the fields an operation reads and
+    /// changes; identity, level, emitter and verification code never change).
+    public func expects(_ current: CodeRecord) -> Bool {
+        current.status == before.status && current.owner == before.owner
+            && current.withdrawalReason == before.withdrawalReason && current.lockedBy == before.lockedBy
+            && current.parent == before.parent
+    }
+}
+
+/// A document status change as decided: the status it was read in, and the new one (an answer settles its
+/// shipment).
+public struct DocumentStatusChange: Sendable, Hashable {
+    public let id: String
+    public let expected: DocumentStatus
+    public let status: DocumentStatus
+
+    public init(id: String, expected: DocumentStatus, status: DocumentStatus) {
+        self.id = id
+        self.expected = expected
+        self.status = status
+    }
+}
+
+/// A message to another system (an EAEU partner, the Ministry of Finance), written by the same transaction as
+/// the decision that caused it, so that neither exists without the other. Delivery is the outbox workers' job.
+public struct OutboundMessage: Sendable, Hashable {
+    /// Who receives it (`eaeu`, `mof`…) and what it is (`P.LS.03.MSG.001`…).
+    public let channel: String
+    public let kind: String
+    /// Unique per message: the receiver deduplicates by it.
+    public let idempotencyKey: String
+    public let body: [UInt8]
+
+    public init(channel: String, kind: String, idempotencyKey: String, body: [UInt8]) {
+        self.channel = channel
+        self.kind = kind
+        self.idempotencyKey = idempotencyKey
+        self.body = body
+    }
+}
+
+/// Everything one decision changes, made on a snapshot and applied later in one transaction.
+///
+/// Why a value: the decision (the document's controls, the codes' state machine, the receipt's signature) runs
+/// without holding the writer — on a read snapshot, concurrently with other decisions — and the write only
+/// checks that what the decision read still holds and stores the result. When it no longer holds (another
+/// document changed a code, took the number), applying refuses with `STORE_CONFLICT` and the document is decided
+/// again on what is there now.
+public struct ChangeSet: Sendable {
+    /// New codes with the document that created them (their first history entry), in insertion order.
+    public internal(set) var inserts: [(codes: [CodeRecord], origin: String?)] = []
+    /// Changed codes, each with the state the decision expects to find.
+    public internal(set) var updates: [CodeChange] = []
+    /// History entries and the codes they happened to.
+    public internal(set) var history: [(entry: HistoryEntry, codes: [String])] = []
+    /// The decided document (nil for a change set without one, e.g. an operator's command).
+    public var document: DocumentRecord?
+    public internal(set) var statusChanges: [DocumentStatusChange] = []
+    public internal(set) var participants: [Participant] = []
+    public internal(set) var products: [ProductCard] = []
+    public internal(set) var emissionKeys: [StoredEmissionKey] = []
+    /// Messages to other systems (the state integrations' outbox).
+    public var messages: [OutboundMessage] = []
+
+    public init() {}
+
+    /// Whether applying it would change nothing.
+    public var isEmpty: Bool {
+        inserts.isEmpty && updates.isEmpty && history.isEmpty && document == nil && statusChanges.isEmpty
+            && participants.isEmpty && products.isEmpty && emissionKeys.isEmpty && messages.isEmpty
+    }
+}
+
+extension StoreWriter {
+    /// Applies a decision's change set in this transaction, all of it or (by throwing) none of it.
+    ///
+    /// - Throws: `STORE_CONFLICT` when the database no longer holds what the decision read: a code's state
+    ///   changed, a code it issues exists now, its document's number or content is stored, a document status
+    ///   moved on. The caller decides again. Store errors as they come.
+    public func apply(_ set: ChangeSet) throws {
+        // The document first: its unique number and digest are the likeliest conflict (the same document posted
+        // twice at once) and the cheapest to find.
+        if let document = set.document { try save(document) }
+        for key in set.emissionKeys { try save(key) }
+        for participant in set.participants { try save(participant) }
+        if !set.products.isEmpty { try save(set.products) }
+        do {
+            for batch in set.inserts { try insert(batch.codes, origin: batch.origin) }
+        } catch let error as TanbaError where error.code == .codeDuplicate {
+            // The decision saw these codes free: another decision issued them since.
+            throw TanbaError(.storeConflict, "codes this decision issues were issued meanwhile: \(error.message)")
+        }
+        if !set.updates.isEmpty { try update(set.updates) }
+        for (entry, codes) in set.history { try record(entry, for: codes) }
+        for change in set.statusChanges {
+            guard let current = try document(id: change.id), current.status == change.expected else {
+                throw TanbaError(.storeConflict, "document \(change.id) changed status meanwhile")
+            }
+            try setStatus(change.status, of: change.id)
+        }
+        if !set.messages.isEmpty { try enqueue(set.messages) }
+    }
+
+    /// The generic conditional update: reads the codes (a store whose write transactions do not exclude each
+    /// other reads them with row locks) and updates them only if each is still in its expected state. A store
+    /// may do it in one statement instead (SQLite: `UPDATE … WHERE <expected state> RETURNING`).
+    public func update(_ changes: [CodeChange]) throws {
+        let current = try codes(changes.map(\.before.id))
+        for change in changes {
+            guard let now = current[change.before.id], change.expects(now) else {
+                throw TanbaError(.storeConflict, "code \(change.before.id) changed meanwhile")
+            }
+        }
+        try update(changes.map(\.after))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaSQLite
+import TanbaStore
+import TanbaTestSupport
+import Testing
+
+/// Decide, then apply: a decision made on a snapshot (a `ChangeRecorder`) is applied only while what it read
+/// still holds, and a refused apply changes nothing.
+@Suite struct ChangeSetTests {
+    static let producer = LedgerTests.producer
+    static let buyer = LedgerTests.buyer
+
+    let base = try! LedgerTests()
+    var store: SQLiteStore { base.store }
+
+    /// Runs `body` on a recorder over a snapshot of the store and returns what it decided.
+    func decide(_ body: (ChangeRecorder) throws -> Void) throws -> ChangeSet {
+        try store.read { snapshot in
+            let recorder = ChangeRecorder(snapshot)
+            try body(recorder)
+            return recorder.changes
+        }
+    }
+
+    @Test func aDecisionChangesNothingUntilItIsApplied() throws {
+        let ids = try base.circulating(2)
+        let before = try store.contentFingerprint()
+        let changes = try decide { tx in
+            _ = try Ledger.perform(
+                .withdraw(by: Self.producer, reason: .damage), on: ids, document: "W-1", at: Date(), in: tx)
+        }
+        #expect(try store.contentFingerprint() == before)
+        #expect(changes.updates.map(\.before.status) == [.inCirculation, .inCirculation])
+        try store.write { try $0.apply(changes) }
+        #expect(try base.code(ids[0]).status == .withdrawn)
+        #expect(try store.read { try $0.events(of: ids[1]) }.last?.document == "W-1")
+    }
+
+    @Test func aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing() throws {
+        let ids = try base.circulating(3)
+        let changes = try decide { tx in
+            _ = try Ledger.perform(
+                .lockForShipment(by: Self.producer, document: "SHIP-A"), on: ids, document: "SHIP-A", at: Date(),
+                in: tx)
+        }
+        // Another decision took one of the codes meanwhile.
+        _ = try base.ledger.perform(
+            .withdraw(by: Self.producer, reason: .damage), on: [ids[1]], document: "W-1", at: Date())
+        let before = try store.contentFingerprint()
+        expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
+        #expect(try store.contentFingerprint() == before)
+        #expect(try base.code(ids[0]).lockedBy == nil)
+    }
+
+    @Test func theRecorderSeesItsOwnWritesAPalletItMadeHoldsWhatItPutIn() throws {
+        let ids = try base.circulating(3)
+        let pallet = "00148700010000000018"
+        let changes = try decide { tx in
+            _ = try Ledger.aggregate(
+                Array(ids[0..<2]), into: pallet, by: Self.producer, document: "AGG-1", at: Date(), in: tx)
+            #expect(try tx.code(pallet)?.level == .transport)
+            #expect(Set(try tx.children(of: [pallet]).map(\.id)) == Set(ids[0..<2]))
+            // Taken out again in the same decision: the snapshot still has no pallet, the recorder has an empty one.
+            _ = try Ledger.remove([ids[0]], from: pallet, by: Self.producer, document: "AGG-1", at: Date(), in: tx)
+            #expect(try tx.children(of: [pallet]).map(\.id) == [ids[1]])
+        }
+        #expect(try store.read { try $0.code(pallet) } == nil)
+        try store.write { try $0.apply(changes) }
+        #expect(try store.read { try $0.children(of: [pallet]) }.map(\.id) == [ids[1]])
+        #expect(try base.code(ids[0]).parent == nil)
+    }
+
+    @Test func aCodeThatExistsIsRefusedByTheRecorderAsTheStoreRefusesIt() throws {
+        let ids = try base.circulating(1)
+        let existing = try base.code(ids[0])
+        let before = try store.contentFingerprint()
+        let error = expectCode(.codeDuplicate) {
+            _ = try decide { tx in try tx.insert([existing], origin: "ORDER-2") }
+        }
+        #expect(error?.diagnostics.first?.message.contains(ids[0]) == true)
+        #expect(try store.contentFingerprint() == before)
+    }
+
+    @Test func codesIssuedMeanwhileMakeTheApplyAConflictNotADuplicate() throws {
+        let fresh = try LedgerTests.emitter.issue(gtin: LedgerTests.gtin, count: 2, owner: Self.producer, at: Date())
+        let changes = try decide { tx in try tx.insert(fresh, origin: "ORDER-A") }
+        try base.ledger.issue([fresh[1]], order: "ORDER-B")
+        let before = try store.contentFingerprint()
+        expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
+        #expect(try store.contentFingerprint() == before)
+        #expect(try store.read { try $0.code(fresh[0].id) } == nil)
+    }
+
+    @Test func aDocumentStatusChangeExpectsTheStatusItRead() throws {
+        let shipment = DocumentRecord(
+            id: "DOC-S", type: "shipment", sender: Self.producer, number: "S-1", date: "2026-12-01",
+            recipient: Self.buyer, receivedAt: Date(), status: .waitingForCounterparty, digest: "d1", content: [1],
+            receipt: [2])
+        try store.write { try $0.save(shipment) }
+        let cancel = try decide { tx in try tx.setStatus(.cancelled, of: "DOC-S") }
+        #expect(
+            cancel.statusChanges == [
+                DocumentStatusChange(id: "DOC-S", expected: .waitingForCounterparty, status: .cancelled)
+            ])
+        // The buyer's answer settled the shipment first.
+        try store.write { try $0.setStatus(.acceptedByCounterparty, of: "DOC-S") }
+        expectCode(.storeConflict) { try store.write { try $0.apply(cancel) } }
+        #expect(try store.read { try $0.document(id: "DOC-S") }?.status == .acceptedByCounterparty)
+    }
+
+    @Test func theSameDocumentAppliedTwiceIsAConflictTheSecondTime() throws {
+        var changes = ChangeSet()
+        changes.document = DocumentRecord(
+            id: "DOC-1", type: "withdrawal", sender: Self.producer, number: "N-1", date: "2026-12-01", recipient: nil,
+            receivedAt: Date(), status: .accepted, digest: "d1", content: [1], receipt: [2])
+        try store.write { try $0.apply(changes) }
+        let before = try store.contentFingerprint()
+        expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
+        // Another document with the same number: the unique (sender, number) index refuses it as well.
+        var other = changes
+        other.document = DocumentRecord(
+            id: "DOC-2", type: "withdrawal", sender: Self.producer, number: "N-1", date: "2026-12-01", recipient: nil,
+            receivedAt: Date(), status: .accepted, digest: "d2", content: [3], receipt: [4])
+        expectCode(.storeConflict) { try store.write { try $0.apply(other) } }
+        #expect(try store.contentFingerprint() == before)
+    }
+
+    @Test func outboundMessagesAreWrittenWithTheirDecisionOrNotAtAll() throws {
+        let ids = try base.circulating(1)
+        var changes = try decide { tx in
+            _ = try Ledger.perform(
+                .withdraw(by: Self.producer, reason: .export), on: ids, document: "EXP-1", at: Date(), in: tx)
+            try tx.enqueue([OutboundMessage(channel: "mof", kind: "export", idempotencyKey: "EXP-1", body: [1])])
+        }
+        #expect(changes.messages.count == 1)
+        _ = try base.ledger.perform(.withdraw(by: Self.producer, reason: .damage), on: ids, document: "W", at: Date())
+        let before = try store.contentFingerprint()
+        expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
+        #expect(try store.contentFingerprint() == before)
+        // Decided again on what is there, without the code: the message alone is written, once.
+        changes = try decide { tx in
+            try tx.enqueue([OutboundMessage(channel: "mof", kind: "export", idempotencyKey: "EXP-1", body: [1])])
+        }
+        try store.write { try $0.apply(changes) }
+        #expect(try store.contentFingerprint() != before)
+        // The idempotency key is unique: the same message is never queued twice.
+        expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
+    }
+}
