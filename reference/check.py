@@ -15,6 +15,8 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 FILES = ["product-groups", "countries", "units", "vat-rates", "withdrawal-reasons", "document-types"]
 EAEU = {"AM", "BY", "KG", "KZ", "RU"}
 CODE_FORMATS = {"gs1-datamatrix-92", "gs1-datamatrix-93"}
+# The format-logical rules a product group can require of its documents (the hub's FLC codes).
+GROUP_RULES = {"FLC_EXPIRY_REQUIRED", "FLC_CERTIFICATE_REQUIRED"}
 GROUP_STATUSES = {"mandatory", "scheduled", "suspended", "notMandatory"}
 SIGNER_ROLES = {"firstHead", "rightToSign", "financialSignature", "employee", "individual"}
 # Countries whose Kazakh name must be a real one, never the Russian fallback.
@@ -149,6 +151,14 @@ def check_product_groups(items):
             problem(at, "markingSince must be an ISO date")
         if item.get("status") in ("mandatory", "scheduled") and item.get("codeFormat") and "markingSince" not in item:
             problem(at, "a mandatory or scheduled group marked by the hub needs markingSince")
+        for requirement in item.get("requires", []):
+            if not isinstance(requirement, dict) or set(requirement) != {"rule", "from"}:
+                problem(at, "each of requires is {rule, from}")
+                continue
+            if requirement["rule"] not in GROUP_RULES:
+                problem(at, f"requires rule {requirement['rule']!r} must be one of {sorted(GROUP_RULES)}")
+            if not is_date(requirement["from"]):
+                problem(at, "requires from must be an ISO date")
         prefixes = item.get("tnvedPrefixes")
         if not isinstance(prefixes, list) or not prefixes:
             problem(at, "tnvedPrefixes must be a non-empty array")

@@ -323,8 +323,10 @@ struct CodesCommand: ParsableCommand {
                     let keyID = marking.keyID ?? record?.keyID
                     let tail = marking.verificationCode ?? marking.crypto93 ?? record?.verificationCode
                     do {
+                        // The tail's length is the one issued: on record, else the scanned format's.
                         try CodeAuthenticator(keys: keys).verify(
-                            gtin: marking.gtin.value, serial: marking.serial, keyID: keyID, verificationCode: tail)
+                            gtin: marking.gtin.value, serial: marking.serial, keyID: keyID, verificationCode: tail,
+                            length: record?.verificationCode?.count ?? tail?.count ?? 0)
                         result.verification = "verification code valid (key \(keyID ?? "?"))"
                     } catch let error as TanbaError {
                         result.verification = error.message

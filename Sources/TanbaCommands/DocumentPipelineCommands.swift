@@ -215,17 +215,36 @@ struct RulesCommand: ParsableCommand {
                 "are reported at once, each pointing to its element (line and path), and nothing is applied. The receipt",
                 "carries each error's code, the detail, and the rule's message in Kazakh, Russian and English. Generated",
                 "by `tanba rules --markdown`; a test keeps this file current.", "",
-                "Rule sets are versioned and chosen by the document's date (the receipt names the set applied). The",
-                "regulation changes by product group: besides the rules below, which apply to every document, a set",
-                "adds rules for the goods of some product groups (reference/product-groups.json) from its date on:", "",
-                "| version | valid from | product group rules |", "|---|---|---|",
+                "Rule sets are versioned and chosen by the document's date (the receipt names the set applied):", "",
+                "| version | valid from |", "|---|---|",
             ]
-            lines += RuleSet.all.map { set in
-                let groups = set.groupRules.keys.sorted().map { group in
-                    "`\(group)`: " + set.groupRules[group]!.map(\.rawValue).sorted().joined(separator: ", ")
+            lines += RuleSet.all.map { "| \($0.version) | \($0.validFrom) |" }
+            // The reference data found as every command finds it ($TANBA_REFERENCE_DIR, ./reference, beside the binary).
+            let reference = try StoreOptions.parse([]).referenceData()
+            lines += [
+                "", "## Product groups' own requirements", "",
+                "The regulation tightens group by group. What a group's documents must carry, and from which document",
+                "date, is reference data (`requires` in reference/product-groups.json), not code:", "",
+                "| product group | rule | for documents dated from |", "|---|---|---|",
+            ]
+            for group in reference.productGroups.items {
+                for requirement in group.requires ?? [] {
+                    lines.append("| `\(group.code)` | `\(requirement.rule)` | \(requirement.from) |")
                 }
-                return "| \(set.version) | \(set.validFrom) | \(groups.joined(separator: "; ")) |"
             }
+            lines += [
+                "", "## Rules per document type", "",
+                "Each rule is a value in Sources/TanbaPipeline/Rules/Controls (one file each); a document type runs",
+                "these, in this order, then its own checks of the codes' states (CODE_*, AGGREGATION_*):", "",
+                "| document type | rules (codes) |", "|---|---|",
+            ]
+            for (type, rules) in RuleComposition.byDocumentType {
+                let listed = rules.map { rule in
+                    "\(rule.name) (" + rule.codes.map { "`\($0.rawValue)`" }.joined(separator: ", ") + ")"
+                }
+                lines.append("| `\(type)` | \(listed.joined(separator: "; ")) |")
+            }
+            lines += ["", "## Messages"]
             lines += ["", "| code | қазақша | русский | English |", "|---|---|---|---|"]
         }
         for rule in RuleCatalogue.rules {

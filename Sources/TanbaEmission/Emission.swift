@@ -194,9 +194,12 @@ public struct CodeAuthenticator: Sendable {
     public init(keys: [EmissionKey]) { self.keys = Dictionary(keys.map { ($0.id, $0) }) { first, _ in first } }
 
     /// - Parameter keyID: AI 91, or for a code whose format has none (AI 93), the key the store recorded.
+    /// - Parameter length: the tail's length as issued (the code's national format: 44 for AI 92, 4 for AI 93).
+    ///   Tails of one key and code are prefixes of each other, so without the length a genuine tail with a
+    ///   character added (1 in 64) or cut off would verify as a tail of another length.
     /// - Throws: `EMISSION_KEY_UNKNOWN` for an unknown key id, `CODE_FORGED` when the tail does not verify, is
-    ///   missing or is too short.
-    public func verify(gtin: String, serial: String, keyID: String?, verificationCode: String?) throws {
+    ///   missing, too short, or not of the issued length.
+    public func verify(gtin: String, serial: String, keyID: String?, verificationCode: String?, length: Int) throws {
         guard let keyID, let verificationCode else {
             throw TanbaError(.codeForged, "01\(gtin)21\(serial): the code carries no verification tail (AI 91/92)")
         }
@@ -207,7 +210,9 @@ public struct CodeAuthenticator: Sendable {
         let expected = Array(key.tail(gtin: gtin, serial: serial, length: given.count).utf8)
         // Compared without an early exit, so the time taken tells nothing about how much of a guess was right.
         let differences = zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
-        guard given.count >= Self.minimumTailLength, given.count == expected.count, differences == 0 else {
+        guard given.count >= Self.minimumTailLength, given.count == length, given.count == expected.count,
+            differences == 0
+        else {
             throw TanbaError(
                 .codeForged, "01\(gtin)21\(serial): the verification code does not match (forged or altered)")
         }

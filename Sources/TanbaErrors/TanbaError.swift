@@ -8,13 +8,21 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var column: Int?
     /// The element's path, e.g. `/Shipment/Lines/Line[2]/GTIN`.
     public var path: String?
+    /// What the diagnostic is about when that is a thing with an identity (a marking code, a package): a
+    /// document's handler points the diagnostic at the element that named it by this, never by reading the
+    /// message.
+    public var subject: String?
 
-    public init(_ code: ErrorCode, _ message: String, line: Int? = nil, column: Int? = nil, path: String? = nil) {
+    public init(
+        _ code: ErrorCode, _ message: String, line: Int? = nil, column: Int? = nil, path: String? = nil,
+        subject: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.line = line
         self.column = column
         self.path = path
+        self.subject = subject
     }
 
     public var description: String {
@@ -40,8 +48,11 @@ public struct TanbaError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
-    public init(_ code: ErrorCode, _ message: String, line: Int? = nil, column: Int? = nil, path: String? = nil) {
-        self.diagnostics = [Diagnostic(code, message, line: line, column: column, path: path)]
+    public init(
+        _ code: ErrorCode, _ message: String, line: Int? = nil, column: Int? = nil, path: String? = nil,
+        subject: String? = nil
+    ) {
+        self.diagnostics = [Diagnostic(code, message, line: line, column: column, path: path, subject: subject)]
     }
 
     /// The code of the first diagnostic: the one a client should branch on.

@@ -306,9 +306,21 @@ protocol DocumentHandler {
     var date: String { get }
     var numberLine: Int? { get }
     var numberPath: String? { get }
+    /// The format-logical rules this document type runs, in order (docs/FLC.md lists them).
+    static var rules: [any DocumentRule] { get }
+    /// What the document states that the rules check.
+    var facts: DocumentFacts { get }
     /// Runs every control and applies the document to `tx` — a recorder over a snapshot, whose writes become the
     /// decision's change set; throws every violation at once.
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome
+}
+
+extension DocumentHandler {
+    /// Every violation of the document type's rules, checked against `tx` (the decision's snapshot).
+    func checkRules(_ context: Context, in tx: any StoreReader) throws -> [Diagnostic] {
+        try Self.rules.check(
+            facts, in: RuleContext(reader: tx, reference: context.reference, today: context.today, documentDate: date))
+    }
 }
 
 enum Handlers {

@@ -502,7 +502,7 @@ private final class Connection: StoreWriter {
             let existing = try self.codes(codes.map(\.id)).keys.sorted()
             throw TanbaError(
                 diagnostics: (existing.isEmpty ? [codes[0].id] : existing).map {
-                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again")
+                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again", subject: $0)
                 })
         }
     }

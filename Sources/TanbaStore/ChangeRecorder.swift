@@ -101,7 +101,7 @@ public final class ChangeRecorder: StoreWriter {
         guard taken.isEmpty else {
             throw TanbaError(
                 diagnostics: taken.map {
-                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again")
+                    Diagnostic(.codeDuplicate, "\($0): this code exists already and is never issued again", subject: $0)
                 })
         }
         let batch = changes.inserts.count

@@ -43,7 +43,7 @@ public struct Ledger: Sendable {
         targets.reserveCapacity(ids.count)
         for id in ids {
             guard var code = found[id] else {
-                missing.append(Diagnostic(.codeNotFound, "\(id): no such code"))
+                missing.append(Diagnostic(.codeNotFound, "\(id): no such code", subject: id))
                 continue
             }
             // Named together with its package: the package's expansion covers it.
@@ -53,7 +53,8 @@ public struct Ledger: Sendable {
                     problems.append(
                         Diagnostic(
                             .codeInPackage,
-                            "\(id): inside package \(parent); \(operation.name) the package or take the code out first")
+                            "\(id): inside package \(parent); \(operation.name) the package or take the code out first",
+                            subject: id)
                     )
                     continue
                 }
@@ -146,7 +147,7 @@ public struct Ledger: Sendable {
         let found = try tx.codes(ids)
         let missing = ids.filter { found[$0] == nil }
         guard missing.isEmpty else {
-            throw TanbaError(diagnostics: missing.map { Diagnostic(.codeNotFound, "\($0): no such code") })
+            throw TanbaError(diagnostics: missing.map { Diagnostic(.codeNotFound, "\($0): no such code", subject: $0) })
         }
         return ids.map { found[$0]! }
     }

@@ -20,7 +20,7 @@ import Testing
     static func verify(_ code: CodeRecord, gtin: String = gtin, serial: String? = nil, tail: String? = nil) throws {
         try authenticator.verify(
             gtin: gtin, serial: serial ?? String(code.id.dropFirst(18)), keyID: code.keyID,
-            verificationCode: tail ?? code.verificationCode)
+            verificationCode: tail ?? code.verificationCode, length: code.verificationCode!.count)
     }
 
     @Test func aGenuineCodeVerifies() throws {
@@ -35,7 +35,7 @@ import Testing
         #expect(parsed.identification == code.id && parsed.verificationCode == code.verificationCode)
         try Self.authenticator.verify(
             gtin: parsed.gtin.value, serial: parsed.serial, keyID: parsed.keyID,
-            verificationCode: parsed.verificationCode)
+            verificationCode: parsed.verificationCode, length: 44)
     }
 
     @Test func oneChangedCharacterFails() throws {
@@ -57,7 +57,8 @@ import Testing
         let code = try other.issue(gtin: Self.gtin, count: 1, owner: "050140001238", at: Date())[0]
         expectCode(.emissionKeyUnknown) { try Self.verify(code) }
         expectCode(.codeForged) {
-            try Self.authenticator.verify(gtin: Self.gtin, serial: "X", keyID: nil, verificationCode: nil)
+            try Self.authenticator.verify(
+                gtin: Self.gtin, serial: "X", keyID: nil, verificationCode: nil, length: 44)
         }
     }
 
@@ -69,7 +70,7 @@ import Testing
         for code in [old, new] {
             try both.verify(
                 gtin: Self.gtin, serial: String(code.id.dropFirst(18)), keyID: code.keyID,
-                verificationCode: code.verificationCode)
+                verificationCode: code.verificationCode, length: 44)
         }
     }
 
@@ -84,7 +85,11 @@ import Testing
         // The first characters of a genuine tail are genuine too: a shortened tail must not pass as a short one.
         expectCode(.codeForged) { try Self.verify(code, tail: String(code.verificationCode!.prefix(3))) }
         expectCode(.codeForged) { try Self.verify(code, tail: "") }
-        expectCode(.codeForged) { try Self.verify(code, tail: code.verificationCode! + "A") }
+        // A character added: with the tail's own length unchecked, this passed whenever the longer tail's next
+        // character was that one (1 in 64), so every character is tried.
+        for extra in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
+            expectCode(.codeForged) { try Self.verify(code, tail: code.verificationCode! + String(extra)) }
+        }
     }
 
     @Test func aKeySurvivesItsStoredForm() throws {
@@ -92,7 +97,7 @@ import Testing
         let code = try Self.issued()
         try CodeAuthenticator(keys: [restored]).verify(
             gtin: Self.gtin, serial: String(code.id.dropFirst(18)), keyID: code.keyID,
-            verificationCode: code.verificationCode)
+            verificationCode: code.verificationCode, length: 44)
         expectCode(.storeFailure) { _ = try EmissionKey(id: "AB12", exported: "garbage", createdAt: Date()) }
     }
 
@@ -116,7 +121,7 @@ import Testing
             #expect(parsed.identification == code.id)
             try Self.authenticator.verify(
                 gtin: parsed.gtin.value, serial: parsed.serial, keyID: parsed.keyID ?? code.keyID,
-                verificationCode: parsed.verificationCode ?? parsed.crypto93)
+                verificationCode: parsed.verificationCode ?? parsed.crypto93, length: tail)
         }
     }
 }

@@ -457,9 +457,11 @@ enum TanbaEmissionHelper {
         let withExpiry = try submit(
             Self.introduction("IP-PH-2", date: "2026-12-02", gtin: Self.pharma, codes: pharma, expiry: true))
         #expect(withExpiry.accepted, "\(withExpiry)")
-        // The rule sets say so themselves.
+        // The reference data says so itself: the rule is the product group's, from its date.
         #expect(RuleSet.forDocument(dated: "2026-11-30").version == "2026.11.1")
-        #expect(RuleSet.forDocument(dated: "2026-12-01").requires(.flcCertificateRequired, of: "lp"))
-        #expect(!RuleSet.forDocument(dated: "2026-11-30").requires(.flcCertificateRequired, of: "lp"))
+        let reference = try #require(world.pipeline.reference as ReferenceData?)
+        #expect(reference.requirements(ofGroup: "lp", on: "2026-12-01") == [.flcCertificateRequired])
+        #expect(reference.requirements(ofGroup: "lp", on: "2026-11-30").isEmpty)
+        #expect(reference.requirements(ofGroup: "pharma", on: "2026-11-30") == [.flcExpiryRequired])
     }
 }

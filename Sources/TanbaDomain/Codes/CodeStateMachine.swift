@@ -92,7 +92,7 @@ public enum CodeStateMachine {
             throw TanbaError(
                 .codeStatus,
                 "\(code.id): cannot \(rule.operation) a code that is \(code.status.rawValue) "
-                    + "(allowed from: \(rule.from.map(\.rawValue).joined(separator: ", ")))")
+                    + "(allowed from: \(rule.from.map(\.rawValue).joined(separator: ", ")))", subject: code.id)
         }
         let actor: String? =
             switch operation {
@@ -102,12 +102,13 @@ public enum CodeStateMachine {
             case .acceptShipment, .releaseShipment: nil
             }
         if rule.ownerOnly, let actor, code.owner != actor {
-            throw TanbaError(.codeNotOwner, "\(code.id): belongs to \(code.owner), not to \(actor)")
+            throw TanbaError(.codeNotOwner, "\(code.id): belongs to \(code.owner), not to \(actor)", subject: code.id)
         }
         switch rule.lock {
         case .unlocked:
             if let document = code.lockedBy {
-                throw TanbaError(.codeLocked, "\(code.id): locked by the pending shipment \(document)")
+                throw TanbaError(
+                    .codeLocked, "\(code.id): locked by the pending shipment \(document)", subject: code.id)
             }
         case .lockedByDocument:
             let document: String =
@@ -119,7 +120,7 @@ public enum CodeStateMachine {
                 throw TanbaError(
                     .codeNotLocked,
                     "\(code.id): not locked by shipment \(document)"
-                        + (code.lockedBy.map { " (locked by \($0))" } ?? " (not locked)"))
+                        + (code.lockedBy.map { " (locked by \($0))" } ?? " (not locked)"), subject: code.id)
             }
         }
         var next = code
@@ -137,8 +138,8 @@ public enum CodeStateMachine {
             guard let reason = code.withdrawalReason, reason.allowsReturn else {
                 throw TanbaError(
                     .codeReturnNotAllowed,
-                    "\(code.id): withdrawn for \(code.withdrawalReason?.rawValue ?? "no reason"), which allows no return"
-                )
+                    "\(code.id): withdrawn for \(code.withdrawalReason?.rawValue ?? "no reason"), which allows no return",
+                    subject: code.id)
             }
             next.withdrawalReason = nil
         }

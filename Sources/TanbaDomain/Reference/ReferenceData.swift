@@ -1,5 +1,5 @@
 public import Foundation
-import TanbaErrors
+public import TanbaErrors
 
 /// One entry of a reference list (normative-reference information): a stable code, names in Kazakh, Russian
 /// and English, and the fields some lists add.
@@ -22,6 +22,21 @@ public struct ReferenceItem: Sendable, Hashable, Codable {
     public let requiresBasisDocument: Bool?
     /// VAT rates.
     public let ratePercent: Double?
+    /// Product groups: what the group's documents must carry, each from a date (a format-logical rule's code).
+    public let requires: [GroupRequirement]?
+}
+
+/// A product group's own requirement: documents dated `from` or later that introduce the group's goods fail
+/// `rule` (an error code, e.g. `FLC_EXPIRY_REQUIRED`) when they lack what it asks for. The regulation tightens
+/// group by group; the reference list says when, so a new date is a data change, not a code change.
+public struct GroupRequirement: Sendable, Hashable, Codable {
+    public let rule: String
+    public let from: String
+
+    public init(rule: String, from: String) {
+        self.rule = rule
+        self.from = from
+    }
 }
 
 /// One versioned reference file (`reference/*.json`), as loaded.
@@ -80,6 +95,11 @@ public struct ReferenceData: Sendable {
 
     public var productGroups: ReferenceList { lists["product-groups"]! }
     public var countries: ReferenceList { lists["countries"]! }
+
+    /// The rules (error codes) a product group's documents dated `date` (ISO `YYYY-MM-DD`) must pass.
+    public func requirements(ofGroup group: String, on date: String) -> [ErrorCode] {
+        (productGroups.item(group)?.requires ?? []).filter { $0.from <= date }.map { ErrorCode($0.rule) }
+    }
 
     /// Checks a product card against the lists: known product group, known country, TN VED code within the group.
     /// - Throws: `REFERENCE_UNKNOWN` or `CATALOG_INVALID` for each problem.

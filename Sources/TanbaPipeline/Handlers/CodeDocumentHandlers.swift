@@ -24,12 +24,11 @@ struct CommonHeader {
         sender = try reader.partyID(try reader.child(header, "Sender"))
     }
 
-    /// Dates of `elements` must not be after today.
-    func futureDates(_ elements: [XMLElement], today: String) -> [Diagnostic] {
-        elements.filter { $0.text > today }.map {
-            Diagnostic(
-                .flcDateInFuture, "\($0.name) \($0.text) is after today (\(today))", line: $0.line, path: $0.path)
-        }
+    /// The facts every document states: its sender and its date.
+    var facts: DocumentFacts {
+        var facts = DocumentFacts(sender: sender, anchor: numberElement)
+        facts.dates = [dateElement]
+        return facts
     }
 }
 
@@ -44,6 +43,9 @@ extension OperationDocument {
     var date: String { header.date }
     var numberLine: Int? { header.numberElement.line }
     var numberPath: String? { header.numberElement.path }
+    /// Most operations state only their dates: the header's.
+    var facts: DocumentFacts { header.facts }
+    static var rules: [any DocumentRule] { [DatesNotInFuture()] }
 
     /// The document's outcome, or every problem found (nothing is applied then: the transaction rolls back).
     func outcome(_ problems: [Diagnostic], _ changes: [CodeRecord]) throws -> Outcome {
@@ -121,7 +123,7 @@ struct ShipmentAnswerHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        var problems = try checkRules(context, in: tx)
         let shipment = try PendingShipment.find(seller: seller, number: shipmentNumber, in: tx)
         guard shipment.recipient == header.sender else {
             throw TanbaError(
@@ -190,7 +192,7 @@ struct ShipmentCancellationHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        let problems = header.futureDates([header.dateElement], today: context.today)
+        let problems = try checkRules(context, in: tx)
         // Only the seller's own shipment, and only while it waits: an answered shipment has moved its codes.
         let shipment = try PendingShipment.find(seller: header.sender, number: shipmentNumber, in: tx)
         guard shipment.recipient == buyer else {
@@ -230,20 +232,22 @@ struct WithdrawalHandler: OperationDocument {
         items = try r.items(try r.child(root, "Items"))
     }
 
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), WithdrawalReasonAndBasis()] }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.dates.append(withdrawalDate)
+        facts.withdrawal = (reason, hasBasis)
+        return facts
+    }
+
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement, withdrawalDate], today: context.today)
+        let problems = try checkRules(context, in: tx)
         guard let withdrawal = WithdrawalReason(rawValue: reason.text) else {
-            throw TanbaError(.referenceUnknown, "unknown reason \(reason.text)", line: reason.line, path: reason.path)
-        }
-        // Which reasons need an act, a declaration or a decision is the reference list's to say
-        // (withdrawal-reasons.json, `requiresBasisDocument`), not this handler's.
-        let listed = context.reference?.lists["withdrawal-reasons"]?.item(withdrawal.rawValue)
-        if !hasBasis, listed?.requiresBasisDocument == true {
-            problems.append(
-                Diagnostic(
-                    .flcBasisRequired, "a withdrawal for \(withdrawal.rawValue) needs a Basis document",
-                    line: reason.line,
-                    path: reason.path))
+            // Listed but unknown to the state machine: refused as unknown all the same.
+            throw TanbaError(
+                diagnostics: problems.isEmpty
+                    ? [Diagnostic(.referenceUnknown, "unknown reason \(reason.text)", at: reason)] : problems)
         }
         let result = perform(.withdraw(by: header.sender, reason: withdrawal), on: items, context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
@@ -264,7 +268,7 @@ struct ReturnHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        let problems = header.futureDates([header.dateElement], today: context.today)
+        let problems = try checkRules(context, in: tx)
         let result = perform(.returnToCirculation(by: header.sender), on: items, context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
     }
@@ -287,7 +291,7 @@ struct ApplicationReportHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        var problems = try checkRules(context, in: tx)
         let a = perform(.apply(by: header.sender), on: applied, context: context, in: tx)
         let c = perform(.cancel(by: header.sender), on: cancelled, context: context, in: tx)
         problems += a.problems + c.problems
@@ -325,51 +329,28 @@ struct IntroductionProductionHandler: OperationDocument {
         }
     }
 
-    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement] + lines.map(\.production), today: context.today)
-        let participant = try tx.participant(header.sender)
-        for line in lines {
-            if let expiry = line.expiry, expiry.text < line.production.text {
-                problems.append(
-                    Diagnostic(
-                        .flcDates, "expiry \(expiry.text) is before production \(line.production.text)",
-                        line: expiry.line,
-                        path: expiry.path))
-            }
-            if let card = try tx.product(line.gtin) {
-                if let participant, !participant.productGroups.contains(card.productGroup) {
-                    problems.append(
-                        Diagnostic(
-                            .participantNotAllowed,
-                            "\(header.sender) is not registered for product group \(card.productGroup)",
-                            line: line.element.line, path: line.element.path))
-                }
-                // The product group's own rules, as the rule set of the document's date has them.
-                let ruleSet = context.ruleSet
-                for (rule, present, what) in [
-                    (ErrorCode.flcExpiryRequired, line.expiry != nil, "an ExpiryDate"),
-                    (.flcCertificateRequired, line.certificate != nil, "a ConformityCertificate"),
-                ] where !present && ruleSet.requires(rule, of: card.productGroup) {
-                    problems.append(
-                        Diagnostic(
-                            rule,
-                            "\(card.productGroup) goods (GTIN \(line.gtin)) need \(what) under rule set \(ruleSet.version)",
-                            line: line.element.line, path: line.element.path))
-                }
-            } else {
-                problems.append(
-                    Diagnostic(
-                        .catalogUnknownGTIN, "GTIN \(line.gtin) is not in the catalogue", line: line.element.line,
-                        path: line.element.path))
-            }
-            for item in line.items where item.gtin != nil && item.gtin != line.gtin {
-                problems.append(
-                    Diagnostic(
-                        .flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)",
-                        line: item.element.line,
-                        path: item.element.path))
-            }
+    static var rules: [any DocumentRule] {
+        [
+            DatesNotInFuture(), ExpiryAfterProduction(), ProductInCatalogue(), ProductGroupRequirements(),
+            CodesOfTheLinesGTIN(),
+        ]
+    }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.dates += lines.map(\.production)
+        facts.lines = lines.map { line in
+            var product = ProductLine(element: line.element, gtin: line.gtin, items: line.items)
+            product.production = line.production
+            product.expiry = line.expiry
+            product.certificate = line.certificate
+            return product
         }
+        return facts
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        let problems = try checkRules(context, in: tx)
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
     }
@@ -392,7 +373,7 @@ struct AggregationHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        var problems = try checkRules(context, in: tx)
         var changes: [CodeRecord] = []
         do {
             changes = try Ledger.aggregate(
@@ -425,47 +406,22 @@ struct IntroductionImportHandler: OperationDocument {
         }
     }
 
+    static var rules: [any DocumentRule] {
+        [DatesNotInFuture(), CountryKnown(), ProductInCatalogue(), CodesOfTheLinesGTIN()]
+    }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.dates.append(declarationDate)
+        facts.country = country
+        facts.lines = lines.map { ProductLine(element: $0.element, gtin: $0.gtin, items: $0.items) }
+        return facts
+    }
+
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement, declarationDate], today: context.today)
-        if context.reference?.countries.item(country.text) == nil {
-            problems.append(
-                Diagnostic(.referenceUnknown, "unknown country \(country.text)", line: country.line, path: country.path)
-            )
-        }
-        for line in lines {
-            problems += try Catalogue.check(gtin: line.gtin, sender: header.sender, element: line.element, in: tx)
-            for item in line.items where item.gtin != nil && item.gtin != line.gtin {
-                problems.append(
-                    Diagnostic(
-                        .flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)",
-                        line: item.element.line,
-                        path: item.element.path))
-            }
-        }
+        let problems = try checkRules(context, in: tx)
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
-    }
-}
-
-/// Catalogue controls shared by documents with product lines.
-enum Catalogue {
-    /// The GTIN is in the catalogue and in a product group the sender is registered for.
-    static func check(gtin: String, sender: String, element: XMLElement, in tx: any StoreReader) throws -> [Diagnostic]
-    {
-        guard let card = try tx.product(gtin) else {
-            return [
-                Diagnostic(
-                    .catalogUnknownGTIN, "GTIN \(gtin) is not in the catalogue", line: element.line, path: element.path)
-            ]
-        }
-        if let participant = try tx.participant(sender), !participant.productGroups.contains(card.productGroup) {
-            return [
-                Diagnostic(
-                    .participantNotAllowed, "\(sender) is not registered for product group \(card.productGroup)",
-                    line: element.line, path: element.path)
-            ]
-        }
-        return []
     }
 }
 
@@ -484,7 +440,7 @@ struct DisaggregationHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        var problems = try checkRules(context, in: tx)
         var changes: [CodeRecord] = []
         for package in packages {
             do {
@@ -517,7 +473,7 @@ struct ReaggregationHandler: OperationDocument {
     }
 
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
+        var problems = try checkRules(context, in: tx)
         var changes: [CodeRecord] = []
         let located = (add + remove).map { ($0.id, $0.element) } + [(package.id, package.element)]
         do {
@@ -558,15 +514,19 @@ struct RemarkingHandler: OperationDocument {
         }
     }
 
-    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
-        for pair in replacements where pair.old.gtin != pair.new.gtin {
-            problems.append(
-                Diagnostic(
-                    .flcCodeGTIN,
-                    "\(pair.new.id) replaces a code of GTIN \(pair.old.gtin ?? "?") with GTIN \(pair.new.gtin ?? "?")",
-                    line: pair.new.element.line, path: pair.new.element.path))
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), CodesOfTheLinesGTIN()] }
+
+    /// Each replacement is a line of the old code's GTIN whose one code is the new one.
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.lines = replacements.map {
+            ProductLine(element: $0.new.element, gtin: $0.old.gtin ?? "", items: [$0.new])
         }
+        return facts
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        var problems = try checkRules(context, in: tx)
         // The old code leaves circulation; the new one, printed, enters it in its place.
         let old = perform(
             .withdraw(by: header.sender, reason: .remarking), on: replacements.map(\.old), context: context, in: tx)
@@ -600,17 +560,21 @@ struct EAEUShipmentHandler: OperationDocument {
         }
     }
 
-    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement, shipmentDate], today: context.today)
-        for line in lines {
-            let counted = try Units.count(line.items, gtin: line.gtin, in: tx)
-            if counted != line.quantity {
-                problems.append(
-                    Diagnostic(
-                        .flcQuantityCodes, "quantity \(line.quantity) but \(counted) marked units",
-                        line: line.element.line, path: line.element.path))
-            }
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), QuantityOfMarkedUnits()] }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.dates.append(shipmentDate)
+        facts.lines = lines.map { line in
+            var product = ProductLine(element: line.element, gtin: line.gtin, items: line.items)
+            product.quantity = Decimal(line.quantity)
+            return product
         }
+        return facts
+    }
+
+    func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
+        let problems = try checkRules(context, in: tx)
         let result = perform(
             .withdraw(by: header.sender, reason: .eaeuShipment), on: lines.flatMap(\.items), context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
@@ -636,20 +600,17 @@ struct ExportHandler: OperationDocument {
         items = try r.items(try r.child(root, "Items"))
     }
 
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), CountryKnown(), ExportOutsideEAEU()] }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.dates += [declarationDate, exportDate]
+        facts.exportDestination = country
+        return facts
+    }
+
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement, declarationDate, exportDate], today: context.today)
-        switch context.reference?.countries.item(country.text) {
-        case .none:
-            problems.append(
-                Diagnostic(.referenceUnknown, "unknown country \(country.text)", line: country.line, path: country.path)
-            )
-        case .some(let item) where item.eaeu == true:
-            problems.append(
-                Diagnostic(
-                    .flcExportToEAEU, "\(country.text) is an EAEU member: use an EAEU shipment, not an export",
-                    line: country.line, path: country.path))
-        default: break
-        }
+        let problems = try checkRules(context, in: tx)
         let result = perform(.withdraw(by: header.sender, reason: .export), on: items, context: context, in: tx)
         return try outcome(problems + result.problems, result.changes)
     }
@@ -671,17 +632,17 @@ struct CodeOrderHandler: OperationDocument {
         }
     }
 
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), MayOrderCodes(), ProductInCatalogue()] }
+
+    var facts: DocumentFacts {
+        var facts = header.facts
+        facts.ordersCodes = true
+        facts.lines = lines.map { ProductLine(element: $0.element, gtin: $0.gtin) }
+        return facts
+    }
+
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems = header.futureDates([header.dateElement], today: context.today)
-        if let participant = try tx.participant(header.sender), !participant.mayOrderCodes {
-            problems.append(
-                Diagnostic(
-                    .participantNotAllowed, "\(header.sender) is neither a producer nor an importer",
-                    line: header.numberElement.line, path: header.numberElement.path))
-        }
-        for line in lines {
-            problems += try Catalogue.check(gtin: line.gtin, sender: header.sender, element: line.element, in: tx)
-        }
+        let problems = try checkRules(context, in: tx)
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
         let key = try EmissionKeyStore.current(in: tx, at: context.now)
         var issued: [CodeRecord] = []

@@ -30,6 +30,8 @@ struct ShipmentHandler: DocumentHandler {
 
     let sender: String
     let buyer: String
+    let buyerElement: XMLElement
+    let numberElement: XMLElement
     let number: String
     let date: String
     let shipmentDate: String
@@ -42,7 +44,7 @@ struct ShipmentHandler: DocumentHandler {
     init(root: XMLElement) throws {
         let reader = Reader(root: root, namespace: Self.namespace)
         let header = try reader.child(root, "Header")
-        let numberElement = try reader.child(header, "DocumentNumber")
+        numberElement = try reader.child(header, "DocumentNumber")
         number = numberElement.text
         numberLine = numberElement.line
         numberPath = numberElement.path
@@ -52,7 +54,8 @@ struct ShipmentHandler: DocumentHandler {
         shipmentDate = shipment.text
         dates = [dateElement, shipment]
         sender = try reader.partyID(try reader.child(header, "Seller"))
-        buyer = try reader.partyID(try reader.child(header, "Buyer"))
+        buyerElement = try reader.child(header, "Buyer")
+        buyer = try reader.partyID(buyerElement)
         lines = try reader.children(try reader.child(root, "Lines"), "Line").map { line in
             Line(
                 element: line, gtin: try reader.text(line, "GTIN"), quantity: try reader.decimal(line, "Quantity"),
@@ -67,68 +70,29 @@ struct ShipmentHandler: DocumentHandler {
         )
     }
 
+    static let rules: [any DocumentRule] = [
+        DatesNotInFuture(), NotToSelf(), CounterpartyRegistered(), LineAmount(), LineVAT(), ProductInCatalogue(),
+        CodesOfTheLinesGTIN(), QuantityOfMarkedUnits(), TotalsOfTheLines(),
+    ]
+
+    var facts: DocumentFacts {
+        var facts = DocumentFacts(sender: sender, anchor: numberElement)
+        facts.dates = dates
+        facts.counterparty = (buyer, buyerElement)
+        facts.lines = lines.map { line in
+            var product = ProductLine(element: line.element, gtin: line.gtin, items: line.items)
+            product.quantity = line.quantity
+            product.price = ProductLine.Price(
+                unitPrice: line.unitPrice, vatRate: line.vatRate, vatAmount: line.vatAmount, amount: line.amount)
+            return product
+        }
+        facts.totals = DocumentFacts.Totals(
+            quantity: totals.quantity, vat: totals.vat, amount: totals.amount, element: totals.element)
+        return facts
+    }
+
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
-        var problems: [Diagnostic] = []
-        func fail(_ code: ErrorCode, _ message: String, _ element: XMLElement) {
-            problems.append(Diagnostic(code, message, line: element.line, path: element.path))
-        }
-        let today = context.today
-        for element in dates where element.text > today {
-            fail(.flcDateInFuture, "\(element.name) \(element.text) is after today (\(today))", element)
-        }
-        if buyer == sender { fail(.flcSelfShipment, "the seller ships to itself", lines.first?.element ?? dates[0]) }
-        if try tx.participant(buyer) == nil {
-            fail(.flcCounterpartyUnknown, "the buyer \(buyer) is not a registered participant", dates[0])
-        }
-        let seller = try tx.participant(sender)
-        var sums = (quantity: Decimal(0), vat: Decimal(0), amount: Decimal(0))
-        // Lines repeat products: one catalogue lookup per GTIN.
-        var cards: [String: ProductCard?] = [:]
-        for line in lines {
-            sums.quantity += line.quantity
-            sums.vat += line.vatAmount
-            sums.amount += line.amount
-            if line.quantity * line.unitPrice != line.amount {
-                fail(
-                    .flcLineAmount,
-                    "line \(line.element.attribute("number") ?? "?"): \(line.quantity) × \(line.unitPrice) = \(line.quantity * line.unitPrice), not \(line.amount)",
-                    line.element)
-            }
-            let expectedVAT = Money.vatIncluded(line.amount, rate: line.vatRate)
-            if abs(NSDecimalNumber(decimal: expectedVAT - line.vatAmount).doubleValue) > 0.01 {
-                fail(
-                    .flcVAT,
-                    "line \(line.element.attribute("number") ?? "?"): VAT at \(line.vatRate) on \(line.amount) is \(expectedVAT), not \(line.vatAmount)",
-                    line.element)
-            }
-            if cards[line.gtin] == nil { cards[line.gtin] = try tx.product(line.gtin) }
-            if let card = cards[line.gtin] ?? nil {
-                if let seller, !seller.productGroups.contains(card.productGroup) {
-                    fail(
-                        .participantNotAllowed, "\(sender) is not registered for product group \(card.productGroup)",
-                        line.element)
-                }
-            } else {
-                fail(.catalogUnknownGTIN, "GTIN \(line.gtin) is not in the catalogue", line.element)
-            }
-            for item in line.items where item.gtin != nil && item.gtin != line.gtin {
-                fail(.flcCodeGTIN, "\(item.id) is a code of GTIN \(item.gtin!), not \(line.gtin)", item.element)
-            }
-            // A line of unit codes counts them; a line of transport packages counts the units inside.
-            let counted = Decimal(try Units.count(line.items, gtin: line.gtin, in: tx))
-            if counted != line.quantity {
-                fail(
-                    .flcQuantityCodes,
-                    "line \(line.element.attribute("number") ?? "?"): quantity \(line.quantity) but \(counted) marked units",
-                    line.element)
-            }
-        }
-        if sums.quantity != totals.quantity || sums.vat != totals.vat || sums.amount != totals.amount {
-            fail(
-                .flcTotals,
-                "totals \(totals.quantity) / \(totals.vat) / \(totals.amount) but the lines sum to \(sums.quantity) / \(sums.vat) / \(sums.amount)",
-                totals.element)
-        }
+        var problems = try checkRules(context, in: tx)
         // The codes: exist, belong to the seller, in circulation, not locked, not inside an unshipped package.
         let items = lines.flatMap(\.items)
         var changes: [CodeRecord] = []
@@ -156,13 +120,14 @@ enum Money {
     }
 }
 
-/// Points domain diagnostics ("<code id>: …") at the document element that named the code.
+/// Points domain diagnostics at the document element that named the code or package they are about (their
+/// `subject`).
 enum Locate {
     static func diagnostics(_ diagnostics: [Diagnostic], items: [(String, XMLElement)]) -> [Diagnostic] {
         let byID = Dictionary(items, uniquingKeysWith: { first, _ in first })
         return diagnostics.map { diagnostic in
             var located = diagnostic
-            if let id = diagnostic.message.split(separator: ":").first.map(String.init), let element = byID[id] {
+            if let id = diagnostic.subject, let element = byID[id] {
                 located.line = element.line
                 located.path = element.path
             }

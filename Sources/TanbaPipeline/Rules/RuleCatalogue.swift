@@ -8,38 +8,36 @@ public struct ControlRule: Sendable, Hashable {
     public let en: String
 }
 
-/// A versioned set of rules, chosen by the document's date: the regulation changes by date and product group.
+/// A versioned set of rules, chosen by the document's date: the receipt names the set a document was judged by.
+///
+/// What changes by product group (which groups need an expiry date or a conformity certificate, from when) is
+/// reference data (`requires` in reference/product-groups.json), applied by the document's date as well.
 public struct RuleSet: Sendable, Hashable {
     public let version: String
     /// ISO date from which documents dated that day or later use this set.
     public let validFrom: String
     public let rules: [ControlRule]
-    /// Controls that apply only to some product groups (group code from reference/product-groups.json → the
-    /// rules its goods must also pass). The regulation tightens group by group: a new set adds a group's rules
-    /// from the date they come into force, and documents dated earlier keep being judged by the older set.
-    public let groupRules: [String: Set<ErrorCode>]
 
     /// Every rule set, oldest first.
     public static let all: [RuleSet] = [
-        // Medicines and dairy carry their expiry date from the start of their marking.
-        RuleSet(
-            version: "2026.11.1", validFrom: "2020-01-01", rules: RuleCatalogue.rules,
-            groupRules: ["pharma": [.flcExpiryRequired], "milk": [.flcExpiryRequired]]),
-        // Light industry's marking becomes mandatory on 2026-12-01 (reference/product-groups.json, `lp`): from
-        // then on its goods are introduced only with their conformity certificate (EAEU TR CU 017/2011).
-        RuleSet(
-            version: "2026.12.1", validFrom: "2026-12-01", rules: RuleCatalogue.rules,
-            groupRules: [
-                "pharma": [.flcExpiryRequired], "milk": [.flcExpiryRequired], "lp": [.flcCertificateRequired],
-            ]),
+        RuleSet(version: "2026.11.1", validFrom: "2020-01-01", rules: RuleCatalogue.rules),
+        // Light industry's marking becomes mandatory on 2026-12-01: from then on its goods are introduced only with
+        // their conformity certificate (EAEU TR CU 017/2011; reference/product-groups.json, `lp`).
+        RuleSet(version: "2026.12.1", validFrom: "2026-12-01", rules: RuleCatalogue.rules),
     ]
-
-    /// Whether goods of `group` must pass `rule` under this set.
-    public func requires(_ rule: ErrorCode, of group: String) -> Bool { groupRules[group]?.contains(rule) ?? false }
 
     /// The set in force for a document dated `date` (ISO `YYYY-MM-DD`).
     public static func forDocument(dated date: String) -> RuleSet {
         all.last { $0.validFrom <= date } ?? all[0]
+    }
+}
+
+/// Which rules each document type runs, in order: its type code, and each rule's name and the codes it reports.
+public enum RuleComposition {
+    public static var byDocumentType: [(type: String, rules: [(name: String, codes: [ErrorCode])])] {
+        Handlers.all.map { handler in
+            (handler.typeCode, handler.rules.map { (String(describing: type(of: $0)), $0.codes) })
+        }
     }
 }
 
