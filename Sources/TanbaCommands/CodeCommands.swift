@@ -223,12 +223,9 @@ struct CodesCommand: ParsableCommand {
                     return card
                 }
                 // The codes take their product group's national format: serial and tail lengths, AI 92 or 93.
-                guard let format = try storeOptions.referenceData().codeFormat(ofGroup: card.productGroup) else {
-                    throw TanbaError(
-                        .orderInvalid, "product group \(card.productGroup) is not marked with codes issued by the hub")
-                }
+                let national = try CodeIssuing.format(ofGroup: card.productGroup, in: try storeOptions.referenceData())
                 let now = Date()
-                let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now), format: format)
+                let emitter = CodeEmitter(key: try EmissionKeys.current(in: store, at: now), format: national)
                 let orderID = "ORDER-\(Int(now.timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
                 let codes = try OperatorAudit.write(
                     store, action: "codes-order", participant: participant, object: orderID,
@@ -237,7 +234,7 @@ struct CodesCommand: ParsableCommand {
                     try CodeIssuing.issue(
                         emitter, gtin: product, count: count, owner: participant, at: now, origin: orderID, in: $0)
                 }
-                let lines = codes.map { Self.render($0, self.format, national: format) }
+                let lines = codes.map { Self.render($0, format, national: national) }
                 if let output {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
                 } else if !json {

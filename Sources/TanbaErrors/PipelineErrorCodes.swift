@@ -22,6 +22,7 @@ extension ErrorCode {
     public static let flcBasisRequired = ErrorCode("FLC_BASIS_REQUIRED")
     public static let flcDates = ErrorCode("FLC_DATES")
     public static let flcExportToEAEU = ErrorCode("FLC_EXPORT_TO_EAEU")
+    public static let flcGroupNotIssued = ErrorCode("FLC_GROUP_NOT_ISSUED")
     public static let flcExpiryRequired = ErrorCode("FLC_EXPIRY_REQUIRED")
     public static let flcCertificateRequired = ErrorCode("FLC_CERTIFICATE_REQUIRED")
 }
@@ -77,14 +78,16 @@ extension ErrorCatalogue {
             summary: "Dates contradict each other (expiry before production)."),
         .init(
             code: .flcExpiryRequired, category: .document,
-            summary: "The product group's rules (in the rule set of the document's date) require an expiry date."),
+            summary: "The product group requires an expiry date for documents of this date (reference data)."),
         .init(
             code: .flcCertificateRequired, category: .document,
-            summary:
-                "The product group's rules (in the rule set of the document's date) require a conformity certificate."
-        ),
+            summary: "The product group requires a conformity certificate for documents of this date (reference data)."),
         .init(
             code: .flcExportToEAEU, category: .document,
             summary: "An export names an EAEU member state: goods to the EAEU travel with an EAEU shipment."),
+        .init(
+            code: .flcGroupNotIssued, category: .document,
+            summary:
+                "Codes are ordered for a product group the hub issues no codes for (marked otherwise: stamps, RFID)."),
     ]
 }

@@ -86,4 +86,33 @@ import Testing
         #expect(error?.diagnostics.map(\.subject) == [unknown, world.codes[0], world.codes[1]])
         #expect(error?.diagnostics.map(\.code) == [.codeNotFound, .codeStatus, .codeNotOwner])
     }
+
+    @Test func codesAreOrderedOnlyForGroupsTheHubIssuesCodesFor() throws {
+        let world = try World(codes: 1)
+        let vodka = "04870001000028"
+        try world.store.write { tx in
+            var seller = try #require(try tx.participant(World.seller))
+            seller.productGroups.insert("alcohol")
+            try tx.save(seller)
+            try tx.save([
+                try ProductCard(
+                    gtin: vodka, name: "Арақ", manufacturer: "ТОО", tnved: "2208601100", productGroup: "alcohol",
+                    country: "KZ")
+            ])
+        }
+        let before = try world.store.contentFingerprint()
+        let decision = try world.pipeline.submit(
+            try World.signed(
+                """
+                <CodeOrder xmlns="urn:kz:tanba:code-order:1" version="1.0">
+                \(StoryTests.header("CO-A", sender: StoryTests.seller.0, name: StoryTests.seller.1))
+                  <Lines><Line><GTIN>\(World.water)</GTIN><Quantity>1</Quantity></Line>
+                    <Line><GTIN>\(vodka)</GTIN><Quantity>1</Quantity></Line></Lines>
+                </CodeOrder>
+                """))
+        // Alcohol carries excise stamps: its line is refused where it stands, and the water line issues nothing.
+        #expect(decision.diagnostics.map(\.code) == [.flcGroupNotIssued], "\(decision)")
+        #expect(decision.diagnostics.first?.path?.hasSuffix("/Lines/Line[2]") == true, "\(decision.diagnostics)")
+        #expect(try world.store.contentFingerprint() == before)
+    }
 }

@@ -632,7 +632,9 @@ struct CodeOrderHandler: OperationDocument {
         }
     }
 
-    static var rules: [any DocumentRule] { [DatesNotInFuture(), MayOrderCodes(), ProductInCatalogue()] }
+    static var rules: [any DocumentRule] {
+        [DatesNotInFuture(), MayOrderCodes(), ProductInCatalogue(), GroupIssuedByTheHub()]
+    }
 
     var facts: DocumentFacts {
         var facts = header.facts
@@ -648,9 +650,13 @@ struct CodeOrderHandler: OperationDocument {
         var issued: [CodeRecord] = []
         for line in lines {
             // Each line's codes take the national format of its product group: serial and tail lengths.
-            let group = try tx.product(line.gtin)?.productGroup
-            let format = group.flatMap { context.reference?.codeFormat(ofGroup: $0) }
-            let emitter = format.map { CodeEmitter(key: key, format: $0) } ?? CodeEmitter(key: key)
+            guard let group = try tx.product(line.gtin)?.productGroup, let reference = context.reference else {
+                throw TanbaError(
+                    diagnostics: [
+                        Diagnostic(.catalogUnknownGTIN, "GTIN \(line.gtin) is not in the catalogue", at: line.element)
+                    ])
+            }
+            let emitter = try CodeIssuing.emitter(key: key, group: group, reference: reference)
             issued += try CodeIssuing.issue(
                 emitter, gtin: line.gtin, count: line.quantity, owner: header.sender, at: context.now,
                 origin: context.id, in: tx)

@@ -11,6 +11,23 @@ public import TanbaStore
 /// such a code — a code is issued once, ever — and the serials that collided are drawn again, in the same
 /// transaction (the failed insert statement rolled back alone).
 public enum CodeIssuing {
+    /// The emitter for a product group's codes: its national format (serial and tail lengths, AI 92 or 93). The
+    /// one rule for every channel that issues codes (a code-order document, `tanba codes order`).
+    /// - Throws: `FLC_GROUP_NOT_ISSUED` for a group the hub issues no codes for (no format in the reference data:
+    ///   marked with stamps or RFID signs), or an unknown group.
+    public static func emitter(key: EmissionKey, group: String, reference: ReferenceData) throws -> CodeEmitter {
+        CodeEmitter(key: key, format: try format(ofGroup: group, in: reference))
+    }
+
+    /// The national format of a group's codes.
+    /// - Throws: `FLC_GROUP_NOT_ISSUED` when the hub issues no codes for the group.
+    public static func format(ofGroup group: String, in reference: ReferenceData) throws -> NationalCodeFormat {
+        guard let format = reference.codeFormat(ofGroup: group) else {
+            throw TanbaError(.flcGroupNotIssued, "product group \(group) is not marked with codes issued by the hub")
+        }
+        return format
+    }
+
     /// How often colliding serials are drawn again before the order is refused.
     static let attempts = 8
 

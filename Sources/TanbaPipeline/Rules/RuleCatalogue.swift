@@ -136,6 +136,10 @@ public enum RuleCatalogue {
             ru: "В страны ЕАЭС товар вывозится отгрузкой в ЕАЭС, а не экспортом.",
             en: "Goods to EAEU member states leave with an EAEU shipment, not an export."),
         ControlRule(
+            code: .flcGroupNotIssued, kk: "Бұл тауар тобы хаб шығаратын кодтармен таңбаланбайды.",
+            ru: "Эта товарная группа не маркируется кодами, которые выпускает хаб.",
+            en: "This product group is not marked with codes the hub issues."),
+        ControlRule(
             code: .referenceUnknown, kk: "Мән анықтамалықта жоқ.", ru: "Значение отсутствует в справочнике.",
             en: "The value is not in the reference data."),
         ControlRule(
