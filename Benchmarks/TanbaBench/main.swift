@@ -364,9 +364,9 @@ if parts.contains("pipeline") || parts.contains("stream") {
     let reference = try ReferenceData(
         files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+    let hubSigner = try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub))
     let pipeline = DocumentPipeline(
-        store: store, schemas: schemas, verifier: verifier, reference: reference,
-        hub: try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub)), limits: limits)
+        store: store, schemas: schemas, verifier: verifier, reference: reference, hub: hubSigner, limits: limits)
     let ledger = Ledger(store: store)
     let emitter = CodeEmitter(key: EmissionKey.generate())
     func shipment(_ number: String, codes: [String], perLine: Int, indent: String = "") -> [UInt8] {
@@ -419,6 +419,8 @@ if parts.contains("pipeline") || parts.contains("stream") {
         }
         try baselineCheck()
         let baseline = Double(DispatchTime.now().uptimeNanoseconds - baselineStart) / 1e9
+        // The floor: SQLite itself (the sqlite3 shell) doing the store work of accepting such a document.
+        let floor = try sqliteFloor(repository.appendingPathComponent("Benchmarks/sqlite/floor.sh"))
         let fullStart = DispatchTime.now().uptimeNanoseconds
         let decision = try pipeline.submit(big)
         let full = Double(DispatchTime.now().uptimeNanoseconds - fullStart) / 1e9
@@ -435,6 +437,13 @@ if parts.contains("pipeline") || parts.contains("stream") {
             String(
                 format: "| the same through the whole pipeline (rules, apply, signed receipt) | %.2f s (%.2f×) |", full,
                 full / baseline))
+        if let floor {
+            print(
+                String(
+                    format:
+                        "| the SQLite floor in the same run (Benchmarks/sqlite/floor.sh: the store work alone, in C) | %.2f s; the pipeline is %.2f× (parse + XSD + signature + floor) |",
+                    floor, full / (baseline + floor)))
+        }
         print(
             "| peak memory of this part, setup included (VmHWM since its start; resident at its start: "
                 + "\(startKB / 1024) MB) | \(peakKB / 1024) MB |")
@@ -452,6 +461,17 @@ if parts.contains("pipeline") || parts.contains("stream") {
     let stream = Double(DispatchTime.now().uptimeNanoseconds - streamStart) / 1e9
     print(
         String(format: "| stream of small shipments (10 codes each), one at a time | %.0f documents/s |", 300 / stream))
+
+    // The crypto ceiling of the machine in this run: two cores divided by the CPU time of one signature check
+    // (a small signed document) and one receipt signature (the hub's key), each measured on one thread.
+    let ceiling = try cryptoCeiling(
+        documents: Array(documents.prefix(100)), verifier: verifier, hub: hubSigner, limits: limits,
+        receipt: shipment("R-0", codes: Array(smallCodes.prefix(10)), perLine: 10))
+    print(
+        String(
+            format:
+                "| crypto ceiling: one signature check %.3f ms + one receipt signature %.3f ms → 2 cores ÷ %.3f ms | %.0f documents/s |",
+            ceiling.check * 1e3, ceiling.sign * 1e3, (ceiling.check + ceiling.sign) * 1e3, ceiling.rate))
 
     // The same kind of stream over HTTP on loopback: login by signature, then 8 connections posting at once.
     // Rate limiting is off here: one token sending 600 documents is the load being measured, not abuse.
@@ -496,6 +516,10 @@ if parts.contains("pipeline") || parts.contains("stream") {
                 figures.requests, figures.rate, figures.rate / (300 / stream), figures.p50, figures.p99,
                 Double(commitsAfter.bodies - commitsBefore.bodies)
                     / Double(max(commitsAfter.batches - commitsBefore.batches, 1)), figures.hubCPUPerDocument))
+        print(
+            String(
+                format: "| wrk's rate ÷ the crypto ceiling (target ≥ 0.5 on SQLite) | %.2f |",
+                figures.rate / ceiling.rate))
     }
     // Submissions arriving together share a transaction (document, receipt, audit entry) and its sync.
     print(
@@ -559,6 +583,40 @@ if parts.contains("gost") {
         String(
             format: "ratio Tanba / engine: sign %.2f, verify %.2f", ours.sign / engine.sign, ours.verify / engine.verify
         ))
+}
+
+/// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
+/// sqlite3.
+func sqliteFloor(_ script: URL) throws -> Double? {
+    guard which("sqlite3") != nil else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [script.path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // sqlite3's `.timer on` prints "Run Time: real 0.123 user … sys …" per statement.
+    return text.split(separator: "\n").compactMap { line -> Double? in
+        guard line.hasPrefix("Run Time: real ") else { return nil }
+        return Double(line.dropFirst("Run Time: real ".count).split(separator: " ").first ?? "")
+    }.reduce(0, +)
+}
+
+/// The cost of the cryptography every small document needs, on one thread: its signature check and the
+/// hub's receipt signature (seconds each), and what two cores could do if that were all (documents/s).
+func cryptoCeiling(
+    documents: [[UInt8]], verifier: SignatureVerifier, hub: DocumentSigner, limits: ParseLimits, receipt: [UInt8]
+) throws -> (check: Double, sign: Double, rate: Double) {
+    let parsed = try documents.map { try XMLDocument.parse($0, limits: limits) }
+    var start = DispatchTime.now().uptimeNanoseconds
+    for document in parsed { _ = try verifier.verify(document) }
+    let check = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(parsed.count)
+    start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<100 { _ = try hub.sign(receipt) }
+    let sign = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / 100
+    return (check, sign, 2 / (check + sign))
 }
 
 final class UncheckedBox<T>: @unchecked Sendable {

@@ -113,6 +113,16 @@ public final class SQLiteStore: HubStore {
         }
     }
 
+    /// How SQLite finds the codes of a change set's conditional update (`EXPLAIN QUERY PLAN`).
+    public func conditionalUpdatePlan() throws -> String {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + Connection.conditionalUpdate,
+                arguments: ["s", "o", nil, nil, nil, "[]", "s", "o", nil, nil, nil]
+            ).map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+
     /// The journal mode in force (`wal` for this store).
     public func journalMode() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
@@ -557,13 +567,7 @@ private final class Connection: StoreWriter {
         for (transition, ids) in byTransition {
             let (from, to) = (transition.from, transition.to)
             let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ?
-                        WHERE id IN (SELECT value FROM json_each(?)) AND status = ? AND owner = ?
-                          AND withdrawal_reason IS ? AND locked_by IS ? AND parent IS ?
-                        RETURNING id, seq
-                        """),
+                db.cachedStatement(sql: Self.conditionalUpdate),
                 arguments: [
                     to.status, to.owner, to.reason, to.lockedBy, to.parent, Self.jsonList(ids), from.status, from.owner,
                     from.reason, from.lockedBy, from.parent,
@@ -579,6 +583,16 @@ private final class Connection: StoreWriter {
             }
         }
     }
+
+    /// The expected state is matched on each row the id index finds, never used to find rows: the unary `+`
+    /// keeps SQLite from walking the owner's index instead (a seller owning 100,000 codes made each small
+    /// shipment read them all, 40 documents/s instead of 1,000).
+    static let conditionalUpdate = """
+        UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ?
+        WHERE id IN (SELECT value FROM json_each(?)) AND +status = ? AND +owner = ?
+          AND +withdrawal_reason IS ? AND +locked_by IS ? AND +parent IS ?
+        RETURNING id, seq
+        """
 
     /// Messages join the outbox in the decision's own transaction.
     func enqueue(_ messages: [OutboundMessage]) throws {

@@ -149,4 +149,13 @@ import Testing
         // The idempotency key is unique: the same message is never queued twice.
         expectCode(.storeConflict) { try store.write { try $0.apply(changes) } }
     }
+
+    /// The conditional update finds its codes by their identity, whatever else the statement compares: the
+    /// planner once walked the seller's whole `codes_owner` index for every small shipment.
+    @Test func theConditionalUpdateFindsCodesByTheirIdentityNotByTheirOwner() throws {
+        _ = try base.circulating(50)
+        let plan = try store.conditionalUpdatePlan()
+        #expect(plan.contains("USING INDEX sqlite_autoindex_codes_1 (id=?)"), "\(plan)")
+        #expect(!plan.contains("codes_owner"), "\(plan)")
+    }
 }
