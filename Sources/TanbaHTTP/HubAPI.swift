@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -6,9 +5,7 @@ public import Logging
 public import NIOCore
 import NIOPosix
 public import ServiceLifecycle
-import Synchronization
 public import TanbaCore
-import TanbaDomain
 import TanbaErrors
 public import TanbaPipeline
 import TanbaStore
@@ -179,74 +176,6 @@ public struct HubAPI: Sendable {
             + (decision.accepted ? "" : " \(decision.diagnostics.first?.code.rawValue ?? "")")
     }
 
-    /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
-    /// the login), from where, what, on which object, and the answer's status and error code.
-    ///
-    /// Every route reads its query parameters strictly: one not in `query` is refused with
-    /// `REQUEST_PARAMETER_INVALID` naming it before the handler runs (`QueryText`).
-    func audited(
-        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
-        _ body: @escaping @Sendable (inout Identity) throws -> Response
-    ) async throws -> Response {
-        let address = context.address
-        let token = bearer(request)
-        let started = ContinuousClock.now
-        let language = Language.negotiate(request.headers[.acceptLanguage])
-        return try await respondBlocking {
-            var identity = Identity(object: object)
-            // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
-            var client = RateLimiter.key(address: address)
-            if let token, let session = core.login.session(token: token) {
-                identity.participant = session.participant
-                identity.iin = session.iin
-                client = "token:\(token)"
-            }
-            var response: Response
-            var code: String?
-            do {
-                guard limiter.allow(client) else { throw limiter.refusal }
-                _ = try QueryText(request, known: query)
-                response = try body(&identity)
-            } catch let refusal as Refusal {
-                response = refusal.response(in: language)
-                code = refusal.error.code.rawValue
-            } catch let error as TanbaError {
-                // The client sees the code and an incident id; the operator's log has the whole story (the file, the
-                // SQLite error) under that id.
-                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
-                response = problem(error, in: language, incident: incident)
-                code = error.code.rawValue
-            }
-            let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
-            // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
-            // and logged below, and the missed audit entry is logged and counted for the operator.
-            let unaudited =
-                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
-            let elapsed = ContinuousClock.now - started
-            metrics.request(action: action, status: response.status.code, duration: elapsed)
-            var metadata: Logger.Metadata = [
-                "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
-                "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
-                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-            ]
-            if let unaudited { metadata["audit"] = "not written: \(unaudited)" }
-            logger.log(level: unaudited == nil ? .info : .error, "request", metadata: metadata)
-            return response
-        }
-    }
-
-    func bearer(_ request: Request) -> String? { bearer(request.headers) }
-
-    /// The token of an `Authorization: Bearer TOKEN` header; the scheme's name is case-insensitive (RFC 9110
-    /// §11.1), so `bearer` and `BEARER` are the same scheme.
-    func bearer(_ headers: HTTPFields) -> String? {
-        guard let header = headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
-
     /// An application serving the API on `host:port` (loopback by default).
     ///
     /// The HTTP/1.1 channel answers `Expect: 100-continue` itself (`ExpectContinueHandler`): neither Hummingbird
@@ -272,10 +201,6 @@ public struct HubAPI: Sendable {
             logger: logger)
     }
 
-    /// The caller a request's bearer token stands for.
-    /// - Throws: `AUTH_REQUIRED`.
-    func authenticate(_ request: Request) throws -> Caller { try core.authenticate(token: bearer(request)) }
-
     /// One page of the caller's inbox or outbox, filtered by the query parameters (`DocumentQuery`).
     func list(_ request: Request, _ box: DocumentQuery.Box) throws -> DocumentSummaryPage {
         let caller = try authenticate(request)
@@ -295,31 +220,6 @@ public struct HubAPI: Sendable {
     }
 }
 
-/// Who made a request and on what, as the handler learns it (for the audit trail and the log line).
-struct Identity {
-    var participant: String?
-    var iin: String?
-    var object: String?
-    /// The handler recorded the audit entry itself, inside its own transaction (document submission).
-    var audited = false
-
-    init(object: String?) { self.object = object }
-}
-
-/// An answer decided before the handler ran (rate limit), carried out of the `do` block.
-struct Refusal: Error {
-    let error: TanbaError
-    /// Seconds for `Retry-After`, when the client is told to come back.
-    var retryAfter: Int?
-
-    /// The problem+json answer, in the client's language.
-    func response(in language: Language) -> Response {
-        var response = problem(error, in: language)
-        if let retryAfter { response.headers[.retryAfter] = "\(max(1, retryAfter))" }
-        return response
-    }
-}
-
 /// The request context: Hummingbird's, plus the client's address for the audit trail.
 public struct HubContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
@@ -332,102 +232,3 @@ public struct HubContext: RequestContext, RemoteAddressRequestContext {
 
     var address: String? { remoteAddress?.ipAddress }
 }
-
-// MARK: Responses
-
-func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json"
-    return Response(
-        status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-}
-
-func xml(_ bytes: [UInt8]) -> Response { content(bytes, type: "application/xml; charset=utf-8") }
-
-/// 200 with `bytes` as the body, of the given content type.
-func content(_ bytes: [UInt8], type: String) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = type
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-}
-
-/// problem+json (RFC 9457) for `error`. `title` and each error's `title` are the code's sentence in `language`
-/// (`ErrorMessages`, the same in receipts and on the command line), with `Content-Language` saying which; `detail`
-/// and each `message` name the specifics (values, places) and are English for now; codes never change.
-///
-/// An `incident` (the hub's own faults) replaces the detail: the client gets the id, the operator's log the story.
-func problem(_ error: TanbaError, in language: Language = .en, incident: String? = nil) -> Response {
-    let status: HTTPResponse.Status =
-        switch error.code {
-        case .authRequired, .authChallenge: .unauthorized
-        case .authForbidden: .forbidden
-        case .notFound: .notFound
-        case .methodNotAllowed: .methodNotAllowed
-        case .rateLimited: .tooManyRequests
-        case .requestTooLarge: .contentTooLarge
-        case .storeUnavailable, .serviceBusy: .serviceUnavailable
-        default:
-            switch error.category {
-            case .document, .certificate: .unprocessableContent
-            case .request: .badRequest
-            case .internal: .internalServerError
-            }
-        }
-    // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
-    // errors, which are for the operator's log (see `audited`), never for a client.
-    let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
-    let error =
-        error.category == .internal
-        ? TanbaError(error.code, summary + (incident.map { " Incident \($0) is in the hub's log." } ?? "")) : error
-    var body: [String: Any] = [
-        "type": "urn:kz:tanba:error:\(error.code.rawValue)",
-        "title": ErrorMessages.text(error.code, in: language),
-        "status": Int(status.code),
-        "code": error.code.rawValue,
-        "detail": error.message,
-        "errors": error.diagnostics.map { d -> [String: Any] in
-            var item: [String: Any] = [
-                "code": d.code.rawValue, "title": ErrorMessages.text(d.code, in: language), "message": d.message,
-            ]
-            if let line = d.line { item["line"] = line }
-            if let path = d.path { item["path"] = path }
-            return item
-        },
-    ]
-    if let incident { body["incident"] = incident }
-    var headers = HTTPFields()
-    headers[.contentType] = "application/problem+json"
-    headers[.contentLanguage] = language.rawValue
-    if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
-    let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-}
-
-/// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
-/// the others: it takes no query parameter.
-func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
-    // A refusal is thrown on to `ProblemMiddleware`, which answers it in the client's language.
-    _ = try QueryText(request, known: [])
-    return try body()
-}
-
-func respond(_ body: () throws -> Response) throws -> Response {
-    do { return try body() } catch let error as TanbaError { return problem(error) }
-}
-
-/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
-func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
-    try await blockingWorkers.runIfActive { try respond(body) }
-}
-
-/// Threads for the blocking part of requests. More than the cores: a request waiting for its commit to reach
-/// the disk holds a thread without using a core, and group commit needs several such requests at once to share
-/// one sync (GCD's global queue keeps about one thread per core and starves it).
-let blockingWorkers: NIOThreadPool = {
-    let pool = NIOThreadPool(numberOfThreads: 16)
-    pool.start()
-    return pool
-}()
