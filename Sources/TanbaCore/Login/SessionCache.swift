@@ -4,9 +4,11 @@ import Synchronization
 /// The sessions this process has seen, so that a request with a known token costs no store read; the store stays
 /// the authority (`LoginService`).
 ///
-/// Bounded: at most `capacity` entries. Every insert first sweeps the expired ones once the table is full, and
-/// if it is still full, forgets the entry that expires first (its next request reads the store again, nothing
-/// worse). So neither many logins nor many tokens read from the store can grow it without limit.
+/// Bounded: at most `capacity` entries. When an insert finds the table full, the expired entries are swept, and if
+/// that frees less than a tenth of it, the entries that expire soonest are forgotten until a tenth is free (their
+/// next request reads the store again, nothing worse). The O(n log n) clean-up then serves the next tenth of
+/// `capacity` inserts, so an insert costs O(log n) amortised, and neither many logins nor many tokens read from
+/// the store can grow the table without limit.
 final class SessionCache: Sendable {
     struct Entry: Sendable {
         let caller: Caller
@@ -34,10 +36,11 @@ final class SessionCache: Sendable {
     func remember(_ token: String, _ entry: Entry, now: Date) {
         table.withLock { table in
             if table[token] == nil, table.count >= capacity {
-                // A sweep costs O(n) but runs only when the table is full, and frees every expired entry at once.
                 table = table.filter { $0.value.expires > now }
-                if table.count >= capacity, let soonest = table.min(by: { $0.value.expires < $1.value.expires }) {
-                    table.removeValue(forKey: soonest.key)
+                let keep = capacity - max(1, capacity / 10)
+                if table.count > keep {
+                    let soonest = table.sorted { $0.value.expires < $1.value.expires }.prefix(table.count - keep)
+                    for (key, _) in soonest { table.removeValue(forKey: key) }
                 }
             }
             table[token] = entry
