@@ -86,11 +86,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // The HTTP API (Hummingbird): signature login, documents, inbox/outbox, codes, problem+json.
+        // The channel-independent core every channel calls: login and sessions, the access policy, list queries
+        // and code look-ups, view models, error messages in kk/ru/en, and the `HubCore` facade over them.
+        .target(
+            name: "TanbaCore",
+            dependencies: [
+                "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // The HTTP API (Hummingbird): thin controllers over `TanbaCore`, plus authentication, rate limits, audit,
+        // metrics and logs.
         .target(
             name: "TanbaHTTP",
             dependencies: [
-                "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,7 +117,7 @@ let package = Package(
         .target(
             name: "TanbaFolders",
             dependencies: [
-                "TanbaPipeline", "TanbaStore", "TanbaErrors",
+                "TanbaCore", "TanbaPipeline", "TanbaStore", "TanbaErrors",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,7 +128,8 @@ let package = Package(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
-                "TanbaHTTP", "TanbaFolders", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TanbaCore", "TanbaHTTP", "TanbaFolders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -162,10 +174,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "TanbaCoreTests",
+            dependencies: [
+                "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaErrors",
+                "TanbaTestSupport",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "TanbaHTTPTests",
             dependencies: [
-                "TanbaHTTP", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission",
-                "TanbaErrors", "TanbaTestSupport", "TanbaFolders",
+                "TanbaHTTP", "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain",
+                "TanbaEmission", "TanbaErrors", "TanbaTestSupport", "TanbaFolders",
+                // The command line's list options, read by the same parser as the query string (ChannelParityTests).
+                "TanbaCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // A raw TCP client: the Expect: 100-continue exchange is about bytes and their timing.

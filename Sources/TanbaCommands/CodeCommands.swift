@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TanbaCore
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors

@@ -1,6 +1,6 @@
 import Foundation
+import TanbaCore
 import TanbaErrors
-import TanbaPipeline
 
 /// The language the command line reports errors in: `$TANBA_LANG` (kk, ru or en), else the locale
 /// (`LC_ALL`, `LC_MESSAGES`, `LANG`, e.g. `kk_KZ.UTF-8`), else English. Codes are the same in every language.

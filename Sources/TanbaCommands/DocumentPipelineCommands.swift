@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TanbaCore
 import TanbaDomain
 import TanbaErrors
 import TanbaPipeline
@@ -109,67 +110,40 @@ struct DocumentsCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        /// The filter the options describe.
-        /// - Throws: `CONFIG_INVALID` naming the option that does not parse.
-        func filter() throws -> DocumentFilter {
-            func invalid(_ option: String, _ value: String, _ expected: String) -> TanbaError {
-                TanbaError(.configInvalid, "--\(option) '\(value)': expected \(expected)")
-            }
-            guard (1...1000).contains(limit) else { throw invalid("limit", "\(limit)", "1 to 1000") }
-            var filter = DocumentFilter(sender: sender, recipient: recipient, type: type, limit: limit)
-            if let status {
-                guard let value = DocumentStatus(rawValue: status) else {
-                    throw invalid("status", status, DocumentStatus.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                filter.status = value
-            }
-            for (option, text, endOfDay) in [("from", from, false), ("to", to, true)] {
-                guard let text else { continue }
-                guard let instant = DocumentFilter.instant(text, endOfDay: endOfDay) else {
-                    throw invalid(option, text, "a date (2026-11-20) or a date-time with offset")
-                }
-                if endOfDay { filter.receivedBefore = instant } else { filter.receivedFrom = instant }
-            }
-            for (option, text) in [("date-from", dateFrom), ("date-to", dateTo)] {
-                if let text, DocumentFilter.day(text) == nil {
-                    throw invalid(option, text, "a date such as 2026-11-20")
-                }
-            }
-            filter.dateFrom = dateFrom
-            filter.dateTo = dateTo
-            if let after {
-                guard let cursor = DocumentCursor(encoded: after) else {
-                    throw invalid("after", after, "the 'next' cursor of a previous page")
-                }
-                filter.after = cursor
-            }
+        /// The filter the options describe, read by the core's parser of GET /v1/inbox and /v1/outbox
+        /// (`DocumentQuery`): the same parameters and the same refusals, named as the options are spelt.
+        /// - Throws: `REQUEST_PARAMETER_INVALID` naming the option that does not parse.
+        func filter(reference: ReferenceData) throws -> DocumentFilter {
+            let options: [(String, String?)] = [
+                ("type", type), ("status", status), ("from", from), ("to", to), ("dateFrom", dateFrom),
+                ("dateTo", dateTo), ("after", after), ("limit", "\(limit)"),
+            ]
+            let query = try QueryText(
+                options.compactMap { name, value in value.map { (name, $0) } }, known: DocumentQuery.parameters,
+                naming: Self.option)
+            var filter = try DocumentQuery.filter(query, reference: reference)
+            // The operator's view: any sender and recipient, not one participant's box.
+            filter.sender = sender
+            filter.recipient = recipient
             return filter
+        }
+
+        /// How a refusal names a parameter: as the option that carries it (`dateFrom` is `--date-from`).
+        static let option: QueryText.Naming = { name in
+            "--" + name.map { $0.isUppercase ? "-\($0.lowercased())" : "\($0)" }.joined()
         }
 
         func run() throws {
             try reportingFailures(command: "documents list", json: output.json) {
-                let filter = try filter()
-                let page = try storeOptions.open().read { try $0.documentPage(filter) }
-                let rows = page.documents.map { document in
-                    var row = [
-                        "id": document.id, "type": document.type, "sender": document.sender, "number": document.number,
-                        "date": document.date, "recipient": document.recipient ?? "",
-                        "status": document.status.rawValue,
-                        "receivedAt": ISO8601DateFormatter().string(from: document.receivedAt),
-                    ]
-                    // A refused document: its first error's code (`documents show ID --receipt` has them all).
-                    if let code = document.code { row["code"] = code }
-                    return row
-                }
-                if output.json {
-                    return try printJSON(PageJSON(documents: rows, next: page.next?.encoded))
-                }
-                for row in rows {
+                let filter = try filter(reference: try storeOptions.referenceData())
+                let page = DocumentSummaryPage(try storeOptions.open().read { try $0.documentPage(filter) })
+                if output.json { return try printJSON(page) }
+                for row in page.documents {
                     print(
-                        "\(row["id"]!)  \(row["type"]!)  \(row["number"]!)  from \(row["sender"]!) to \(row["recipient"]!)  \(row["status"]!)"
-                            + (row["code"].map { " \($0)" } ?? ""))
+                        "\(row.id)  \(row.type)  \(row.number)  from \(row.sender) to \(row.recipient ?? "")  \(row.status)"
+                            + (row.code.map { " \($0)" } ?? ""))
                 }
-                if let next = page.next { print("next: --after \(next.encoded)") }
+                if let next = page.next { print("next: --after \(next)") }
             }
         }
     }

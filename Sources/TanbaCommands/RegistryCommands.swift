@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TanbaCore
 import TanbaDomain
 import TanbaErrors
 import TanbaStore
@@ -274,15 +275,8 @@ struct ReferenceCommand: ParsableCommand {
             try reportingFailures(command: "reference list", json: output.json) {
                 let data = try storeOptions.referenceData()
                 let lists = data.lists.values.sorted { $0.name < $1.name }
-                if output.json {
-                    // Counts as JSON numbers, not strings.
-                    struct Entry: Encodable {
-                        let name: String
-                        let version: String
-                        let items: Int
-                    }
-                    return try printJSON(lists.map { Entry(name: $0.name, version: $0.version, items: $0.items.count) })
-                }
+                // The view GET /v1/reference answers with: counts as JSON numbers, the version's first day, its source.
+                if output.json { return try printJSON(lists.map(ReferenceSummary.init)) }
                 for list in lists { print("\(list.name)  version \(list.version)  \(list.items.count) items") }
             }
         }

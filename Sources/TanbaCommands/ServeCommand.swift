@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Synchronization
+import TanbaCore
 import TanbaErrors
 import TanbaFolders
 import TanbaHTTP
@@ -60,7 +61,7 @@ struct ServeCommand: ParsableCommand {
                 }
                 services.append(
                     DropFolderService(
-                        folders: DropFolders(root: root, pipeline: pipeline),
+                        folders: DropFolders(root: root, core: api.core),
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
             let application = api.application(host: host, port: port, services: services) { channel in

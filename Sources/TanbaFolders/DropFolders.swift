@@ -1,4 +1,5 @@
 public import Foundation
+public import TanbaCore
 import TanbaErrors
 public import TanbaPipeline
 import TanbaStore
@@ -16,16 +17,22 @@ import TanbaStore
 /// number) and answers with the stored receipt without applying it twice.
 public struct DropFolders: Sendable {
     public let root: URL
-    let pipeline: DocumentPipeline
+    /// Each folder's documents are submitted as its participant, as HTTP submits a logged-in participant's.
+    let core: HubCore
+    var pipeline: DocumentPipeline { core.pipeline }
     /// The largest document read from a folder (the pipeline refuses a larger one as `XML_TOO_LARGE`).
     let maxBytes: Int
 
     public static let subfolders = ["in", "work", "out", "archive", "error"]
 
-    public init(root: URL, pipeline: DocumentPipeline, maxBytes: Int = 64 << 20) {
+    public init(root: URL, core: HubCore, maxBytes: Int = 64 << 20) {
         self.root = root
-        self.pipeline = pipeline
+        self.core = core
         self.maxBytes = maxBytes
+    }
+
+    public init(root: URL, pipeline: DocumentPipeline, maxBytes: Int = 64 << 20) {
+        self.init(root: root, core: HubCore(pipeline: pipeline), maxBytes: maxBytes)
     }
 
     /// What one pass did.
@@ -122,11 +129,9 @@ public struct DropFolders: Sendable {
             return
         }
         // Audited in the decision's own transaction: a crash cannot leave an applied document unaudited.
-        let decision = try pipeline.submit(bytes, submitter: participant) { decision in
-            Audit.Event(
-                participant: participant, address: "folder", channel: "folder", action: "submit",
-                object: decision.documentID, result: decision.outcome)
-        }
+        let decision = try core.submit(
+            bytes, as: Caller(participant: participant), via: ChannelOrigin("folder", address: "folder")
+        ).decision
         try settle(name, folder: folder, receipt: decision.receipt, accepted: decision.accepted)
         if decision.accepted { pass.accepted.append(name) } else { pass.rejected.append(name) }
     }

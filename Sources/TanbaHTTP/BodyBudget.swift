@@ -125,7 +125,7 @@ extension HubAPI {
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
         if head.method == .post, path == "/v1/auth/token", declared > Self.maxLoginBody { return false }
         if head.method == .post, path == "/v1/documents" {
-            guard let token = bearer(head.headerFields), sessions.session(token: token) != nil else { return false }
+            guard let token = bearer(head.headerFields), core.login.session(token: token) != nil else { return false }
         }
         return true
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -6,8 +5,7 @@ public import Logging
 public import NIOCore
 import NIOPosix
 public import ServiceLifecycle
-import Synchronization
-import TanbaDomain
+public import TanbaCore
 import TanbaErrors
 public import TanbaPipeline
 import TanbaStore
@@ -19,10 +17,14 @@ public import TanbaXML
 /// Login is by digital signature, as Kazakh e-government services do it: `POST /v1/auth/challenge` returns an
 /// XML challenge; the client signs it (XMLDSig, its NCA certificate) and posts it to `/v1/auth/token`, which
 /// answers a bearer token for the participant the certificate belongs to (BIN, or an entrepreneur's IIN).
+///
+/// The routes are thin controllers: read the request, call the channel-independent core (`HubCore`), render its
+/// view models; around them, middleware authenticates, limits rates, audits, counts and logs.
 public struct HubAPI: Sendable {
     public let pipeline: DocumentPipeline
     public let verifier: SignatureVerifier
-    let sessions: Sessions
+    /// What the routes call: login, the access policy, queries and views, shared with the other channels.
+    public let core: HubCore
     /// Requests and documents, for Prometheus (`GET /metrics`).
     public let metrics = HubMetrics()
     /// One structured line per request (action, status, participant, address, object, milliseconds).
@@ -40,7 +42,7 @@ public struct HubAPI: Sendable {
         limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
         challengeCapacity: Int = 10_000, bodyBudget: Int = 256 << 20
     ) {
-        sessions = Sessions(store: pipeline.store, challengeCapacity: challengeCapacity)
+        core = HubCore(pipeline: pipeline, verifier: verifier, challengeCapacity: challengeCapacity)
         self.bodyBudget = BodyBudget(capacity: bodyBudget)
         self.logger = logger
         self.limiter = limiter
@@ -71,13 +73,17 @@ public struct HubAPI: Sendable {
             }
         }
         router.post("/v1/auth/challenge") { request, context in
-            try await audited(request, context, action: "challenge") { _ in try json(try sessions.challenge()) }
+            try await audited(request, context, action: "challenge") { _ in
+                do { return try json(try core.beginLogin()) } catch let busy as LoginBusy {
+                    throw Refusal(error: busy.error, retryAfter: busy.retryAfter)
+                }
+            }
         }
         router.post("/v1/auth/token") { request, context in
             let body = await collect(request, login: false, limit: Self.maxLoginBody)
             defer { body.lease?.release() }
             return try await audited(request, context, action: "login") { identity in
-                let token = try login(signed: try body.bytes.get())
+                let token = try core.finishLogin(signed: try body.bytes.get())
                 identity.participant = token.participant
                 identity.iin = token.iin
                 return try json(token)
@@ -87,30 +93,26 @@ public struct HubAPI: Sendable {
             let body = await collect(request, login: true)
             defer { body.lease?.release() }
             return try await audited(request, context, action: "submit") { identity in
-                let participant = try authenticate(request)
-                let (iin, address) = (identity.iin, context.address)
+                let caller = try authenticate(request)
                 // The audit entry commits with the document: one transaction, one sync per submission.
-                let decision = try pipeline.submit(try body.bytes.get(), submitter: participant) { decision in
-                    Audit.Event(
-                        iin: iin, participant: participant, address: address, channel: "http", action: "submit",
-                        object: decision.documentID, result: Self.result(of: decision))
-                }
+                let submitted = try core.submit(
+                    try body.bytes.get(), as: caller, via: ChannelOrigin("http", address: context.address),
+                    outcome: { Self.result(of: $0) })
+                let decision = submitted.decision
                 identity.audited = true  // a decision returned is one the journal above recorded
                 var headers = HTTPFields()
                 headers[.contentType] = "application/xml; charset=utf-8"
-                headers[HTTPField.Name("X-Tanba-Document")!] = decision.documentID
-                headers[HTTPField.Name("X-Tanba-Result")!] = decision.accepted ? "accepted" : "rejected"
-                identity.object = decision.documentID
-                metrics.document(
-                    type: decision.type,
-                    result: decision.repeated ? "repeated" : decision.accepted ? "accepted" : "rejected")
+                headers[HTTPField.Name("X-Tanba-Document")!] = submitted.document
+                headers[HTTPField.Name("X-Tanba-Result")!] = submitted.result
+                identity.object = submitted.document
+                metrics.document(type: decision.type, result: decision.repeated ? "repeated" : submitted.result)
                 return Response(
                     status: Self.status(of: decision), headers: headers,
                     body: .init(byteBuffer: ByteBuffer(bytes: decision.receipt)))
             }
         }
         // A refused document has only its receipt and its status: the hub does not keep refused bytes.
-        let views: [(String, @Sendable (Visible) throws -> Response)] = [
+        let views: [(String, @Sendable (VisibleDocument) throws -> Response)] = [
             (
                 "",
                 {
@@ -126,46 +128,35 @@ public struct HubAPI: Sendable {
             router.get("/v1/documents/:id\(suffix)") { request, context in
                 let id = try context.pathParameter("id")
                 return try await audited(request, context, action: "read", object: id) { _ in
-                    try render(try visibleDocument(request, id: id))
+                    try render(try core.document(id, as: try authenticate(request)))
                 }
             }
         }
         router.get("/v1/inbox") { request, context in
-            try await audited(request, context, action: "list-inbox", query: Self.listParameters) { _ in
-                try json(try list(request, inbox: true))
+            try await audited(request, context, action: "list-inbox", query: DocumentQuery.parameters) { _ in
+                try json(try list(request, .inbox))
             }
         }
         router.get("/v1/outbox") { request, context in
-            try await audited(request, context, action: "list-outbox", query: Self.listParameters) { _ in
-                try json(try list(request, inbox: false))
+            try await audited(request, context, action: "list-outbox", query: DocumentQuery.parameters) { _ in
+                try json(try list(request, .outbox))
             }
         }
         router.get("/v1/reference") { request, context in
             try await audited(request, context, action: "list-reference") { _ in
-                _ = try authenticate(request)
-                let lists = pipeline.reference.lists.values.sorted { $0.name < $1.name }
-                return try json(["lists": lists.map(ReferenceSummary.init)])
+                try json(["lists": core.referenceLists(as: try authenticate(request))])
             }
         }
         router.get("/v1/reference/:name") { request, context in
             let name = try context.pathParameter("name")
             return try await audited(request, context, action: "read-reference", object: name, query: ["at"]) { _ in
-                _ = try authenticate(request)
-                return try referenceList(name, request)
+                try referenceList(name, request)
             }
         }
         router.get("/v1/products/:gtin") { request, context in
             let text = try context.pathParameter("gtin")
             return try await audited(request, context, action: "read-product", object: text) { _ in
-                _ = try authenticate(request)
-                let gtin: String
-                do { gtin = try GTIN(text).value } catch let error as TanbaError {
-                    throw TanbaError(.requestParameterInvalid, "path parameter 'gtin' is not a GTIN: \(error.message)")
-                }
-                guard let card = try store.read({ try $0.product(gtin) }) else {
-                    throw TanbaError(.notFound, "no product card for GTIN \(gtin) in the catalogue")
-                }
-                return try json(card)
+                try json(try core.product(text, parameter: "path parameter 'gtin'", as: try authenticate(request)))
             }
         }
         addCodeRoutes(to: router)
@@ -183,74 +174,6 @@ public struct HubAPI: Sendable {
     static func result(of decision: Decision) -> String {
         "\(status(of: decision).code)"
             + (decision.accepted ? "" : " \(decision.diagnostics.first?.code.rawValue ?? "")")
-    }
-
-    /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
-    /// the login), from where, what, on which object, and the answer's status and error code.
-    ///
-    /// Every route reads its query parameters strictly: one not in `query` is refused with
-    /// `REQUEST_PARAMETER_INVALID` naming it before the handler runs (`QueryParameters`).
-    func audited(
-        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
-        _ body: @escaping @Sendable (inout Identity) throws -> Response
-    ) async throws -> Response {
-        let address = context.address
-        let token = bearer(request)
-        let started = ContinuousClock.now
-        let language = Language.negotiate(request.headers[.acceptLanguage])
-        return try await respondBlocking {
-            var identity = Identity(object: object)
-            // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
-            var client = RateLimiter.key(address: address)
-            if let token, let session = sessions.session(token: token) {
-                identity.participant = session.participant
-                identity.iin = session.iin
-                client = "token:\(token)"
-            }
-            var response: Response
-            var code: String?
-            do {
-                guard limiter.allow(client) else { throw limiter.refusal }
-                _ = try QueryParameters(request, known: query)
-                response = try body(&identity)
-            } catch let refusal as Refusal {
-                response = refusal.response(in: language)
-                code = refusal.error.code.rawValue
-            } catch let error as TanbaError {
-                // The client sees the code and an incident id; the operator's log has the whole story (the file, the
-                // SQLite error) under that id.
-                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
-                response = problem(error, in: language, incident: incident)
-                code = error.code.rawValue
-            }
-            let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
-            // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
-            // and logged below, and the missed audit entry is logged and counted for the operator.
-            let unaudited =
-                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
-            let elapsed = ContinuousClock.now - started
-            metrics.request(action: action, status: response.status.code, duration: elapsed)
-            var metadata: Logger.Metadata = [
-                "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
-                "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
-                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-            ]
-            if let unaudited { metadata["audit"] = "not written: \(unaudited)" }
-            logger.log(level: unaudited == nil ? .info : .error, "request", metadata: metadata)
-            return response
-        }
-    }
-
-    func bearer(_ request: Request) -> String? { bearer(request.headers) }
-
-    /// The token of an `Authorization: Bearer TOKEN` header; the scheme's name is case-insensitive (RFC 9110
-    /// §11.1), so `bearer` and `BEARER` are the same scheme.
-    func bearer(_ headers: HTTPFields) -> String? {
-        guard let header = headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
     }
 
     /// An application serving the API on `host:port` (loopback by default).
@@ -278,109 +201,21 @@ public struct HubAPI: Sendable {
             logger: logger)
     }
 
-    // MARK: Login
-
-    /// Checks a signed challenge and opens a session for the certificate's participant.
-    func login(signed bytes: [UInt8]) throws -> Token {
-        let document = try XMLDocument.parse(bytes, limits: ParseLimits(maxBytes: 64 << 10))
-        let root = document.root
-        guard root.name == "LoginChallenge", root.namespaceURI == Sessions.namespace,
-            let nonce = root.child(named: "Nonce", namespace: Sessions.namespace)?.text
-        else { throw TanbaError(.authChallenge, "the body is not a Tanba login challenge") }
-        let verified = try verifier.verify(document)
-        try sessions.consume(nonce)
-        let signer = verified.signer
-        let candidate = signer.bin ?? signer.iin ?? ""
-        guard let participant = try store.read({ try $0.participant(candidate) }) else {
-            throw TanbaError(.authSenderUnknown, "\(candidate) is not a registered participant")
-        }
-        // The same rule as for signing a document: a login is a signature like any other.
-        try participant.checkRepresentative(bin: signer.bin, iin: signer.iin)
-        return try sessions.open(participant: participant.id, iin: signer.iin)
-    }
-
-    func authenticate(_ request: Request) throws -> String {
-        guard let token = bearer(request), let session = sessions.session(token: token) else {
-            throw TanbaError(.authRequired, "a valid bearer token is required: log in with your certificate")
-        }
-        return session.participant
-    }
-
-    func isStateBody(_ participant: String) throws -> Bool {
-        try store.read { try $0.participant(participant)?.roles.contains(.stateBody) ?? false }
-    }
-
-    /// A document the caller may see: sent by it, addressed to it, or any for a state body; or the refusal of
-    /// one it submitted.
-    func visibleDocument(_ request: Request, id: String) throws -> Visible {
-        let participant = try authenticate(request)
-        let (document, rejection) = try store.read { tx in
-            let document = try tx.document(id: id)
-            return (document, document == nil ? try tx.rejection(id: id) : nil)
-        }
-        if let document {
-            guard try document.sender == participant || document.recipient == participant || isStateBody(participant)
-            else { throw TanbaError(.authForbidden, "\(id) is neither from nor to \(participant)") }
-            return .document(document)
-        }
-        guard let rejection else { throw TanbaError(.notFound, "no document \(id)") }
-        guard try rejection.concerns(participant) || isStateBody(participant) else {
-            throw TanbaError(.authForbidden, "\(id) was neither submitted by nor names \(participant)")
-        }
-        return .rejection(rejection)
-    }
-
-    /// One page of the caller's inbox or outbox, filtered by the query parameters.
-    func list(_ request: Request, inbox: Bool) throws -> Page {
-        let participant = try authenticate(request)
-        let filter = try listFilter(request, participant: participant, inbox: inbox)
-        let page = try store.read { try $0.documentPage(filter) }
-        return Page(documents: page.documents.map(Summary.init), next: page.next?.encoded)
+    /// One page of the caller's inbox or outbox, filtered by the query parameters (`DocumentQuery`).
+    func list(_ request: Request, _ box: DocumentQuery.Box) throws -> DocumentSummaryPage {
+        let caller = try authenticate(request)
+        return try core.list(box, request.queryPairs, as: caller)
     }
 
     /// The JSON document of reference list `name` as the hub loaded it, byte for byte; with `?at=DATE`, the
     /// version in force on that day. The hub holds one version of each list (the newest it was given), so a date
     /// before that version's `validFrom` has no version here and is answered 404 rather than with the wrong one.
     func referenceList(_ name: String, _ request: Request) throws -> Response {
-        let query = try QueryParameters(request, known: ["at"])
-        let reference = pipeline.reference
-        guard let list = reference.lists[name], let document = reference.documents[name] else {
-            throw TanbaError(
-                .notFound, "no reference list '\(name)' (\(reference.lists.keys.sorted().joined(separator: ", ")))")
-        }
-        if let at = try query.date("at"), at < list.validFrom {
-            throw TanbaError(
-                .notFound,
-                "no version of '\(name)' in force on \(at): the hub holds version \(list.version), valid from "
-                    + "\(list.validFrom)")
-        }
+        let caller = try authenticate(request)
+        let at = try QueryText(request, known: ["at"]).date("at")
+        let (list, document) = try core.referenceList(name, at: at, as: caller)
         var response = content(Array(document), type: "application/json")
         response.headers[HTTPField.Name("X-Tanba-Reference-Version")!] = list.version
-        return response
-    }
-}
-
-/// Who made a request and on what, as the handler learns it (for the audit trail and the log line).
-struct Identity {
-    var participant: String?
-    var iin: String?
-    var object: String?
-    /// The handler recorded the audit entry itself, inside its own transaction (document submission).
-    var audited = false
-
-    init(object: String?) { self.object = object }
-}
-
-/// An answer decided before the handler ran (rate limit), carried out of the `do` block.
-struct Refusal: Error {
-    let error: TanbaError
-    /// Seconds for `Retry-After`, when the client is told to come back.
-    var retryAfter: Int?
-
-    /// The problem+json answer, in the client's language.
-    func response(in language: Language) -> Response {
-        var response = problem(error, in: language)
-        if let retryAfter { response.headers[.retryAfter] = "\(max(1, retryAfter))" }
         return response
     }
 }
@@ -397,288 +232,3 @@ public struct HubContext: RequestContext, RemoteAddressRequestContext {
 
     var address: String? { remoteAddress?.ipAddress }
 }
-
-/// A document as a reader may see it: accepted (and kept whole), or refused (only the receipt is kept).
-enum Visible {
-    case document(DocumentRecord)
-    case rejection(RejectionRecord)
-
-    var receipt: [UInt8] {
-        switch self {
-        case .document(let document): document.receipt
-        case .rejection(let rejection): rejection.receipt
-        }
-    }
-
-    var summary: Summary {
-        switch self {
-        case .document(let document): Summary(document)
-        case .rejection(let rejection): Summary(rejection)
-        }
-    }
-}
-
-/// One page of an inbox or outbox: `next` is the cursor for `?after=`, null on the last page.
-typealias Page = PageJSON<Summary>
-
-/// A reference list as `GET /v1/reference` names it.
-struct ReferenceSummary: Encodable {
-    let name: String
-    let version: String
-    let validFrom: String
-    let items: Int
-    let source: String?
-
-    init(_ list: ReferenceList) {
-        name = list.name
-        version = list.version
-        validFrom = list.validFrom
-        items = list.items.count
-        source = list.source
-    }
-}
-
-/// What a document list shows.
-struct Summary: Codable {
-    let id: String
-    let type: String
-    let sender: String
-    let recipient: String?
-    let number: String
-    let date: String
-    let status: String
-    let receivedAt: Date
-    /// For a refused document, the first error's code (the receipt lists them all).
-    let code: String?
-
-    init(_ record: DocumentRecord) {
-        id = record.id
-        type = record.type
-        sender = record.sender
-        recipient = record.recipient
-        number = record.number
-        date = record.date
-        status = record.status.rawValue
-        receivedAt = record.receivedAt
-        code = record.code
-    }
-
-    /// A refusal: what could be read of the document, `rejected`, and the first error's code.
-    init(_ record: RejectionRecord) {
-        id = record.id
-        type = record.type ?? ""
-        sender = record.sender ?? record.submitter ?? ""
-        recipient = nil
-        number = record.number ?? ""
-        date = record.date ?? ""
-        status = DocumentStatus.rejected.rawValue
-        receivedAt = record.receivedAt
-        code = record.code
-    }
-}
-
-/// Login challenges and bearer tokens, kept in the store so that every hub process on it shares them: a challenge
-/// issued by one process is redeemed at another, and a token works on all of them and after a restart.
-///
-/// The store is the authority (a challenge is used up by one `DELETE`, so two processes cannot both redeem it);
-/// this process keeps the sessions it has seen in memory, so a request costs no store read once its token is
-/// known here, and its own cap on challenges outstanding (`ChallengeBook`), so strangers cannot make it write
-/// without bound.
-final class Sessions: Sendable {
-    static let namespace = "urn:kz:tanba:login:1"
-    /// A challenge must be signed within this time; a token lives this long.
-    static let challengeLifetime: TimeInterval = 120
-    static let tokenLifetime: TimeInterval = 15 * 60
-
-    let store: any HubStore
-    let challenges: ChallengeBook
-    private let known = Mutex<[String: (participant: String, iin: String?, expires: Date)]>([:])
-
-    struct Challenge: Codable {
-        let nonce: String
-        let expiresAt: Date
-        /// The XML to sign (enveloped XMLDSig) and post to /v1/auth/token.
-        let document: String
-    }
-
-    /// - Parameter capacity: the most challenges this process has outstanding at once (see `ChallengeBook`).
-    init(store: any HubStore, challengeCapacity capacity: Int = 10_000) {
-        self.store = store
-        challenges = ChallengeBook(lifetime: Self.challengeLifetime, capacity: capacity)
-    }
-
-    /// A new challenge, or 503 `SERVICE_BUSY` with Retry-After when the most allowed are outstanding.
-    func challenge(now: Date = Date()) throws -> Challenge {
-        let nonce = Self.random()
-        let expires: Date
-        do { expires = try challenges.issue(nonce, now: now) } catch {
-            throw Refusal(
-                error: TanbaError(.serviceBusy, "\(challenges.capacity) login challenges are outstanding"),
-                retryAfter: error.retryAfter)
-        }
-        try store.write { tx in
-            try tx.purgeExpiredLogins(before: now)
-            try tx.saveChallenge(nonce: nonce, expiresAt: expires)
-        }
-        let document = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <LoginChallenge xmlns="\(Self.namespace)"><Nonce>\(nonce)</Nonce><IssuedAt>\(ISO8601DateFormatter().string(from: now))</IssuedAt></LoginChallenge>
-
-            """
-        return Challenge(nonce: nonce, expiresAt: expires, document: document)
-    }
-
-    /// Uses a challenge up: each works once, on any process, and only before it expires.
-    func consume(_ nonce: String, now: Date = Date()) throws {
-        _ = challenges.consume(nonce, now: now)  // this process's count only; the store decides
-        guard try store.write({ try $0.consumeChallenge(nonce: nonce, at: now) }) else {
-            throw TanbaError(.authChallenge, "the challenge is unknown, used or expired")
-        }
-    }
-
-    func open(participant: String, iin: String?, now: Date = Date()) throws -> Token {
-        let token = Self.random()
-        let expires = now + Self.tokenLifetime
-        try store.write {
-            try $0.save(
-                StoredSession(tokenHash: Self.hash(token), participant: participant, iin: iin, expiresAt: expires))
-        }
-        known.withLock { $0[token] = (participant, iin, expires) }
-        return Token(token: token, participant: participant, iin: iin, expiresAt: expires)
-    }
-
-    /// The participant and person a token stands for; nil for a token unknown, expired, or unreadable now.
-    func session(token: String, now: Date = Date()) -> (participant: String, iin: String?)? {
-        let cached: (participant: String, iin: String?)?? = known.withLock { table in
-            guard let entry = table[token] else { return nil }
-            guard entry.expires > now else {
-                table.removeValue(forKey: token)
-                return .some(nil)
-            }
-            return (entry.participant, entry.iin)
-        }
-        if let cached { return cached }
-        // A token another process (or this one before a restart) issued: the store knows it.
-        guard let stored = try? store.read({ try $0.session(tokenHash: Self.hash(token), at: now) }) else {
-            return nil
-        }
-        known.withLock { $0[token] = (stored.participant, stored.iin, stored.expiresAt) }
-        return (stored.participant, stored.iin)
-    }
-
-    /// What the store keeps of a token: its SHA-256, in hex.
-    static func hash(_ token: String) -> String { Hex.encode(SHA256.hash(data: Data(token.utf8))) }
-
-    static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-}
-
-struct Token: Codable {
-    let token: String
-    let participant: String
-    let iin: String?
-    let expiresAt: Date
-}
-
-// MARK: Responses
-
-func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json"
-    return Response(
-        status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-}
-
-func xml(_ bytes: [UInt8]) -> Response { content(bytes, type: "application/xml; charset=utf-8") }
-
-/// 200 with `bytes` as the body, of the given content type.
-func content(_ bytes: [UInt8], type: String) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = type
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-}
-
-/// problem+json (RFC 9457) for `error`. `title` and each error's `title` are the code's sentence in `language`
-/// (`ErrorMessages`, the same in receipts and on the command line), with `Content-Language` saying which; `detail`
-/// and each `message` name the specifics (values, places) and are English for now; codes never change.
-///
-/// An `incident` (the hub's own faults) replaces the detail: the client gets the id, the operator's log the story.
-func problem(_ error: TanbaError, in language: Language = .en, incident: String? = nil) -> Response {
-    let status: HTTPResponse.Status =
-        switch error.code {
-        case .authRequired, .authChallenge: .unauthorized
-        case .authForbidden: .forbidden
-        case .notFound: .notFound
-        case .methodNotAllowed: .methodNotAllowed
-        case .rateLimited: .tooManyRequests
-        case .requestTooLarge: .contentTooLarge
-        case .storeUnavailable, .serviceBusy: .serviceUnavailable
-        default:
-            switch error.category {
-            case .document, .certificate: .unprocessableContent
-            case .request: .badRequest
-            case .internal: .internalServerError
-            }
-        }
-    // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
-    // errors, which are for the operator's log (see `audited`), never for a client.
-    let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
-    let error =
-        error.category == .internal
-        ? TanbaError(error.code, summary + (incident.map { " Incident \($0) is in the hub's log." } ?? "")) : error
-    var body: [String: Any] = [
-        "type": "urn:kz:tanba:error:\(error.code.rawValue)",
-        "title": ErrorMessages.text(error.code, in: language),
-        "status": Int(status.code),
-        "code": error.code.rawValue,
-        "detail": error.message,
-        "errors": error.diagnostics.map { d -> [String: Any] in
-            var item: [String: Any] = [
-                "code": d.code.rawValue, "title": ErrorMessages.text(d.code, in: language), "message": d.message,
-            ]
-            if let line = d.line { item["line"] = line }
-            if let path = d.path { item["path"] = path }
-            return item
-        },
-    ]
-    if let incident { body["incident"] = incident }
-    var headers = HTTPFields()
-    headers[.contentType] = "application/problem+json"
-    headers[.contentLanguage] = language.rawValue
-    if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
-    let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-}
-
-/// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
-/// the others: it takes no query parameter.
-func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
-    // A refusal is thrown on to `ProblemMiddleware`, which answers it in the client's language.
-    _ = try QueryParameters(request, known: [])
-    return try body()
-}
-
-func respond(_ body: () throws -> Response) throws -> Response {
-    do { return try body() } catch let error as TanbaError { return problem(error) }
-}
-
-/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
-func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
-    try await blockingWorkers.runIfActive { try respond(body) }
-}
-
-/// Threads for the blocking part of requests. More than the cores: a request waiting for its commit to reach
-/// the disk holds a thread without using a core, and group commit needs several such requests at once to share
-/// one sync (GCD's global queue keeps about one thread per core and starves it).
-let blockingWorkers: NIOThreadPool = {
-    let pool = NIOThreadPool(numberOfThreads: 16)
-    pool.start()
-    return pool
-}()

@@ -597,7 +597,7 @@ import Testing
         #expect((none["documents"] as? [[String: Any]])?.isEmpty == true)
         let bad = try run(["documents", "list", "--date-from", "2026-02-30", "--json"])
         let refusal = try CLITests.json(bad.output)
-        #expect(bad.status != 0 && CLITests.errorCodes(refusal) == ["CONFIG_INVALID"])
+        #expect(bad.status == 1 && CLITests.errorCodes(refusal) == ["REQUEST_PARAMETER_INVALID"])
         let receipt = try run(["documents", "show", decision["document"] as! String, "--receipt"])
         #expect(receipt.output.contains("<Result>accepted</Result>"))
     }

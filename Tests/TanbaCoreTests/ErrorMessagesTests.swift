@@ -1,7 +1,7 @@
 import TanbaErrors
 import Testing
 
-@testable import TanbaPipeline
+@testable import TanbaCore
 
 /// Every error code says what it means in Kazakh, Russian and English, and a client's language is read from
 /// Accept-Language as RFC 9110 has it.

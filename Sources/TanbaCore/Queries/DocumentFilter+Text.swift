@@ -1,7 +1,8 @@
 public import Foundation
+public import TanbaStore
 
-/// The textual forms of a list's time bounds, shared by the HTTP query (`from`, `to`, `dateFrom`, `dateTo`) and
-/// `tanba documents list`, so that both read the same text the same way.
+/// The textual forms of a list's time bounds (`from`, `to`, `dateFrom`, `dateTo`), read by `QueryText` for every
+/// channel — HTTP's query string, `tanba documents list`'s options — so that all read the same text the same way.
 extension DocumentFilter {
     /// Midnight UTC of a `YYYY-MM-DD` day that exists (no 2026-02-30), else nil.
     public static func day(_ text: String) -> Date? {
@@ -63,26 +64,5 @@ extension DocumentFilter {
     private static func number(_ digits: ArraySlice<Unicode.Scalar>) -> Int? {
         guard digits.count == 2, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
         return Int(String(String.UnicodeScalarView(digits)))
-    }
-}
-
-/// A page of a document list as the HTTP API answers it and `tanba documents list --json` prints it: the items
-/// and the cursor of the next page (`DocumentCursor.encoded`), written as `null` on the last page rather than left
-/// out, since "no more pages" is an answer, not a missing field.
-public struct PageJSON<Item: Encodable>: Encodable {
-    public let documents: [Item]
-    public let next: String?
-
-    public init(documents: [Item], next: String?) {
-        self.documents = documents
-        self.next = next
-    }
-
-    enum CodingKeys: CodingKey { case documents, next }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(documents, forKey: .documents)
-        try container.encode(next, forKey: .next)
     }
 }

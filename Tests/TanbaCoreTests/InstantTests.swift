@@ -1,4 +1,5 @@
 import Foundation
+import TanbaCore
 import TanbaStore
 import Testing
 

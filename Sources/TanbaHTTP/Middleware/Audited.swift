@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import TanbaCore
+import TanbaErrors
+
+/// The middleware every audited route runs in: off the event loops, rate-limited, with its query names checked,
+/// and recorded in the audit trail, the metrics and the log.
+extension HubAPI {
+    /// Runs a handler off the event loops and records the request in the audit trail: who (from the token or
+    /// the login), from where, what, on which object, and the answer's status and error code.
+    ///
+    /// Every route reads its query parameters strictly: one not in `query` is refused with
+    /// `REQUEST_PARAMETER_INVALID` naming it before the handler runs (`QueryText`).
+    func audited(
+        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
+        _ body: @escaping @Sendable (inout Identity) throws -> Response
+    ) async throws -> Response {
+        let address = context.address
+        let token = bearer(request)
+        let started = ContinuousClock.now
+        let language = Language.negotiate(request.headers[.acceptLanguage])
+        return try await respondBlocking {
+            var identity = Identity(object: object)
+            // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
+            var client = RateLimiter.key(address: address)
+            if let token, let session = core.login.session(token: token) {
+                identity.participant = session.participant
+                identity.iin = session.iin
+                client = "token:\(token)"
+            }
+            var response: Response
+            var code: String?
+            do {
+                guard limiter.allow(client) else { throw limiter.refusal }
+                _ = try QueryText(request, known: query)
+                response = try body(&identity)
+            } catch let refusal as Refusal {
+                response = refusal.response(in: language)
+                code = refusal.error.code.rawValue
+            } catch let error as TanbaError {
+                // The client sees the code and an incident id; the operator's log has the whole story (the file, the
+                // SQLite error) under that id.
+                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+                response = problem(error, in: language, incident: incident)
+                code = error.code.rawValue
+            }
+            let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
+            // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
+            // and logged below, and the missed audit entry is logged and counted for the operator.
+            let unaudited =
+                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
+            let elapsed = ContinuousClock.now - started
+            metrics.request(action: action, status: response.status.code, duration: elapsed)
+            var metadata: Logger.Metadata = [
+                "action": "\(action)", "status": "\(result)", "participant": "\(identity.participant ?? "-")",
+                "address": "\(address ?? "-")", "object": "\(identity.object ?? "-")",
+                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            ]
+            if let unaudited { metadata["audit"] = "not written: \(unaudited)" }
+            logger.log(level: unaudited == nil ? .info : .error, "request", metadata: metadata)
+            return response
+        }
+    }
+}
+
+/// Who made a request and on what, as the handler learns it (for the audit trail and the log line).
+struct Identity {
+    var participant: String?
+    var iin: String?
+    var object: String?
+    /// The handler recorded the audit entry itself, inside its own transaction (document submission).
+    var audited = false
+
+    init(object: String?) { self.object = object }
+}
+
+/// An answer decided before the handler ran (rate limit), carried out of the `do` block.
+struct Refusal: Error {
+    let error: TanbaError
+    /// Seconds for `Retry-After`, when the client is told to come back.
+    var retryAfter: Int?
+
+    /// The problem+json answer, in the client's language.
+    func response(in language: Language) -> Response {
+        var response = problem(error, in: language)
+        if let retryAfter { response.headers[.retryAfter] = "\(max(1, retryAfter))" }
+        return response
+    }
+}
+
+/// A route that is not audited (health, description, metrics, challenge), with the same strict query rule as
+/// the others: it takes no query parameter.
+func unaudited(_ request: Request, _ body: () throws -> Response) throws -> Response {
+    // A refusal is thrown on to `ProblemMiddleware`, which answers it in the client's language.
+    _ = try QueryText(request, known: [])
+    return try body()
+}
+
+func respond(_ body: () throws -> Response) throws -> Response {
+    do { return try body() } catch let error as TanbaError { return problem(error) }
+}
+
+/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
+func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
+    try await blockingWorkers.runIfActive { try respond(body) }
+}
+
+/// Threads for the blocking part of requests. More than the cores: a request waiting for its commit to reach
+/// the disk holds a thread without using a core, and group commit needs several such requests at once to share
+/// one sync (GCD's global queue keeps about one thread per core and starves it).
+let blockingWorkers: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 16)
+    pool.start()
+    return pool
+}()

@@ -1,0 +1,111 @@
+import Foundation
+import TanbaCore
+import TanbaErrors
+import TanbaTestSupport
+import Testing
+
+/// Login by signed challenge and the sessions it opens, on the core: a challenge works once and only in time, a
+/// session ends when it expires, and both live in the store, so a second core on the same file honours them.
+@Suite struct LoginTests {
+    @Test func aSignedChallengeLogsTheSignersParticipantIn() throws {
+        let fixture = try CoreFixture()
+        let challenge = try fixture.core.beginLogin()
+        let token = try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead))
+        #expect(token.participant == CoreFixture.seller)
+        #expect(try fixture.core.authenticate(token: token.token).participant == CoreFixture.seller)
+    }
+
+    @Test func aChallengeIsConsumedOnceOnly() throws {
+        let fixture = try CoreFixture()
+        let challenge = try fixture.core.beginLogin()
+        let signed = try CoreFixture.signed(challenge, by: .companyHead)
+        _ = try fixture.core.finishLogin(signed: signed)
+        expectCode(.authChallenge) { _ = try fixture.core.finishLogin(signed: signed) }
+    }
+
+    @Test func anExpiredChallengeIsRefused() throws {
+        let fixture = try CoreFixture()
+        let issued = Date()
+        let challenge = try fixture.core.beginLogin(now: issued)
+        let late = issued + LoginService.challengeLifetime + 1
+        expectCode(.authChallenge) {
+            _ = try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead), now: late)
+        }
+    }
+
+    @Test func aChallengeTheHubNeverIssuedIsRefused() throws {
+        let fixture = try CoreFixture()
+        expectCode(.authChallenge) { try fixture.core.login.consume("made-up") }
+    }
+
+    @Test func aSignerWhoDoesNotRepresentTheParticipantIsRefused() throws {
+        let fixture = try CoreFixture()
+        // The seller requires a registered representative now; the head's certificate names no such person.
+        try fixture.store.write { tx in
+            var seller = try #require(try tx.participant(CoreFixture.seller))
+            seller.representatives = [.init(iin: "870412300122")]
+            try tx.save(seller)
+        }
+        let challenge = try fixture.core.beginLogin()
+        expectCode(.authNotRepresentative) {
+            _ = try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead))
+        }
+    }
+
+    @Test func anExpiredSessionAuthenticatesNobody() throws {
+        let fixture = try CoreFixture()
+        let opened = Date()
+        let token = try fixture.core.login.open(Caller(participant: CoreFixture.buyer), now: opened)
+        #expect(try fixture.core.authenticate(token: token.token, now: opened + 60).participant == CoreFixture.buyer)
+        let expired = opened + LoginService.tokenLifetime + 1
+        expectCode(.authRequired) { _ = try fixture.core.authenticate(token: token.token, now: expired) }
+        // Known to this process or not, an expired token is refused: a second core asks the store.
+        let second = try CoreFixture(path: fixture.path)
+        expectCode(.authRequired) { _ = try second.core.authenticate(token: token.token, now: expired) }
+    }
+
+    @Test func noTokenOrAMadeUpOneIsRefused() throws {
+        let fixture = try CoreFixture()
+        expectCode(.authRequired) { _ = try fixture.core.authenticate(token: nil) }
+        expectCode(.authRequired) { _ = try fixture.core.authenticate(token: "made-up") }
+    }
+
+    @Test func aSessionIsUsableFromASecondCoreOverTheSameStoreFile() throws {
+        let first = try CoreFixture()
+        let second = try CoreFixture(path: first.path)
+        // Begun at one hub process, finished at the other.
+        let challenge = try first.core.beginLogin()
+        let token = try second.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .buyerHead))
+        #expect(try first.core.authenticate(token: token.token).participant == CoreFixture.buyer)
+        // And the challenge is used up for both.
+        expectCode(.authChallenge) { try first.core.login.consume(challenge.nonce) }
+    }
+
+    /// The per-process cache of sessions is bounded: past its capacity it forgets (expired ones first), and a
+    /// forgotten session still works, read again from the store.
+    @Test func theSessionCacheDoesNotGrowPastItsBound() throws {
+        let fixture = try CoreFixture(sessionCapacity: 3)
+        let now = Date()
+        let tokens = try (0..<10).map { _ in
+            try fixture.core.login.open(Caller(participant: CoreFixture.seller), now: now).token
+        }
+        #expect(fixture.core.login.cachedSessions <= 3)
+        for token in tokens {
+            #expect(try fixture.core.authenticate(token: token, now: now + 1).participant == CoreFixture.seller)
+        }
+        #expect(fixture.core.login.cachedSessions <= 3)
+    }
+
+    @Test func theMostChallengesOutstandingAreBusyWithTheWait() throws {
+        let fixture = try CoreFixture(challengeCapacity: 2)
+        let now = Date()
+        _ = try fixture.core.beginLogin(now: now)
+        _ = try fixture.core.beginLogin(now: now + 30)
+        do {
+            _ = try fixture.core.beginLogin(now: now + 60)
+            Issue.record("a third challenge was issued over the cap")
+        } catch let busy as LoginBusy {
+            #expect(busy.error.code == .serviceBusy && busy.retryAfter == 60)
+        }
+    }
+}
