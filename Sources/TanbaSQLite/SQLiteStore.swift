@@ -354,9 +354,15 @@ enum Schema {
 ///
 /// It remembers the row number (`seq`) of every code it read: an operation reads its codes first, then updates
 /// them and links their history, and doing that by row number spares a text-index lookup per code.
-private final class Connection: StoreWriter {
+private final class Connection: StoreWriter, RowNumbering {
     let db: Database
     private var seqByID: [String: Int64] = [:]
+
+    var rowNumbers: [String: Int64] { seqByID }
+
+    func adopt(rowHints: [String: Int64]) {
+        if seqByID.isEmpty { seqByID = rowHints } else { seqByID.merge(rowHints) { mine, _ in mine } }
+    }
 
     init(db: Database) { self.db = db }
 
@@ -566,6 +572,19 @@ private final class Connection: StoreWriter {
         }
         for (transition, ids) in byTransition {
             let (from, to) = (transition.from, transition.to)
+            if let seqs = knownSeqs(ids) {
+                // The snapshot's row numbers: found by number, the expected state checked on each row.
+                try db.cachedStatement(sql: Self.conditionalUpdateBySeq).execute(arguments: [
+                    to.status, to.owner, to.reason, to.lockedBy, to.parent, seqs, from.status, from.owner, from.reason,
+                    from.lockedBy, from.parent,
+                ])
+                guard db.changesCount == ids.count else {
+                    throw TanbaError(
+                        .storeConflict,
+                        "\(ids.count - db.changesCount) of \(ids.count) codes changed since the decision read them")
+                }
+                continue
+            }
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: Self.conditionalUpdate),
                 arguments: [
@@ -592,6 +611,13 @@ private final class Connection: StoreWriter {
         WHERE id IN (SELECT value FROM json_each(?)) AND +status = ? AND +owner = ?
           AND +withdrawal_reason IS ? AND +locked_by IS ? AND +parent IS ?
         RETURNING id, seq
+        """
+
+    /// The same by row numbers (`ChangeSet.rowHints`, from the snapshot the decision read).
+    static let conditionalUpdateBySeq = """
+        UPDATE codes SET status = ?, owner = ?, withdrawal_reason = ?, locked_by = ?, parent = ?
+        WHERE seq IN (SELECT value FROM json_each(?)) AND +status = ? AND +owner = ?
+          AND +withdrawal_reason IS ? AND +locked_by IS ? AND +parent IS ?
         """
 
     /// Messages join the outbox in the decision's own transaction.

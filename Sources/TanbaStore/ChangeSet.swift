@@ -75,6 +75,10 @@ public struct ChangeSet: Sendable {
     public internal(set) var emissionKeys: [StoredEmissionKey] = []
     /// Messages to other systems (the state integrations' outbox).
     public var messages: [OutboundMessage] = []
+    /// The store's own row numbers of the codes the decision read, when its store numbers rows (`RowNumbering`):
+    /// the same store finds them again by number rather than by their text key. Codes are never deleted, so a
+    /// number read once names the same code forever.
+    public var rowHints: [String: Int64] = [:]
 
     public init() {}
 
@@ -85,7 +89,15 @@ public struct ChangeSet: Sendable {
     }
 }
 
+/// A store connection that numbers its rows and remembers the numbers of the codes it read.
+public protocol RowNumbering: AnyObject {
+    var rowNumbers: [String: Int64] { get }
+}
+
 extension StoreWriter {
+    /// Takes the row numbers a snapshot of the same store read (`ChangeSet.rowHints`); most stores ignore them.
+    public func adopt(rowHints: [String: Int64]) {}
+
     /// Applies a decision's change set in this transaction, all of it or (by throwing) none of it.
     ///
     /// - Throws: `STORE_CONFLICT` when the database no longer holds what the decision read: a code's state
@@ -94,6 +106,7 @@ extension StoreWriter {
     public func apply(_ set: ChangeSet) throws {
         // The document first: its unique number and digest are the likeliest conflict (the same document posted
         // twice at once) and the cheapest to find.
+        adopt(rowHints: set.rowHints)
         if let document = set.document { try save(document) }
         for key in set.emissionKeys { try save(key) }
         for participant in set.participants { try save(participant) }

@@ -47,6 +47,8 @@ public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWrit
     func update(_ changes: [CodeChange]) throws
     /// Puts messages for other systems into the outbox, in this transaction.
     func enqueue(_ messages: [OutboundMessage]) throws
+    /// Takes the row numbers a snapshot of the same store read, to find those codes again by number.
+    func adopt(rowHints: [String: Int64])
     /// Records that `codes` went through one event (time, operation, resulting status and owner, document): the
     /// history of each of them gains that entry.
     func record(_ event: HistoryEntry, for codes: [String]) throws
