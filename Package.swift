@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -74,6 +75,15 @@ let package = Package(
         .target(
             name: "TanbaSQLite",
             dependencies: ["TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // The PostgreSQL store (postgres-nio): the same semantics as SQLite's, shared by several hub processes.
+        .target(
+            name: "TanbaPostgres",
+            dependencies: [
+                "TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
 
         // The document pipeline: parse, XSD, signature and authority, format-logical control, atomic
@@ -116,8 +126,9 @@ let package = Package(
         .target(
             name: "TanbaCommands",
             dependencies: [
-                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
-                "TanbaHTTP", "TanbaFolders", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
+                "TanbaPipeline", "TanbaHTTP", "TanbaFolders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -140,6 +151,15 @@ let package = Package(
         .target(
             name: "TanbaTestSupport", dependencies: ["TanbaErrors"], path: "Tests/TanbaTestSupport",
             swiftSettings: swiftSettings),
+        // The stores the store tests run on (SQLite, and PostgreSQL when TANBA_TEST_POSTGRES names a server).
+        .target(
+            name: "TanbaStoreTestSupport",
+            dependencies: [
+                "TanbaStore", "TanbaSQLite", "TanbaPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TanbaStoreTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
@@ -152,20 +172,21 @@ let package = Package(
             name: "TanbaStoreTests",
             dependencies: [
                 "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport",
+                "TanbaStoreTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaPipelineTests",
             dependencies: [
                 "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors",
-                "TanbaTestSupport",
+                "TanbaTestSupport", "TanbaStoreTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaHTTPTests",
             dependencies: [
                 "TanbaHTTP", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission",
-                "TanbaErrors", "TanbaTestSupport", "TanbaFolders",
+                "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaFolders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // A raw TCP client: the Expect: 100-continue exchange is about bytes and their timing.
@@ -174,7 +195,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport"],
+            name: "TanbaCLITests",
+            dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
