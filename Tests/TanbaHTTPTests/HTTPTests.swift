@@ -253,13 +253,21 @@ import Testing
         #expect(
             entries.contains { $0.action == "list-inbox" && $0.result == "401 AUTH_REQUIRED" && $0.participant == nil })
         // Changing one entry breaks the chain from there on.
-        let sqlite3 = try #require(
-            ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) },
-            "sqlite3 is installed by make deps")
-        let tampering = try runProcess(
-            sqlite3, [hub.store.location, "UPDATE audit SET result = 'tampered' WHERE seq = 2"])
+        let tampering = try Self.sql("UPDATE audit SET result = 'tampered' WHERE seq = 2", on: hub.store, backend)
         #expect(tampering.status == 0, "\(tampering.error)")
         expectCode(.auditBroken) { _ = try Audit.verify(hub.store) }
+    }
+
+    /// Runs `sql` on the store behind the hub's back, with the engine's own client (sqlite3, psql), as someone
+    /// with access to the database could.
+    static func sql(_ sql: String, on store: any HubStore, _ backend: TestBackend) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let client = try #require(
+            (backend == .sqlite ? ["/usr/bin/sqlite3", "/bin/sqlite3"] : ["/usr/bin/psql"]).first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            }, "sqlite3 and postgresql-15 are installed by make deps")
+        return try runProcess(client, backend == .sqlite ? [store.location, sql] : [store.location, "-Atc", sql])
     }
 
     /// A client over its limit gets 429 RATE_LIMITED with Retry-After, audited; another client is not affected.
