@@ -22,8 +22,13 @@ folder() {
     echo "$TANBA_TEST_POSTGRES_DIR"
 }
 launch() {
-    local dir=$1 port
+    local dir=$1 port fd
     port=$(cat "$dir/port")
+    # The server outlives this script: it must not inherit the caller's descriptors beyond 0-2 (a test runner's
+    # pipe or the socket it watches for the child's exit would stay open for as long as the server runs).
+    for fd in $(ls /proc/$$/fd); do
+        if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then eval "exec $fd>&-"; fi
+    done
     as_postgres "$BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
 }

@@ -139,7 +139,13 @@ import Testing
                 clients.leave()
             }.start()
         }
-        for _ in 0..<3 { acknowledged.wait() }
+        for _ in 0..<3 {
+            guard acknowledged.wait(timeout: .now() + 120) == .success else {
+                clients.wait()
+                Issue.record("no three documents acknowledged before the outage: \(answers.all)")
+                return
+            }
+        }
         #expect(try server.run("halt") == 0)
         // Submitted while the server is down, for certain.
         let refused = try post(documents[12])
