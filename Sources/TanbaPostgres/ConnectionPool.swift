@@ -100,7 +100,8 @@ final class ConnectionPool: @unchecked Sendable {
         ).wait()
         do {
             for statement in setup {
-                _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait()
+                _ = try Blocking.wait(
+                    connection.query(PostgresQuery(unsafeSQL: statement), logger: logger), on: connection)
             }
         } catch {
             Self.close(connection)

@@ -16,6 +16,7 @@ enum PostgresFailure {
     /// Whether the connection is gone (the server stopped, the network broke): the connection is not reused.
     static func isConnectionLoss(_ error: any Error) -> Bool {
         if let stale = error as? StaleConnection { return isConnectionLoss(stale.underlying) }
+        if error is Blocking.ConnectionLost { return true }
         if let error = error as? PSQLError {
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,

@@ -29,12 +29,14 @@ final class PostgresSession: StoreWriter {
 
     @discardableResult
     func run(_ statement: Statement) throws -> [PostgresRandomAccessRow] {
-        try connection.query(statement.query, logger: logger).wait().map { $0.makeRandomAccess() }
+        try Blocking.wait(connection.query(statement.query, logger: logger), on: connection).map {
+            $0.makeRandomAccess()
+        }
     }
 
     /// Runs a statement and returns how many rows it changed.
     func change(_ statement: Statement) throws -> Int {
-        try connection.query(statement.query, logger: logger).wait().metadata.rows ?? 0
+        try Blocking.wait(connection.query(statement.query, logger: logger), on: connection).metadata.rows ?? 0
     }
 
     func run(_ sql: String) throws { try run(Statement(sql)) }
