@@ -26,14 +26,14 @@ public final class PostgresStore: HubStore {
     public static func names(_ location: String) -> Bool { PostgresURL.isPostgres(location) }
 
     /// Connects to the database `url` names and migrates it to the current schema.
-    /// - Parameter poolSize: at most this many connections at once.
+    /// - Parameter poolSize: at most this many connections at once, unless the URL says `?pool=N`.
     /// - Throws: `CONFIG_INVALID` for a malformed URL; `STORE_UNAVAILABLE` when the server cannot be reached;
     ///   `STORE_FAILURE` when it refuses (login, missing database, permissions).
     public init(url: String, poolSize: Int = PostgresStore.defaultPoolSize) throws {
         let parsed = try PostgresURL(url)
         location = parsed.location
         pool = ConnectionPool(
-            configuration: parsed.configuration, size: poolSize,
+            configuration: parsed.configuration, size: parsed.poolSize ?? poolSize,
             setup: [
                 "SET synchronous_commit = on",
                 "SET lock_timeout = '\(Int(Self.lockTimeout))s'",

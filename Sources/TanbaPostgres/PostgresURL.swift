@@ -2,13 +2,15 @@ import Foundation
 import PostgresNIO
 import TanbaErrors
 
-/// A `postgres://user[:password]@host[:port]/database` connection string, parsed.
+/// A `postgres://user[:password]@host[:port]/database[?pool=N]` connection string, parsed.
 struct PostgresURL: Sendable {
     let host: String
     let port: Int
     let user: String
     let password: String?
     let database: String
+    /// The connection pool's size, from the URL's `?pool=N` (1–64), if given.
+    let poolSize: Int?
 
     /// Whether `text` names a PostgreSQL store rather than an SQLite file.
     static func isPostgres(_ text: String) -> Bool {
@@ -29,6 +31,14 @@ struct PostgresURL: Sendable {
         self.user = user.removingPercentEncoding ?? user
         self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.isEmpty ? self.user : (database.removingPercentEncoding ?? database)
+        var poolSize: Int?
+        for item in components.queryItems ?? [] {
+            guard item.name == "pool", let value = item.value.flatMap(Int.init), (1...64).contains(value) else {
+                throw TanbaError(.configInvalid, "the store URL takes one parameter, pool=N (1-64 connections)")
+            }
+            poolSize = value
+        }
+        self.poolSize = poolSize
     }
 
     /// The URL without its password: what messages and logs may show.

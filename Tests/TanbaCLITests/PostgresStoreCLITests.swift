@@ -30,8 +30,9 @@ import Testing
         #expect(!(fromEnvironment.output + fromEnvironment.error).contains("s3cr3t-word"))
     }
 
-    @Test func aMalformedURLIsAConfigurationError() throws {
-        let result = try CLITests.run(["participants", "list", "--store", "postgres://:pw-9x7q@/", "--json"])
+    @Test(arguments: ["postgres://:pw-9x7q@/", "postgres://tanba:pw-9x7q@127.0.0.1/tanba?pool=0"])
+    func aMalformedURLIsAConfigurationError(url: String) throws {
+        let result = try CLITests.run(["participants", "list", "--store", url, "--json"])
         #expect(result.status == 2)
         #expect(CLITests.errorCodes(try CLITests.json(result.output)) == ["CONFIG_INVALID"], "\(result.output)")
         #expect(!(result.output + result.error).contains("pw-9x7q"))
