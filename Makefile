@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl
+APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl postgresql-15
 BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
@@ -47,10 +47,13 @@ install: release
 
 ## test: every test (unit, CLI end to end, xmlsec1 interop; Swift Testing runs them in parallel), then the API
 ## fuzzer against the running hub (scripts/schemathesis.sh: schemathesis from PyPI, pinned, in .build/).
+## A private PostgreSQL server (scripts/postgres.sh) runs for the whole suite: the store tests run on SQLite and
+## on PostgreSQL (TANBA_TEST_POSTGRES); it is stopped on every exit path.
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
-	bash scripts/schemathesis.sh .build/debug/tanba
+	@eval "$$(bash scripts/postgres.sh start)" && trap 'bash scripts/postgres.sh stop' EXIT && \
+	  echo "PostgreSQL for the tests: $$TANBA_TEST_POSTGRES" && \
+	  $(SWIFT) test && bash scripts/schemathesis.sh .build/debug/tanba
 
 ## fuzz: the API fuzzer alone (the hub built already).
 fuzz:

@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -74,6 +75,16 @@ let package = Package(
         .target(
             name: "TanbaSQLite",
             dependencies: ["TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        // The PostgreSQL store (postgres-nio): the same semantics as SQLite's, shared by several hub processes.
+        .target(
+            name: "TanbaPostgres",
+            dependencies: [
+                "TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
 
         // The document pipeline: parse, XSD, signature and authority, format-logical control, atomic
@@ -127,8 +138,8 @@ let package = Package(
         .target(
             name: "TanbaCommands",
             dependencies: [
-                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPipeline",
-                "TanbaCore", "TanbaHTTP", "TanbaFolders",
+                "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
+                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaFolders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,6 +163,15 @@ let package = Package(
         .target(
             name: "TanbaTestSupport", dependencies: ["TanbaErrors"], path: "Tests/TanbaTestSupport",
             swiftSettings: swiftSettings),
+        // The stores the store tests run on (SQLite, and PostgreSQL when TANBA_TEST_POSTGRES names a server).
+        .target(
+            name: "TanbaStoreTestSupport",
+            dependencies: [
+                "TanbaStore", "TanbaSQLite", "TanbaPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TanbaStoreTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
@@ -164,13 +184,14 @@ let package = Package(
             name: "TanbaStoreTests",
             dependencies: [
                 "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport",
+                "TanbaStoreTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaPipelineTests",
             dependencies: [
                 "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors",
-                "TanbaTestSupport",
+                "TanbaTestSupport", "TanbaStoreTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -184,7 +205,7 @@ let package = Package(
             name: "TanbaHTTPTests",
             dependencies: [
                 "TanbaHTTP", "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain",
-                "TanbaEmission", "TanbaErrors", "TanbaTestSupport", "TanbaFolders",
+                "TanbaEmission", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaFolders",
                 // The command line's list options, read by the same parser as the query string (ChannelParityTests).
                 "TanbaCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -195,7 +216,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "TanbaCLITests", dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport"],
+            name: "TanbaCLITests",
+            dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport"],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -4,12 +4,17 @@ import TanbaDomain
 import TanbaEmission
 import TanbaErrors
 import TanbaPipeline
+import TanbaPostgres
 import TanbaSQLite
 import TanbaStore
 
 /// Where the embedded store and the reference data are.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The embedded store (SQLite file; default: $TANBA_STORE or var/tanba.sqlite).")
+    @Option(
+        name: .long,
+        help:
+            "The store: an SQLite file, or postgres://user[:password]@host:port/database (default: $TANBA_STORE or var/tanba.sqlite)."
+    )
     var store: String?
 
     @Option(
@@ -24,12 +29,15 @@ struct StoreOptions: ParsableArguments {
     /// is an error rather than an empty store that looks intact.
     static let creators = ["participants add", "catalog import", "keys rotate"]
 
-    /// Opens the store.
+    /// Opens the store: PostgreSQL for a `postgres://` URL, else the SQLite file.
     /// - Parameter mayCreate: whether this command may create a missing store (see `creators`); it says so on
-    ///   standard error when it does.
-    /// - Throws: `CONFIG_INVALID` when the store does not exist and may not be created; `STORE_FAILURE`.
-    func open(mayCreate: Bool = false) throws -> SQLiteStore {
+    ///   standard error when it does. A PostgreSQL store is never missing: its migrations create the tables in
+    ///   the database the URL names.
+    /// - Throws: `CONFIG_INVALID` when the store does not exist and may not be created (or the URL is malformed);
+    ///   `STORE_UNAVAILABLE` when the database server cannot be reached; `STORE_FAILURE`.
+    func open(mayCreate: Bool = false) throws -> any HubStore {
         let path = path
+        if PostgresStore.names(path) { return try PostgresStore(url: path) }
         let exists = FileManager.default.fileExists(atPath: path)
         guard exists || mayCreate else {
             throw TanbaError(

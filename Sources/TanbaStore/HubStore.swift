@@ -12,6 +12,10 @@ public protocol HubStore: Sendable {
     func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
     /// Where the data lives, for messages (a file path, a connection string without password).
     var location: String { get }
+    /// A fingerprint of the ledger: every row of every ledger table (codes, history, documents, participants,
+    /// catalogue, keys), the journals (audit trail, refusals' receipts, logins) left out. Equal fingerprints mean
+    /// equal ledger contents: tests show with it that a refused operation changed nothing, on either store.
+    func contentFingerprint() throws -> String
 }
 
 /// Reads, inside a transaction or snapshot.

@@ -259,7 +259,8 @@ import Testing
 
 /// Codes, catalogue and participants through the command line on a fresh embedded store.
 @Suite struct RegistryCLITests {
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent(
+    /// The store's `--store`: a new SQLite file by default, or any location (a PostgreSQL database's URL).
+    var store = FileManager.default.temporaryDirectory.appendingPathComponent(
         "tanba-cli-\(UUID().uuidString)/store.sqlite"
     )
     .path

@@ -12,10 +12,13 @@ final class Output: Sendable {
 
 /// `tanba serve` as a supervisor or a script runs it: standard output is a pipe, the port may be taken.
 @Suite struct ServeTests {
-    static func arguments(port: Int, store: URL) -> [String] {
+    static func arguments(port: Int, store: URL) -> [String] { arguments(port: port, location: store.path) }
+
+    /// The same for any store location (an SQLite path or a PostgreSQL URL).
+    static func arguments(port: Int, location: String) -> [String] {
         let pki = CLITests.pki.path
         return [
-            "serve", "--port", "\(port)", "--store", store.path, "--trust", "\(pki)/trust", "--crl", "\(pki)/crl",
+            "serve", "--port", "\(port)", "--store", location, "--trust", "\(pki)/trust", "--crl", "\(pki)/crl",
             "--hub-key", "\(pki)/participants/hub.key.pem", "--hub-cert", "\(pki)/participants/hub.cert.pem",
             "--reference", CLITests.repository.appendingPathComponent("reference").path,
         ]

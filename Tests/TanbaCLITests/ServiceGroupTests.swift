@@ -1,19 +1,21 @@
 import Foundation
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
-/// `tanba serve --folders`: the HTTP server and the drop folders run as one service group on one store; they
+/// `tanba serve --folders`: the HTTP server and the drop folders run as one service group on one store (SQLite or PostgreSQL); they
 /// start together, and on SIGTERM a request in flight is answered before the process ends, with status 0.
 @Suite struct ServiceGroupTests {
-    @Test func serveRunsTheDropFoldersAndFinishesARequestInFlightOnSIGTERM() throws {
-        let registry = RegistryCLITests()
+    @Test(arguments: TestBackend.available)
+    func serveRunsTheDropFoldersAndFinishesARequestInFlightOnSIGTERM(_ backend: TestBackend) throws {
+        let registry = RegistryCLITests(store: try backend.makeLocation())
         let (signed, _, _) = try registry.signedShipment()
         let seller = "050140001238"
-        let root = URL(fileURLWithPath: registry.store).deletingLastPathComponent().appendingPathComponent("folders")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-folders-\(UUID().uuidString)")
         #expect(try CLITests.run(["folders", root.path, "--prepare", seller]).status == 0)
 
         let server = try ServeProcess(
-            ServeTests.arguments(port: 0, store: URL(fileURLWithPath: registry.store))
+            ServeTests.arguments(port: 0, location: registry.store)
                 + ["--folders", root.path, "--folder-interval", "0.1"])
         defer { _ = server.stop() }
         let port = server.port

@@ -1,8 +1,9 @@
 import Foundation
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
-/// Two `tanba serve` processes on one store, as a hub at scale runs: a participant logs in at one and works at the
+/// Two `tanba serve` processes on one store (an SQLite file, a PostgreSQL database), as a hub at scale runs: a participant logs in at one and works at the
 /// other, and two conflicting shipments of the same codes posted to the two hubs at once have exactly one winner;
 /// the audit trail both wrote stays one chain.
 @Suite struct TwoHubsTests {
@@ -14,8 +15,9 @@ import Testing
         return (result.output, body)
     }
 
-    @Test func conflictingShipmentsAtTwoHubsOnOneStoreHaveOneWinner() throws {
-        let registry = RegistryCLITests()
+    @Test(arguments: TestBackend.available)
+    func conflictingShipmentsAtTwoHubsOnOneStoreHaveOneWinner(_ backend: TestBackend) throws {
+        let registry = RegistryCLITests(store: try backend.makeLocation())
         let (signedA, _, _) = try registry.signedShipment()
         // The second shipment: the same codes under another number.
         let folder = URL(fileURLWithPath: signedA).deletingLastPathComponent()
@@ -34,7 +36,7 @@ import Testing
         }
         try sign(unsignedB.path, signedB)
 
-        let arguments = ServeTests.arguments(port: 0, store: URL(fileURLWithPath: registry.store))
+        let arguments = ServeTests.arguments(port: 0, location: registry.store)
         let one = try ServeProcess(arguments)
         let two = try ServeProcess(arguments)
         defer {

@@ -8,8 +8,8 @@ import TanbaEmission
 import TanbaErrors
 import TanbaHTTP
 import TanbaPipeline
-import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -31,15 +31,13 @@ import Testing
 
     struct Hub {
         let api: HubAPI
-        let store: SQLiteStore
+        let store: any HubStore
         let codes: [String]
     }
 
-    static func hub() throws -> Hub {
-        let store = try SQLiteStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tanba-http-\(UUID().uuidString)/s.sqlite"
-            ).path)
+    /// A hub on a new store on `backend`: three participants, a catalogue, three codes in circulation.
+    static func hub(_ backend: TestBackend = .sqlite) throws -> Hub {
+        let store = try backend.makeStore()
         let reference = try ReferenceData(
             files: try FileManager.default.contentsOfDirectory(
                 at: repository.appendingPathComponent("reference"), includingPropertiesForKeys: nil
@@ -136,8 +134,8 @@ import Testing
             """
     }
 
-    @Test func shipAndAcceptPartOverHTTP() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func shipAndAcceptPartOverHTTP(_ backend: TestBackend) async throws {
+        let hub = try Self.hub(backend)
         let app = hub.api.application(host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             let seller = try await Self.login(client, as: .companyHead)
@@ -206,8 +204,10 @@ import Testing
         }
     }
 
-    @Test func nobodyReadsOrSendsAnothersDocuments() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func nobodyReadsOrSendsAnothersDocuments(_ backend: TestBackend)
+        async throws
+    {
+        let hub = try Self.hub(backend)
         let app = hub.api.application(host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             let seller = try await Self.login(client, as: .companyHead)
@@ -253,18 +253,26 @@ import Testing
         #expect(
             entries.contains { $0.action == "list-inbox" && $0.result == "401 AUTH_REQUIRED" && $0.participant == nil })
         // Changing one entry breaks the chain from there on.
-        let sqlite3 = try #require(
-            ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) },
-            "sqlite3 is installed by make deps")
-        let tampering = try runProcess(
-            sqlite3, [hub.store.location, "UPDATE audit SET result = 'tampered' WHERE seq = 2"])
+        let tampering = try Self.sql("UPDATE audit SET result = 'tampered' WHERE seq = 2", on: hub.store, backend)
         #expect(tampering.status == 0, "\(tampering.error)")
         expectCode(.auditBroken) { _ = try Audit.verify(hub.store) }
     }
 
+    /// Runs `sql` on the store behind the hub's back, with the engine's own client (sqlite3, psql), as someone
+    /// with access to the database could.
+    static func sql(_ sql: String, on store: any HubStore, _ backend: TestBackend) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let client = try #require(
+            (backend == .sqlite ? ["/usr/bin/sqlite3", "/bin/sqlite3"] : ["/usr/bin/psql"]).first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            }, "sqlite3 and postgresql-15 are installed by make deps")
+        return try runProcess(client, backend == .sqlite ? [store.location, sql] : [store.location, "-Atc", sql])
+    }
+
     /// A client over its limit gets 429 RATE_LIMITED with Retry-After, audited; another client is not affected.
-    @Test func aClientOverItsRateLimitIsRefused() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func aClientOverItsRateLimitIsRefused(_ backend: TestBackend) async throws {
+        let hub = try Self.hub(backend)
         let api = HubAPI(
             pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 3),
             logger: Self.quiet)
@@ -289,8 +297,10 @@ import Testing
 
     /// Paths and methods no route takes count against the address like every request: probing cannot outrun the
     /// limit. They are counted in the metrics (action `unrouted`), and not audited (no participant's data).
-    @Test func probingUnknownRoutesIsRateLimitedToo() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func probingUnknownRoutesIsRateLimitedToo(_ backend: TestBackend)
+        async throws
+    {
+        let hub = try Self.hub(backend)
         let api = HubAPI(
             pipeline: hub.api.pipeline, verifier: hub.api.verifier, limiter: RateLimiter(rate: 0.5, burst: 2),
             logger: Self.quiet)
@@ -312,8 +322,8 @@ import Testing
     }
 
     /// A body over the hub's limit is refused with 413 REQUEST_TOO_LARGE as problem+json, audited, nothing stored.
-    @Test func aTooLargeBodyIsRefused() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func aTooLargeBodyIsRefused(_ backend: TestBackend) async throws {
+        let hub = try Self.hub(backend)
         let api = HubAPI(pipeline: hub.api.pipeline, verifier: hub.api.verifier, maxBodySize: 4096, logger: Self.quiet)
         try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let token = try await Self.login(client, as: .companyHead)
@@ -332,8 +342,10 @@ import Testing
     }
 
     /// The served OpenAPI description names exactly the routes the router has, with their methods.
-    @Test func openAPIDescribesEveryRouteAndNoOther() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func openAPIDescribesEveryRouteAndNoOther(_ backend: TestBackend)
+        async throws
+    {
+        let hub = try Self.hub(backend)
         let served = Set(
             hub.api.router().routes.map { route in
                 // `**` is the code route's catch-all: the code may hold `/` (GET /v1/codes/{code}).
@@ -361,8 +373,10 @@ import Testing
         }
     }
 
-    @Test func aChallengeWorksOnceAndOnlyForRegisteredSigners() async throws {
-        let hub = try Self.hub()
+    @Test(arguments: TestBackend.available) func aChallengeWorksOnceAndOnlyForRegisteredSigners(_ backend: TestBackend)
+        async throws
+    {
+        let hub = try Self.hub(backend)
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let challenge = try await client.execute(uri: "/v1/auth/challenge", method: .post) {
                 try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as! [String: Any]

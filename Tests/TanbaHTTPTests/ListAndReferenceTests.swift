@@ -17,7 +17,7 @@ import Testing
 
     /// Twelve documents in the buyer's inbox: eight from the seller, four from the entrepreneur; received a
     /// minute apart, several in the same second; alternating statuses.
-    static func seedInbox(_ store: SQLiteStore) throws -> [DocumentRecord] {
+    static func seedInbox(_ store: any HubStore) throws -> [DocumentRecord] {
         let base = Date(timeIntervalSince1970: 1_795_000_000.5)
         let documents = (0..<12).map { (index: Int) -> DocumentRecord in
             let sender = index % 3 == 2 ? "850315300128" : HTTPTests.seller

@@ -13,7 +13,7 @@ import Testing
     /// Three refusals among the seller's eight documents: two the seller submitted (one read as far as its
     /// date, one not even parsed), one a CLI submission naming the seller (no submitter); and one the buyer
     /// submitted in the seller's name, which is the buyer's.
-    static func seedRefusals(_ store: SQLiteStore) throws -> [RejectionRecord] {
+    static func seedRefusals(_ store: any HubStore) throws -> [RejectionRecord] {
         let base = Date(timeIntervalSince1970: 1_795_000_000.5)
         let refusals = [
             RejectionRecord(
@@ -108,7 +108,7 @@ import Testing
     /// The outbox with refusals is still a merge of index-ordered reads: no sort, no scan of either table.
     @Test func theOutboxWithRefusalsIsReadOffIndexes() throws {
         let hub = try HTTPTests.hub()
-        let plan = try hub.store.documentQueryPlan(
+        let plan = try #require(hub.store as? SQLiteStore).documentQueryPlan(
             DocumentFilter(sender: HTTPTests.seller, after: DocumentCursor(receivedAt: 1, id: "DOC-X"), limit: 50))
         #expect(plan.contains("rejections_outbox") && plan.contains("documents_sender_received"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE") && !plan.contains("SCAN"), "\(plan)")

@@ -7,6 +7,7 @@ import Synchronization
 import TanbaFolders
 import TanbaHTTP
 import TanbaPipeline
+import TanbaSQLite
 import TanbaStore
 import Testing
 
@@ -49,7 +50,7 @@ import Testing
         try await api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let seller = try await HTTPTests.login(client, as: .companyHead)
             let auditBefore = try Audit.verify(hub.store)
-            try hub.store.simulateFullDisk()
+            try #require(hub.store as? SQLiteStore).simulateFullDisk()
             let ledger = try hub.store.contentFingerprint()
             // Reads keep working, though the audit entries they write soon stop fitting on the last page.
             for _ in 1...60 {
@@ -98,7 +99,7 @@ import Testing
         let folder = root.appendingPathComponent(HTTPTests.seller)
         try DropFolders.prepare(folder)
         try Data(try ExpectContinueTests.bigShipment(hub.codes)).write(to: folder.appendingPathComponent("in/big.xml"))
-        try hub.store.simulateFullDisk()
+        try #require(hub.store as? SQLiteStore).simulateFullDisk()
         let ledger = try hub.store.contentFingerprint()
 
         let pass = try DropFolders(root: root, pipeline: hub.api.pipeline).runOnce()

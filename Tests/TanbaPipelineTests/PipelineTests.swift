@@ -2,8 +2,8 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
-import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -34,15 +34,14 @@ final class World: @unchecked Sendable {
     static let buyer = "031240500125"
     static let water = "04870001000011"
 
-    let store: SQLiteStore
+    let store: any HubStore
     let pipeline: DocumentPipeline
     /// Codes of water in circulation, owned by the seller.
     let codes: [String]
 
-    init(codes count: Int = 6) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tanba-pipeline-\(UUID().uuidString)/s.sqlite")
-        store = try SQLiteStore(path: path.path)
+    /// A new store on `backend` with the seller, the buyer, the catalogue and `count` codes in circulation.
+    init(codes count: Int = 6, backend: TestBackend = .sqlite) throws {
+        store = try backend.makeStore()
         pipeline = DocumentPipeline(
             store: store, schemas: Self.schemas, verifier: Self.verifier, reference: Self.reference, hub: Self.hub)
         try store.write { tx in
@@ -125,8 +124,10 @@ final class World: @unchecked Sendable {
 }
 
 @Suite struct PipelineTests {
-    @Test func anAccompanyingDocumentLocksItsCodesAndIsAnsweredWithASignedReceipt() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func anAccompanyingDocumentLocksItsCodesAndIsAnsweredWithASignedReceipt(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let document = try World.signed(World.shipment(codes: Array(world.codes.prefix(4))))
         let decision = try world.pipeline.submit(document)
         #expect(decision.accepted, "\(decision.diagnostics)")
@@ -152,8 +153,10 @@ final class World: @unchecked Sendable {
         #expect(inbox.first?.receipt == decision.receipt)
     }
 
-    @Test func theSameDocumentTwiceIsAppliedOnceAndGetsTheSameReceipt() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func theSameDocumentTwiceIsAppliedOnceAndGetsTheSameReceipt(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let document = try World.signed(World.shipment(codes: Array(world.codes.prefix(2))))
         let first = try world.pipeline.submit(document)
         let second = try world.pipeline.submit(document)
@@ -168,8 +171,10 @@ final class World: @unchecked Sendable {
     /// Channels change bytes, not documents: a Windows drop folder (CRLF, a BOM-less other declaration), a
     /// browser upload (single quotes, `<a></a>`), a proxy adding a comment — all are the same signed document,
     /// recognised by the digest of its canonical form, answered with the original receipt and applied once.
-    @Test func theSameDocumentInOtherBytesIsRecognisedByItsCanonicalForm() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func theSameDocumentInOtherBytesIsRecognisedByItsCanonicalForm(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let document = try World.signed(World.shipment(codes: Array(world.codes.prefix(2))))
         let first = try world.pipeline.submit(document)
         #expect(first.accepted)
@@ -194,8 +199,10 @@ final class World: @unchecked Sendable {
         #expect(try world.store.read { try $0.events(of: world.codes[0]) }.count == 4)
     }
 
-    @Test func everyViolationIsReportedAndARejectedDocumentChangesNothing() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func everyViolationIsReportedAndARejectedDocumentChangesNothing(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let before = try world.store.contentFingerprint()
         // Wrong amount (totals agree with it), a code that does not exist, a code of another GTIN, a future date.
         let foreign = "0104870002000010210000000000001"
@@ -225,8 +232,8 @@ final class World: @unchecked Sendable {
         #expect(try world.store.contentFingerprint() == before)
     }
 
-    @Test func onlyAuthorisedSignersMayShip() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func onlyAuthorisedSignersMayShip(_ backend: TestBackend) throws {
+        let world = try World(backend: backend)
         let xml = World.shipment(codes: Array(world.codes.prefix(1)))
         // An employee's certificate may prepare, not ship.
         let employee = try world.pipeline.submit(try World.signed(xml, by: .companyEmployee))
@@ -239,8 +246,10 @@ final class World: @unchecked Sendable {
         #expect(revoked.diagnostics.map(\.code) == [.certRevoked])
     }
 
-    @Test func codesAlreadyInTransitCannotBeShippedAgain() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func codesAlreadyInTransitCannotBeShippedAgain(_ backend: TestBackend)
+        throws
+    {
+        let world = try World(backend: backend)
         let first = try world.pipeline.submit(
             try World.signed(World.shipment(number: "ESD-1", codes: Array(world.codes.prefix(3)))))
         #expect(first.accepted)
@@ -250,8 +259,8 @@ final class World: @unchecked Sendable {
         #expect(racing.diagnostics.first?.path?.hasSuffix("/Items/Code[1]") == true)
     }
 
-    @Test func aDryRunPreviewsWithoutChanging() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func aDryRunPreviewsWithoutChanging(_ backend: TestBackend) throws {
+        let world = try World(backend: backend)
         let before = try world.store.contentFingerprint()
         let preview = try world.pipeline.submit(
             try World.signed(World.shipment(codes: Array(world.codes.prefix(3)))), dryRun: true)
@@ -260,8 +269,10 @@ final class World: @unchecked Sendable {
         #expect(try world.store.contentFingerprint() == before)
     }
 
-    @Test func unsafeOrInvalidDocumentsAreRejectedWithTheirCodes() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func unsafeOrInvalidDocumentsAreRejectedWithTheirCodes(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let xxe = try Data(
             contentsOf: World.repository.appendingPathComponent("samples/shipment/invalid/xxe-external-entity.xml"))
         #expect(try world.pipeline.submit(Array(xxe)).diagnostics.map(\.code) == [.xmlDoctypeForbidden])

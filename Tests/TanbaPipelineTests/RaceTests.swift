@@ -3,6 +3,7 @@ import TanbaDomain
 import TanbaEmission
 import TanbaErrors
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -55,8 +56,10 @@ import Testing
     }
 
     /// An ERP retrying a code order 20 times at once: one document, one set of codes, 20 identical receipts.
-    @Test func twentyIdenticalCodeOrdersAtOnceIssueOneSetOfCodes() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func twentyIdenticalCodeOrdersAtOnceIssueOneSetOfCodes(
+        _ backend: TestBackend
+    ) throws {
+        let world = try World(backend: backend)
         let before = try world.store.read { try $0.codeCount() }
         let order = try World.signed(Self.codeOrder(number: "ZK-RACE-1", quantity: 5))
         let decisions = try Self.race(20) { _ in try world.pipeline.submit(order) }.map { try $0.get() }
@@ -72,8 +75,9 @@ import Testing
     }
 
     /// Two accompanying documents of the same codes at once: exactly one locks them.
-    @Test func twoShipmentsOfTheSameCodesAtOnceOneWins() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func twoShipmentsOfTheSameCodesAtOnceOneWins(_ backend: TestBackend) throws
+    {
+        let world = try World(backend: backend)
         let codes = Array(world.codes.prefix(3))
         let documents = try ["ESD-A", "ESD-B"].map { try World.signed(World.shipment(number: $0, codes: codes)) }
         let decisions = try Self.race(2) { try world.pipeline.submit(documents[$0]) }.map { try $0.get() }
@@ -83,8 +87,8 @@ import Testing
     }
 
     /// One number, two contents, at once: one is accepted, the other is FLC_NUMBER_USED.
-    @Test func oneNumberTwoContentsAtOnceOneIsRefused() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func oneNumberTwoContentsAtOnceOneIsRefused(_ backend: TestBackend) throws {
+        let world = try World(backend: backend)
         let documents = try [Array(world.codes.prefix(2)), Array(world.codes.suffix(2))].map {
             try World.signed(World.shipment(number: "ESD-SAME", codes: $0))
         }
@@ -96,9 +100,37 @@ import Testing
         #expect(stored.filter { $0.number == "ESD-SAME" && $0.status != .rejected }.count == 1)
     }
 
+    /// Writers in many threads at once (submissions with their journal entries, and entries of their own) keep
+    /// ONE audit chain: each reads the head and appends the next entry in its transaction, so no two entries
+    /// share a number or a predecessor.
+    @Test(arguments: TestBackend.available)
+    func theAuditChainVerifiesAfterConcurrentWriters(_ backend: TestBackend) throws {
+        let world = try World(codes: 8, backend: backend)
+        let documents = try (0..<4).map { index in
+            try World.signed(World.shipment(number: "ESD-AUD-\(index)", codes: [world.codes[index]]))
+        }
+        let results = Self.race(12) { index in
+            if index < documents.count {
+                _ = try world.pipeline.submit(documents[index]) { decision in
+                    Audit.Event(channel: "http", action: "submit", object: decision.documentID, result: "ok")
+                }
+            } else {
+                for step in 0..<3 {
+                    try Audit.record(
+                        Audit.Event(channel: "cli", action: "race", object: "\(index)-\(step)", result: "ok"),
+                        in: world.store)
+                }
+            }
+        }
+        for result in results { try result.get() }
+        #expect(try Audit.verify(world.store) == documents.count + 8 * 3)
+    }
+
     /// The database itself refuses a second document with a stored number, whatever the caller checked before.
-    @Test func theStoreRefusesASecondDocumentWithTheSameNumber() throws {
-        let world = try World()
+    @Test(arguments: TestBackend.available) func theStoreRefusesASecondDocumentWithTheSameNumber(_ backend: TestBackend)
+        throws
+    {
+        let world = try World(backend: backend)
         let accepted = try world.pipeline.submit(try World.signed(World.shipment(number: "ESD-9", codes: world.codes)))
         let first = try #require(try world.store.read { try $0.document(id: accepted.documentID) })
         let copy = DocumentRecord(
@@ -126,8 +158,8 @@ import Testing
         #expect(Set(codes.map(\.id)).count == 2_000)
     }
 
-    @Test func serialsThatExistAlreadyAreDrawnAgain() throws {
-        let world = try World(codes: 1)
+    @Test(arguments: TestBackend.available) func serialsThatExistAlreadyAreDrawnAgain(_ backend: TestBackend) throws {
+        let world = try World(codes: 1, backend: backend)
         let emitter = CodeEmitter(key: EmissionKey.generate(), serialLength: 2, tailLength: 4)
         let first = try world.store.write {
             try CodeIssuing.issue(

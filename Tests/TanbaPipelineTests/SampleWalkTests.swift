@@ -4,6 +4,7 @@ import TanbaEmission
 import TanbaErrors
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import TanbaDomain
 import TanbaEmission
 import TanbaErrors
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -34,8 +35,8 @@ import Testing
 
     /// Order → apply → introduce → pack on a pallet → ship → the buyer accepts part → sells one by retail →
     /// takes a return → the history of a code shows every step with its document.
-    @Test func fromOrderToRetailAndBack() throws {
-        let world = try StoryWorld.make()
+    @Test(arguments: TestBackend.available) func fromOrderToRetailAndBack(_ backend: TestBackend) throws {
+        let world = try StoryWorld.make(backend: backend)
         let units = world.issued
         let pallet = "148700010000000018"
         let sellerHead = TestPKI.Participant.companyHead
@@ -127,8 +128,8 @@ import Testing
 
     /// The seller takes back a shipment the buyer has not answered: its codes (and a package's contents) are the
     /// seller's again and free; the shipment is cancelled, in the buyer's inbox; the buyer can no longer answer it.
-    @Test func aSellerCancelsAShipmentBeforeTheAnswer() throws {
-        let story = try StoryWorld.make(introduced: true)
+    @Test(arguments: TestBackend.available) func aSellerCancelsAShipmentBeforeTheAnswer(_ backend: TestBackend) throws {
+        let story = try StoryWorld.make(introduced: true, backend: backend)
         let world = story.world
         let units = story.issued
         let shipped = try world.pipeline.submit(
@@ -184,8 +185,8 @@ import Testing
         #expect(again.accepted, "\(again)")
     }
 
-    @Test func answersAreCheckedAgainstTheShipment() throws {
-        let story = try StoryWorld.make(introduced: true)
+    @Test(arguments: TestBackend.available) func answersAreCheckedAgainstTheShipment(_ backend: TestBackend) throws {
+        let story = try StoryWorld.make(introduced: true, backend: backend)
         let world = story.world
         let units = story.issued
         #expect(
@@ -224,8 +225,8 @@ struct StoryWorld {
     let world: World
     let issued: [String]
 
-    static func make(introduced: Bool = false) throws -> StoryWorld {
-        let world = try World(codes: 6)
+    static func make(introduced: Bool = false, backend: TestBackend) throws -> StoryWorld {
+        let world = try World(codes: 6, backend: backend)
         // World introduces its codes; the story wants fresh ones it documents itself.
         let codes = try TanbaEmissionHelper.issue(count: 6, into: world)
         if introduced {
@@ -254,8 +255,10 @@ enum TanbaEmissionHelper {
         try world.pipeline.submit(try World.signed(xml, by: participant))
     }
 
-    @Test func aCodeOrderIssuesCodesAndTheReceiptCarriesThem() throws {
-        let world = try World(codes: 1)
+    @Test(arguments: TestBackend.available) func aCodeOrderIssuesCodesAndTheReceiptCarriesThem(_ backend: TestBackend)
+        throws
+    {
+        let world = try World(codes: 1, backend: backend)
         let decision = try submit(
             world,
             """
@@ -280,8 +283,8 @@ enum TanbaEmissionHelper {
         #expect(refused.diagnostics.map(\.code) == [.participantNotAllowed])
     }
 
-    @Test func exportsLeaveTheEAEUOnly() throws {
-        let world = try World(codes: 2)
+    @Test(arguments: TestBackend.available) func exportsLeaveTheEAEUOnly(_ backend: TestBackend) throws {
+        let world = try World(codes: 2, backend: backend)
         func export(_ country: String, _ number: String, codes: [String]) throws -> Decision {
             try submit(
                 world,
@@ -301,8 +304,8 @@ enum TanbaEmissionHelper {
         #expect(try world.code(world.codes[0]).withdrawalReason == .export)
     }
 
-    @Test func remarkingReplacesAnOldCodeWithANewOne() throws {
-        let world = try World(codes: 1)
+    @Test(arguments: TestBackend.available) func remarkingReplacesAnOldCodeWithANewOne(_ backend: TestBackend) throws {
+        let world = try World(codes: 1, backend: backend)
         let fresh = try TanbaEmissionHelper.issue(count: 1, into: world)
         let decision = try submit(
             world,
@@ -318,8 +321,8 @@ enum TanbaEmissionHelper {
         #expect(try world.code(fresh[0]).status == .inCirculation)
     }
 
-    @Test func disaggregationAndReaggregation() throws {
-        let world = try World(codes: 4)
+    @Test(arguments: TestBackend.available) func disaggregationAndReaggregation(_ backend: TestBackend) throws {
+        let world = try World(codes: 4, backend: backend)
         let pallet = "148700010000000018"
         try Ledger(store: world.store).aggregate(
             Array(world.codes.prefix(3)), into: "00" + pallet, by: World.seller, document: nil, at: Date())
@@ -346,8 +349,8 @@ enum TanbaEmissionHelper {
         #expect(dis.accepted && dis.changes.count == 3, "\(dis)")
     }
 
-    @Test func aWithdrawalForDamageNeedsItsBasis() throws {
-        let world = try World(codes: 1)
+    @Test(arguments: TestBackend.available) func aWithdrawalForDamageNeedsItsBasis(_ backend: TestBackend) throws {
+        let world = try World(codes: 1, backend: backend)
         let decision = try submit(
             world,
             """

@@ -4,6 +4,7 @@ import TanbaEmission
 import TanbaErrors
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -13,8 +14,10 @@ import Testing
     static let producer = LedgerTests.producer
     static let buyer = LedgerTests.buyer
 
-    let base = try! LedgerTests()
-    var store: SQLiteStore { base.store }
+    let base: LedgerTests
+    var store: any HubStore { base.store }
+
+    init(_ backend: TestBackend) throws { base = try LedgerTests(backend) }
 
     /// Runs `body` on a recorder over a snapshot of the store and returns what it decided.
     func decide(_ body: (ChangeRecorder) throws -> Void) throws -> ChangeSet {
@@ -25,7 +28,13 @@ import Testing
         }
     }
 
-    @Test func aDecisionChangesNothingUntilItIsApplied() throws {
+    @Test(arguments: TestBackend.available) static func aDecisionChangesNothingUntilItIsApplied(_ backend: TestBackend)
+        throws
+    {
+        try Self(backend).aDecisionChangesNothingUntilItIsApplied()
+    }
+
+    func aDecisionChangesNothingUntilItIsApplied() throws {
         let ids = try base.circulating(2)
         let before = try store.contentFingerprint()
         let changes = try decide { tx in
@@ -39,7 +48,12 @@ import Testing
         #expect(try store.read { try $0.events(of: ids[1]) }.last?.document == "W-1")
     }
 
-    @Test func aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing() throws {
+    @Test(arguments: TestBackend.available)
+    static func aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing(_ backend: TestBackend) throws {
+        try Self(backend).aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing()
+    }
+
+    func aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing() throws {
         let ids = try base.circulating(3)
         let changes = try decide { tx in
             _ = try Ledger.perform(
@@ -55,7 +69,13 @@ import Testing
         #expect(try base.code(ids[0]).lockedBy == nil)
     }
 
-    @Test func theRecorderSeesItsOwnWritesAPalletItMadeHoldsWhatItPutIn() throws {
+    @Test(arguments: TestBackend.available) static func theRecorderSeesItsOwnWritesAPalletItMadeHoldsWhatItPutIn(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).theRecorderSeesItsOwnWritesAPalletItMadeHoldsWhatItPutIn()
+    }
+
+    func theRecorderSeesItsOwnWritesAPalletItMadeHoldsWhatItPutIn() throws {
         let ids = try base.circulating(3)
         let pallet = "00148700010000000018"
         let changes = try decide { tx in
@@ -73,7 +93,13 @@ import Testing
         #expect(try base.code(ids[0]).parent == nil)
     }
 
-    @Test func aCodeThatExistsIsRefusedByTheRecorderAsTheStoreRefusesIt() throws {
+    @Test(arguments: TestBackend.available) static func aCodeThatExistsIsRefusedByTheRecorderAsTheStoreRefusesIt(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).aCodeThatExistsIsRefusedByTheRecorderAsTheStoreRefusesIt()
+    }
+
+    func aCodeThatExistsIsRefusedByTheRecorderAsTheStoreRefusesIt() throws {
         let ids = try base.circulating(1)
         let existing = try base.code(ids[0])
         let before = try store.contentFingerprint()
@@ -84,7 +110,13 @@ import Testing
         #expect(try store.contentFingerprint() == before)
     }
 
-    @Test func codesIssuedMeanwhileMakeTheApplyAConflictNotADuplicate() throws {
+    @Test(arguments: TestBackend.available) static func codesIssuedMeanwhileMakeTheApplyAConflictNotADuplicate(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).codesIssuedMeanwhileMakeTheApplyAConflictNotADuplicate()
+    }
+
+    func codesIssuedMeanwhileMakeTheApplyAConflictNotADuplicate() throws {
         let fresh = try LedgerTests.emitter.issue(gtin: LedgerTests.gtin, count: 2, owner: Self.producer, at: Date())
         let changes = try decide { tx in try tx.insert(fresh, origin: "ORDER-A") }
         try base.ledger.issue([fresh[1]], order: "ORDER-B")
@@ -94,7 +126,13 @@ import Testing
         #expect(try store.read { try $0.code(fresh[0].id) } == nil)
     }
 
-    @Test func aDocumentStatusChangeExpectsTheStatusItRead() throws {
+    @Test(arguments: TestBackend.available) static func aDocumentStatusChangeExpectsTheStatusItRead(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).aDocumentStatusChangeExpectsTheStatusItRead()
+    }
+
+    func aDocumentStatusChangeExpectsTheStatusItRead() throws {
         let shipment = DocumentRecord(
             id: "DOC-S", type: "shipment", sender: Self.producer, number: "S-1", date: "2026-12-01",
             recipient: Self.buyer, receivedAt: Date(), status: .waitingForCounterparty, digest: "d1", content: [1],
@@ -111,7 +149,13 @@ import Testing
         #expect(try store.read { try $0.document(id: "DOC-S") }?.status == .acceptedByCounterparty)
     }
 
-    @Test func theSameDocumentAppliedTwiceIsAConflictTheSecondTime() throws {
+    @Test(arguments: TestBackend.available) static func theSameDocumentAppliedTwiceIsAConflictTheSecondTime(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).theSameDocumentAppliedTwiceIsAConflictTheSecondTime()
+    }
+
+    func theSameDocumentAppliedTwiceIsAConflictTheSecondTime() throws {
         var changes = ChangeSet()
         changes.document = DocumentRecord(
             id: "DOC-1", type: "withdrawal", sender: Self.producer, number: "N-1", date: "2026-12-01", recipient: nil,
@@ -128,7 +172,13 @@ import Testing
         #expect(try store.contentFingerprint() == before)
     }
 
-    @Test func outboundMessagesAreWrittenWithTheirDecisionOrNotAtAll() throws {
+    @Test(arguments: TestBackend.available) static func outboundMessagesAreWrittenWithTheirDecisionOrNotAtAll(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).outboundMessagesAreWrittenWithTheirDecisionOrNotAtAll()
+    }
+
+    func outboundMessagesAreWrittenWithTheirDecisionOrNotAtAll() throws {
         let ids = try base.circulating(1)
         var changes = try decide { tx in
             _ = try Ledger.perform(
@@ -152,8 +202,10 @@ import Testing
 
     /// The conditional update finds its codes by their identity, whatever else the statement compares: the
     /// planner once walked the seller's whole `codes_owner` index for every small shipment.
-    @Test func theConditionalUpdateFindsCodesByTheirIdentityNotByTheirOwner() throws {
+    @Test static func theConditionalUpdateFindsCodesByTheirIdentityNotByTheirOwner() throws {
+        let base = try LedgerTests(.sqlite)
         _ = try base.circulating(50)
+        let store = try #require(base.store as? SQLiteStore)
         let plan = try store.conditionalUpdatePlan()
         #expect(plan.contains("USING INDEX sqlite_autoindex_codes_1 (id=?)"), "\(plan)")
         #expect(!plan.contains("codes_owner"), "\(plan)")

@@ -1,6 +1,7 @@
 import Foundation
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import Testing
 
 /// Inbox and outbox pages: keyset paging that neither repeats nor skips a document, even when many share one
@@ -10,13 +11,11 @@ import Testing
     static let seller = "050140001238"
     static let other = "850315300128"
 
-    let store: SQLiteStore
+    let store: any HubStore
 
-    init() throws {
-        store = try SQLiteStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tanba-pages-\(UUID().uuidString)/store.sqlite"
-            ).path)
+    /// A new, empty store on `backend`.
+    init(_ backend: TestBackend) throws {
+        store = try backend.makeStore()
     }
 
     /// 25 documents to `me`: groups of five share a received time (a batch decided in one instant), types and
@@ -67,7 +66,13 @@ import Testing
         return (ids, pages)
     }
 
-    @Test func pagesWalkTheWholeListNewestFirstWithoutRepeatsOrGaps() throws {
+    @Test(arguments: TestBackend.available) static func pagesWalkTheWholeListNewestFirstWithoutRepeatsOrGaps(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).pagesWalkTheWholeListNewestFirstWithoutRepeatsOrGaps()
+    }
+
+    func pagesWalkTheWholeListNewestFirstWithoutRepeatsOrGaps() throws {
         let documents = try seed()
         let expected = documents.sorted { ($0.receivedAt, $0.id) > ($1.receivedAt, $1.id) }.map(\.id)
         let walked = try all(DocumentFilter(recipient: Self.me, limit: 4))
@@ -78,7 +83,11 @@ import Testing
         #expect(try all(DocumentFilter(recipient: Self.me, limit: 1000)).ids == expected)
     }
 
-    @Test func filtersNarrowThePagesAndCombine() throws {
+    @Test(arguments: TestBackend.available) static func filtersNarrowThePagesAndCombine(_ backend: TestBackend) throws {
+        try Self(backend).filtersNarrowThePagesAndCombine()
+    }
+
+    func filtersNarrowThePagesAndCombine() throws {
         let documents = try seed()
         func expected(_ keep: (DocumentRecord) -> Bool) -> [String] {
             documents.filter(keep).sorted { ($0.receivedAt, $0.id) > ($1.receivedAt, $1.id) }.map(\.id)
@@ -100,7 +109,7 @@ import Testing
         #expect(try all(DocumentFilter(sender: Self.me, limit: 10)).ids == ["DOC-OUT"])
     }
 
-    @Test func aCursorIsOpaqueAndAnythingElseIsNoCursor() {
+    @Test static func aCursorIsOpaqueAndAnythingElseIsNoCursor() {
         let cursor = DocumentCursor(receivedAt: 1_795_000_000.123_456_7, id: "DOC-abc")
         #expect(!cursor.encoded.contains("DOC"))
         #expect(DocumentCursor(encoded: cursor.encoded) == cursor)
@@ -114,7 +123,8 @@ import Testing
 
     /// Inbox and outbox pages are read off `(recipient | sender, received_at, id)` in order: no full scan, no
     /// sort of the whole mailbox, however far the cursor is.
-    @Test func pagesAreReadOffAnIndexInOrder() throws {
+    @Test static func pagesAreReadOffAnIndexInOrderInSQLite() throws {
+        let store = try #require(try TestBackend.sqlite.makeStore() as? SQLiteStore)
         let cursor = DocumentCursor(receivedAt: 1_795_000_000, id: "DOC-X")
         let plans = [
             try store.documentQueryPlan(DocumentFilter(recipient: Self.me, after: cursor, limit: 50)),

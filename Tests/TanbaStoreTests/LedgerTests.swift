@@ -2,25 +2,26 @@ import Foundation
 import TanbaDomain
 import TanbaEmission
 import TanbaErrors
+import TanbaPostgres
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
-/// The SQLite store through the ledger: atomic operations, packages moving their contents, history.
+/// The store (SQLite and PostgreSQL) through the ledger: atomic operations, packages moving their contents, history.
 @Suite struct LedgerTests {
     static let producer = "050140001238"
     static let buyer = "031240500125"
     static let gtin = "04870001000011"
     static let emitter = CodeEmitter(key: EmissionKey.generate())
 
-    let store: SQLiteStore
+    let store: any HubStore
     let ledger: Ledger
 
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tanba-\(UUID().uuidString)/store.sqlite")
-        store = try SQLiteStore(path: path.path)
+    /// A new, empty store on `backend`.
+    init(_ backend: TestBackend) throws {
+        store = try backend.makeStore()
         ledger = Ledger(store: store)
     }
 
@@ -36,12 +37,31 @@ import Testing
 
     func code(_ id: String) throws -> CodeRecord { try #require(try store.read { try $0.code(id) }) }
 
-    @Test func theStoreIsMigratedAndInWALMode() throws {
+    @Test static func theSQLiteStoreIsMigratedAndInWALMode() throws {
+        let store = try #require(try TestBackend.sqlite.makeStore() as? SQLiteStore)
         #expect(try store.appliedMigrations().count == 11)
         #expect(try store.journalMode() == "wal")
     }
 
-    @Test func aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace() throws {
+    @Test(.enabled(if: TestBackend.server != nil))
+    static func thePostgresStoreIsMigratedOnceByTwoStoresOpeningAtOnce() async throws {
+        let url = try TestBackend.postgres.makeLocation()
+        // Two stores migrating one new database at once: the advisory lock lets one apply the ten migrations and
+        // the other find them applied.
+        async let first = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
+        async let second = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
+        let (a, b) = try await (first, second)
+        #expect(a.count == 11 && a == b)
+        #expect(a.first?.hasPrefix("v1:") == true && a.last?.hasPrefix("v11:") == true)
+    }
+
+    @Test(arguments: TestBackend.available) static func aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace()
+    }
+
+    func aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace() throws {
         let ids = try circulating(3)
         let before = try store.contentFingerprint()
         let again = try store.read { try $0.code(ids[0]) }!
@@ -54,7 +74,13 @@ import Testing
         #expect(try store.read { try $0.codes(fresh.map(\.id)) }.isEmpty)
     }
 
-    @Test func aRefusedOperationChangesNothingAndListsEveryProblem() throws {
+    @Test(arguments: TestBackend.available) static func aRefusedOperationChangesNothingAndListsEveryProblem(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).aRefusedOperationChangesNothingAndListsEveryProblem()
+    }
+
+    func aRefusedOperationChangesNothingAndListsEveryProblem() throws {
         let ids = try circulating(3)
         _ = try ledger.perform(.withdraw(by: Self.producer, reason: .damage), on: [ids[0]], document: "W-1", at: Date())
         let before = try store.contentFingerprint()
@@ -69,7 +95,13 @@ import Testing
         #expect(try code(ids[1]).lockedBy == nil)
     }
 
-    @Test func shippingAPalletMovesEverythingInside() throws {
+    @Test(arguments: TestBackend.available) static func shippingAPalletMovesEverythingInside(_ backend: TestBackend)
+        throws
+    {
+        try Self(backend).shippingAPalletMovesEverythingInside()
+    }
+
+    func shippingAPalletMovesEverythingInside() throws {
         let ids = try circulating(6)
         let pallet = "00148700010000000018"
         try ledger.aggregate(Array(ids[0..<4]), into: pallet, by: Self.producer, document: "AGG-1", at: Date())
@@ -101,7 +133,13 @@ import Testing
         #expect(try store.read { try $0.children(of: [pallet]) }.isEmpty)
     }
 
-    @Test func aNewPalletNeedsAValidSSCCAndARefusedPackingChangesNothing() throws {
+    @Test(arguments: TestBackend.available) static func aNewPalletNeedsAValidSSCCAndARefusedPackingChangesNothing(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).aNewPalletNeedsAValidSSCCAndARefusedPackingChangesNothing()
+    }
+
+    func aNewPalletNeedsAValidSSCCAndARefusedPackingChangesNothing() throws {
         let ids = try circulating(2)
         let before = try store.contentFingerprint()
         expectCode(.gs1CheckDigit) {
@@ -113,7 +151,13 @@ import Testing
         #expect(try store.contentFingerprint() == before)
     }
 
-    @Test func theHistoryShowsWhoOwnedWhenAndThroughWhichDocument() throws {
+    @Test(arguments: TestBackend.available) static func theHistoryShowsWhoOwnedWhenAndThroughWhichDocument(
+        _ backend: TestBackend
+    ) throws {
+        try Self(backend).theHistoryShowsWhoOwnedWhenAndThroughWhichDocument()
+    }
+
+    func theHistoryShowsWhoOwnedWhenAndThroughWhichDocument() throws {
         let ids = try circulating(1)
         _ = try ledger.perform(
             .lockForShipment(by: Self.producer, document: "SHIP-7"), on: ids, document: "SHIP-7", at: Date())
@@ -128,7 +172,13 @@ import Testing
         #expect(history.map(\.document) == ["ORDER-1", "APP-1", "INTRO-1", "SHIP-7", "ANS-7", "CASH-7", "RET-7"])
     }
 
-    @Test func theStoreKeepsParticipantsProductsAndKeys() throws {
+    @Test(arguments: TestBackend.available) static func theStoreKeepsParticipantsProductsAndKeys(_ backend: TestBackend)
+        throws
+    {
+        try Self(backend).theStoreKeepsParticipantsProductsAndKeys()
+    }
+
+    func theStoreKeepsParticipantsProductsAndKeys() throws {
         let participant = try Participant(
             id: Self.producer, name: "ТОО", isOrganisation: true, roles: [.producer], productGroups: ["water"])
         let card = try ProductCard(
