@@ -65,10 +65,12 @@ fuzz:
 demo: build
 	@DEMO_PORT=$(DEMO_PORT) bash scripts/demo.sh .build/debug/tanba $(DEMO_DIR)
 
-## bench: release-build benchmarks beside xmllint and xmlsec1 in the same run (see docs/PERFORMANCE.md).
+## bench: release-build benchmarks beside xmllint, xmlsec1, sqlite3 and pgbench in the same run (see
+## docs/PERFORMANCE.md); the pipeline's measures run on SQLite and on a private PostgreSQL server started here.
 bench: bench-deps
 	$(SWIFT) build -c release --product tanba-bench
-	.build/release/tanba-bench
+	@eval "$$(bash scripts/postgres.sh start)" && trap 'bash scripts/postgres.sh stop' EXIT && \
+	  TANBA_BENCH_POSTGRES="$$TANBA_TEST_POSTGRES" .build/release/tanba-bench $(PARTS)
 
 ## samples: re-sign samples/shipment/signed/ and every samples/<type>/signed/valid.xml with a new sample PKI
 ## (public parts kept in samples/pki/).

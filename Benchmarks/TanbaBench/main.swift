@@ -370,29 +370,7 @@ if parts.contains("pipeline") || parts.contains("stream") {
     let ledger = Ledger(store: store)
     let emitter = CodeEmitter(key: EmissionKey.generate())
     func shipment(_ number: String, codes: [String], perLine: Int, indent: String = "") -> [UInt8] {
-        var xml = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Shipment xmlns="urn:kz:tanba:shipment:1" version="1.0">
-              <Header><DocumentNumber>\(number)</DocumentNumber><DocumentDate>2026-11-20</DocumentDate>
-                <ShipmentDate>2026-11-20</ShipmentDate>
-                <Seller><BIN>\(seller)</BIN><Name>ТОО</Name></Seller><Buyer><BIN>\(buyer)</BIN><Name>ТОО</Name></Buyer>
-                <Currency>KZT</Currency></Header>
-              <Lines>
-
-            """
-        var line = 0
-        for start in stride(from: 0, to: codes.count, by: perLine) {
-            line += 1
-            let chunk = codes[start..<min(start + perLine, codes.count)]
-            xml += "<Line number=\"\(line)\"><GTIN>\(gtin)</GTIN><Name>Су</Name><Quantity>\(chunk.count)</Quantity>"
-            xml += "<UnitPrice>100.00</UnitPrice><VATRate>NoVAT</VATRate><VATAmount>0.00</VATAmount>"
-            xml += "<Amount>\(chunk.count * 100).00</Amount><Items>\n"
-            for code in chunk { xml += "\(indent)<Code>\(code)</Code>\n" }
-            xml += "</Items></Line>\n"
-        }
-        xml += "</Lines><Totals><Quantity>\(codes.count)</Quantity><VATAmount>0.00</VATAmount>"
-        xml += "<Amount>\(codes.count * 100).00</Amount></Totals></Shipment>\n"
-        return Array(xml.utf8)
+        shipmentXML(number, codes: codes, perLine: perLine, indent: indent)
     }
     func prepare(_ count: Int, using chosen: CodeEmitter? = nil) throws -> [String] {
         let codes = try (chosen ?? emitter).issue(gtin: gtin, count: count, owner: seller, at: Date())
@@ -526,6 +504,16 @@ if parts.contains("pipeline") || parts.contains("stream") {
         String(
             format: "| group commit during the HTTP run: transactions per commit (mean / largest) | %.1f / %d |",
             Double(after.bodies - before.bodies) / Double(max(after.batches - before.batches, 1)), after.largest))
+
+    // The same measures on PostgreSQL, when a server is named (make bench starts a private one).
+    if let server = ProcessInfo.processInfo.environment["TANBA_BENCH_POSTGRES"] {
+        try postgresPipeline(
+            server: server,
+            tools: PipelineTools(
+                schemas: schemas, verifier: verifier, reference: reference, hub: hubSigner, signer: signer,
+                limits: limits, work: work, repository: repository),
+            ceiling: ceiling.rate)
+    }
 
     // A 10 MB accompanying document of 100,000 codes, posted with curl to the hub still running on that port, as an
     // ERP's script would, beside the same kind of document through the pipeline in-process. The codes have
