@@ -213,6 +213,50 @@ final class PostgresSession: StoreWriter {
         }
     }
 
+    /// A change set's conditional update: one `UPDATE … WHERE id = ANY(…) AND <the expected state>` per pair of
+    /// (expected, new) state. The row locks are the update's own; under READ COMMITTED a row another transaction
+    /// changed meanwhile is compared in its new version, fails the expected state and is not counted, so a
+    /// count short of the codes named is `STORE_CONFLICT` (the transaction is then rolled back whole).
+    func update(_ changes: [CodeChange]) throws {
+        struct State: Hashable {
+            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
+            init(_ code: CodeRecord) {
+                status = code.status.rawValue
+                owner = code.owner
+                reason = code.withdrawalReason?.rawValue
+                lockedBy = code.lockedBy
+                parent = code.parent
+            }
+        }
+        struct Transition: Hashable {
+            let from: State, to: State
+        }
+        var byTransition: [Transition: [String]] = [:]
+        for change in changes {
+            byTransition[Transition(from: State(change.before), to: State(change.after)), default: []].append(
+                change.before.id)
+        }
+        for (transition, ids) in byTransition {
+            let (from, to) = (transition.from, transition.to)
+            var s = Statement()
+            s.sql = """
+                UPDATE codes SET status = \(s.bind(to.status)), owner = \(s.bind(to.owner)),
+                    withdrawal_reason = \(s.bind(to.reason))::text, locked_by = \(s.bind(to.lockedBy))::text,
+                    parent = \(s.bind(to.parent))::text
+                WHERE id = ANY(\(s.bind(ids.sorted()))) AND status = \(s.bind(from.status))
+                  AND owner = \(s.bind(from.owner))
+                  AND withdrawal_reason IS NOT DISTINCT FROM \(s.bind(from.reason))::text
+                  AND locked_by IS NOT DISTINCT FROM \(s.bind(from.lockedBy))::text
+                  AND parent IS NOT DISTINCT FROM \(s.bind(from.parent))::text
+                """
+            let updated = try change(s)
+            guard updated == ids.count else {
+                throw TanbaError(
+                    .storeConflict, "\(ids.count - updated) of \(ids.count) codes changed since the decision read them")
+            }
+        }
+    }
+
     /// One `events` row, and one (code, event) link per code.
     func record(_ entry: HistoryEntry, for ids: [String]) throws {
         var event = Statement()
