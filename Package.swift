@@ -198,8 +198,8 @@ let package = Package(
         .testTarget(
             name: "TanbaCoreTests",
             dependencies: [
-                "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaErrors",
-                "TanbaTestSupport",
+                "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaPostgres", "TanbaDomain",
+                "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -2,11 +2,13 @@ import Foundation
 import TanbaCore
 import TanbaDomain
 import TanbaPipeline
+import TanbaPostgres
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaXML
 
-/// A hub core over a fresh SQLite store file, with the test PKI's participants registered: the wholesaler
+/// A hub core over a fresh store (SQLite, or PostgreSQL when the suite has a server), with the test PKI's participants registered: the wholesaler
 /// (seller), its buyer, an entrepreneur and a state body.
 struct CoreFixture {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -26,20 +28,20 @@ struct CoreFixture {
     static let entrepreneur = "850315300128"
     static let inspector = TestPKI.operatorBIN
 
+    /// The store's file or URL: a second fixture over it is a second hub process on the same store.
     let path: String
-    let store: SQLiteStore
+    let store: any HubStore
     let core: HubCore
 
-    /// A core over a new store, or with `path` a second core over the store another fixture made.
-    init(path: String? = nil, challengeCapacity: Int = 10_000, sessionCapacity: Int = 100_000) throws {
-        let path =
-            path
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tanba-core-\(UUID().uuidString)/s.sqlite"
-            ).path
-        let fresh = !FileManager.default.fileExists(atPath: path)
+    /// A core over a new store on `backend`, or with `path` a second core over the store another fixture made.
+    init(
+        _ backend: TestBackend = .sqlite, path: String? = nil, challengeCapacity: Int = 10_000,
+        sessionCapacity: Int = 100_000
+    ) throws {
+        let fresh = path == nil
+        let path = try path ?? backend.makeLocation()
         self.path = path
-        store = try SQLiteStore(path: path)
+        store = try PostgresStore.names(path) ? PostgresStore(url: path) : SQLiteStore(path: path)
         let verifier = SignatureVerifier(
             trustStore: try TrustStore(caDirectory: Self.pki.trustDirectory, crlDirectory: Self.pki.crlDirectory))
         let pipeline = DocumentPipeline(

@@ -1,30 +1,34 @@
 import Foundation
 import TanbaCore
 import TanbaErrors
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
 /// Login by signed challenge and the sessions it opens, on the core: a challenge works once and only in time, a
-/// session ends when it expires, and both live in the store, so a second core on the same file honours them.
+/// session ends when it expires, and both live in the store, so a second core on the same store honours them;
+/// on both stores.
 @Suite struct LoginTests {
-    @Test func aSignedChallengeLogsTheSignersParticipantIn() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func aSignedChallengeLogsTheSignersParticipantIn(_ backend: TestBackend)
+        throws
+    {
+        let fixture = try CoreFixture(backend)
         let challenge = try fixture.core.beginLogin()
         let token = try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead))
         #expect(token.participant == CoreFixture.seller)
         #expect(try fixture.core.authenticate(token: token.token).participant == CoreFixture.seller)
     }
 
-    @Test func aChallengeIsConsumedOnceOnly() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func aChallengeIsConsumedOnceOnly(_ backend: TestBackend) throws {
+        let fixture = try CoreFixture(backend)
         let challenge = try fixture.core.beginLogin()
         let signed = try CoreFixture.signed(challenge, by: .companyHead)
         _ = try fixture.core.finishLogin(signed: signed)
         expectCode(.authChallenge) { _ = try fixture.core.finishLogin(signed: signed) }
     }
 
-    @Test func anExpiredChallengeIsRefused() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func anExpiredChallengeIsRefused(_ backend: TestBackend) throws {
+        let fixture = try CoreFixture(backend)
         let issued = Date()
         let challenge = try fixture.core.beginLogin(now: issued)
         let late = issued + LoginService.challengeLifetime + 1
@@ -33,13 +37,15 @@ import Testing
         }
     }
 
-    @Test func aChallengeTheHubNeverIssuedIsRefused() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func aChallengeTheHubNeverIssuedIsRefused(_ backend: TestBackend) throws {
+        let fixture = try CoreFixture(backend)
         expectCode(.authChallenge) { try fixture.core.login.consume("made-up") }
     }
 
-    @Test func aSignerWhoDoesNotRepresentTheParticipantIsRefused() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func aSignerWhoDoesNotRepresentTheParticipantIsRefused(
+        _ backend: TestBackend
+    ) throws {
+        let fixture = try CoreFixture(backend)
         // The seller requires a registered representative now; the head's certificate names no such person.
         try fixture.store.write { tx in
             var seller = try #require(try tx.participant(CoreFixture.seller))
@@ -52,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func anExpiredSessionAuthenticatesNobody() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func anExpiredSessionAuthenticatesNobody(_ backend: TestBackend) throws {
+        let fixture = try CoreFixture(backend)
         let opened = Date()
         let token = try fixture.core.login.open(Caller(participant: CoreFixture.buyer), now: opened)
         #expect(try fixture.core.authenticate(token: token.token, now: opened + 60).participant == CoreFixture.buyer)
@@ -64,14 +70,16 @@ import Testing
         expectCode(.authRequired) { _ = try second.core.authenticate(token: token.token, now: expired) }
     }
 
-    @Test func noTokenOrAMadeUpOneIsRefused() throws {
-        let fixture = try CoreFixture()
+    @Test(arguments: TestBackend.available) func noTokenOrAMadeUpOneIsRefused(_ backend: TestBackend) throws {
+        let fixture = try CoreFixture(backend)
         expectCode(.authRequired) { _ = try fixture.core.authenticate(token: nil) }
         expectCode(.authRequired) { _ = try fixture.core.authenticate(token: "made-up") }
     }
 
-    @Test func aSessionIsUsableFromASecondCoreOverTheSameStoreFile() throws {
-        let first = try CoreFixture()
+    @Test(arguments: TestBackend.available) func aSessionIsUsableFromASecondCoreOverTheSameStoreFile(
+        _ backend: TestBackend
+    ) throws {
+        let first = try CoreFixture(backend)
         let second = try CoreFixture(path: first.path)
         // Begun at one hub process, finished at the other.
         let challenge = try first.core.beginLogin()
