@@ -26,14 +26,14 @@ public final class ChangeRecorder: StoreWriter {
         case updated(Int)
     }
     private var written: [String: Written] = [:]
-    /// The snapshot's state of every code read from it.
-    private var read: [String: CodeRecord] = [:]
-    /// Codes looked up and not found in the snapshot.
-    private var absent: Set<String> = []
 
     public init(_ snapshot: any StoreReader) { base = snapshot }
 
     // MARK: Codes
+    //
+    // Nothing read is kept: the snapshot answers the same way every time it is asked (a consistent read
+    // transaction), so a code this decision did not write is read from it again, and a decision on 100,000 codes
+    // holds each code once in its change set (state expected, state left) rather than again in a cache.
 
     /// The latest state of a code this decision wrote.
     private func mine(_ id: String) -> CodeRecord? {
@@ -44,50 +44,20 @@ public final class ChangeRecorder: StoreWriter {
         }
     }
 
-    private func remember(_ record: CodeRecord) -> CodeRecord {
-        if read[record.id] == nil { read[record.id] = record }
-        return mine(record.id) ?? record
-    }
-
     public func code(_ id: String) throws -> CodeRecord? {
         if let mine = mine(id) { return mine }
-        if let known = read[id] { return known }
-        if absent.contains(id) { return nil }
-        guard let found = try base.code(id) else {
-            absent.insert(id)
-            return nil
-        }
-        return remember(found)
+        return try base.code(id)
     }
 
     public func codes(_ ids: [String]) throws -> [String: CodeRecord] {
+        // The first look-up of a decision: everything comes from the snapshot as it is.
+        if written.isEmpty { return try base.codes(ids) }
         var result: [String: CodeRecord] = [:]
-        result.reserveCapacity(ids.count)
         var ask: [String] = []
-        if written.isEmpty && read.isEmpty && absent.isEmpty {
-            ask = ids  // the first look-up of a decision: everything comes from the snapshot
-        } else {
-            for id in ids {
-                if let known = mine(id) ?? read[id] {
-                    result[id] = known
-                } else if !absent.contains(id) {
-                    ask.append(id)
-                }
-            }
+        for id in ids {
+            if let known = mine(id) { result[id] = known } else { ask.append(id) }
         }
-        if !ask.isEmpty {
-            let found = try base.codes(ask)
-            read.reserveCapacity(read.count + found.count)
-            // Asked because neither written nor read before: the snapshot's record is the current one.
-            for id in ask {
-                if let record = found[id] {
-                    read[id] = record
-                    result[id] = record
-                } else {
-                    absent.insert(id)
-                }
-            }
-        }
+        if !ask.isEmpty { result.merge(try base.codes(ask)) { mine, _ in mine } }
         return result
     }
 
@@ -97,7 +67,7 @@ public final class ChangeRecorder: StoreWriter {
         var seen: Set<String> = []
         var result: [CodeRecord] = []
         for record in fromBase {
-            let current = remember(record)
+            let current = mine(record.id) ?? record
             seen.insert(current.id)
             if matching(current) { result.append(current) }
         }
@@ -133,17 +103,30 @@ public final class ChangeRecorder: StoreWriter {
         }
         let batch = decided.inserts.count
         written.reserveCapacity(written.count + codes.count)
-        for (index, code) in codes.enumerated() {
-            absent.remove(code.id)
-            written[code.id] = .inserted(batch: batch, index: index)
-        }
+        for (index, code) in codes.enumerated() { written[code.id] = .inserted(batch: batch, index: index) }
         decided.inserts.append((codes, origin))
     }
 
+    /// Changes codes, each expected in the state the snapshot has it (read again here, in one look-up).
     public func update(_ codes: [CodeRecord]) throws {
-        written.reserveCapacity(written.count + codes.count)
-        decided.updates.reserveCapacity(decided.updates.count + codes.count)
-        for code in codes {
+        let unseen = codes.filter { written[$0.id] == nil }.map(\.id)
+        let befores = unseen.isEmpty ? [:] : try base.codes(unseen)
+        try update(
+            codes.map { code in
+                guard let before = mine(code.id) ?? befores[code.id] else {
+                    throw TanbaError(.codeNotFound, "\(code.id): no such code", subject: code.id)
+                }
+                return CodeChange(before: before, after: code)
+            })
+    }
+
+    /// Changes codes from the states the decision read (`before`, as the snapshot has them) to their new ones.
+    /// A code this decision wrote already keeps its first expected state (or its insert) and takes the new one.
+    public func update(_ changes: [CodeChange]) throws {
+        written.reserveCapacity(written.count + changes.count)
+        decided.updates.reserveCapacity(decided.updates.count + changes.count)
+        for change in changes {
+            let code = change.after
             switch written[code.id] {
             case .inserted(let batch, let index):
                 // Made by this decision: the insert carries its final state.
@@ -151,16 +134,11 @@ public final class ChangeRecorder: StoreWriter {
             case .updated(let index):
                 decided.updates[index].after = code
             case nil:
-                guard let before = try read[code.id] ?? base.code(code.id) else {
-                    throw TanbaError(.codeNotFound, "\(code.id): no such code")
-                }
                 written[code.id] = .updated(decided.updates.count)
-                decided.updates.append(CodeChange(before: before, after: code))
+                decided.updates.append(change)
             }
         }
     }
-
-    public func update(_ changes: [CodeChange]) throws { try update(changes.map(\.after)) }
 
     public func record(_ event: HistoryEntry, for codes: [String]) throws {
         decided.history.append((event, codes))

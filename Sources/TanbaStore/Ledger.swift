@@ -41,6 +41,10 @@ public struct Ledger: Sendable {
         var problems: [Diagnostic] = []
         var targets: [CodeRecord] = []
         targets.reserveCapacity(ids.count)
+        // Each target as read, the state its change expects (a unit withdrawn from its package is changed from
+        // inside it, though the operation sees it outside).
+        var befores: [CodeRecord] = []
+        befores.reserveCapacity(ids.count)
         for id in ids {
             guard var code = found[id] else {
                 missing.append(Diagnostic(.codeNotFound, "\(id): no such code", subject: id))
@@ -60,13 +64,18 @@ public struct Ledger: Sendable {
                 }
                 code.parent = nil
             }
+            befores.append(found[id]!)
             targets.append(code)
         }
         problems = missing + problems
         // Only packages have contents: units need no lookup.
         let packages = targets.compactMap { $0.level == .unit ? nil : $0.id }
         var all = targets
-        if !packages.isEmpty { all += try descendants(of: packages, in: tx) }
+        if !packages.isEmpty {
+            let contents = try descendants(of: packages, in: tx)
+            all += contents
+            befores += contents
+        }
         var changed: [CodeRecord] = []
         changed.reserveCapacity(all.count)
         for code in all {
@@ -75,7 +84,8 @@ public struct Ledger: Sendable {
             }
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        try tx.update(changed)
+        // Every code passed (else the refusal above), so `changed` follows `befores` one for one.
+        try tx.update(zip(befores, changed).map { CodeChange(before: $0, after: $1) })
         try record(operation.name, changed, at: date, document: document, in: tx)
         return changed
     }
