@@ -51,7 +51,7 @@ install: release
 ## on PostgreSQL (TANBA_TEST_POSTGRES); it is stopped on every exit path.
 test: deps lint
 	$(SWIFT) build --build-tests
-	@eval "$$(bash scripts/postgres.sh start)" && trap 'bash scripts/postgres.sh stop' EXIT && \
+	@exports=$$(bash scripts/postgres.sh start) && eval "$$exports" && trap 'bash scripts/postgres.sh stop' EXIT && \
 	  echo "PostgreSQL for the tests: $$TANBA_TEST_POSTGRES" && \
 	  $(SWIFT) test && bash scripts/schemathesis.sh .build/debug/tanba
 

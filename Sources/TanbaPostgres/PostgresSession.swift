@@ -86,10 +86,15 @@ final class PostgresSession: StoreWriter {
         return try run(statement).map(Self.record)
     }
 
+    /// In issue order, as the SQLite store answers; locked (in a write) in id order, like every other read of codes.
     func codes(lockedBy document: String) throws -> [CodeRecord] {
         var statement = Statement()
-        statement.sql =
-            "SELECT \(Self.codeColumns) FROM codes WHERE locked_by = \(statement.bind(document)) ORDER BY seq\(locking)"
+        statement.sql = """
+            SELECT \(Self.codeColumns) FROM (
+                SELECT \(Self.codeColumns), seq FROM codes WHERE locked_by = \(statement.bind(document))
+                ORDER BY id\(locking)
+            ) locked ORDER BY seq
+            """
         return try run(statement).map(Self.record)
     }
 

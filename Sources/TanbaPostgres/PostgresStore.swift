@@ -148,6 +148,16 @@ public final class PostgresStore: HubStore {
         }
     }
 
+    /// A server setting as a pooled connection sees it (`current_setting`), for operators and tests: e.g. that
+    /// `synchronous_commit` is `on` for the hub's connections whatever the server's default.
+    public func setting(_ name: String) throws -> String {
+        try transaction(writing: false) { session in
+            var statement = Statement()
+            statement.sql = "SELECT current_setting(\(statement.bind(name)))"
+            return try session.run(statement).first?.get(0, as: String.self) ?? ""
+        }
+    }
+
     /// The journals, as in the SQLite store, and the migrations' own bookkeeping: no part of the ledger.
     public static let journals: Set<String> = [
         "audit", "rejections", "login_challenges", "login_sessions", "schema_migrations",

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TanbaHTTP
 import TanbaSQLite
 import TanbaStore
+import TanbaStoreTestSupport
 import Testing
 
 /// Refused documents are in their submitter's outbox, in keyset order with the accepted ones, with the first
@@ -35,8 +36,10 @@ import Testing
         return refusals
     }
 
-    @Test func refusedDocumentsAreInTheSubmittersOutbox() async throws {
-        let hub = try HTTPTests.hub()
+    @Test(arguments: TestBackend.available) func refusedDocumentsAreInTheSubmittersOutbox(_ backend: TestBackend)
+        async throws
+    {
+        let hub = try HTTPTests.hub(backend)
         let documents = try ListAndReferenceTests.seedInbox(hub.store).filter { $0.sender == HTTPTests.seller }
         let refusals = try Self.seedRefusals(hub.store)
         let mine = refusals.filter { ($0.submitter ?? $0.sender) == HTTPTests.seller }
@@ -86,8 +89,8 @@ import Testing
     }
 
     /// A refusal of a document that was accepted later is not listed twice: the document stands as accepted.
-    @Test func aLaterAcceptanceHidesTheEarlierRefusal() throws {
-        let hub = try HTTPTests.hub()
+    @Test(arguments: TestBackend.available) func aLaterAcceptanceHidesTheEarlierRefusal(_ backend: TestBackend) throws {
+        let hub = try HTTPTests.hub(backend)
         let document = DocumentRecord(
             id: "DOC-TWICE", type: "shipment", sender: HTTPTests.seller, number: "T-1", date: "2026-11-20",
             recipient: HTTPTests.buyer, receivedAt: Date(timeIntervalSince1970: 1_795_000_100), status: .accepted,
@@ -106,7 +109,7 @@ import Testing
     }
 
     /// The outbox with refusals is still a merge of index-ordered reads: no sort, no scan of either table.
-    @Test func theOutboxWithRefusalsIsReadOffIndexes() throws {
+    @Test func theOutboxWithRefusalsIsReadOffIndexesInSQLite() throws {
         let hub = try HTTPTests.hub()
         let plan = try #require(hub.store as? SQLiteStore).documentQueryPlan(
             DocumentFilter(sender: HTTPTests.seller, after: DocumentCursor(receivedAt: 1, id: "DOC-X"), limit: 50))

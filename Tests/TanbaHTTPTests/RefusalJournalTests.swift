@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TanbaErrors
 import TanbaPipeline
 import TanbaStore
+import TanbaStoreTestSupport
 import TanbaTestSupport
 import Testing
 
@@ -12,8 +13,10 @@ import Testing
 /// participant re-posting the same bytes (so the same document id) gets a refusal of its own and changes nothing
 /// of the first entry: not its submitter, not its receipt.
 @Suite struct RefusalJournalTests {
-    @Test func anotherParticipantsReplayDoesNotTakeOverARefusalEntry() async throws {
-        let hub = try HTTPTests.hub()
+    @Test(arguments: TestBackend.available) func anotherParticipantsReplayDoesNotTakeOverARefusalEntry(
+        _ backend: TestBackend
+    ) async throws {
+        let hub = try HTTPTests.hub(backend)
         let app = hub.api.application(host: "127.0.0.1", port: 0)
         let refused = try HTTPTests.signed(
             HTTPTests.shipment(["0104870001000011219999999999999"]), by: .companyHead)
@@ -52,8 +55,10 @@ import Testing
     }
 
     /// The rule lives in the database: even a statement asking to replace an entry leaves it as it was.
-    @Test func theStoreKeepsTheFirstRefusalEntryWhateverTheStatement() throws {
-        let hub = try HTTPTests.hub()
+    @Test(arguments: TestBackend.available) func theStoreKeepsTheFirstRefusalEntryWhateverTheStatement(
+        _ backend: TestBackend
+    ) throws {
+        let hub = try HTTPTests.hub(backend)
         let first = RejectionRecord(
             id: "DOC-1", submitter: "A", type: nil, sender: nil, number: nil, receivedAt: Date(), code: "X",
             receipt: [1])
@@ -66,18 +71,19 @@ import Testing
         }
         let kept = try #require(try hub.store.read { try $0.rejection(id: "DOC-1") })
         #expect(kept.submitter == "A" && kept.code == "X" && kept.receipt == [1])
-        let sqlite3 = try #require(
-            ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) })
-        let replace = try runProcess(
-            sqlite3,
-            [
-                hub.store.location,
-                "INSERT OR REPLACE INTO rejections (id, submitter, received_at, code, receipt) "
-                    + "VALUES ('DOC-1', 'C', 0, 'Y', x'02')",
-            ])
+        // A statement that asks to replace the entry is skipped by the database, and one that changes or removes
+        // it is refused.
+        let replace = try HTTPTests.sql(
+            backend == .sqlite
+                ? "INSERT OR REPLACE INTO rejections (id, submitter, received_at, code, receipt) "
+                    + "VALUES ('DOC-1', 'C', 0, 'Y', x'02')"
+                : "INSERT INTO rejections (id, submitter, received_at, code, receipt) "
+                    + "VALUES ('DOC-1', 'C', 0, 'Y', '\\x02')",
+            on: hub.store, backend)
         #expect(replace.status == 0, "\(replace.error)")
-        let update = try runProcess(sqlite3, [hub.store.location, "UPDATE rejections SET submitter = 'C'"])
-        #expect(update.status != 0)
+        for statement in ["UPDATE rejections SET submitter = 'C'", "DELETE FROM rejections"] {
+            #expect(try HTTPTests.sql(statement, on: hub.store, backend).status != 0, "\(statement)")
+        }
         let after = try #require(try hub.store.read { try $0.rejection(id: "DOC-1") })
         #expect(after.submitter == "A" && after.code == "X")
     }

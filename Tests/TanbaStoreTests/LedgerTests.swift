@@ -43,6 +43,26 @@ import Testing
         #expect(try store.journalMode() == "wal")
     }
 
+    /// Every connection commits synchronously (a receipt is given only for what survives a crash), even on a
+    /// server whose default is off; the location a message may show has no password.
+    @Test(.enabled(if: TestBackend.server != nil))
+    static func thePostgresStoreCommitsSynchronouslyAndItsLocationNamesNoPassword() throws {
+        let url = try TestBackend.postgres.makeLocation()
+        var components = try #require(URLComponents(string: url))
+        let database = components.path
+        #expect(try PostgresStore(url: url).setting("lock_timeout") == "30s")
+        // The database's own default turned off: the store's connections still set it on.
+        let admin = try #require(TestBackend.server)
+        let off = try runProcess(
+            "/usr/bin/psql", [admin, "-Atc", "ALTER DATABASE \(database.dropFirst()) SET synchronous_commit = off"])
+        #expect(off.status == 0, "\(off.error)")
+        components.password = "hunter2-x9"
+        let store = try PostgresStore(url: try #require(components.string))
+        #expect(try store.setting("synchronous_commit") == "on")
+        #expect(!store.location.contains("hunter2-x9") && store.location.hasPrefix("postgres://tanba@"))
+        #expect(store.location.hasSuffix(database))
+    }
+
     @Test(.enabled(if: TestBackend.server != nil))
     static func thePostgresStoreIsMigratedOnceByTwoStoresOpeningAtOnce() async throws {
         let url = try TestBackend.postgres.makeLocation()
