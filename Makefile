@@ -48,12 +48,15 @@ install: release
 ## test: every test (unit, CLI end to end, xmlsec1 interop; Swift Testing runs them in parallel), then the API
 ## fuzzer against the running hub (scripts/schemathesis.sh: schemathesis from PyPI, pinned, in .build/).
 ## A private PostgreSQL server (scripts/postgres.sh) runs for the whole suite: the store tests run on SQLite and
-## on PostgreSQL (TANBA_TEST_POSTGRES); it is stopped on every exit path.
+## on PostgreSQL (TANBA_TEST_POSTGRES), and the API fuzzer runs once on each; the server is stopped on every exit
+## path.
 test: deps lint
 	$(SWIFT) build --build-tests
 	@exports=$$(bash scripts/postgres.sh start) && eval "$$exports" && trap 'bash scripts/postgres.sh stop' EXIT && \
 	  echo "PostgreSQL for the tests: $$TANBA_TEST_POSTGRES" && \
-	  $(SWIFT) test && bash scripts/schemathesis.sh .build/debug/tanba
+	  $(SWIFT) test && bash scripts/schemathesis.sh .build/debug/tanba && \
+	  psql -q "$$TANBA_TEST_POSTGRES" -c "CREATE DATABASE tanba_schemathesis" && \
+	  SCHEMATHESIS_STORE="$${TANBA_TEST_POSTGRES%/*}/tanba_schemathesis" bash scripts/schemathesis.sh .build/debug/tanba
 
 ## fuzz: the API fuzzer alone (the hub built already).
 fuzz:

@@ -40,7 +40,8 @@ step "Billion laughs (entity expansion)" "$tanba" validate samples/shipment/inva
 step "Every schema error at once, with line and element" \
   "$tanba" validate samples/shipment/invalid/many-errors.xml
 
-export TANBA_STORE="$dir/tanba.sqlite"
+# The embedded store by default; DEMO_STORE names another (a postgres:// URL of an empty database).
+export TANBA_STORE="${DEMO_STORE:-$dir/tanba.sqlite}"
 step "Register a producer (BIN, roles, product groups, who may sign) in the embedded store" \
   "$tanba" participants add --id 050140001238 --name "ТОО «Алатау Дистрибьюшн»" --roles producer,wholesaler \
   --groups water,shoes,tobacco --representative 781112400128

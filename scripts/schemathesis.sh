@@ -29,13 +29,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DEMO_SERVE=0 bash scripts/demo.sh "$tanba" "$work/demo" > "$work/demo.log" 2>&1 || {
+# SCHEMATHESIS_STORE: the store to fuzz on (default the demo's SQLite file; make test passes a PostgreSQL
+# database for a second pass).
+store=${SCHEMATHESIS_STORE:-$work/demo/tanba.sqlite}
+echo "store under test: ${store##*/}"
+DEMO_SERVE=0 DEMO_STORE="$store" bash scripts/demo.sh "$tanba" "$work/demo" > "$work/demo.log" 2>&1 || {
   cat "$work/demo.log"; echo "schemathesis: the demo store could not be made" >&2; exit 1; }
 pki=$work/demo/pki
 
 # Port 0: the kernel picks a free port and the listening line names it. No rate limit: the fuzzer is one client
 # sending as fast as it can, and 429s would hide the answers it is checking.
-"$tanba" serve --port 0 --rate-limit 0 --store "$work/demo/tanba.sqlite" --trust "$pki/trust" --crl "$pki/crl" \
+"$tanba" serve --port 0 --rate-limit 0 --store "$store" --trust "$pki/trust" --crl "$pki/crl" \
   --hub-key "$pki/participants/hub.key.pem" --hub-cert "$pki/participants/hub.cert.pem" \
   > "$work/serve.out" 2> "$work/serve.err" &
 server=$!
