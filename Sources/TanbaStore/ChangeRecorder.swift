@@ -123,6 +123,22 @@ public final class ChangeRecorder: StoreWriter {
     /// Changes codes from the states the decision read (`before`, as the snapshot has them) to their new ones.
     /// A code this decision wrote already keeps its first expected state (or its insert) and takes the new one.
     public func update(_ changes: [CodeChange]) throws {
+        if written.isEmpty {
+            // The decision's first change: the list becomes the change set's own, shared rather than copied
+            // (100,000 changes of a large document are not held twice) — unless it names a code twice.
+            written.reserveCapacity(changes.count)
+            var once = true
+            for (index, change) in changes.enumerated()
+            where written.updateValue(.updated(index), forKey: change.after.id) != nil {
+                once = false
+                break
+            }
+            if once {
+                decided.updates = changes
+                return
+            }
+            written = [:]
+        }
         written.reserveCapacity(written.count + changes.count)
         decided.updates.reserveCapacity(decided.updates.count + changes.count)
         for change in changes {

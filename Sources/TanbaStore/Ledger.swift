@@ -70,21 +70,21 @@ public struct Ledger: Sendable {
         problems = missing + problems
         // Only packages have contents: units need no lookup.
         let packages = targets.compactMap { $0.level == .unit ? nil : $0.id }
-        var all = targets
         if !packages.isEmpty {
             let contents = try descendants(of: packages, in: tx)
-            all += contents
+            targets += contents
             befores += contents
         }
         var changed: [CodeRecord] = []
-        changed.reserveCapacity(all.count)
-        for code in all {
+        changed.reserveCapacity(targets.count)
+        for code in targets {
             do { changed.append(try CodeStateMachine.apply(operation, to: code)) } catch let error as TanbaError {
                 problems += error.diagnostics
             }
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
         // Every code passed (else the refusal above), so `changed` follows `befores` one for one.
+        targets = []  // no longer needed: 100,000 records fewer at the peak
         try tx.update(zip(befores, changed).map { CodeChange(before: $0, after: $1) })
         try record(operation.name, changed, at: date, document: document, in: tx)
         return changed
