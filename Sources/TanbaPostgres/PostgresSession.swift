@@ -244,16 +244,18 @@ final class PostgresSession: StoreWriter {
         for (transition, ids) in byTransition {
             let (from, to) = (transition.from, transition.to)
             var s = Statement()
-            s.sql = """
-                UPDATE codes SET status = \(s.bind(to.status)), owner = \(s.bind(to.owner)),
-                    withdrawal_reason = \(s.bind(to.reason))::text, locked_by = \(s.bind(to.lockedBy))::text,
-                    parent = \(s.bind(to.parent))::text
-                WHERE id = ANY(\(s.bind(ids.sorted()))) AND status = \(s.bind(from.status))
-                  AND owner = \(s.bind(from.owner))
-                  AND withdrawal_reason IS NOT DISTINCT FROM \(s.bind(from.reason))::text
-                  AND locked_by IS NOT DISTINCT FROM \(s.bind(from.lockedBy))::text
-                  AND parent IS NOT DISTINCT FROM \(s.bind(from.parent))::text
-                """
+            _ = s.bind(to.status)
+            _ = s.bind(to.owner)
+            _ = s.bind(to.reason)
+            _ = s.bind(to.lockedBy)
+            _ = s.bind(to.parent)
+            _ = s.bind(ids.sorted())
+            _ = s.bind(from.status)
+            _ = s.bind(from.owner)
+            _ = s.bind(from.reason)
+            _ = s.bind(from.lockedBy)
+            _ = s.bind(from.parent)
+            s.sql = Self.conditionalUpdate
             let updated = try change(s)
             guard updated == ids.count else {
                 throw TanbaError(
@@ -261,6 +263,18 @@ final class PostgresSession: StoreWriter {
             }
         }
     }
+
+    /// The conditional update's statement ($1–$5 the new state, $6 the ids, $7–$11 the expected state). The
+    /// expected state is compared with `IS NOT DISTINCT FROM`, which no index serves, so PostgreSQL finds the
+    /// rows by the id index alone: with `owner = $8` its generic plan ANDed the owner's index in, reading every
+    /// code the seller owns for each small shipment (127 documents/s, p99 139 ms on 140,000 codes).
+    static let conditionalUpdate = """
+        UPDATE codes SET status = $1, owner = $2, withdrawal_reason = $3::text, locked_by = $4::text,
+            parent = $5::text
+        WHERE id = ANY($6) AND status IS NOT DISTINCT FROM $7 AND owner IS NOT DISTINCT FROM $8
+          AND withdrawal_reason IS NOT DISTINCT FROM $9::text AND locked_by IS NOT DISTINCT FROM $10::text
+          AND parent IS NOT DISTINCT FROM $11::text
+        """
 
     /// One `events` row, and one (code, event) link per code.
     func record(_ entry: HistoryEntry, for ids: [String]) throws {

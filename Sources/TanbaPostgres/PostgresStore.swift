@@ -158,6 +158,22 @@ public final class PostgresStore: HubStore {
         }
     }
 
+    /// How PostgreSQL runs a change set's conditional update in the generic plan it caches for a prepared
+    /// statement (`EXPLAIN`, one line a row), on the statistics the server has: tests check that it finds codes
+    /// by their identity alone.
+    public func conditionalUpdatePlan() throws -> String {
+        try transaction(writing: false) { session in
+            try session.run("SET LOCAL plan_cache_mode = force_generic_plan")
+            try session.run("PREPARE tanba_conditional_update AS " + PostgresSession.conditionalUpdate)
+            let rows = try session.run(
+                Statement(
+                    "EXPLAIN EXECUTE tanba_conditional_update('s', 'o', NULL, NULL, NULL, ARRAY['a'], 's', 'o', NULL, NULL, NULL)"
+                ))
+            try session.run("DEALLOCATE tanba_conditional_update")
+            return try rows.map { try $0.get(0, as: String.self) }.joined(separator: "\n")
+        }
+    }
+
     /// The journals, as in the SQLite store, and the migrations' own bookkeeping: no part of the ledger.
     public static let journals: Set<String> = [
         "audit", "rejections", "login_challenges", "login_sessions", "schema_migrations",
