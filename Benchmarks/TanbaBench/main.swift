@@ -343,23 +343,7 @@ if parts.contains("pipeline") || parts.contains("stream") {
         .first { $0.hasPrefix("VmRSS:") }
         .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
     let store = try SQLiteStore(path: work.appendingPathComponent("pipeline.sqlite").path)
-    let seller = "050140001238"
-    let buyer = "031240500125"
-    let gtin = "04870001000011"
-    try store.write { tx in
-        try tx.save(
-            try Participant(
-                id: seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true, roles: [.producer, .wholesaler],
-                productGroups: ["water"]))
-        try tx.save(
-            try Participant(
-                id: buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true, roles: [.wholesaler],
-                productGroups: ["water"]))
-        try tx.save([
-            try ProductCard(
-                gtin: gtin, name: "Су", manufacturer: "ТОО", tnved: "2201101100", productGroup: "water", country: "KZ")
-        ])
-    }
+    try BenchParties.register(in: store)
     let referenceFolder = repository.appendingPathComponent("reference")
     let reference = try ReferenceData(
         files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
@@ -367,18 +351,12 @@ if parts.contains("pipeline") || parts.contains("stream") {
     let hubSigner = try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub))
     let pipeline = DocumentPipeline(
         store: store, schemas: schemas, verifier: verifier, reference: reference, hub: hubSigner, limits: limits)
-    let ledger = Ledger(store: store)
     let emitter = CodeEmitter(key: EmissionKey.generate())
     func shipment(_ number: String, codes: [String], perLine: Int, indent: String = "") -> [UInt8] {
         shipmentXML(number, codes: codes, perLine: perLine, indent: indent)
     }
     func prepare(_ count: Int, using chosen: CodeEmitter? = nil) throws -> [String] {
-        let codes = try (chosen ?? emitter).issue(gtin: gtin, count: count, owner: seller, at: Date())
-        try ledger.issue(codes, order: "ORDER-\(UUID().uuidString)")
-        let ids = codes.map(\.id)
-        _ = try ledger.perform(.apply(by: seller), on: ids, document: "APP", at: Date())
-        _ = try ledger.perform(.introduce(by: seller), on: ids, document: "INTRO", at: Date())
-        return ids
+        try BenchParties.circulating(count, in: store, emitter: chosen ?? emitter)
     }
     let signer = try DocumentSigner(
         keyFile: pki.keyFile(.companyHead), certificateFile: pki.certificateFile(.companyHead))

@@ -195,18 +195,7 @@ final class PostgresSession: StoreWriter {
     /// One `UPDATE … WHERE id = ANY(…)` per distinct new state: an operation on a shipment gives most codes the
     /// same status, owner and lock.
     func update(_ codes: [CodeRecord]) throws {
-        struct State: Hashable {
-            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
-        }
-        var byIDs: [State: [String]] = [:]
-        for code in codes {
-            byIDs[
-                State(
-                    status: code.status.rawValue, owner: code.owner, reason: code.withdrawalReason?.rawValue,
-                    lockedBy: code.lockedBy, parent: code.parent), default: []
-            ].append(code.id)
-        }
-        for (state, ids) in byIDs {
+        for (state, ids) in CodeState.grouped(codes) {
             var s = Statement()
             s.sql = """
                 UPDATE codes SET status = \(s.bind(state.status)), owner = \(s.bind(state.owner)),
@@ -223,25 +212,7 @@ final class PostgresSession: StoreWriter {
     /// changed meanwhile is compared in its new version, fails the expected state and is not counted, so a
     /// count short of the codes named is `STORE_CONFLICT` (the transaction is then rolled back whole).
     func update(_ changes: [CodeChange]) throws {
-        struct State: Hashable {
-            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
-            init(_ code: CodeRecord) {
-                status = code.status.rawValue
-                owner = code.owner
-                reason = code.withdrawalReason?.rawValue
-                lockedBy = code.lockedBy
-                parent = code.parent
-            }
-        }
-        struct Transition: Hashable {
-            let from: State, to: State
-        }
-        var byTransition: [Transition: [String]] = [:]
-        for change in changes {
-            byTransition[Transition(from: State(change.before), to: State(change.after)), default: []].append(
-                change.before.id)
-        }
-        for (transition, ids) in byTransition {
+        for (transition, ids) in CodeTransition.grouped(changes) {
             let (from, to) = (transition.from, transition.to)
             var s = Statement()
             _ = s.bind(to.status)

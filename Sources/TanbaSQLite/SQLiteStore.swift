@@ -526,18 +526,7 @@ private final class Connection: StoreWriter, RowNumbering {
     /// One `UPDATE … WHERE id IN (json_each(?))` per distinct new state: an operation on a shipment gives most
     /// codes the same status, owner and lock.
     func update(_ codes: [CodeRecord]) throws {
-        struct State: Hashable {
-            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
-        }
-        var byIDs: [State: [String]] = [:]
-        for code in codes {
-            byIDs[
-                State(
-                    status: code.status.rawValue, owner: code.owner, reason: code.withdrawalReason?.rawValue,
-                    lockedBy: code.lockedBy, parent: code.parent), default: []
-            ].append(code.id)
-        }
-        for (state, ids) in byIDs {
+        for (state, ids) in CodeState.grouped(codes) {
             let (key, list) = knownSeqs(ids).map { ("seq", $0) } ?? ("id", Self.jsonList(ids))
             try db.cachedStatement(
                 sql: """
@@ -552,25 +541,7 @@ private final class Connection: StoreWriter, RowNumbering {
     /// per pair of (expected, new) state, so the database itself checks that nothing changed since the decision
     /// read the codes, in the statement that changes them. The returned row numbers serve the history links.
     func update(_ changes: [CodeChange]) throws {
-        struct State: Hashable {
-            let status: String, owner: String, reason: String?, lockedBy: String?, parent: String?
-            init(_ code: CodeRecord) {
-                status = code.status.rawValue
-                owner = code.owner
-                reason = code.withdrawalReason?.rawValue
-                lockedBy = code.lockedBy
-                parent = code.parent
-            }
-        }
-        struct Transition: Hashable {
-            let from: State, to: State
-        }
-        var byTransition: [Transition: [String]] = [:]
-        for change in changes {
-            byTransition[Transition(from: State(change.before), to: State(change.after)), default: []].append(
-                change.before.id)
-        }
-        for (transition, ids) in byTransition {
+        for (transition, ids) in CodeTransition.grouped(changes) {
             let (from, to) = (transition.from, transition.to)
             if let seqs = knownSeqs(ids) {
                 // The snapshot's row numbers: found by number, the expected state checked on each row.

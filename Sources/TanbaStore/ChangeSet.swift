@@ -12,12 +12,49 @@ public struct CodeChange: Sendable, Hashable {
         self.after = after
     }
 
-    /// Whether `current` is still the state the decision was made on (the fields an operation reads and
-    /// changes; identity, level, emitter and verification code never change).
-    public func expects(_ current: CodeRecord) -> Bool {
-        current.status == before.status && current.owner == before.owner
-            && current.withdrawalReason == before.withdrawalReason && current.lockedBy == before.lockedBy
-            && current.parent == before.parent
+    /// Whether `current` is still the state the decision was made on.
+    public func expects(_ current: CodeRecord) -> Bool { CodeState(current) == CodeState(before) }
+}
+
+/// The part of a code's record operations change, as stored: status, owner, withdrawal reason, lock and
+/// package. Identity, level, emitter and verification code never change.
+public struct CodeState: Sendable, Hashable {
+    public let status: String
+    public let owner: String
+    public let reason: String?
+    public let lockedBy: String?
+    public let parent: String?
+
+    public init(_ code: CodeRecord) {
+        status = code.status.rawValue
+        owner = code.owner
+        reason = code.withdrawalReason?.rawValue
+        lockedBy = code.lockedBy
+        parent = code.parent
+    }
+
+    /// Codes grouped by their state: an operation on a shipment gives most codes the same one, so a store
+    /// writes one statement per group.
+    public static func grouped(_ codes: [CodeRecord]) -> [CodeState: [String]] {
+        var groups: [CodeState: [String]] = [:]
+        for code in codes { groups[CodeState(code), default: []].append(code.id) }
+        return groups
+    }
+}
+
+/// A change from one state to another, and the codes that make it.
+public struct CodeTransition: Sendable, Hashable {
+    public let from: CodeState
+    public let to: CodeState
+
+    /// Changes grouped by (expected state, new state): a store checks and writes each group in one statement.
+    public static func grouped(_ changes: [CodeChange]) -> [CodeTransition: [String]] {
+        var groups: [CodeTransition: [String]] = [:]
+        for change in changes {
+            groups[CodeTransition(from: CodeState(change.before), to: CodeState(change.after)), default: []].append(
+                change.before.id)
+        }
+        return groups
     }
 }
 
