@@ -132,22 +132,19 @@ public final class DocumentPipeline: Sendable {
             context.number = handler.number
             context.date = handler.date
             context.ruleSet = RuleSet.forDocument(dated: handler.date)
-            // The same document twice gets the same answer and is applied once. Asked here first, so a repeat is
-            // answered without checking its signature again; asked again inside the write, below.
-            try Self.checkNumber(
-                try store.read { try $0.document(sender: handler.sender, number: handler.number) }, handler, digest)
-            let verified = try verifier.verify(document, at: now)
-            context.signer = verified.signer
-            context.algorithm = verified.algorithm.name
-            clock.mark("signature")
-            // Decide on a snapshot: every control and the codes' state machine run on a recorder that writes
-            // nothing, so decisions run side by side and the writer is held only to store their results.
+            // Decide on one snapshot: every control and the codes' state machine run on a recorder that writes
+            // nothing, so decisions run side by side and the writer is held only to store their results. One read
+            // transaction for all of it (on PostgreSQL each is several round trips).
             let (decided, outcome) = try store.read { snapshot in
-                // A document with this number may have been stored since the read above (an ERP retrying, two
-                // channels at once): decided on what the snapshot sees; the apply below and the unique indexes
-                // catch what changes after it.
+                // The same document twice gets the same answer and is applied once: a repeat is answered before its
+                // signature is checked again. What is stored after this snapshot (an ERP retrying, two channels at
+                // once) the apply below and the unique indexes catch.
                 try Self.checkNumber(
                     try snapshot.document(sender: handler.sender, number: handler.number), handler, digest)
+                let verified = try verifier.verify(document, at: now)
+                context.signer = verified.signer
+                context.algorithm = verified.algorithm.name
+                clock.mark("signature")
                 try Authority.check(
                     signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, roles: signerRoles,
                     in: snapshot)
