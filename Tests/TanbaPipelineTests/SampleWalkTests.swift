@@ -86,9 +86,9 @@ import Testing
         }
     }
 
-    /// A world with every sample's participants and products.
-    static func world() throws -> World {
-        let world = try World(codes: 0)
+    /// A world with every sample's participants and products, on `backend`.
+    static func world(_ backend: TestBackend = .sqlite) throws -> World {
+        let world = try World(codes: 0, backend: backend)
         try world.store.write { tx in
             let groups: Set<String> = ["water", "shoes", "tobacco"]
             try tx.save(
@@ -228,9 +228,10 @@ import Testing
         return party.children.first { $0.name == "BIN" || $0.name == "IIN" }!.text
     }
 
-    @Test(arguments: types)
-    func signedSampleIsAccepted(type: String) throws {
-        let world = try Self.world()
+    /// Every document type through the pipeline, on both stores.
+    @Test(arguments: types, TestBackend.available)
+    func signedSampleIsAccepted(type: String, backend: TestBackend) throws {
+        let world = try Self.world(backend)
         let bytes = Array(try Data(contentsOf: Self.signedSample(type)))
         let root = try XMLDocument.parse(bytes).root
         try Self.prepare(type, root: root, sender: Self.sender(of: root), world: world)

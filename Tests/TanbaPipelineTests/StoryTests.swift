@@ -365,9 +365,9 @@ enum TanbaEmissionHelper {
 
     /// Whether a reason needs its basis is the reference list's word, for every reason (own use, samples and use
     /// in production need an act too).
-    @Test(arguments: WithdrawalReason.allCases)
-    func theReferenceListSaysWhichReasonsNeedABasis(reason: WithdrawalReason) throws {
-        let world = try World(codes: 1)
+    @Test(arguments: WithdrawalReason.allCases, TestBackend.available)
+    func theReferenceListSaysWhichReasonsNeedABasis(reason: WithdrawalReason, backend: TestBackend) throws {
+        let world = try World(codes: 1, backend: backend)
         let decision = try submit(
             world,
             """
@@ -391,8 +391,8 @@ enum TanbaEmissionHelper {
 
     /// A world whose seller produces light-industry goods and medicines, with codes of each applied (ready to
     /// be introduced).
-    static func world() throws -> (World, lp: [String], pharma: [String]) {
-        let world = try World(codes: 0)
+    static func world(_ backend: TestBackend = .sqlite) throws -> (World, lp: [String], pharma: [String]) {
+        let world = try World(codes: 0, backend: backend)
         try world.store.write { tx in
             try tx.save(
                 try Participant(
@@ -432,8 +432,9 @@ enum TanbaEmissionHelper {
         """
     }
 
-    @Test func theSetOfTheDocumentsDateDecidesAProductGroupsRules() throws {
-        let (world, lp, pharma) = try Self.world()
+    @Test(arguments: TestBackend.available)
+    func theSetOfTheDocumentsDateDecidesAProductGroupsRules(_ backend: TestBackend) throws {
+        let (world, lp, pharma) = try Self.world(backend)
         let codes = lp + pharma
         let ledger = Ledger(store: world.store)
         _ = try ledger.perform(.apply(by: World.seller), on: codes, document: "APP", at: Date())
