@@ -71,7 +71,10 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // The store interface the hub uses, and its embedded SQLite implementation (GRDB, WAL, migrations).
-        .target(name: "TanbaStore", dependencies: ["TanbaDomain", "TanbaErrors"], swiftSettings: swiftSettings),
+        .target(
+            name: "TanbaStore",
+            dependencies: ["TanbaDomain", "TanbaErrors", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .target(
             name: "TanbaSQLite",
             dependencies: ["TanbaStore", "TanbaDomain", "TanbaErrors", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import TanbaStore
 
 /// The drop folders as a service of `tanba serve`'s group: they start with the HTTP server and stop with it.
 ///
@@ -20,7 +21,9 @@ public struct DropFolderService: Service {
     public func run() async throws {
         logger.info("drop folders", metadata: ["root": "\(folders.root.path)"])
         while !Task.isShuttingDownGracefully {
-            let pass = try await Self.offTheCooperativePool { [folders] in try folders.runOnce() }
+            // Blocking file and store work, on the store's threads: a pass that waits on a disk sync must not hold
+            // one of the cooperative pool's threads (one per core) from the HTTP server.
+            let pass = try await StoreThreads.run { [folders] in try folders.runOnce() }
             for failure in pass.failed {
                 logger.error("drop-folder item not finished", metadata: ["item": "\(failure)"])
             }
@@ -28,14 +31,6 @@ public struct DropFolderService: Service {
                 // Idle: wait for the next poll, or for the shutdown, whichever comes first.
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
-        }
-    }
-
-    /// Runs blocking file and store work on a thread of its own: Swift's cooperative pool has one thread per
-    /// core, and a pass that waits on a disk sync must not hold one of them from the HTTP server.
-    static func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
         }
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import TanbaCore
 import TanbaErrors
+import TanbaStore
 
 /// The middleware every audited route runs in: off the event loops, rate-limited, with its query names checked,
 /// and recorded in the audit trail, the metrics and the log.
@@ -104,16 +105,8 @@ func respond(_ body: () throws -> Response) throws -> Response {
     do { return try body() } catch let error as TanbaError { return problem(error) }
 }
 
-/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool.
+/// Runs store, pipeline and crypto work off the server's event loops and Swift's small cooperative pool, on the
+/// store's threads (`StoreThreads`, the same the store's async API and the drop folders use).
 func respondBlocking(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
-    try await blockingWorkers.runIfActive { try respond(body) }
+    try await StoreThreads.run { try respond(body) }
 }
-
-/// Threads for the blocking part of requests. More than the cores: a request waiting for its commit to reach
-/// the disk holds a thread without using a core, and group commit needs several such requests at once to share
-/// one sync (GCD's global queue keeps about one thread per core and starves it).
-let blockingWorkers: NIOThreadPool = {
-    let pool = NIOThreadPool(numberOfThreads: 16)
-    pool.start()
-    return pool
-}()
