@@ -211,7 +211,6 @@ public final class ChangeRecorder: StoreWriter {
     public func save(_ products: [ProductCard]) throws { decided.products += products }
     public func save(_ key: StoredEmissionKey) throws { decided.emissionKeys.append(key) }
     public func enqueue(_ messages: [OutboundMessage]) throws { decided.messages += messages }
-    public func adopt(rowHints: [String: Int64]) {}
 
     // MARK: Journals and logins: not part of a decision
 

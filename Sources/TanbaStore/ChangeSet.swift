@@ -11,9 +11,6 @@ public struct CodeChange: Sendable, Hashable {
         self.before = before
         self.after = after
     }
-
-    /// Whether `current` is still the state the decision was made on.
-    public func expects(_ current: CodeRecord) -> Bool { CodeState(current) == CodeState(before) }
 }
 
 /// The part of a code's record operations change, as stored: status, owner, withdrawal reason, lock and
@@ -163,18 +160,5 @@ extension StoreWriter {
             try setStatus(change.status, of: change.id)
         }
         if !set.messages.isEmpty { try enqueue(set.messages) }
-    }
-
-    /// The generic conditional update: reads the codes (a store whose write transactions do not exclude each
-    /// other reads them with row locks) and updates them only if each is still in its expected state. A store
-    /// may do it in one statement instead (SQLite: `UPDATE … WHERE <expected state> RETURNING`).
-    public func update(_ changes: [CodeChange]) throws {
-        let current = try codes(changes.map(\.before.id))
-        for change in changes {
-            guard let now = current[change.before.id], change.expects(now) else {
-                throw TanbaError(.storeConflict, "code \(change.before.id) changed meanwhile")
-            }
-        }
-        try update(changes.map(\.after))
     }
 }

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import NIOPosix
 import TanbaCore
 import TanbaErrors
 import TanbaStore
