@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // C libraries from Debian; each shim fixes what SwiftPM or Swift cannot see (see the headers).
@@ -127,6 +129,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // The web application for participants' clerks (kk/ru/en): server-rendered pages from the templates in
+        // web/, cookie sessions with form tokens, signing in the browser through NCALayer; thin pages over
+        // `TanbaCore`, served by the HTTP server beside the API.
+        .target(
+            name: "TanbaWeb",
+            dependencies: [
+                "TanbaCore", "TanbaHTTP", "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            swiftSettings: swiftSettings),
+
         // EDI drop folders: in/ → work/ → out/ + archive/ or error/, crash-safe.
         .target(
             name: "TanbaFolders",
@@ -142,7 +159,7 @@ let package = Package(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaFolders",
+                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -210,6 +227,8 @@ let package = Package(
             dependencies: [
                 "TanbaHTTP", "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain",
                 "TanbaEmission", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaFolders",
+                // The web application: its pages are tested over the same hub fixture as the API's (WebPageTests).
+                "TanbaWeb",
                 // The command line's list options, read by the same parser as the query string (ChannelParityTests).
                 "TanbaCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

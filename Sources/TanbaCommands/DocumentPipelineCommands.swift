@@ -104,6 +104,7 @@ struct DocumentsCommand: ParsableCommand {
         @Option(name: .long, help: "Received before this date-time, or up to the end of this date.") var to: String?
         @Option(name: .long, help: "Document date from (YYYY-MM-DD, inclusive).") var dateFrom: String?
         @Option(name: .long, help: "Document date to (YYYY-MM-DD, inclusive).") var dateTo: String?
+        @Option(name: .long, help: "The sender's document number, exactly.") var number: String?
         @Option(name: .long, help: "Continue after this cursor (the 'next' a previous page printed).") var after:
             String?
         @Option(name: .long, help: "At most this many (1-1000).") var limit = 100
@@ -116,7 +117,7 @@ struct DocumentsCommand: ParsableCommand {
         func filter(reference: ReferenceData) throws -> DocumentFilter {
             let options: [(String, String?)] = [
                 ("type", type), ("status", status), ("from", from), ("to", to), ("dateFrom", dateFrom),
-                ("dateTo", dateTo), ("after", after), ("limit", "\(limit)"),
+                ("dateTo", dateTo), ("number", number), ("after", after), ("limit", "\(limit)"),
             ]
             let query = try QueryText(
                 options.compactMap { name, value in value.map { (name, $0) } }, known: DocumentQuery.parameters,

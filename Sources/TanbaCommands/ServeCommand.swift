@@ -8,6 +8,7 @@ import TanbaErrors
 import TanbaFolders
 import TanbaHTTP
 import TanbaPipeline
+import TanbaWeb
 import TanbaXML
 
 struct ServeCommand: ParsableCommand {
@@ -30,6 +31,23 @@ struct ServeCommand: ParsableCommand {
         help: "Also serve the EDI drop folders under this root (as `tanba folders`), started and stopped with the hub.")
     var folders: String?
     @Option(name: .long, help: "Seconds between drop-folder polls when idle.") var folderInterval: Double = 1
+    @Option(
+        name: .long,
+        help:
+            "Folder of the web application (templates, i18n, static; default: $TANBA_WEB_DIR, ./web, or beside the binary)."
+    )
+    var web: String?
+    @Flag(name: .long, help: "Serve the API only, without the web application.") var noWeb = false
+    @Option(
+        name: .long,
+        help:
+            "Where the web pages' signing script finds NCALayer or `tanba signer` (a wss:// address on the user's machine)."
+    )
+    var signerUrl = "wss://127.0.0.1:13579"
+    @Flag(
+        name: .long,
+        help: "Mark the web session cookies Secure: the hub is reached over HTTPS (directly or by a proxy).")
+    var secureCookies = false
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -64,7 +82,18 @@ struct ServeCommand: ParsableCommand {
                         folders: DropFolders(root: root, core: api.core),
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
-            let application = api.application(host: host, port: port, services: services) { channel in
+            let channels: [any HubChannel] =
+                noWeb
+                ? []
+                : [
+                    try WebApp(
+                        folder: Locations.folder(
+                            explicit: web, environment: "TANBA_WEB_DIR", name: "web", marker: "i18n/en.json",
+                            label: "web application"),
+                        signerURL: signerUrl, secureCookies: secureCookies)
+                ]
+            let application = api.application(host: host, port: port, services: services, channels: channels) {
+                channel in
                 let bound = channel.localAddress?.port ?? 0
                 // Written straight to the descriptor: print's buffer would hold the line until exit on a pipe.
                 FileHandle.standardOutput.write(

@@ -136,6 +136,30 @@ public struct HubCore: Sendable {
         return found
     }
 
+    /// What `caller` holds: its codes counted by GTIN (nil for packages), packaging level and status, GTINs in
+    /// order.
+    public func stock(as caller: Caller) throws -> [StockCount] {
+        try store.read { try $0.stock(owner: caller.participant) }.sorted {
+            ($0.gtin ?? "", $0.level.rawValue, $0.status.rawValue) < (
+                $1.gtin ?? "", $1.level.rawValue, $1.status.rawValue
+            )
+        }
+    }
+
+    /// One page of `caller`'s own codes in id order after `after`, of one GTIN, level and status when given; `next` is the
+    /// last id when more may follow.
+    public func ownedCodes(
+        as caller: Caller, gtin: String?, level: PackagingLevel? = nil, status: CodeStatus?, after: String?,
+        limit: Int = 100
+    ) throws -> (codes: [CodeRecord], next: String?) {
+        let limit = max(1, min(limit, 1000))
+        let codes = try store.read {
+            try $0.ownedCodes(
+                owner: caller.participant, gtin: gtin, level: level, status: status, after: after, limit: limit)
+        }
+        return (codes, codes.count == limit ? codes.last?.id : nil)
+    }
+
     // MARK: Reference data
 
     /// The reference lists the hub holds, by name. Any logged-in caller may read them.

@@ -9,6 +9,7 @@ extension ErrorCode {
     public static let requestParameterInvalid = ErrorCode("REQUEST_PARAMETER_INVALID")
     public static let methodNotAllowed = ErrorCode("METHOD_NOT_ALLOWED")
     public static let requestInvalid = ErrorCode("REQUEST_INVALID")
+    public static let formTokenInvalid = ErrorCode("FORM_TOKEN_INVALID")
 }
 
 extension ErrorCatalogue {
@@ -41,6 +42,11 @@ extension ErrorCatalogue {
         .init(
             code: .requestInvalid, category: .request,
             summary: "The request is malformed at the HTTP level and was not handed to any route."),
+        .init(
+            code: .formTokenInvalid, category: .request,
+            summary:
+                "A web form was posted without the form token of the page it came from (an expired page, or a form "
+                + "another site made); open the page again and repeat."),
         .init(
             code: .auditBroken, category: .internal,
             summary: "The audit trail's hash chain does not hold: an entry was changed, removed or reordered."),

@@ -1,8 +1,8 @@
 import HTTPTypes
-import Hummingbird
+package import Hummingbird
 import NIOCore
 import Synchronization
-import TanbaErrors
+package import TanbaErrors
 
 /// The memory that request bodies in flight may hold together.
 ///
@@ -36,7 +36,7 @@ final class BodyBudget: Sendable {
 }
 
 /// What one request took from the budget; given back once, when the request is answered.
-final class BodyLease: Sendable {
+package final class BodyLease: Sendable {
     let budget: BodyBudget
     private let held = Mutex(0)
 
@@ -48,7 +48,7 @@ final class BodyLease: Sendable {
         return true
     }
 
-    func release() {
+    package func release() {
         let bytes = held.withLock { held in
             defer { held = 0 }
             return held
@@ -60,9 +60,9 @@ final class BodyLease: Sendable {
 }
 
 /// A request body as read for a route: its bytes, or the refusal to answer inside `audited`, and its lease.
-struct Body: Sendable {
-    let bytes: Result<[UInt8], TanbaError>
-    let lease: BodyLease?
+package struct Body: Sendable {
+    package let bytes: Result<[UInt8], TanbaError>
+    package let lease: BodyLease?
 }
 
 extension HubAPI {
@@ -76,8 +76,14 @@ extension HubAPI {
     /// (503 `SERVICE_BUSY`). A client that sent `Expect: 100-continue` was told the same from the headers by
     /// `ExpectContinueHandler` (`admits`).
     func collect(_ request: Request, login: Bool, limit: Int? = nil) async -> Body {
+        await collect(request, loggedIn: !login || (try? authenticate(request)) != nil, limit: limit)
+    }
+
+    /// `collect` for a channel that found its own session (a cookie): a request that needed one and has none is
+    /// refused before a byte is read.
+    package func collect(_ request: Request, loggedIn: Bool, limit: Int? = nil) async -> Body {
         let maxBodySize = min(limit ?? maxBodySize, maxBodySize)
-        if login, (try? authenticate(request)) == nil {
+        if !loggedIn {
             return Body(
                 bytes: .failure(
                     TanbaError(.authRequired, "a valid bearer token is required: log in with your certificate")),

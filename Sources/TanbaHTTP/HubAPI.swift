@@ -53,8 +53,8 @@ public struct HubAPI: Sendable {
 
     var store: any HubStore { pipeline.store }
 
-    /// The routes.
-    public func router() -> Router<HubContext> {
+    /// The routes: the API's, then each channel's (`HubChannel`), all behind the same middleware.
+    public func router(channels: [any HubChannel] = []) -> Router<HubContext> {
         // HEAD is answered wherever GET is, with GET's headers and no body.
         let router = Router(context: HubContext.self, options: .autoGenerateHeadEndpoints)
         let routes = RouteTable()
@@ -160,6 +160,7 @@ public struct HubAPI: Sendable {
             }
         }
         addCodeRoutes(to: router)
+        for channel in channels { channel.addRoutes(to: router, api: self) }
         routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router
     }
@@ -187,12 +188,12 @@ public struct HubAPI: Sendable {
     /// `services` run in the same service group (the drop folders of `tanba serve --folders`): they start with
     /// the server and, on SIGTERM or SIGINT, shut down gracefully with it — requests in flight are answered.
     public func application(
-        host: String = "127.0.0.1", port: Int = 8080, services: [any Service] = [],
+        host: String = "127.0.0.1", port: Int = 8080, services: [any Service] = [], channels: [any HubChannel] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let api = self
         return Application(
-            router: router(),
+            router: router(channels: channels),
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ExpectContinueHandler { api.admits($0) }])),
             configuration: .init(address: .hostname(host, port: port), serverName: "tanba"),
@@ -220,6 +221,12 @@ public struct HubAPI: Sendable {
     }
 }
 
+/// Another channel the hub's server carries beside the API (the web application): its routes join the API's and
+/// run behind the same middleware (`HubAPI.serve`: rate limits, audit, metrics, logs).
+public protocol HubChannel: Sendable {
+    func addRoutes(to router: Router<HubContext>, api: HubAPI)
+}
+
 /// The request context: Hummingbird's, plus the client's address for the audit trail.
 public struct HubContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
@@ -230,5 +237,5 @@ public struct HubContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    var address: String? { remoteAddress?.ipAddress }
+    package var address: String? { remoteAddress?.ipAddress }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import HTTPTypes
+package import HTTPTypes
 import Hummingbird
 import NIOCore
 import TanbaCore
-import TanbaErrors
+package import TanbaErrors
 
 // Rendering: the answers the controllers give, from the core's view models and errors.
 
@@ -33,22 +33,7 @@ func content(_ bytes: [UInt8], type: String) -> Response {
 ///
 /// An `incident` (the hub's own faults) replaces the detail: the client gets the id, the operator's log the story.
 func problem(_ error: TanbaError, in language: Language = .en, incident: String? = nil) -> Response {
-    let status: HTTPResponse.Status =
-        switch error.code {
-        case .authRequired, .authChallenge: .unauthorized
-        case .authForbidden: .forbidden
-        case .notFound: .notFound
-        case .methodNotAllowed: .methodNotAllowed
-        case .rateLimited: .tooManyRequests
-        case .requestTooLarge: .contentTooLarge
-        case .storeUnavailable, .serviceBusy: .serviceUnavailable
-        default:
-            switch error.category {
-            case .document, .certificate: .unprocessableContent
-            case .request: .badRequest
-            case .internal: .internalServerError
-            }
-        }
+    let status = httpStatus(of: error)
     // The hub's own faults are told by their code and summary only: their messages name files, SQL and library
     // errors, which are for the operator's log (see `audited`), never for a client.
     let summary = ErrorCatalogue.definition(of: error.code)?.summary ?? error.code.rawValue
@@ -77,4 +62,23 @@ func problem(_ error: TanbaError, in language: Language = .en, incident: String?
     if let seconds = Availability.retryAfter(error.code) { headers[.retryAfter] = "\(seconds)" }
     let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+/// The HTTP status every channel answers an error with.
+package func httpStatus(of error: TanbaError) -> HTTPResponse.Status {
+    switch error.code {
+    case .authRequired, .authChallenge: .unauthorized
+    case .authForbidden, .formTokenInvalid: .forbidden
+    case .notFound: .notFound
+    case .methodNotAllowed: .methodNotAllowed
+    case .rateLimited: .tooManyRequests
+    case .requestTooLarge: .contentTooLarge
+    case .storeUnavailable, .serviceBusy: .serviceUnavailable
+    default:
+        switch error.category {
+        case .document, .certificate: .unprocessableContent
+        case .request: .badRequest
+        case .internal: .internalServerError
+        }
+    }
 }

@@ -72,6 +72,7 @@ extension PostgresSession {
             }
             if let from = filter.dateFrom { conditions.append("date >= \(statement.bind(from))") }
             if let to = filter.dateTo { conditions.append("date <= \(statement.bind(to))") }
+            if let number = filter.number { conditions.append("number = \(statement.bind(number))") }
             if let after = filter.after {
                 conditions.append(
                     "(received_at, id) < (\(statement.bind(after.receivedAt)), \(statement.bind(after.id)))")
@@ -185,6 +186,22 @@ extension PostgresSession {
             WHERE nonce = \(s.bind(nonce)) AND expires_at > \(s.bind(now.timeIntervalSince1970)) RETURNING nonce
             """
         return try run(s).count == 1
+    }
+
+    func extendSession(tokenHash: String, to expiresAt: Date, at now: Date) throws -> Bool {
+        var s = Statement()
+        s.sql = """
+            UPDATE login_sessions SET expires_at = \(s.bind(expiresAt.timeIntervalSince1970))
+            WHERE token_hash = \(s.bind(tokenHash)) AND expires_at > \(s.bind(now.timeIntervalSince1970))
+            RETURNING token_hash
+            """
+        return try run(s).count == 1
+    }
+
+    func endSession(tokenHash: String) throws {
+        var s = Statement()
+        s.sql = "DELETE FROM login_sessions WHERE token_hash = \(s.bind(tokenHash))"
+        try run(s)
     }
 
     func purgeExpiredLogins(before now: Date) throws {

@@ -98,6 +98,30 @@ final class PostgresSession: StoreWriter {
         return try run(statement).map(Self.record)
     }
 
+    func stock(owner: String) throws -> [StockCount] {
+        var s = Statement()
+        s.sql =
+            "SELECT gtin, level, status, count(*) FROM codes WHERE owner = \(s.bind(owner)) GROUP BY gtin, level, status"
+        return try run(s).map {
+            StockCount(
+                gtin: try $0.get(0), level: PackagingLevel(rawValue: try $0.get(1)) ?? .unit,
+                status: CodeStatus(rawValue: try $0.get(2)) ?? .issued, count: try $0.get(3, as: Int.self))
+        }
+    }
+
+    func ownedCodes(
+        owner: String, gtin: String?, level: PackagingLevel?, status: CodeStatus?, after: String?, limit: Int
+    ) throws -> [CodeRecord] {
+        var s = Statement()
+        s.sql = "SELECT \(Self.codeColumns) FROM codes WHERE owner = \(s.bind(owner))"
+        if let gtin { s.sql += " AND gtin = \(s.bind(gtin))" }
+        if let level { s.sql += " AND level = \(s.bind(level.rawValue))" }
+        if let status { s.sql += " AND status = \(s.bind(status.rawValue))" }
+        if let after { s.sql += " AND id > \(s.bind(after))" }
+        s.sql += " ORDER BY id LIMIT \(s.bind(limit))"
+        return try run(s).map(Self.record)
+    }
+
     func events(of id: String) throws -> [CodeEvent] {
         var issue = Statement()
         issue.sql = "SELECT issued_at, emitter, origin, level, status FROM codes WHERE id = \(issue.bind(id))"

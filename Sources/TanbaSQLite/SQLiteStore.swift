@@ -424,6 +424,44 @@ private final class Connection: StoreWriter, RowNumbering {
         ).map(remember)
     }
 
+    func stock(owner: String) throws -> [StockCount] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT gtin, level, status, count(*) FROM codes WHERE owner = ? GROUP BY gtin, level, status"),
+            arguments: [owner]
+        ).map {
+            StockCount(
+                gtin: $0[0], level: PackagingLevel(rawValue: $0[1]) ?? .unit,
+                status: CodeStatus(rawValue: $0[2]) ?? .issued, count: $0[3])
+        }
+    }
+
+    func ownedCodes(
+        owner: String, gtin: String?, level: PackagingLevel?, status: CodeStatus?, after: String?, limit: Int
+    ) throws -> [CodeRecord] {
+        var sql = "SELECT \(Self.codeColumns) FROM codes WHERE owner = ?"
+        var arguments: StatementArguments = [owner]
+        if let gtin {
+            sql += " AND gtin = ?"
+            arguments += [gtin]
+        }
+        if let level {
+            sql += " AND level = ?"
+            arguments += [level.rawValue]
+        }
+        if let status {
+            sql += " AND status = ?"
+            arguments += [status.rawValue]
+        }
+        if let after {
+            sql += " AND id > ?"
+            arguments += [after]
+        }
+        sql += " ORDER BY id LIMIT ?"
+        arguments += [limit]
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.record)
+    }
+
     func events(of id: String) throws -> [CodeEvent] {
         // The first entry, the issue, is the code's own row: recording it again per code would double the
         // cost of emission.
@@ -717,6 +755,7 @@ private final class Connection: StoreWriter, RowNumbering {
             if let before = filter.receivedBefore { add("received_at < ?", before.timeIntervalSince1970) }
             if let from = filter.dateFrom { add("date >= ?", from) }
             if let to = filter.dateTo { add("date <= ?", to) }
+            if let number = filter.number { add("number = ?", number) }
             if let after = filter.after { add("(received_at, id) < (?, ?)", after.receivedAt, after.id) }
             if rejections { conditions.append("NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = rejections.id)") }
             return conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -807,6 +846,17 @@ private final class Connection: StoreWriter, RowNumbering {
             .execute(arguments: [now.timeIntervalSince1970])
         try db.cachedStatement(sql: "DELETE FROM login_sessions WHERE expires_at <= ?")
             .execute(arguments: [now.timeIntervalSince1970])
+    }
+
+    func extendSession(tokenHash: String, to expiresAt: Date, at now: Date) throws -> Bool {
+        try db.cachedStatement(
+            sql: "UPDATE login_sessions SET expires_at = ? WHERE token_hash = ? AND expires_at > ?"
+        ).execute(arguments: [expiresAt.timeIntervalSince1970, tokenHash, now.timeIntervalSince1970])
+        return db.changesCount == 1
+    }
+
+    func endSession(tokenHash: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM login_sessions WHERE token_hash = ?").execute(arguments: [tokenHash])
     }
 
     func save(_ rejection: RejectionRecord) throws {

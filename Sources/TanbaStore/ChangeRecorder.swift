@@ -87,6 +87,14 @@ public final class ChangeRecorder: StoreWriter {
     }
 
     public func events(of id: String) throws -> [CodeEvent] { try base.events(of: id) }
+
+    // A decision never lists stock: these read the snapshot as it was, without the decision's own changes.
+    public func stock(owner: String) throws -> [StockCount] { try base.stock(owner: owner) }
+    public func ownedCodes(
+        owner: String, gtin: String?, level: PackagingLevel?, status: CodeStatus?, after: String?, limit: Int
+    ) throws -> [CodeRecord] {
+        try base.ownedCodes(owner: owner, gtin: gtin, level: level, status: status, after: after, limit: limit)
+    }
     public func codeCount() throws -> Int {
         try base.codeCount() + decided.inserts.reduce(0) { $0 + $1.codes.count }
     }
@@ -239,6 +247,14 @@ public final class ChangeRecorder: StoreWriter {
     }
 
     public func purgeExpiredLogins(before now: Date) throws {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+
+    public func extendSession(tokenHash: String, to expiresAt: Date, at now: Date) throws -> Bool {
+        throw TanbaError(.internal, "logins are not part of a document's decision")
+    }
+
+    public func endSession(tokenHash: String) throws {
         throw TanbaError(.internal, "logins are not part of a document's decision")
     }
 }

@@ -18,6 +18,21 @@ public protocol HubStore: Sendable {
     func contentFingerprint() throws -> String
 }
 
+/// A count of the codes one participant holds of one kind.
+public struct StockCount: Sendable, Hashable {
+    public let gtin: String?
+    public let level: PackagingLevel
+    public let status: CodeStatus
+    public let count: Int
+
+    public init(gtin: String?, level: PackagingLevel, status: CodeStatus, count: Int) {
+        self.gtin = gtin
+        self.level = level
+        self.status = status
+        self.count = count
+    }
+}
+
 /// Reads, inside a transaction or snapshot.
 public protocol StoreReader: DocumentReader, AuditLog, LoginReader {
     func code(_ id: String) throws -> CodeRecord?
@@ -30,6 +45,14 @@ public protocol StoreReader: DocumentReader, AuditLog, LoginReader {
     /// A code's history, oldest first; the first entry is its issue (or packaging), from `insert`'s origin.
     func events(of id: String) throws -> [CodeEvent]
     func codeCount() throws -> Int
+    /// What `owner` holds, counted by GTIN (nil for packages), packaging level and status.
+    func stock(owner: String) throws -> [StockCount]
+    /// `owner`'s codes in id order after `after`, of one GTIN, packaging level and status when given: at most
+    /// `limit`.
+    func ownedCodes(
+        owner: String, gtin: String?, level: PackagingLevel?, status: CodeStatus?, after: String?, limit: Int
+    ) throws
+        -> [CodeRecord]
 
     func participant(_ id: String) throws -> Participant?
     func participants() throws -> [Participant]
@@ -203,6 +226,8 @@ public struct DocumentFilter: Sendable {
     /// The sender's own document date (`YYYY-MM-DD`), from and to, both inclusive.
     public var dateFrom: String?
     public var dateTo: String?
+    /// The sender's own document number, exactly.
+    public var number: String? = nil
     /// Only documents after this one in the list's order (the previous page's `next`).
     public var after: DocumentCursor?
     /// At most this many documents a page.

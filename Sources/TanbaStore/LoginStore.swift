@@ -32,4 +32,9 @@ public protocol LoginWriter: LoginReader {
     func consumeChallenge(nonce: String, at now: Date) throws -> Bool
     /// Forgets challenges and sessions that expired before `now`.
     func purgeExpiredLogins(before now: Date) throws
+    /// Moves a live session's expiry to `expiresAt` (a web session's idle deadline, pushed on by use); false when
+    /// the session is gone or expired at `now`.
+    func extendSession(tokenHash: String, to expiresAt: Date, at now: Date) throws -> Bool
+    /// Ends a session (logout): it stops working on every hub process at once.
+    func endSession(tokenHash: String) throws
 }

@@ -6,8 +6,8 @@ public enum Language: String, Sendable, CaseIterable, Hashable {
 
     /// The language a client asks for: the first of an `Accept-Language` list (RFC 9110, weights honoured) that the
     /// hub speaks, by primary tag (`ru-RU` is Russian); English when none is.
-    public static func negotiate(_ header: String?) -> Language {
-        guard let header else { return .en }
+    public static func negotiate(_ header: String?, fallback: Language = .en) -> Language {
+        guard let header else { return fallback }
         var choices: [(language: Language, weight: Double, order: Int)] = []
         for (order, item) in header.split(separator: ",").enumerated() {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -22,7 +22,7 @@ public enum Language: String, Sendable, CaseIterable, Hashable {
             }
         }
         return choices.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.order < $1.order }.first?
-            .language ?? .en
+            .language ?? fallback
     }
 
     /// The language of a POSIX locale name such as `kk_KZ.UTF-8` or `ru_RU`; nil for any other.

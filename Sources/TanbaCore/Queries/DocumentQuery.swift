@@ -12,11 +12,12 @@ public enum DocumentQuery {
     }
 
     /// The filter parameters, by name: `type` (a code of reference list `document-types`), `status`
-    /// (`DocumentStatus`), `counterparty` (a BIN or IIN: the other side), `from` and `to` (received, an instant
+    /// (`DocumentStatus`), `counterparty` (a BIN or IIN: the other side), `number` (the sender's document number,
+    /// exactly), `from` and `to` (received, an instant
     /// or a whole UTC day), `dateFrom` and `dateTo` (the document's own date), `after` (a page's `next` cursor)
     /// and `limit` (1 to 1000, default 100).
     public static let parameters: Set<String> = [
-        "type", "status", "counterparty", "from", "to", "dateFrom", "dateTo", "after", "limit",
+        "type", "status", "counterparty", "number", "from", "to", "dateFrom", "dateTo", "after", "limit",
     ]
 
     /// The filter of `participant`'s `box`, from name=value pairs.
@@ -65,6 +66,10 @@ public enum DocumentQuery {
         filter.receivedBefore = try query.instant("to", endOfDay: true)
         filter.dateFrom = try query.date("dateFrom")
         filter.dateTo = try query.date("dateTo")
+        if let number = try query.string("number") {
+            guard (1...100).contains(number.count) else { throw query.invalid("number", "must be 1 to 100 characters") }
+            filter.number = number
+        }
         if let after = try query.string("after") {
             guard let cursor = DocumentCursor(encoded: after) else {
                 throw query.invalid("after", "is not a cursor this hub gave out (use a page's 'next' as is)")

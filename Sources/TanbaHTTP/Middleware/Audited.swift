@@ -1,10 +1,10 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+package import Hummingbird
 import Logging
 import NIOCore
-import TanbaCore
-import TanbaErrors
+package import TanbaCore
+package import TanbaErrors
 import TanbaStore
 
 /// The middleware every audited route runs in: off the event loops, rate-limited, with its query names checked,
@@ -19,15 +19,24 @@ extension HubAPI {
         _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
         _ body: @escaping @Sendable (inout Identity) throws -> Response
     ) async throws -> Response {
+        try await serve(request, context, action: action, object: object, query: query, as: .api(self), body)
+    }
+
+    /// `audited` for any channel the server carries: the channel says how a request names its session (a bearer
+    /// token, a cookie), which language it wants, and how an error is shown (problem+json, an HTML page).
+    package func serve(
+        _ request: Request, _ context: HubContext, action: String, object: String? = nil, query: Set<String> = [],
+        as presentation: Presentation, _ body: @escaping @Sendable (inout Identity) throws -> Response
+    ) async throws -> Response {
         let address = context.address
-        let token = bearer(request)
+        let token = presentation.token(request)
         let started = ContinuousClock.now
-        let language = Language.negotiate(request.headers[.acceptLanguage])
+        let language = presentation.language(request)
         return try await respondBlocking {
             var identity = Identity(object: object)
             // Until a token is verified the client is its address: made-up bearer strings get no buckets of their own.
             var client = RateLimiter.key(address: address)
-            if let token, let session = core.login.session(token: token) {
+            if let token, let session = presentation.session(token) {
                 identity.participant = session.participant
                 identity.iin = session.iin
                 client = "token:\(token)"
@@ -39,20 +48,24 @@ extension HubAPI {
                 _ = try QueryText(request, known: query)
                 response = try body(&identity)
             } catch let refusal as Refusal {
-                response = refusal.response(in: language)
+                response = presentation.render(refusal.error, language, nil)
+                if let seconds = refusal.retryAfter { response.headers[.retryAfter] = "\(max(1, seconds))" }
                 code = refusal.error.code.rawValue
             } catch let error as TanbaError {
                 // The client sees the code and an incident id; the operator's log has the whole story (the file, the
                 // SQLite error) under that id.
                 let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
-                response = problem(error, in: language, incident: incident)
+                response = presentation.render(error, language, incident)
                 code = error.code.rawValue
             }
             let result = "\(response.status.code)" + (code.map { " \($0)" } ?? "")
             // A store that cannot be written (disk full) must not silence the request: it is still answered, counted
             // and logged below, and the missed audit entry is logged and counted for the operator.
             let unaudited =
-                identity.audited ? nil : recordAudit(identity, address: address, action: action, result: result)
+                identity.audited
+                ? nil
+                : recordAudit(
+                    identity, address: address, channel: presentation.channel, action: action, result: result)
             let elapsed = ContinuousClock.now - started
             metrics.request(action: action, status: response.status.code, duration: elapsed)
             var metadata: Logger.Metadata = [
@@ -67,13 +80,45 @@ extension HubAPI {
     }
 }
 
+/// How a channel carried by the hub's server presents itself to `serve`: its name in the audit trail, where a
+/// request carries its session and what that session is, the language a request asks for, and how an error is
+/// answered.
+package struct Presentation: Sendable {
+    package let channel: String
+    package let token: @Sendable (Request) -> String?
+    package let session: @Sendable (String) -> Caller?
+    package let language: @Sendable (Request) -> Language
+    /// The answer for an error, in a language, with the incident id of the hub's own faults.
+    package let render: @Sendable (TanbaError, Language, String?) -> Response
+
+    package init(
+        channel: String, token: @escaping @Sendable (Request) -> String?,
+        session: @escaping @Sendable (String) -> Caller?, language: @escaping @Sendable (Request) -> Language,
+        render: @escaping @Sendable (TanbaError, Language, String?) -> Response
+    ) {
+        self.channel = channel
+        self.token = token
+        self.session = session
+        self.language = language
+        self.render = render
+    }
+
+    /// The API's: a bearer token, `Accept-Language`, problem+json.
+    static func api(_ api: HubAPI) -> Presentation {
+        Presentation(
+            channel: "http", token: { api.bearer($0) }, session: { api.core.login.session(token: $0) },
+            language: { Language.negotiate($0.headers[.acceptLanguage]) },
+            render: { problem($0, in: $1, incident: $2) })
+    }
+}
+
 /// Who made a request and on what, as the handler learns it (for the audit trail and the log line).
-struct Identity {
-    var participant: String?
-    var iin: String?
-    var object: String?
+package struct Identity {
+    package var participant: String?
+    package var iin: String?
+    package var object: String?
     /// The handler recorded the audit entry itself, inside its own transaction (document submission).
-    var audited = false
+    package var audited = false
 
     init(object: String?) { self.object = object }
 }
