@@ -67,6 +67,12 @@ public struct HubCore: Sendable {
         return SubmitResult(decision)
     }
 
+    /// What a document `caller` prepared would do once signed (`DocumentPipeline.preview`): every check but the
+    /// signature's, nothing written. Only the caller's own documents are previewed (`AUTH_FORBIDDEN` otherwise).
+    public func preview(_ bytes: [UInt8], as caller: Caller, now: Date = Date()) throws -> SubmitResult {
+        SubmitResult(try pipeline.preview(bytes, submitter: caller.participant, now: now))
+    }
+
     /// Document `id` as `caller` may see it (`AccessPolicy.checkRead`).
     /// - Throws: `NOT_FOUND`, `AUTH_FORBIDDEN`.
     public func document(_ id: String, as caller: Caller) throws -> VisibleDocument {

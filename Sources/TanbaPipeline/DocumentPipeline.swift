@@ -97,8 +97,15 @@ public final class DocumentPipeline: Sendable {
     /// How often a document is decided when what it expected keeps changing under it.
     static let attempts = 3
 
+    /// What a document `submitter` has prepared would do once signed: every check but the signature's and the
+    /// signer's authority (both made when the signed document is submitted), the changes computed and nothing
+    /// written. The web application shows it to the user before the user signs. The receipt is not signed.
+    public func preview(_ bytes: [UInt8], submitter: String, now: Date = Date()) throws -> Decision {
+        try decide(bytes, dryRun: true, unsigned: true, now: now, submitter: submitter, journal: nil)
+    }
+
     private func decide(
-        _ bytes: [UInt8], dryRun: Bool, now: Date, submitter: String?,
+        _ bytes: [UInt8], dryRun: Bool, unsigned: Bool = false, now: Date, submitter: String?,
         journal: (@Sendable (Decision) -> Audit.Event)?
     ) throws -> Decision {
         var clock = PhaseClock()
@@ -141,13 +148,15 @@ public final class DocumentPipeline: Sendable {
                 // once) the apply below and the unique indexes catch.
                 try Self.checkNumber(
                     try snapshot.document(sender: handler.sender, number: handler.number), handler, digest)
-                let verified = try verifier.verify(document, at: now)
-                context.signer = verified.signer
-                context.algorithm = verified.algorithm.name
-                clock.mark("signature")
-                try Authority.check(
-                    signer: verified.signer, sender: handler.sender, type: handlerType.typeCode, roles: signerRoles,
-                    in: snapshot)
+                if !unsigned {
+                    let verified = try verifier.verify(document, at: now)
+                    context.signer = verified.signer
+                    context.algorithm = verified.algorithm.name
+                    clock.mark("signature")
+                    try Authority.check(
+                        signer: verified.signer, sender: handler.sender, type: handlerType.typeCode,
+                        roles: signerRoles, in: snapshot)
+                }
                 let recorder = ChangeRecorder(snapshot)
                 let outcome = try handler.process(in: recorder, context: context)
                 return (recorder.changes, outcome)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import TanbaDomain
 import TanbaErrors
 import TanbaStore
@@ -109,9 +109,9 @@ struct ShipmentHandler: DocumentHandler {
 }
 
 /// Money arithmetic of documents.
-enum Money {
+public enum Money {
     /// VAT included in `amount` at `rate` ("12", "16", "0", "NoVAT"), rounded half-up to tiyn.
-    static func vatIncluded(_ amount: Decimal, rate: String) -> Decimal {
+    public static func vatIncluded(_ amount: Decimal, rate: String) -> Decimal {
         guard let percent = Decimal(string: rate), percent > 0 else { return 0 }
         var value = amount * percent / (100 + percent)
         var rounded = Decimal()

@@ -141,6 +141,9 @@ extension WebRoutes {
             "sender": summary.sender, "recipient": summary.recipient ?? "",
         ]
         if case .document(let record) = visible {
+            let pending = record.type == "shipment" && record.status == .waitingForCounterparty
+            values["may_answer"] = pending && record.recipient == visit.caller!.participant
+            values["may_cancel"] = pending && record.sender == visit.caller!.participant
             let content = try DocumentContent(record.content)
             values["has_content"] = true
             values["header"] = content.header.map { field(fieldPath: $0.path, value: $0.value, visit: visit) }

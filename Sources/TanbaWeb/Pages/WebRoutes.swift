@@ -59,6 +59,7 @@ struct WebRoutes: Sendable {
         addLoginPages(to: router)
         addDocumentPages(to: router)
         addGoodsPages(to: router)
+        addDraftPages(to: router)
     }
 
     /// Adds a page: `handler` runs on the store's threads inside `HubAPI.serve`, with the visit's session, language

@@ -1,0 +1,87 @@
+import Foundation
+public import TanbaDomain
+import TanbaErrors
+public import TanbaStore
+import TanbaXML
+
+/// The drafts a participant prepares in the web application: each checks what the caller may do (answer a shipment
+/// addressed to it, cancel its own unanswered one, ship or withdraw what it holds) and returns the unsigned
+/// document, which `preview` then decides without writing.
+extension HubCore {
+    /// A registered participant.
+    /// - Throws: `PARTICIPANT_UNKNOWN`.
+    public func participant(_ id: String) throws -> Participant {
+        guard let participant = try store.read({ try $0.participant(id) }) else {
+            throw TanbaError(.participantUnknown, "\(id) is not a registered participant")
+        }
+        return participant
+    }
+
+    /// The codes and packages an accompanying document names (packages as `00` + SSCC), in document order.
+    public func shippedItems(of shipment: DocumentRecord) throws -> [String] {
+        let namespace = "urn:kz:tanba:shipment:1"
+        let root = try XMLDocument.parse(shipment.content).root
+        return root.descendants { ($0.name == "Code" || $0.name == "SSCC") && $0.namespaceURI == namespace }.map {
+            let text = $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return $0.name == "SSCC" ? "00" + text : text
+        }
+    }
+
+    /// Shipment `id` as the party that may act on it now: its buyer (`.inbox`) to answer it, its seller
+    /// (`.outbox`) to cancel it; it must still wait for the buyer's answer.
+    /// - Throws: `NOT_FOUND`, `AUTH_FORBIDDEN`, `FLC_SHIPMENT_UNKNOWN` for one answered or cancelled.
+    public func pendingShipment(_ id: String, as caller: Caller, from side: DocumentQuery.Box) throws
+        -> DocumentRecord
+    {
+        guard case .document(let record) = try document(id, as: caller), record.type == "shipment" else {
+            throw TanbaError(.notFound, "\(id) is not an accompanying document")
+        }
+        let party = side == .inbox ? record.recipient : record.sender
+        guard party == caller.participant else {
+            throw TanbaError(
+                .authForbidden,
+                side == .inbox ? "only the buyer answers a shipment" : "only the seller cancels its shipment")
+        }
+        guard record.status == .waitingForCounterparty else {
+            throw TanbaError(.flcShipmentUnknown, "shipment \(record.number) is \(record.status.rawValue)")
+        }
+        return record
+    }
+
+    /// The units a code or package holds: 1 for a unit, the units inside for a package (any depth).
+    public func units(in ids: [String]) throws -> [String: Int] {
+        try store.read { tx in
+            var result: [String: Int] = [:]
+            for id in ids {
+                var count = 0
+                var level = [id]
+                while !level.isEmpty {
+                    let records = try tx.codes(level)
+                    count += records.values.filter { $0.level == .unit }.count
+                    level = try tx.children(of: records.values.filter { $0.level != .unit }.map(\.id)).map(\.id)
+                }
+                result[id] = count
+            }
+            return result
+        }
+    }
+
+    /// The GTIN of what a code or package holds: a unit's own, a package's first unit's.
+    public func gtins(of ids: [String]) throws -> [String: String] {
+        try store.read { tx in
+            var result: [String: String] = [:]
+            for id in ids {
+                var level = [id]
+                while !level.isEmpty, result[id] == nil {
+                    let records = try tx.codes(level)
+                    if let gtin = records.values.compactMap(\.gtin).sorted().first {
+                        result[id] = gtin
+                        break
+                    }
+                    level = try tx.children(of: Array(records.keys)).map(\.id)
+                }
+            }
+            return result
+        }
+    }
+}
