@@ -146,6 +146,28 @@ import Testing
         }
     }
 
+    @Test func packCodesIntoANewTransportPackage() async throws {
+        let hub = try HTTPTests.hub()
+        try await WebPageTests.application(hub).test(.live) { client in
+            let seller = Browser(client)
+            try await seller.logIn(as: .companyHead)
+            let form = try await seller.open("/create/aggregation")
+            // The package's SSCC as its label's scan gives it (AI 00 in brackets).
+            let preview = try await seller.open(
+                "/create/aggregation", method: .post,
+                form: [
+                    ("form_token", try Self.token(form.body)), ("number", "AGG-1"),
+                    ("package", "(00)048700010000000066"), ("code", hub.codes[0]), ("code", hub.codes[1]),
+                ])
+            #expect(preview.body.contains("id=\"preview-ok\""), "\(preview.body)")
+            #expect(try await Self.signAndSend(preview.body, by: .companyHead, seller).body.contains("result-ok"))
+            let parents = try hub.store.read { tx in try hub.codes.map { try tx.code($0)!.parent } }
+            #expect(parents == ["00048700010000000066", "00048700010000000066", nil])
+            let package = try await seller.open("/codes/00048700010000000066")
+            #expect(package.body.contains(WebPageTests.escapeHTML(hub.codes[0])))
+        }
+    }
+
     /// What a clerk types wrong is named, and nothing is prepared: a code that is not one, no code at all, a buyer
     /// id that fails its check digit.
     @Test func badDraftInputIsRefusedNamingIt() async throws {

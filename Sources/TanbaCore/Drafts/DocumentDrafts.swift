@@ -72,6 +72,17 @@ public enum DocumentDrafts {
         return document("Withdrawal", "urn:kz:tanba:withdrawal:1", body + "</Items>")
     }
 
+    /// The packing of `items` (codes and packages) into `package` (an SSCC as `00` + 18 digits, or a group
+    /// package's code).
+    public static func aggregation(
+        number: String, date: String, owner: Participant, package: String, items: [String]
+    ) -> String {
+        let body =
+            header(number: number, date: date, sender: owner) + "<Package>\(item(package))</Package><Items>"
+            + items.map(item).joined() + "</Items>"
+        return document("Aggregation", "urn:kz:tanba:aggregation:1", body)
+    }
+
     /// A line of an accompanying document: one GTIN, its codes and packages, the number of units they hold, a
     /// price per unit with VAT included, and the VAT rate (a code of reference list `vat-rates`).
     public struct Line: Sendable {

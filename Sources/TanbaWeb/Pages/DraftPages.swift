@@ -85,6 +85,19 @@ extension WebRoutes {
                 buyer: try core.participant(buyerID), lines: lines)
             return try previewPage(visit, draft: draft, back: "/create/shipment")
         }
+        page(router, .get, "/create/aggregation", action: "web-create-aggregation", query: ["gtin"]) { visit, _ in
+            try createPage(visit, template: "create-aggregation", title: "create_aggregation_title")
+        }
+        page(router, .post, "/create/aggregation", action: "web-aggregation-preview", limit: Self.maxUpload) {
+            visit, _ in
+            let items = try Self.items(visit, core: core)
+            let package = try core.codeIdentity(
+                (visit.form["package"] ?? "").trimmingCharacters(in: .whitespaces), parameter: "package")
+            let draft = DocumentDrafts.aggregation(
+                number: try Self.number(visit), date: Self.today(),
+                owner: try core.participant(visit.caller!.participant), package: package, items: items)
+            return try previewPage(visit, draft: draft, back: "/create/aggregation")
+        }
         page(router, .get, "/create/withdrawal", action: "web-create-withdrawal", query: ["gtin"]) { visit, _ in
             try createPage(visit, template: "create-withdrawal", title: "create_withdrawal_title")
         }
@@ -117,7 +130,9 @@ extension WebRoutes {
             context(
                 visit, title: title, current: "create",
                 [
-                    "number": Self.draftNumber(template == "create-shipment" ? "SHP" : "WDR"), "today": Self.today(),
+                    "number": Self.draftNumber(
+                        ["create-shipment": "SHP", "create-aggregation": "AGG"][template] ?? "WDR"),
+                    "today": Self.today(),
                     "stock": stock.codes.filter { $0.parent == nil && $0.lockedBy == nil }.map {
                         code(row: $0, visit: visit)
                     },
