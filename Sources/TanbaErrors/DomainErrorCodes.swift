@@ -23,6 +23,8 @@ extension ErrorCode {
     public static let participantUnknown = ErrorCode("PARTICIPANT_UNKNOWN")
     public static let participantInvalid = ErrorCode("PARTICIPANT_INVALID")
     public static let participantNotAllowed = ErrorCode("PARTICIPANT_NOT_ALLOWED")
+    public static let registrationExists = ErrorCode("REGISTRATION_EXISTS")
+    public static let registrationNotHead = ErrorCode("REGISTRATION_NOT_HEAD")
     public static let catalogUnknownGTIN = ErrorCode("CATALOG_UNKNOWN_GTIN")
     public static let catalogInvalid = ErrorCode("CATALOG_INVALID")
     public static let referenceUnknown = ErrorCode("REFERENCE_UNKNOWN")
@@ -78,6 +80,14 @@ extension ErrorCatalogue {
         .init(
             code: .participantNotAllowed, category: .document,
             summary: "The participant's roles or product groups do not allow the operation."),
+        .init(
+            code: .registrationExists, category: .request,
+            summary: "The organisation or entrepreneur the certificate names is registered already."),
+        .init(
+            code: .registrationNotHead, category: .request,
+            summary:
+                "An organisation is registered by its first head: the certificate carries the BIN but not NCA's "
+                + "first-head role; or a representative's certificate is not of the organisation."),
         .init(code: .catalogUnknownGTIN, category: .document, summary: "The GTIN is not in the product catalogue."),
         .init(code: .catalogInvalid, category: .request, summary: "A product card is invalid (GTIN, group, country…)."),
         .init(code: .referenceUnknown, category: .request, summary: "A value is not in the reference data (NSI)."),

@@ -344,6 +344,15 @@ final class PostgresSession: StoreWriter {
         try run(s)
     }
 
+    func register(_ participant: Participant) throws -> Bool {
+        var s = Statement()
+        s.sql = """
+            INSERT INTO participants (id, json) VALUES (\(s.bind(participant.id)), \(s.bind(Self.encode(participant))))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """
+        return try run(s).count == 1
+    }
+
     func save(_ products: [ProductCard]) throws {
         for card in products {
             var s = Statement()

@@ -678,6 +678,13 @@ private final class Connection: StoreWriter, RowNumbering {
             arguments: [participant.id, Self.encode(participant)])
     }
 
+    func register(_ participant: Participant) throws -> Bool {
+        try db.execute(
+            sql: "INSERT INTO participants (id, json) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+            arguments: [participant.id, Self.encode(participant)])
+        return db.changesCount == 1
+    }
+
     func save(_ products: [ProductCard]) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO products (gtin, product_group, json) VALUES (?, ?, ?)")

@@ -250,6 +250,10 @@ public final class ChangeRecorder: StoreWriter {
         throw TanbaError(.internal, "logins are not part of a document's decision")
     }
 
+    public func register(_ participant: Participant) throws -> Bool {
+        throw TanbaError(.internal, "registrations are not part of a document's decision")
+    }
+
     public func extendSession(tokenHash: String, to expiresAt: Date, at now: Date) throws -> Bool {
         throw TanbaError(.internal, "logins are not part of a document's decision")
     }

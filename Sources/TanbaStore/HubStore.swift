@@ -80,6 +80,9 @@ public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWrit
     /// history of each of them gains that entry.
     func record(_ event: HistoryEntry, for codes: [String]) throws
     func save(_ participant: Participant) throws
+    /// Registers a participant not registered yet: true for the one caller that inserts it, false when it exists
+    /// (two registrations of one BIN at once: one wins, in the database).
+    func register(_ participant: Participant) throws -> Bool
     func save(_ products: [ProductCard]) throws
     func save(_ key: StoredEmissionKey) throws
 }

@@ -36,7 +36,8 @@ import Testing
     }
 
     /// A hub on a new store on `backend`: three participants, a catalogue, three codes in circulation.
-    static func hub(_ backend: TestBackend = .sqlite) throws -> Hub {
+    /// - Parameter registered: false leaves the register of participants empty (registration tests).
+    static func hub(_ backend: TestBackend = .sqlite, registered: Bool = true) throws -> Hub {
         let store = try backend.makeStore()
         let reference = try ReferenceData(
             files: try FileManager.default.contentsOfDirectory(
@@ -50,6 +51,7 @@ import Testing
             reference: reference,
             hub: try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub)))
         try store.write { tx in
+            guard registered else { return }
             try tx.save(
                 try Participant(
                     id: seller, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true,

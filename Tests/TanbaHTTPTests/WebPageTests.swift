@@ -39,7 +39,8 @@ import Testing
 
         /// A page: status, `Location`, body; the cookies it sets are kept (Max-Age=0 deletes).
         func open(
-            _ uri: String, method: HTTPRequest.Method = .get, form: [(String, String)]? = nil, file: [UInt8]? = nil
+            _ uri: String, method: HTTPRequest.Method = .get, form: [(String, String)]? = nil, file: [UInt8]? = nil,
+            fileField: String = "file"
         )
             async throws -> (status: HTTPResponse.Status, location: String?, body: String, headers: HTTPFields)
         {
@@ -53,7 +54,7 @@ import Testing
                 }
                 var bytes = Array(text.utf8)
                 bytes += Array(
-                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.xml\"\r\nContent-Type: text/xml\r\n\r\n"
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"doc.xml\"\r\nContent-Type: text/xml\r\n\r\n"
                         .utf8)
                 bytes += file + Array("\r\n--\(boundary)--\r\n".utf8)
                 headers[.contentType] = "multipart/form-data; boundary=\(boundary)"

@@ -258,11 +258,13 @@ extension WebRoutes {
     /// hub's specifics, which are written in English (a Kazakh or Russian page shows no English).
     func errorItem(code: ErrorCode, message: String, line: String?, path: String?, language: Language) -> [String: Any]
     {
-        [
-            "code": code.rawValue, "sentence": ErrorMessages.text(code, in: language),
-            "detail": language == .en && ErrorCatalogue.definition(of: code)?.category != .internal ? message : "",
-            "line": line ?? "",
-            "path": path ?? "",
-        ]
+        // Mustache shows a section for any value, an empty string too: what is unknown is left out.
+        var item: [String: Any] = ["code": code.rawValue, "sentence": ErrorMessages.text(code, in: language)]
+        if language == .en, ErrorCatalogue.definition(of: code)?.category != .internal, !message.isEmpty {
+            item["detail"] = message
+        }
+        if let line, !line.isEmpty { item["line"] = line }
+        if let path, !path.isEmpty { item["path"] = path }
+        return item
     }
 }

@@ -60,6 +60,7 @@ struct WebRoutes: Sendable {
         addDocumentPages(to: router)
         addGoodsPages(to: router)
         addDraftPages(to: router)
+        addRegistrationPages(to: router)
     }
 
     /// Adds a page: `handler` runs on the store's threads inside `HubAPI.serve`, with the visit's session, language
