@@ -195,6 +195,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TanbaStoreTestSupport", swiftSettings: swiftSettings),
+        // Browser tests: a small W3C WebDriver client (AsyncHTTPClient) driving Debian's chromium through chromedriver.
+        .target(
+            name: "TanbaBrowserTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TanbaBrowserTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
@@ -245,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "TanbaSignerTests",
             dependencies: [
-                "TanbaSigner", "TanbaXML", "TanbaErrors", "TanbaTestSupport",
+                "TanbaSigner", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaBrowserTestSupport",
                 // `tanba signer` as a process: built before the tests run.
                 "tanba",
                 .product(name: "Hummingbird", package: "hummingbird"),
