@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl postgresql-15
+APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl postgresql-15 chromium chromium-driver fonts-dejavu-core
 BENCH_PACKAGES := wrk curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo

@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
@@ -154,12 +156,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // `tanba signer`: a local signer speaking NCALayer's websocket protocol (the `sign` subset) with key files, for
+        // users and browser tests without NCALayer. Loopback only, TLS, browser origins allow-listed.
+        .target(
+            name: "TanbaSigner",
+            dependencies: [
+                "TanbaXML", "TanbaErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
         // The `tanba` command line (argument parsing and output only; the work is done below).
         .target(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders",
+                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders", "TanbaSigner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -193,6 +212,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TanbaStoreTestSupport", swiftSettings: swiftSettings),
+        // Browser tests: a small W3C WebDriver client (AsyncHTTPClient) driving Debian's chromium through chromedriver.
+        .target(
+            name: "TanbaBrowserTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TanbaBrowserTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaXMLTests", dependencies: ["TanbaXML", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
@@ -241,6 +269,22 @@ let package = Package(
         .testTarget(
             name: "TanbaCLITests",
             dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaSignerTests",
+            dependencies: [
+                "TanbaSigner", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaBrowserTestSupport",
+                // `tanba signer` as a process: built before the tests run.
+                "tanba",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

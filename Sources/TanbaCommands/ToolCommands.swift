@@ -85,6 +85,7 @@ extension ErrorsCommand {
                 "Availability and channel inputs: capacity limits, the store, drop-folder items",
                 ErrorCatalogue.availability
             ),
+            ("The local signer (`tanba signer`, NCALayer's websocket protocol)", ErrorCatalogue.signer),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -117,6 +117,15 @@ public enum ErrorMessages {
         .serviceBusy: "Хаб өз сыйымдылығының шегінде: Retry-After секундтан кейін қайта жіберіңіз.",
         .fileNotRegular:
             "Алмасу қалтасындағы элемент қатысушының өз қалтасындағы қарапайым файл емес: ол оқылмай error/ қалтасына жылжытылды.",
+        .signerRequestMalformed:
+            "Қол қоюшыға келген сұрау NCALayer пішініндегі JSON нысаны емес (module, method, data бар args).",
+        .signerMethodUnknown: "Қол қоюшы тек kz.gov.pki.knca.basics модулін және оның sign әдісін біледі.",
+        .signerFormatUnsupported:
+            "Қол қоюшы тек XML-ге қол қояды (format xml); CMS және басқа пішімдер қолдау көрмейді.",
+        .signerKeyNotFound:
+            "Қол қоюшының бірде-бір кілтінің сертификатында сұралған кеңейтілген кілт қолданысы жоқ (кіру үшін 1.3.6.1.5.5.7.3.2, қол қою үшін 1.3.6.1.5.5.7.3.4).",
+        .signerOriginForbidden:
+            "Веб-беттің шығу тегі қол қоюшы қол қоюға рұқсат етілгендердің қатарында жоқ (--allow-origin): websocket қосылымы қабылданбады.",
     ]
 
     static let russian: [ErrorCode: String] = [
@@ -203,5 +212,14 @@ public enum ErrorMessages {
         .serviceBusy: "Хаб на пределе своей ёмкости: повторите через Retry-After секунд.",
         .fileNotRegular:
             "Элемент папки обмена не является обычным файлом папки участника: он перемещён в error/ без чтения.",
+        .signerRequestMalformed:
+            "Запрос к подписчику не является JSON-объектом в формате NCALayer (module, method, args с data).",
+        .signerMethodUnknown: "Подписчик знает только модуль kz.gov.pki.knca.basics и его метод sign.",
+        .signerFormatUnsupported:
+            "Подписчик подписывает только XML (format xml); CMS и другие форматы не поддерживаются.",
+        .signerKeyNotFound:
+            "Ни у одного ключа подписчика нет сертификата с запрошенным расширенным назначением ключа (1.3.6.1.5.5.7.3.2 для входа, 1.3.6.1.5.5.7.3.4 для подписи).",
+        .signerOriginForbidden:
+            "Источник веб-страницы не входит в те, для которых подписчик запущен (--allow-origin): подключение websocket отклонено.",
     ]
 }

@@ -116,6 +116,10 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         return (OpenSSL.oidText(object), Array(UnsafeBufferPointer(start: key, count: Int(length))))
     }
 
+    /// The SubjectPublicKeyInfo DER, as in the certificate: what a browser pins a certificate by
+    /// (Chromium's `--ignore-certificate-errors-spki-list` takes its SHA-256 in base64).
+    public var subjectPublicKeyInfoDER: [UInt8] { subjectPublicKeyInfo }
+
     /// The SubjectPublicKeyInfo DER, as in the certificate.
     var subjectPublicKeyInfo: [UInt8] {
         guard let info = X509_get_X509_PUBKEY(pointer) else { return [] }

@@ -13,10 +13,13 @@ public struct CertificateRequest: Sendable {
     public var isCA: Bool
     /// Extended key usage OIDs (NCA roles and key purposes); empty means no extension.
     public var extendedKeyUsage: [String]
+    /// Subject alternative names in OpenSSL's notation (`IP:127.0.0.1`, `DNS:localhost`); empty means no
+    /// extension. A TLS server certificate (the local signer's) names its addresses here.
+    public var subjectAlternativeNames: [String]
 
     public init(
         subject: [(String, String)], serialNumber: UInt64, notBefore: Date, notAfter: Date, isCA: Bool = false,
-        extendedKeyUsage: [String] = []
+        extendedKeyUsage: [String] = [], subjectAlternativeNames: [String] = []
     ) {
         self.subject = subject
         self.serialNumber = serialNumber
@@ -24,6 +27,7 @@ public struct CertificateRequest: Sendable {
         self.notAfter = notAfter
         self.isCA = isCA
         self.extendedKeyUsage = extendedKeyUsage
+        self.subjectAlternativeNames = subjectAlternativeNames
     }
 }
 
@@ -126,6 +130,9 @@ extension CertificateRequest {
             (NID_key_usage, isCA ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation"),
         ]
         if !extendedKeyUsage.isEmpty { extensions.append((NID_ext_key_usage, extendedKeyUsage.joined(separator: ","))) }
+        if !subjectAlternativeNames.isEmpty {
+            extensions.append((NID_subject_alt_name, subjectAlternativeNames.joined(separator: ",")))
+        }
         return extensions
     }
 }

@@ -26,13 +26,20 @@ public final class SignatureVerifier: Sendable {
     public let suite: AlgorithmSuite
     /// How many signatures a document may carry (1 unless a document type says otherwise).
     public let maximumSignatures: Int
+    /// The key purposes a signer's certificate may have (one of them at least, when it names any): documents need
+    /// a signing key; a login may accept NCA's authentication key too, which is what Kazakh portals log in with.
+    public let keyPurposes: Set<KeyPurpose>
     private let signers = SignerCache()
 
-    public init(trustStore: TrustStore, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1) {
+    public init(
+        trustStore: TrustStore, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1,
+        keyPurposes: Set<KeyPurpose> = [.signing]
+    ) {
         _ = LibraryRuntime.ready
         self.trustStore = trustStore
         self.suite = suite
         self.maximumSignatures = maximumSignatures
+        self.keyPurposes = keyPurposes
     }
 
     /// Verifies every signature of `document` at `time` (the signing time: when the hub receives a document).
@@ -85,10 +92,11 @@ public final class SignatureVerifier: Sendable {
             }
         }
         let identity = signer.identity
-        if !identity.extendedKeyUsage.isEmpty, !identity.keyPurposes.contains(.signing) {
+        if !identity.extendedKeyUsage.isEmpty, keyPurposes.isDisjoint(with: identity.keyPurposes) {
+            let wanted = keyPurposes.map(\.rawValue).sorted().joined(separator: " or ")
             throw TanbaError(
                 .certKeyPurpose,
-                "the certificate's key is not a signing key (extended key usage: \(identity.extendedKeyUsage.joined(separator: ", ")))",
+                "the certificate's key is not a \(wanted) key (extended key usage: \(identity.extendedKeyUsage.joined(separator: ", ")))",
                 line: element.line, path: element.path)
         }
         return VerifiedDocument(
