@@ -255,8 +255,10 @@ let package = Package(
             dependencies: [
                 "TanbaHTTP", "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaStore", "TanbaSQLite", "TanbaDomain",
                 "TanbaEmission", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaFolders",
-                // The web application: its pages are tested over the same hub fixture as the API's (WebPageTests).
-                "TanbaWeb",
+                // The web application: its pages are tested over the same hub fixture as the API's (WebPageTests),
+                // and in Chromium with `tanba signer` (WebBrowserTests).
+                "TanbaWeb", "TanbaSigner", "TanbaBrowserTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // The command line's list options, read by the same parser as the query string (ChannelParityTests).
                 "TanbaCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

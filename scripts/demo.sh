@@ -117,6 +117,12 @@ terminal, log in with the seller's certificate and read the outbox (README.md ha
   $tanba sign --key $dir/pki/participants/company-head.key.pem --cert $dir/pki/participants/company-head.cert.pem -o $dir/challenge-signed.xml $dir/challenge.xml
   TOKEN=\$(curl -s --data-binary @$dir/challenge-signed.xml localhost:$port/v1/auth/token | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
   curl -s -H "Authorization: Bearer \$TOKEN" localhost:$port/v1/outbox
+
+Or in a browser: open http://127.0.0.1:$port/ (the web application, docs/WEB.md). To sign in the browser without
+NCALayer, run the local signer with the seller's keys in another terminal, open https://127.0.0.1:13579 once to
+accept its certificate, then log in with "Sign and log in":
+
+  $tanba signer --key $dir/pki/participants/company-head.key.pem --cert $dir/pki/participants/company-head.cert.pem --allow-origin http://127.0.0.1:$port
 TXT
 if [ "${DEMO_SERVE:-1}" != 0 ]; then
   exec "$tanba" serve --port "$port" "${trust[@]}" "${hub[@]}"

@@ -17,7 +17,8 @@ public struct HubCore: Sendable {
     public let policy: AccessPolicy
 
     /// - Parameters:
-    ///   - verifier: checks login signatures; the pipeline's by default.
+    ///   - verifier: checks login signatures (its trust store and algorithms, with authentication keys accepted
+    ///     too); the pipeline's by default.
     ///   - challengeCapacity: the most login challenges this process has outstanding at once.
     ///   - sessionCapacity: the most sessions this process remembers between store reads.
     public init(
@@ -26,8 +27,14 @@ public struct HubCore: Sendable {
     ) {
         self.pipeline = pipeline
         self.policy = policy
+        // Kazakh portals log in with NCA's authentication key: a login accepts it beside a signing key. Documents
+        // and registrations (signed acts) still need a signing key (`pipeline.verifier`).
+        let documents = verifier ?? pipeline.verifier
+        let logins = SignatureVerifier(
+            trustStore: documents.trustStore, suite: documents.suite,
+            keyPurposes: documents.keyPurposes.union([.authentication]))
         login = LoginService(
-            store: pipeline.store, verifier: verifier ?? pipeline.verifier, policy: policy,
+            store: pipeline.store, verifier: logins, policy: policy,
             challengeCapacity: challengeCapacity, sessionCapacity: sessionCapacity)
     }
 

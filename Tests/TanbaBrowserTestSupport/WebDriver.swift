@@ -175,7 +175,7 @@ public final class ChromeDriver: Sendable {
     }
 
     /// A loopback port nothing listens on now (bound and released: chromedriver takes it right after).
-    static func freePort() async throws -> Int {
+    public static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0

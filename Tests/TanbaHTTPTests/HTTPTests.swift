@@ -51,6 +51,10 @@ import Testing
             reference: reference,
             hub: try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub)))
         try store.write { tx in
+            try tx.save([
+                try ProductCard(
+                    gtin: shoes, name: "Етік", manufacturer: "ТОО", tnved: "6403", productGroup: "shoes", country: "KZ")
+            ])
             guard registered else { return }
             try tx.save(
                 try Participant(
@@ -62,10 +66,6 @@ import Testing
                     productGroups: ["shoes"]))
             try tx.save(
                 try Participant(id: "850315300128", name: "ИП Нұрланов", isOrganisation: false, roles: [.retailer]))
-            try tx.save([
-                try ProductCard(
-                    gtin: shoes, name: "Етік", manufacturer: "ТОО", tnved: "6403", productGroup: "shoes", country: "KZ")
-            ])
         }
         let ledger = Ledger(store: store)
         let issued = try CodeEmitter(key: EmissionKey.generate()).issue(

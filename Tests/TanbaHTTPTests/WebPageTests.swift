@@ -390,3 +390,16 @@ import Testing
     }
     try WebPageTests.expectOneLanguage("<html lang=\"kk\"><p><code>Incoming documents</code></p></html>", "kk")
 }
+
+/// A section of an empty text shows nothing: an accepted document with no recipient has no recipient row, a list
+/// on its last page no next link.
+@Test func emptyTextsOpenNoSection() async throws {
+    let hub = try HTTPTests.hub()
+    try await WebPageTests.application(hub).test(.live) { client in
+        let seller = WebPageTests.Browser(client)
+        try await seller.logIn(as: .companyHead)
+        let outbox = try await seller.open("/outbox")
+        #expect(!outbox.body.contains("id=\"next-page\""))
+        #expect(!outbox.body.contains("class=\"error-text\""))
+    }
+}

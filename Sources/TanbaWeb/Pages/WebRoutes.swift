@@ -168,7 +168,7 @@ struct WebRoutes: Sendable {
                 "code": error.code.rawValue, "sentence": ErrorMessages.text(error.code, in: language),
                 "incident": incident ?? "", "languages": languageLinks(request, current: language),
             ]
-            let html = (try? app.templates.render("error", context)) ?? error.code.rawValue
+            let html = (try? app.templates.render("error", Self.withoutEmptyTexts(context))) ?? error.code.rawValue
             response = self.html(html, status: httpStatus(of: error))
             if let seconds = error.code == .rateLimited ? 1 : nil { response.headers[.retryAfter] = "\(seconds)" }
         }
@@ -214,7 +214,21 @@ struct WebRoutes: Sendable {
 
     /// A page rendered from its template.
     func render(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        html(try app.templates.render(template, context), status: status)
+        html(try app.templates.render(template, Self.withoutEmptyTexts(context)), status: status)
+    }
+
+    /// Mustache opens a section for an empty string as for any other value: `{{#recipient}}` would show a
+    /// recipient's row with nothing in it. Empty texts are left out instead, at every depth (their `{{value}}`
+    /// shows nothing either way).
+    static func withoutEmptyTexts(_ value: [String: Any]) -> [String: Any] {
+        value.compactMapValues { item -> Any? in
+            switch item {
+            case let text as String: text.isEmpty ? nil : text
+            case let object as [String: Any]: withoutEmptyTexts(object)
+            case let objects as [[String: Any]]: objects.map(withoutEmptyTexts)
+            default: item
+            }
+        }
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
