@@ -47,6 +47,10 @@ enum PostgresFailure {
             return TanbaError(.storeConflict, "the store changed meanwhile (\(reason(state))); decided again")
         case "55P03", "57014", "53300", "53100", "53200", "58030":
             return TanbaError(.storeUnavailable, "the store is unavailable: \(reason(state))")
+        // A text with a NUL (which PostgreSQL's text cannot hold) is the caller's input, not the store's fault; the
+        // channels refuse control characters before they get here, this is the net under them.
+        case "22021", "22P05":
+            return TanbaError(.requestInvalid, "a value holds a character the store cannot keep (NUL)")
         default:
             return TanbaError(.storeFailure, "the store failed: \(reason(state))")
         }

@@ -285,7 +285,8 @@ public struct DocumentCursor: Sendable, Hashable {
             return nil
         }
         let parts = plain.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let seconds = Double(parts[1]), seconds.isFinite, !parts[2].isEmpty
+        guard parts.count == 3, parts[0] == "v1", let seconds = Double(parts[1]), seconds.isFinite, !parts[2].isEmpty,
+            !parts[2].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { return nil }
         self.init(receivedAt: seconds, id: String(parts[2]))
     }

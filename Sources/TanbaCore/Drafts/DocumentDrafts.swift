@@ -2,6 +2,7 @@ public import Foundation
 public import TanbaDomain
 import TanbaPipeline
 public import TanbaStore
+import TanbaXML
 
 /// Documents the hub prepares for a participant to sign, for clerks without an ERP: the web application shows a
 /// draft's preview (`HubCore.preview`), the user signs it in the browser, and the signed document is submitted
@@ -138,23 +139,5 @@ public enum DocumentDrafts {
         return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
     }
 
-    /// XML text and attribute escaping.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            // Control characters are not XML 1.0 text: a pasted one is dropped rather than make the draft unreadable.
-            case _
-            where character.unicodeScalars.allSatisfy({ $0.value < 0x20 && !"\t\n\r".unicodeScalars.contains($0) }):
-                continue
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }

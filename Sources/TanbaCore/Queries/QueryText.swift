@@ -49,7 +49,14 @@ public struct QueryText: Sendable {
     public func string(_ name: String) throws -> String? {
         guard let value = values[name] else { return nil }
         guard !value.isEmpty else { throw invalid(name, "is empty") }
+        guard !Self.hasControlCharacter(value) else { throw invalid(name, "contains a control character") }
         return value
+    }
+
+    /// Whether a parameter's value has a control character no value may have: any but GS (U+001D), which
+    /// separates a marking code's elements as a scanner gives them. A NUL would not even fit in PostgreSQL's text.
+    public static func hasControlCharacter(_ value: String) -> Bool {
+        value.unicodeScalars.contains { ($0.value < 0x20 && $0.value != 0x1D) || $0.value == 0x7F }
     }
 
     /// An integer within `range`.

@@ -1,11 +1,18 @@
 import Hummingbird
+import TanbaCore
+import TanbaErrors
 
 extension HubContext {
     /// The path parameter `name`, percent-decoded: the router hands over the segment as it came on the wire, and
     /// a client may encode any character of it (`DOC%2D1` is `DOC-1`). A `%` that starts no valid escape is
     /// taken literally.
+    /// - Throws: `REQUEST_PARAMETER_INVALID` for a value with a control character (no id, code or name has one).
     func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        let value = raw.removingPercentEncoding ?? raw
+        guard !QueryText.hasControlCharacter(value) else {
+            throw TanbaError(.requestParameterInvalid, "path parameter '\(name)' contains a control character")
+        }
+        return value
     }
 }

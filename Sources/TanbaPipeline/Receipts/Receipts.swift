@@ -95,20 +95,5 @@ enum Receipts {
         return try signer.sign(bytes, limits: ParseLimits(maxBytes: Int(Int32.max), maxTextBytes: Int(Int32.max)))
     }
 
-    static func escape(_ text: String) -> String {
-        // Most text (code ids, BINs, numbers) has nothing to escape: one pass over the bytes says so.
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }

@@ -58,7 +58,11 @@ extension WebRoutes {
         guard let id = visit.request.uri.path.split(separator: "/").dropFirst().first, !id.isEmpty else {
             throw TanbaError(.notFound, "no document id")
         }
-        return String(id).removingPercentEncoding ?? String(id)
+        let value = String(id).removingPercentEncoding ?? String(id)
+        guard !QueryText.hasControlCharacter(value) else {
+            throw TanbaError(.requestParameterInvalid, "the address contains a control character")
+        }
+        return value
     }
 
     /// An inbox or outbox page: the filters as the API's, a search by number or code (a code opens its page).
@@ -110,7 +114,7 @@ extension WebRoutes {
                             "selected": $0.rawValue == chosenStatus,
                         ]
                     },
-                ]))
+                ]), status: errors.isEmpty ? .ok : .badRequest)
     }
 
     func summaryRow(_ summary: DocumentSummary, box: DocumentQuery.Box, visit: Visit) -> [String: Any] {
@@ -210,11 +214,7 @@ extension WebRoutes {
 
     /// The answer to an uploaded document: accepted, or refused with every error.
     func resultPage(_ visit: Visit, _ result: SubmitResult) throws -> Response {
-        let errors = result.errors.map {
-            errorItem(
-                code: $0.code, message: $0.message, line: $0.line.map(String.init), path: $0.path,
-                language: visit.language)
-        }
+        let errors = errorItems(result.errors, language: visit.language)
         return try render(
             "result",
             context(
@@ -248,7 +248,11 @@ extension WebRoutes {
 
     /// The errors of a refusal, each with its code, its sentence in `language`, and its place.
     func errorItems(_ error: TanbaError, language: Language) -> [[String: Any]] {
-        error.diagnostics.map {
+        errorItems(error.diagnostics, language: language)
+    }
+
+    func errorItems(_ diagnostics: [Diagnostic], language: Language) -> [[String: Any]] {
+        diagnostics.map {
             errorItem(
                 code: $0.code, message: $0.message, line: $0.line.map(String.init), path: $0.path, language: language)
         }

@@ -158,11 +158,7 @@ extension WebRoutes {
     /// The preview of a draft: what the pipeline would decide, the draft to sign, and the signing form.
     func previewPage(_ visit: Visit, draft: String, back: String) throws -> Response {
         let result = try core.preview(Array(draft.utf8), as: visit.caller!)
-        let errors = result.errors.map {
-            errorItem(
-                code: $0.code, message: $0.message, line: $0.line.map(String.init), path: $0.path,
-                language: visit.language)
-        }
+        let errors = errorItems(result.errors, language: visit.language)
         return try render(
             "preview",
             context(
