@@ -63,7 +63,9 @@ enum OpenAPI {
                   "id": {"type": "string"}, "type": {"type": "string"}, "sender": {"type": "string"},
                   "recipient": {"type": "string"}, "number": {"type": "string"}, "date": {"type": "string"},
                   "status": {"type": "string"}, "receivedAt": {"type": "string", "format": "date-time"},
-                  "code": {"type": "string", "description": "For a refused document: its first error's code"}
+                  "code": {"type": "string", "description": "For a refused document: its first error's code"},
+                  "items": {"type": "integer", "description": "The codes and packages the document changed"},
+                  "amount": {"type": "string", "description": "The amount the document states (Totals/Amount)"}
                 }
               },
               "Page": {

@@ -174,6 +174,12 @@ public final class DocumentPipeline: Sendable {
                 id: context.id, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
                 date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,
                 digest: digest, content: bytes, receipt: context.receipt)
+            // Totals for the lists: what changed, and the amount the document states.
+            changes.document?.items = outcome.changes.count
+            let namespace = document.root.namespaceURI
+            changes.document?.amount =
+                document.root.child(named: "Totals", namespace: namespace)?
+                .child(named: "Amount", namespace: namespace)?.text
             let acceptance = context.acceptance
             try store.write { tx in
                 // Refused with STORE_CONFLICT when what the decision read has changed: decided again (`submit`).

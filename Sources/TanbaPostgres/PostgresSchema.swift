@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v11 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v12 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -215,6 +215,13 @@ enum PostgresSchema {
                     created_at double precision NOT NULL)
                 """,
                 "CREATE INDEX outbox_pending ON outbox(state, seq)",
+            ]
+        ),
+        (
+            "v12: document totals",
+            [
+                "ALTER TABLE documents ADD COLUMN items integer",
+                "ALTER TABLE documents ADD COLUMN amount text",
             ]
         ),
     ]

@@ -7,14 +7,17 @@ import TanbaStore
 /// Documents, refusals and logins: the same statements as the SQLite store's, with PostgreSQL's placeholders.
 extension PostgresSession {
     static let documentColumns =
-        "id, type, sender, number, date, recipient, received_at, status, digest, content, receipt"
+        "id, type, sender, number, date, recipient, received_at, status, digest, content, receipt, items, amount"
 
     static func document(_ row: PostgresRandomAccessRow) throws -> DocumentRecord {
-        DocumentRecord(
+        var record = DocumentRecord(
             id: try row.get(0), type: try row.get(1), sender: try row.get(2), number: try row.get(3),
             date: try row.get(4), recipient: try row.get(5), receivedAt: Date(timeIntervalSince1970: try row.get(6)),
             status: DocumentStatus(rawValue: try row.get(7)) ?? .rejected, digest: try row.get(8),
             content: try row.bytes(9), receipt: try row.bytes(10))
+        record.items = try row.get(11, as: Int?.self)
+        record.amount = try row.get(12, as: String?.self)
+        return record
     }
 
     func document(id: String) throws -> DocumentRecord? {
@@ -42,7 +45,7 @@ extension PostgresSession {
         return DocumentPage(
             documents: try shown.map { row in
                 var record = try Self.document(row)
-                record.code = try row.get(11)
+                record.code = try row.get(13)
                 return record
             }, next: next)
     }
@@ -85,7 +88,8 @@ extension PostgresSession {
         if filter.recipient == nil && (filter.status == nil || filter.status == .rejected) {
             sql += """
                  UNION ALL SELECT id, COALESCE(type, ''), COALESCE(sender, submitter, ''), COALESCE(number, ''),
-                COALESCE(date, ''), NULL::text, received_at, 'rejected', '', ''::bytea, receipt, code FROM rejections
+                COALESCE(date, ''), NULL::text, received_at, 'rejected', '', ''::bytea, receipt, NULL::integer,
+                NULL::text, code FROM rejections
                 \(conditions(rejections: true))
                 """
         }
@@ -104,7 +108,8 @@ extension PostgresSession {
                 \(s.bind(document.id)), \(s.bind(document.type)), \(s.bind(document.sender)), \(s.bind(document.number)),
                 \(s.bind(document.date)), \(s.bind(document.recipient))::text,
                 \(s.bind(document.receivedAt.timeIntervalSince1970)), \(s.bind(document.status.rawValue)),
-                \(s.bind(document.digest)), \(s.bind(bytes: document.content)), \(s.bind(bytes: document.receipt)))
+                \(s.bind(document.digest)), \(s.bind(bytes: document.content)), \(s.bind(bytes: document.receipt)),
+                \(s.bind(document.items.map { Int32(clamping: $0) }))::integer, \(s.bind(document.amount))::text)
             """
         do { try run(s) } catch let error where PostgresFailure.sqlState(error) == "23505" {
             throw TanbaError(

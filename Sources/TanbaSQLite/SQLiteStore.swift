@@ -346,6 +346,15 @@ enum Schema {
                     CREATE INDEX outbox_pending ON outbox(state, seq);
                     """)
         }
+        // A document's totals for the lists (the web's inbox and outbox), kept when it is decided: reading them out
+        // of each document's XML would cost a parse per row. Documents stored before have none.
+        migrator.registerMigration("v12: document totals") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE documents ADD COLUMN items INTEGER;
+                    ALTER TABLE documents ADD COLUMN amount TEXT;
+                    """)
+        }
         return migrator
     }
 }
@@ -696,13 +705,16 @@ private final class Connection: StoreWriter, RowNumbering {
     // MARK: Documents
 
     static let documentColumns =
-        "id, type, sender, number, date, recipient, received_at, status, digest, content, receipt"
+        "id, type, sender, number, date, recipient, received_at, status, digest, content, receipt, items, amount"
 
     static func document(_ row: Row) -> DocumentRecord {
-        DocumentRecord(
+        var record = DocumentRecord(
             id: row[0], type: row[1], sender: row[2], number: row[3], date: row[4], recipient: row[5],
             receivedAt: Date(timeIntervalSince1970: row[6]), status: DocumentStatus(rawValue: row[7]) ?? .rejected,
             digest: row[8], content: [UInt8]((row[9] as Data)), receipt: [UInt8]((row[10] as Data)))
+        record.items = row[11]
+        record.amount = row[12]
+        return record
     }
 
     func document(id: String) throws -> DocumentRecord? {
@@ -733,7 +745,7 @@ private final class Connection: StoreWriter, RowNumbering {
         return DocumentPage(
             documents: shown.map { row in
                 var record = Self.document(row)
-                record.code = row[11]
+                record.code = row[13]
                 return record
             }, next: next)
     }
@@ -771,7 +783,7 @@ private final class Connection: StoreWriter, RowNumbering {
         if filter.recipient == nil && (filter.status == nil || filter.status == .rejected) {
             sql += """
                  UNION ALL SELECT id, COALESCE(type, ''), COALESCE(sender, submitter, ''), COALESCE(number, ''),
-                COALESCE(date, ''), NULL, received_at, 'rejected', '', x'', receipt, code FROM rejections
+                COALESCE(date, ''), NULL, received_at, 'rejected', '', x'', receipt, NULL, NULL, code FROM rejections
                 \(conditions(rejections: true))
                 """
         }
@@ -784,12 +796,12 @@ private final class Connection: StoreWriter, RowNumbering {
     func save(_ document: DocumentRecord) throws {
         do {
             try db.cachedStatement(
-                sql: "INSERT INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                sql: "INSERT INTO documents (\(Self.documentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ).execute(
                 arguments: [
                     document.id, document.type, document.sender, document.number, document.date, document.recipient,
                     document.receivedAt.timeIntervalSince1970, document.status.rawValue, document.digest,
-                    Data(document.content), Data(document.receipt),
+                    Data(document.content), Data(document.receipt), document.items, document.amount,
                 ])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw TanbaError(

@@ -152,6 +152,10 @@ public struct DocumentRecord: Sendable, Hashable {
     public var receipt: [UInt8]
     /// For a refused document in a list (status `rejected`, only its receipt kept): the first error's code.
     public var code: String? = nil
+    /// The document's totals for lists: the codes and packages its decision changed, and its amount when it has
+    /// one (`Totals/Amount`, as the document writes it).
+    public var items: Int? = nil
+    public var amount: String? = nil
 
     public init(
         id: String, type: String, sender: String, number: String, date: String, recipient: String?,

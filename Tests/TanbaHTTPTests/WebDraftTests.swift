@@ -91,9 +91,14 @@ import Testing
                 "/create/shipment", method: .post,
                 form: [
                     ("form_token", try Self.token(form.body)), ("number", "SHP-WEB-1"), ("buyer", HTTPTests.buyer),
-                    ("price", "1500,00"), ("vat", "12"), ("code", hub.codes[0]), ("codes", hub.codes[1]),
+                    ("price", "1500,00"), ("price_\(HTTPTests.shoes)", "2000,50"), ("vat", "12"),
+                    ("code", hub.codes[0]), ("codes", hub.codes[1]),
                 ])
             #expect(preview.status == .ok && preview.body.contains("id=\"preview-ok\""), "\(preview.body)")
+            // The GTIN's own price, not the price for all; amount and VAT (12 %, included) computed from it.
+            let draft = try #require(WebPageTests.textarea("draft", in: preview.body))
+            #expect(draft.contains("<UnitPrice>2000.50</UnitPrice>") && draft.contains("<Amount>4001.00</Amount>"))
+            #expect(draft.contains("<VATAmount>428.68</VATAmount>"))
             let sent = try await Self.signAndSend(preview.body, by: .companyHead, seller)
             #expect(sent.body.contains("id=\"result-ok\""), "\(sent.body)")
             let id = try #require(

@@ -141,6 +141,9 @@ import Testing
             #expect(shipped.body.contains("id=\"result-ok\""))
             let outbox = try await seller.open("/outbox?lang=en")
             #expect(outbox.body.contains("ESD-HTTP-1") && outbox.body.contains("Waiting for the counterparty"))
+            // Its totals: the three codes it locked and its amount, written as English writes numbers.
+            #expect(outbox.body.contains("<span class=\"items\">3 codes</span>"))
+            #expect(outbox.body.contains("<span class=\"amount\">300.00 ₸</span>"))
 
             let buyer = Browser(client)
             try await buyer.logIn(as: .buyerHead)

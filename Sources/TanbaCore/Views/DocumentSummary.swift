@@ -14,6 +14,9 @@ public struct DocumentSummary: Codable, Sendable, Hashable {
     public let receivedAt: Date
     /// For a refused document, the first error's code (the receipt lists them all).
     public let code: String?
+    /// The codes and packages the document changed, and the amount it states (`Totals/Amount`), when known.
+    public let items: Int?
+    public let amount: String?
 
     public init(_ record: DocumentRecord) {
         id = record.id
@@ -25,6 +28,8 @@ public struct DocumentSummary: Codable, Sendable, Hashable {
         status = record.status.rawValue
         receivedAt = record.receivedAt
         code = record.code
+        items = record.items
+        amount = record.amount
     }
 
     /// A refusal: what could be read of the document, `rejected`, and the first error's code.
@@ -38,6 +43,8 @@ public struct DocumentSummary: Codable, Sendable, Hashable {
         status = DocumentStatus.rejected.rawValue
         receivedAt = record.receivedAt
         code = record.code
+        items = nil
+        amount = nil
     }
 }
 

@@ -126,6 +126,8 @@ extension WebRoutes {
             "counterparty": (box == .inbox ? summary.sender : summary.recipient) ?? "",
             "status": t["doc_status_\(summary.status)"] ?? summary.status,
             "status_code": summary.status, "received": visit.formats.dateTime(summary.receivedAt),
+            "items": summary.items.map { visit.formats.number($0) } ?? "",
+            "amount": summary.amount.map { visit.formats.amount($0) } ?? "",
             "error": summary.code.map { ErrorCode($0) }.map {
                 "\($0.rawValue): \(ErrorMessages.text($0, in: visit.language))"
             }

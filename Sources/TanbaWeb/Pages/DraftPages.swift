@@ -75,10 +75,16 @@ extension WebRoutes {
                 try core.store.read { tx in try Set(gtins.values).compactMap { try tx.product($0) } }
                     .map { ($0.gtin, $0.name) }, uniquingKeysWith: { a, _ in a })
             let grouped = Dictionary(grouping: items, by: { gtins[$0] ?? "" })
-            let lines = grouped.keys.sorted().map { gtin in
-                DocumentDrafts.Line(
+            let lines = try grouped.keys.sorted().map { gtin in
+                // A price given for this GTIN's group, else the price for all.
+                let text = (visit.form["price_\(gtin)"] ?? "").replacingOccurrences(of: ",", with: ".")
+                let linePrice = text.isEmpty ? price : Decimal(string: text)
+                guard let linePrice, linePrice >= 0 else {
+                    throw TanbaError(.requestInvalid, "the unit price of GTIN \(gtin) is not an amount")
+                }
+                return DocumentDrafts.Line(
                     gtin: gtin, name: names[gtin] ?? gtin, items: grouped[gtin]!,
-                    units: grouped[gtin]!.reduce(0) { $0 + (units[$1] ?? 0) }, unitPrice: price, vatRate: rate)
+                    units: grouped[gtin]!.reduce(0) { $0 + (units[$1] ?? 0) }, unitPrice: linePrice, vatRate: rate)
             }
             let draft = DocumentDrafts.shipment(
                 number: try Self.number(visit), date: Self.today(), seller: try core.participant(caller.participant),
@@ -133,11 +139,26 @@ extension WebRoutes {
                     "number": Self.draftNumber(
                         ["create-shipment": "SHP", "create-aggregation": "AGG"][template] ?? "WDR"),
                     "today": Self.today(),
-                    "stock": stock.codes.filter { $0.parent == nil && $0.lockedBy == nil }.map {
-                        code(row: $0, visit: visit)
-                    },
+                    "groups": stockGroups(stock.codes.filter { $0.parent == nil && $0.lockedBy == nil }, visit: visit),
+                    "prices": template == "create-shipment",
                     "reasons": reasons, "rates": rates, "gtin": gtin ?? "",
                 ]))
+    }
+
+    /// Free stock by GTIN (packages by themselves), each group with its product's name: a shipment's form asks a
+    /// price per group.
+    func stockGroups(_ codes: [CodeRecord], visit: Visit) -> [[String: Any]] {
+        let t = app.catalogue.table(visit.language)
+        let grouped = Dictionary(grouping: codes, by: { $0.gtin ?? "" })
+        return grouped.keys.sorted().map { gtin in
+            let name =
+                gtin.isEmpty
+                ? t["goods_packages"] ?? "" : (try? core.store.read { try $0.product(gtin) })??.name ?? gtin
+            return [
+                "gtin": gtin, "name": name, "codes": grouped[gtin]!.map { code(row: $0, visit: visit) },
+                "priced": !gtin.isEmpty,
+            ]
+        }
     }
 
     /// The codes a create form names: ticked from stock, and pasted or scanned one per line (any scanner form;
