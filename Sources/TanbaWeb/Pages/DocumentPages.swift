@@ -60,7 +60,7 @@ extension WebRoutes {
         }
         let value = String(id).removingPercentEncoding ?? String(id)
         guard !QueryText.hasControlCharacter(value) else {
-            throw TanbaError(.requestParameterInvalid, "the address contains a control character")
+            throw TanbaError(.notFound, "no document or code holds a control character")
         }
         return value
     }
