@@ -48,22 +48,7 @@ struct WebBrowserTests {
         let server = SignerServer(
             signer: LocalSigner(keyring: keyring), port: port, origins: try OriginPolicy(allowing: [origin]),
             tls: tls, logger: logger, onListening: { continuation.yield($0) })
-        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = started.makeAsyncIterator()
-            _ = await iterator.next()
-            do {
-                let result = try await body()
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
-            }
-        }
+        return try await withRunningService(server, ports: started, logger: logger) { _ in try await body() }
     }
 
     @Test func clerksWorkInTheBrowser() async throws {

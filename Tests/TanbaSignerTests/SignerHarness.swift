@@ -6,6 +6,7 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import Synchronization
+import TanbaBrowserTestSupport
 import TanbaErrors
 import TanbaSigner
 import TanbaXML
@@ -63,21 +64,8 @@ enum SignerHarness {
             continuation.yield(port)
             continuation.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw TanbaError(.internal, "the signer did not start") }
-                let result = try await body(port, tls)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
-            }
+        return try await withRunningService(server, ports: ports, logger: logger) { port in
+            try await body(port, tls)
         }
     }
 

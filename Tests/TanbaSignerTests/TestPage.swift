@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TanbaBrowserTestSupport
 import TanbaErrors
 
 /// A static page served from 127.0.0.1 by an in-test Hummingbird server, the way the hub's pages will be: it asks
@@ -78,21 +79,8 @@ enum TestPage {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw TanbaError(.internal, "the page did not start") }
-                let result = try await body("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
-            }
+        return try await withRunningService(application, ports: ports, logger: logger) { port in
+            try await body("http://127.0.0.1:\(port)")
         }
     }
 }
