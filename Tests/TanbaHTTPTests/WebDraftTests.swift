@@ -54,16 +54,29 @@ import Testing
             // Rejected items need a reason: refused, nothing written.
             let noReason = try await buyer.open(
                 "/documents/\(id)/answer", method: .post,
-                form: [("form_token", try Self.token(form.body)), ("number", "ANS-1"), ("accept", hub.codes[0])])
+                form: [
+                    ("form_token", try Self.token(form.body)), ("number", "ANS-1"), ("line", "1"),
+                    ("accept", hub.codes[0]),
+                ])
             #expect(noReason.status == .badRequest)
             let preview = try await buyer.open(
                 "/documents/\(id)/answer", method: .post,
                 form: [
-                    ("form_token", try Self.token(form.body)), ("number", "ANS-1"), ("accept", hub.codes[0]),
-                    ("accept", hub.codes[1]), ("reason", "Қаптамасы бүлінген"),
+                    ("form_token", try Self.token(form.body)), ("number", "ANS-1"), ("line", "1"),
+                    ("accept", hub.codes[0]), ("accept", hub.codes[1]), ("reason", "Қаптамасы бүлінген"),
                 ])
             #expect(preview.status == .ok, "\(preview.body)")
             #expect(preview.body.contains("id=\"preview-ok\""))
+            // A line unticked refuses all of it, its codes ticked or not: the answer is then a rejection.
+            let wholeLine = try await buyer.open(
+                "/documents/\(id)/answer", method: .post,
+                form: [
+                    ("form_token", try Self.token(form.body)), ("number", "ANS-2"), ("accept", hub.codes[0]),
+                    ("reason", "Тауар жеткізілмеді"),
+                ])
+            #expect(
+                try #require(WebPageTests.textarea("draft", in: wholeLine.body)).contains("<Decision>Reject</Decision>")
+            )
             // The preview wrote nothing: no document, no change of owner, no audit of a decision.
             #expect(try hub.store.contentFingerprint() == before)
             let sent = try await Self.signAndSend(preview.body, by: .buyerHead, buyer)

@@ -19,11 +19,25 @@ extension HubCore {
 
     /// The codes and packages an accompanying document names (packages as `00` + SSCC), in document order.
     public func shippedItems(of shipment: DocumentRecord) throws -> [String] {
+        try shippedLines(of: shipment).flatMap(\.items)
+    }
+
+    /// An accompanying document's lines: each line's number, GTIN and the codes and packages it names.
+    public func shippedLines(of shipment: DocumentRecord) throws -> [(number: String, gtin: String, items: [String])] {
         let namespace = "urn:kz:tanba:shipment:1"
         let root = try XMLDocument.parse(shipment.content).root
-        return root.descendants { ($0.name == "Code" || $0.name == "SSCC") && $0.namespaceURI == namespace }.map {
-            let text = $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            return $0.name == "SSCC" ? "00" + text : text
+        let lines =
+            root.child(named: "Lines", namespace: namespace)?.children(named: "Line", namespace: namespace) ?? []
+        return lines.enumerated().map { index, line in
+            let items = line.descendants { ($0.name == "Code" || $0.name == "SSCC") && $0.namespaceURI == namespace }
+                .map {
+                    let text = $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return $0.name == "SSCC" ? "00" + text : text
+                }
+            return (
+                line.attribute("number") ?? "\(index + 1)", line.child(named: "GTIN", namespace: namespace)?.text ?? "",
+                items
+            )
         }
     }
 

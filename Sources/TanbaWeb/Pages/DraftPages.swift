@@ -15,14 +15,19 @@ extension WebRoutes {
         page(router, .get, "/documents/:id/answer", action: "web-answer-page", object: { $0.parameters.get("id") }) {
             visit, _ in
             let shipment = try core.pendingShipment(try id(visit), as: visit.caller!, from: .inbox)
-            let items = try core.shippedItems(of: shipment)
+            let lines = try core.shippedLines(of: shipment)
             return try render(
                 "answer",
                 context(
                     visit, title: "answer_title", current: "inbox",
                     [
                         "id": shipment.id, "shipment": shipment.number, "number": Self.draftNumber("ANS"),
-                        "items": items.map { ["id": $0, "href": "/codes/\(Self.escape($0))"] },
+                        "lines": lines.map { line -> [String: Any] in
+                            [
+                                "number": line.number, "gtin": line.gtin,
+                                "items": line.items.map { ["id": $0, "href": "/codes/\(Self.escape($0))"] },
+                            ]
+                        },
                     ]))
         }
         page(
@@ -31,9 +36,14 @@ extension WebRoutes {
         ) { visit, _ in
             let caller = visit.caller!
             let shipment = try core.pendingShipment(try id(visit), as: caller, from: .inbox)
-            let items = try core.shippedItems(of: shipment)
+            // An item is accepted when it is ticked and so is its line: unticking a line refuses all of it.
+            let lines = try core.shippedLines(of: shipment)
             let ticked = Set(visit.form.all("accept"))
-            let rejected = items.filter { !ticked.contains($0) }
+            let linesTicked = Set(visit.form.all("line"))
+            let acceptedItems = Set(
+                lines.filter { linesTicked.contains($0.number) }.flatMap(\.items).filter { ticked.contains($0) })
+            let items = lines.flatMap(\.items)
+            let rejected = items.filter { !acceptedItems.contains($0) }
             let reason = visit.form["reason"].flatMap { $0.isEmpty ? nil : $0 } ?? ""
             if !rejected.isEmpty, reason.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw TanbaError(.requestInvalid, "rejected items need a reason")
@@ -41,7 +51,7 @@ extension WebRoutes {
             let draft = DocumentDrafts.shipmentAnswer(
                 number: try Self.number(visit), date: Self.today(), buyer: try core.participant(caller.participant),
                 seller: try core.participant(shipment.sender), shipment: shipment,
-                accepted: items.filter { ticked.contains($0) }, rejected: rejected, reason: reason)
+                accepted: items.filter { acceptedItems.contains($0) }, rejected: rejected, reason: reason)
             return try previewPage(visit, draft: draft, back: "/documents/\(Self.escape(shipment.id))")
         }
         page(
