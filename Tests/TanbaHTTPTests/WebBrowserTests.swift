@@ -19,7 +19,7 @@ import Testing
 /// WebBrowserTests`), else into a temporary folder. Skipped where chromium and chromedriver are not installed
 /// (`make test` installs them).
 @Suite(
-    .serialized,
+    .serialized, .timeLimit(.minutes(3)),
     .enabled(
         if: BrowserTests.available,
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver fonts-dejavu-core)")

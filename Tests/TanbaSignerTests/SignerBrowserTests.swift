@@ -7,7 +7,7 @@ import Testing
 /// A page in headless Chromium signs a login challenge through `tanba signer`, as it would through NCALayer, and
 /// the hub's verifier accepts the signature. Skipped where chromium and chromedriver are not installed.
 @Suite(
-    .serialized,
+    .serialized, .timeLimit(.minutes(3)),
     .enabled(
         if: BrowserTests.available,
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")

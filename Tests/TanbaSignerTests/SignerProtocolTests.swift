@@ -13,7 +13,7 @@ import Testing
 /// `tanba signer` over a real websocket (no browser): the greeting, signatures in NCALayer's shape with the key
 /// the request's extended key usage names, a stable code for every refusal, pages refused by origin, and
 /// messages too large to read.
-@Suite struct SignerProtocolTests {
+@Suite(.timeLimit(.minutes(3))) struct SignerProtocolTests {
     typealias H = SignerHarness
 
     @Test func greetsWithNCALayersVersionAndSignsAChallengeWithTheAuthenticationKey() async throws {
