@@ -183,6 +183,14 @@ import Testing
             #expect(parents == ["00048700010000000066", "00048700010000000066", nil])
             let package = try await seller.open("/codes/00048700010000000066")
             #expect(package.body.contains(WebPageTests.escapeHTML(hub.codes[0])))
+            // The aggregation's own page names the package by its SSCC and opens it to what it holds.
+            let outbox = try await seller.open("/outbox")
+            let id = try #require(
+                outbox.body.range(of: "data-id=\"").map { start in
+                    String(outbox.body[start.upperBound...].prefix { $0 != "\"" })
+                })
+            let document = try await seller.open("/documents/\(id)")
+            #expect(document.body.contains("<details><summary><a href=\"/codes/00048700010000000066\">"))
         }
     }
 

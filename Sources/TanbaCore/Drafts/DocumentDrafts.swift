@@ -10,10 +10,7 @@ import TanbaXML
 /// as it checks an ERP's document, so nothing here decides whether it is right.
 public enum DocumentDrafts {
     /// An item of a document: a marking code, or a package by its identity in the store (`00` + SSCC).
-    static func item(_ id: String) -> String {
-        id.hasPrefix("00") && id.count == 20 && id.allSatisfy(\.isNumber)
-            ? "<SSCC>\(id.dropFirst(2))</SSCC>" : "<Code>\(escape(id))</Code>"
-    }
+    static func item(_ id: String) -> String { DocumentItems.element(id) }
 
     static func party(_ element: String, _ participant: Participant) -> String {
         let id = participant.isOrganisation ? "<BIN>\(participant.id)</BIN>" : "<IIN>\(participant.id)</IIN>"

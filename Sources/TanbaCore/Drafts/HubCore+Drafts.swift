@@ -30,10 +30,7 @@ extension HubCore {
             root.child(named: "Lines", namespace: namespace)?.children(named: "Line", namespace: namespace) ?? []
         return lines.enumerated().map { index, line in
             let items = line.descendants { ($0.name == "Code" || $0.name == "SSCC") && $0.namespaceURI == namespace }
-                .map {
-                    let text = $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                    return $0.name == "SSCC" ? "00" + text : text
-                }
+                .map { DocumentItems.identity(element: $0.name, text: $0.text) }
             return (
                 line.attribute("number") ?? "\(index + 1)", line.child(named: "GTIN", namespace: namespace)?.text ?? "",
                 items

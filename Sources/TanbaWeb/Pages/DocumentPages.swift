@@ -153,7 +153,7 @@ extension WebRoutes {
             let content = try DocumentContent(record.content)
             values["has_content"] = true
             values["header"] = content.header.map { field(fieldPath: $0.path, value: $0.value, visit: visit) }
-            let packages = Set(content.lines.flatMap(\.codes).filter { $0.hasPrefix("00") && $0.count == 20 })
+            let packages = Set(content.lines.flatMap(\.codes).filter(DocumentItems.isPackage))
             let contents = try packageContents(Array(packages))
             values["lines"] = content.lines.map { line -> [String: Any] in
                 [

@@ -1,4 +1,5 @@
 import Foundation
+import TanbaCore
 import TanbaXML
 
 /// What a page shows of a signed document, read from its XML whatever its type: the header's fields (nested ones
@@ -77,7 +78,7 @@ struct DocumentContent {
                 if child.children.isEmpty {
                     let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     if codeElements.contains(child.name) {
-                        codes.append(value)
+                        codes.append(DocumentItems.identity(element: child.name, text: value))
                     } else {
                         fields.append(Field(path: path + [child.name], value: value))
                     }
@@ -87,7 +88,7 @@ struct DocumentContent {
             }
         }
         if element.children.isEmpty {
-            codes.append(element.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            codes.append(DocumentItems.identity(element: element.name, text: element.text))
         } else {
             walk(element, [])
         }
