@@ -130,10 +130,8 @@ extension HubCore {
                 throw TanbaError(.participantUnknown, "\(caller.participant) is not registered")
             }
             if !organisation.representatives.contains(where: { $0.iin == iin }) {
+                _ = try KazakhIdentifier(iin)
                 organisation.representatives.append(Representative(iin: iin, name: name))
-                _ = try Participant(
-                    id: organisation.id, name: organisation.name, isOrganisation: true, roles: organisation.roles,
-                    productGroups: organisation.productGroups, representatives: organisation.representatives)
                 try tx.save(organisation)
             }
             return organisation
