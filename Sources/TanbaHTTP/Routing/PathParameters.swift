@@ -8,7 +8,7 @@ extension HubContext {
     /// taken literally.
     /// - Throws: `NOT_FOUND` for a value with a control character: no id or name has one, so nothing is found by
     ///   it, and it never reaches the store (a NUL does not even fit in PostgreSQL's text).
-    func pathParameter(_ name: String) throws -> String {
+    package func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
         let value = raw.removingPercentEncoding ?? raw
         guard !QueryText.hasControlCharacter(value) else {

@@ -44,7 +44,7 @@ extension WebRoutes {
             try render("upload", context(visit, title: "upload_title", current: "upload"))
         }
         page(router, .post, "/upload", action: "web-submit", limit: Self.maxUpload) { visit, identity in
-            guard let bytes = visit.form.file("file") ?? visit.form["signed"].map({ Array($0.utf8) }) else {
+            guard let bytes = visit.form.signedDocument else {
                 throw TanbaError(.requestInvalid, "choose a signed XML file to upload")
             }
             let result = try core.submit(bytes, as: visit.caller!, via: ChannelOrigin("web", address: visit.address))
@@ -54,16 +54,8 @@ extension WebRoutes {
         }
     }
 
-    func id(_ visit: Visit) throws -> String {
-        guard let id = visit.request.uri.path.split(separator: "/").dropFirst().first, !id.isEmpty else {
-            throw TanbaError(.notFound, "no document id")
-        }
-        let value = String(id).removingPercentEncoding ?? String(id)
-        guard !QueryText.hasControlCharacter(value) else {
-            throw TanbaError(.notFound, "no document or code holds a control character")
-        }
-        return value
-    }
+    /// The route's `:id`, read as the API reads its path parameters.
+    func id(_ visit: Visit) throws -> String { try visit.context.pathParameter("id") }
 
     /// An inbox or outbox page: the filters as the API's, a search by number or code (a code opens its page).
     func listPage(_ visit: Visit, _ box: DocumentQuery.Box) throws -> Response {

@@ -20,7 +20,7 @@ extension WebRoutes {
             return try loginPage(visit, errors: [])
         }
         page(router, .post, "/login", action: "web-login", login: false, limit: Self.maxLoginForm) { visit, identity in
-            let signed = visit.form.file("file") ?? visit.form["signed"].map { Array($0.utf8) } ?? []
+            let signed = visit.form.signedDocument ?? []
             do {
                 guard !signed.isEmpty else {
                     throw TanbaError(.authChallenge, "the form carries no signed challenge")

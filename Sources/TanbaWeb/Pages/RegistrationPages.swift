@@ -26,7 +26,7 @@ extension WebRoutes {
         }
         page(router, .post, "/register", action: "web-register", login: false, limit: Self.maxLoginForm) {
             visit, identity in
-            let signed = visit.form.file("file") ?? visit.form["signed"].map { Array($0.utf8) } ?? []
+            let signed = visit.form.signedDocument ?? []
             do {
                 guard !signed.isEmpty else { throw TanbaError(.authChallenge, "the form carries no signed request") }
                 let participant = try core.register(signed: signed)
@@ -68,7 +68,7 @@ extension WebRoutes {
         page(
             router, .post, "/organisation/representative", action: "web-representative-add", limit: Self.maxLoginForm
         ) { visit, _ in
-            let signed = visit.form.file("file") ?? visit.form["signed"].map { Array($0.utf8) } ?? []
+            let signed = visit.form.signedDocument ?? []
             do {
                 _ = try core.addRepresentative(signed: signed, as: visit.caller!)
                 return redirect("/organisation")

@@ -17,6 +17,8 @@ struct WebRoutes: Sendable {
     /// One page request as a handler sees it.
     struct Visit {
         let request: Request
+        /// The route's context: its path parameters (`context.pathParameter`).
+        let context: HubContext
         let language: Language
         /// The participant and person logged in; nil on the login page.
         let caller: Caller?
@@ -113,7 +115,8 @@ struct WebRoutes: Sendable {
                     throw TanbaError(.formTokenInvalid, "the form token is missing or not this page's")
                 }
                 let visit = Visit(
-                    request: request, language: language, caller: caller, token: caller == nil ? nil : token,
+                    request: request, context: context, language: language, caller: caller,
+                    token: caller == nil ? nil : token,
                     address: context.address, form: form, formToken: expected, newFormCookie: newFormCookie)
                 var response = try handler(visit, &identity)
                 if let newFormCookie { response.headers[values: .setCookie].append(newFormCookie) }
@@ -170,7 +173,8 @@ struct WebRoutes: Sendable {
             ]
             let html = (try? app.templates.render("error", Self.withoutEmptyTexts(context))) ?? error.code.rawValue
             response = self.html(html, status: httpStatus(of: error))
-            if let seconds = error.code == .rateLimited ? 1 : nil { response.headers[.retryAfter] = "\(seconds)" }
+            // As the API's answers: a refusal that carries its own wait (a rate limit) gets it from `serve`.
+            if let seconds = Availability.retryAfter(error.code) { response.headers[.retryAfter] = "\(seconds)" }
         }
         decorate(&response, language: language, request: request)
         return response

@@ -72,6 +72,10 @@ struct FormData: Sendable {
     /// Every value of a field.
     func all(_ name: String) -> [String] { fields[name] ?? [] }
 
+    /// A signed XML the form carries: the file uploaded (signed elsewhere), else the `signed` field the signing
+    /// script filled; nil when neither.
+    var signedDocument: [UInt8]? { file("file") ?? self["signed"].flatMap { $0.isEmpty ? nil : Array($0.utf8) } }
+
     /// The bytes of an uploaded file, nil when none or empty.
     func file(_ name: String) -> [UInt8]? { files[name].flatMap { $0.isEmpty ? nil : $0 } }
 
