@@ -59,38 +59,22 @@ extension HubCore {
         return record
     }
 
-    /// The units a code or package holds: 1 for a unit, the units inside for a package (any depth).
-    public func units(in ids: [String]) throws -> [String: Int] {
+    /// What each code or package holds, in one read: the units (1 for a unit, those inside a package at any
+    /// depth) and its GTIN (its own, else the first found inside, level by level).
+    public func holdings(of ids: [String]) throws -> [String: (units: Int, gtin: String?)] {
         try store.read { tx in
-            var result: [String: Int] = [:]
+            var result: [String: (units: Int, gtin: String?)] = [:]
             for id in ids {
-                var count = 0
+                var (count, gtin): (Int, String?) = (0, nil)
                 var level = [id]
                 while !level.isEmpty {
                     let records = try tx.codes(level)
-                    count += records.values.filter { $0.level == .unit }.count
+                    let units = records.values.filter { $0.level == .unit }
+                    count += units.count
+                    gtin = gtin ?? records.values.compactMap(\.gtin).sorted().first
                     level = try tx.children(of: records.values.filter { $0.level != .unit }.map(\.id)).map(\.id)
                 }
-                result[id] = count
-            }
-            return result
-        }
-    }
-
-    /// The GTIN of what a code or package holds: a unit's own, a package's first unit's.
-    public func gtins(of ids: [String]) throws -> [String: String] {
-        try store.read { tx in
-            var result: [String: String] = [:]
-            for id in ids {
-                var level = [id]
-                while !level.isEmpty, result[id] == nil {
-                    let records = try tx.codes(level)
-                    if let gtin = records.values.compactMap(\.gtin).sorted().first {
-                        result[id] = gtin
-                        break
-                    }
-                    level = try tx.children(of: Array(records.keys)).map(\.id)
-                }
+                result[id] = (count, gtin)
             }
             return result
         }

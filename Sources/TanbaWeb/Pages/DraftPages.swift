@@ -79,8 +79,9 @@ extension WebRoutes {
                 price >= 0
             else { throw TanbaError(.requestInvalid, "the unit price is not an amount") }
             let rate = visit.form["vat"] ?? "12"
-            let gtins = try core.gtins(of: items)
-            let units = try core.units(in: items)
+            let holdings = try core.holdings(of: items)
+            let gtins = holdings.compactMapValues(\.gtin)
+            let units = holdings.mapValues(\.units)
             let names = Dictionary(
                 try core.store.read { tx in try Set(gtins.values).compactMap { try tx.product($0) } }
                     .map { ($0.gtin, $0.name) }, uniquingKeysWith: { a, _ in a })
