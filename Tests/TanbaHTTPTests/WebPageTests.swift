@@ -436,3 +436,28 @@ import Testing
         #expect(try await seller.open("/documents/DOC%00X").status == .notFound)
     }
 }
+
+/// My goods on both stores: the counts by GTIN and status, the codes of one kind, and their paging.
+@Test(arguments: TestBackend.available) func myGoodsCountsAndListsWhatTheParticipantHolds(_ backend: TestBackend)
+    async throws
+{
+    let hub = try HTTPTests.hub(backend)
+    let seller = Caller(participant: HTTPTests.seller)
+    let stock = try hub.api.core.stock(as: seller)
+    #expect(stock == [StockCount(gtin: HTTPTests.shoes, level: .unit, status: .inCirculation, count: 3)])
+    let first = try hub.api.core.ownedCodes(
+        as: seller, gtin: HTTPTests.shoes, status: .inCirculation, after: nil, limit: 2)
+    let rest = try hub.api.core.ownedCodes(
+        as: seller, gtin: HTTPTests.shoes, status: .inCirculation, after: first.next, limit: 2)
+    #expect(first.codes.count == 2 && first.next != nil && rest.codes.count == 1 && rest.next == nil)
+    #expect(Set((first.codes + rest.codes).map(\.id)) == Set(hub.codes))
+    #expect(try hub.api.core.ownedCodes(as: seller, gtin: nil, status: .withdrawn, after: nil).codes.isEmpty)
+    #expect(try hub.api.core.stock(as: Caller(participant: HTTPTests.buyer)).isEmpty)
+    try await WebPageTests.application(hub).test(.live) { client in
+        let browser = WebPageTests.Browser(client)
+        try await browser.logIn(as: .companyHead)
+        #expect(try await browser.open("/goods?lang=en").body.contains("id=\"goods-total\">3<"))
+        let codes = try await browser.open("/goods/codes?gtin=\(HTTPTests.shoes)&status=inCirculation")
+        for code in hub.codes { #expect(codes.body.contains(WebPageTests.escapeHTML(code))) }
+    }
+}
