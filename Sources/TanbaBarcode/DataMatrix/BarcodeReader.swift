@@ -123,11 +123,12 @@ final class PictureSource {
         try ImageFormat.checkSize(width: width, height: height, limits: limits)
     }
 
-    /// The picture with its long side about `longSide` (never enlarged), or nil when it is not larger than that
-    /// and a full-size try comes anyway.
+    /// The picture with its long side about `longSide` (never enlarged), or nil when it is not at least 1.5 times
+    /// larger.
     func picture(longSide: Int) throws -> GrayImage? {
         let long = max(width, height)
-        if longSide != Int.max && long <= longSide { return nil }
+        // Not worth a try of its own unless it shrinks the picture by a third or more (a full-size try comes anyway).
+        if longSide != Int.max && long < longSide * 3 / 2 { return nil }
         // libjpeg's DCT scaling does most of the shrinking (to no less than 0.7 of the long side asked for);
         // averaging blocks does the rest.
         var jpegScale = 1
