@@ -3,8 +3,9 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl postgresql-15 chromium chromium-driver fonts-dejavu-core
-BENCH_PACKAGES := wrk curl
+APT_PACKAGES := libxml2-dev libxmlsec1-dev libssl-dev libsqlite3-dev pkg-config xmlsec1 libxml2-utils libengine-gost-openssl sqlite3 python3 python3-venv curl postgresql-15 chromium chromium-driver fonts-dejavu-core \
+  libdmtx-dev libpng-dev libjpeg-dev
+BENCH_PACKAGES := wrk curl dmtx-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR := var/demo
 DEMO_PORT ?= 8080
@@ -21,7 +22,8 @@ all: build
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
-## bench-deps: the benchmark's peer tools beyond the test suite's (wrk drives the HTTP measure).
+## bench-deps: the benchmark's peer tools beyond the test suite's (wrk drives the HTTP measure; dmtxread is the
+## peer of the labels part).
 bench-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(BENCH_PACKAGES)"
 

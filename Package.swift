@@ -49,6 +49,9 @@ let package = Package(
             name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // libdmtx (DataMatrix), libpng and libjpeg-turbo: only `TanbaBarcode` imports them.
+        .systemLibrary(name: "CDmtx", pkgConfig: "libdmtx", providers: [.apt(["libdmtx-dev"])]),
+        .systemLibrary(name: "CImaging", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "libjpeg-dev"])]),
 
         // One stable error-code space for receipts, HTTP answers, CLI output and docs. Pure Swift.
         .target(name: "TanbaErrors", swiftSettings: swiftSettings),
@@ -63,6 +66,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings),
+
+        // GS1 DataMatrix labels (libdmtx) as PNG and SVG, printable A4 sheets, reading codes from photos, and photos
+        // cleaned of their metadata (libpng, libjpeg-turbo). The second module that touches C, for pictures only.
+        .target(
+            name: "TanbaBarcode", dependencies: ["CDmtx", "CImaging", "TanbaErrors"], swiftSettings: swiftSettings),
 
         // The domain: marking codes (GS1), statuses and their state machine, aggregation, participants,
         // reference data. Pure Swift values, no I/O.
@@ -191,7 +199,7 @@ let package = Package(
             name: "tanba-bench",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline",
+                "TanbaPipeline", "TanbaBarcode",
                 "TanbaHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -269,6 +277,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaBarcodeTests",
+            dependencies: ["TanbaBarcode", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaCLITests",

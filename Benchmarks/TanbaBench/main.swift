@@ -118,11 +118,11 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost]`: which parts to run (default all). `stream` runs the
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels]`: which parts to run (default all). `stream` runs the
 /// pipeline part without its 100,000-code document (small documents in-process and over HTTP, for profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
-    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost"]
+    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost", "labels"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -550,6 +550,9 @@ if parts.contains("gost") {
             format: "ratio Tanba / engine: sign %.2f, verify %.2f", ours.sign / engine.sign, ours.verify / engine.verify
         ))
 }
+
+// MARK: 6. Reading a label from a phone photo (LabelsBench.swift)
+if parts.contains("labels") { try labelsBench(work: work) }
 
 /// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
 /// sqlite3.

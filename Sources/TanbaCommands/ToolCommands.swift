@@ -86,6 +86,10 @@ extension ErrorsCommand {
                 ErrorCatalogue.availability
             ),
             ("The local signer (`tanba signer`, NCALayer's websocket protocol)", ErrorCatalogue.signer),
+            (
+                "Pictures and labels: photos of codes, violation reports' photos, DataMatrix labels",
+                ErrorCatalogue.images
+            ),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -87,7 +87,8 @@ extension ErrorCode {
 /// The catalogue of every code the hub can answer with. docs/ERRORS.md is checked against it by a test.
 public enum ErrorCatalogue {
     /// Every code, in documentation order.
-    public static let all: [ErrorDefinition] = core + domain + gs1 + pipeline + channels + availability + signer
+    public static let all: [ErrorDefinition] =
+        core + domain + gs1 + pipeline + channels + availability + signer + images
 
     /// The XML core's codes.
     public static let core: [ErrorDefinition] = [
