@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v12 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v13 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -222,6 +222,40 @@ enum PostgresSchema {
             [
                 "ALTER TABLE documents ADD COLUMN items integer",
                 "ALTER TABLE documents ADD COLUMN amount text",
+            ]
+        ),
+        (
+            "v13: public control",
+            [
+                """
+                CREATE TABLE goods_origins (
+                    document text NOT NULL, gtin text NOT NULL, kind text NOT NULL, introducer text NOT NULL,
+                    production_date text, expiry_date text, batch text, country text,
+                    PRIMARY KEY (document, gtin))
+                """,
+                """
+                CREATE TABLE violations (
+                    reference text PRIMARY KEY NOT NULL, source text NOT NULL, kind text NOT NULL, code text,
+                    gtin text, product_group text, participant text, region text, shop text, address text,
+                    latitude double precision, longitude double precision, description text, contact text,
+                    photo bytea, photo_type text, status text NOT NULL, created_at double precision NOT NULL,
+                    updated_at double precision NOT NULL, signal_key text UNIQUE)
+                """,
+                "CREATE INDEX violations_created ON violations(created_at, reference)",
+                "CREATE INDEX violations_code ON violations(code)",
+                """
+                CREATE TABLE violation_steps (
+                    seq bigserial PRIMARY KEY, reference text NOT NULL, at double precision NOT NULL,
+                    status text NOT NULL, comment text, inspector text)
+                """,
+                "CREATE INDEX violation_steps_reference ON violation_steps(reference, at)",
+                """
+                CREATE TABLE public_checks (
+                    seq bigserial PRIMARY KEY, code text NOT NULL, at double precision NOT NULL, address text,
+                    outcome text NOT NULL, latitude double precision, longitude double precision)
+                """,
+                "CREATE INDEX public_checks_code ON public_checks(code, at)",
+                "CREATE INDEX codes_origin ON codes(origin, id)",
             ]
         ),
     ]

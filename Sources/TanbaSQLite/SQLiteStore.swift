@@ -12,6 +12,8 @@ public final class SQLiteStore: HubStore {
     private let pool: DatabasePool
     private let committer: GroupCommit
     public let location: String
+    /// WAL readers never wait for the writer: a point read is memory and page cache.
+    public var readsAreLocal: Bool { true }
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     /// - Throws: `STORE_FAILURE` when the file cannot be opened or migrated.
@@ -355,6 +357,34 @@ enum Schema {
                     ALTER TABLE documents ADD COLUMN amount TEXT;
                     """)
         }
+        // The public side: where introduced goods came from (what a public check shows), violation reports and
+        // the hub's signals with their triage steps, and the journal of public checks (their audit trail, and what
+        // the signals are computed from). One signal per key, enforced here, not only checked before.
+        migrator.registerMigration("v13: public control") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE goods_origins (
+                        document TEXT NOT NULL, gtin TEXT NOT NULL, kind TEXT NOT NULL, introducer TEXT NOT NULL,
+                        production_date TEXT, expiry_date TEXT, batch TEXT, country TEXT,
+                        PRIMARY KEY (document, gtin));
+                    CREATE TABLE violations (
+                        reference TEXT PRIMARY KEY NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, code TEXT,
+                        gtin TEXT, product_group TEXT, participant TEXT, region TEXT, shop TEXT, address TEXT,
+                        latitude REAL, longitude REAL, description TEXT, contact TEXT, photo BLOB, photo_type TEXT,
+                        status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                        signal_key TEXT UNIQUE);
+                    CREATE INDEX violations_created ON violations(created_at, reference);
+                    CREATE INDEX violations_code ON violations(code);
+                    CREATE TABLE violation_steps (
+                        reference TEXT NOT NULL, at REAL NOT NULL, status TEXT NOT NULL, comment TEXT, inspector TEXT);
+                    CREATE INDEX violation_steps_reference ON violation_steps(reference, at);
+                    CREATE TABLE public_checks (
+                        seq INTEGER PRIMARY KEY, code TEXT NOT NULL, at REAL NOT NULL, address TEXT,
+                        outcome TEXT NOT NULL, latitude REAL, longitude REAL);
+                    CREATE INDEX public_checks_code ON public_checks(code, at);
+                    CREATE INDEX codes_origin ON codes(origin, id);
+                    """)
+        }
         return migrator
     }
 }
@@ -363,7 +393,7 @@ enum Schema {
 ///
 /// It remembers the row number (`seq`) of every code it read: an operation reads its codes first, then updates
 /// them and links their history, and doing that by row number spares a text-index lookup per code.
-private final class Connection: StoreWriter, RowNumbering {
+final class Connection: StoreWriter, RowNumbering {
     let db: Database
     private var seqByID: [String: Int64] = [:]
 

@@ -261,4 +261,36 @@ public final class ChangeRecorder: StoreWriter {
     public func endSession(tokenHash: String) throws {
         throw TanbaError(.internal, "logins are not part of a document's decision")
     }
+
+    // MARK: Public control
+
+    public func origin(document: String, gtin: String) throws -> GoodsOrigin? {
+        if let mine = decided.origins.first(where: { $0.document == document && $0.gtin == gtin }) { return mine }
+        return try base.origin(document: document, gtin: gtin)
+    }
+
+    public func violation(_ reference: String) throws -> ViolationReport? { try base.violation(reference) }
+    public func violations(_ filter: ViolationFilter) throws -> ViolationPage { try base.violations(filter) }
+    public func steps(of reference: String) throws -> [ViolationStep] { try base.steps(of: reference) }
+    public func introduction(of id: String) throws -> String? { try base.introduction(of: id) }
+    public func issuedCodes(order: String, after: String?, limit: Int) throws -> [CodeRecord] {
+        try base.issuedCodes(order: order, after: after, limit: limit)
+    }
+    public func locatedChecks(of code: String, since: Date, limit: Int) throws -> [PublicCheckEntry] {
+        try base.locatedChecks(of: code, since: since, limit: limit)
+    }
+
+    public func save(_ origins: [GoodsOrigin]) throws { decided.origins += origins }
+
+    public func file(_ report: ViolationReport) throws -> Bool {
+        throw TanbaError(.internal, "violation reports are not part of a document's decision")
+    }
+
+    public func setStatus(of reference: String, expected: ViolationStatus, to step: ViolationStep) throws -> Bool {
+        throw TanbaError(.internal, "violation reports are not part of a document's decision")
+    }
+
+    public func record(_ checks: [PublicCheckEntry]) throws {
+        throw TanbaError(.internal, "public checks are not part of a document's decision")
+    }
 }

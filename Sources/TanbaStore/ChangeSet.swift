@@ -107,6 +107,8 @@ public struct ChangeSet: Sendable {
     public internal(set) var participants: [Participant] = []
     public internal(set) var products: [ProductCard] = []
     public internal(set) var emissionKeys: [StoredEmissionKey] = []
+    /// Where introduced goods came from (introduction documents' lines).
+    public internal(set) var origins: [GoodsOrigin] = []
     /// Messages to other systems (the state integrations' outbox).
     public var messages: [OutboundMessage] = []
     /// The store's own row numbers of the codes the decision read, when its store numbers rows (`RowNumbering`):
@@ -120,6 +122,7 @@ public struct ChangeSet: Sendable {
     public var isEmpty: Bool {
         inserts.isEmpty && updates.isEmpty && history.isEmpty && document == nil && statusChanges.isEmpty
             && participants.isEmpty && products.isEmpty && emissionKeys.isEmpty && messages.isEmpty
+            && origins.isEmpty
     }
 }
 
@@ -152,6 +155,7 @@ extension StoreWriter {
             throw TanbaError(.storeConflict, "codes this decision issues were issued meanwhile: \(error.message)")
         }
         if !set.updates.isEmpty { try update(set.updates) }
+        if !set.origins.isEmpty { try save(set.origins) }
         for (entry, codes) in set.history { try record(entry, for: codes) }
         for change in set.statusChanges {
             guard let current = try document(id: change.id), current.status == change.expected else {

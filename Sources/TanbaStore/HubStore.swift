@@ -16,6 +16,14 @@ public protocol HubStore: Sendable {
     /// catalogue, keys), the journals (audit trail, refusals' receipts, logins) left out. Equal fingerprints mean
     /// equal ledger contents: tests show with it that a refused operation changed nothing, on either store.
     func contentFingerprint() throws -> String
+    /// Whether a short read never waits on anything but memory and the local disk (an embedded store in WAL
+    /// mode): such reads may run on the thread that asks rather than hop to the store's threads, which costs more
+    /// than the read itself. A database server's reads wait on the network and are never run so.
+    var readsAreLocal: Bool { get }
+}
+
+extension HubStore {
+    public var readsAreLocal: Bool { false }
 }
 
 /// A count of the codes one participant holds of one kind.
@@ -34,7 +42,7 @@ public struct StockCount: Sendable, Hashable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReader: DocumentReader, AuditLog, LoginReader {
+public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReader {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
@@ -63,7 +71,7 @@ public protocol StoreReader: DocumentReader, AuditLog, LoginReader {
 }
 
 /// Writes, inside a transaction.
-public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter {
+public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter, ControlWriter {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.

@@ -352,6 +352,16 @@ struct IntroductionProductionHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         let problems = try checkRules(context, in: tx)
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
+        // What the public check shows of these goods: the dates and batch of each line.
+        try tx.save(
+            lines.compactMap { line in
+                (try? GTIN(line.gtin).value).map { gtin in
+                    GoodsOrigin(
+                        document: context.id, gtin: gtin, kind: .production, introducer: header.sender,
+                        productionDate: line.production.text, expiryDate: line.expiry?.text,
+                        batch: line.element.child(named: "Batch", namespace: Self.namespace)?.text)
+                }
+            })
         return try outcome(problems + result.problems, result.changes)
     }
 }
@@ -421,6 +431,15 @@ struct IntroductionImportHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         let problems = try checkRules(context, in: tx)
         let result = perform(.introduce(by: header.sender), on: lines.flatMap(\.items), context: context, in: tx)
+        // What the public check shows of these goods: the importer and the country of origin.
+        try tx.save(
+            lines.compactMap { line in
+                (try? GTIN(line.gtin).value).map {
+                    GoodsOrigin(
+                        document: context.id, gtin: $0, kind: .import, introducer: header.sender,
+                        country: country.text)
+                }
+            })
         return try outcome(problems + result.problems, result.changes)
     }
 }
