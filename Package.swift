@@ -117,7 +117,8 @@ let package = Package(
         .target(
             name: "TanbaCore",
             dependencies: [
-                "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaBarcode",
+                "TanbaErrors",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -268,6 +269,8 @@ let package = Package(
                 // The web application: its pages are tested over the same hub fixture as the API's (WebPageTests),
                 // and in Chromium with `tanba signer` (WebBrowserTests).
                 "TanbaWeb", "TanbaSigner", "TanbaBrowserTestSupport",
+                // Labels the hub prints, photographed and sent back to the public check (PhotoCheckTests).
+                "TanbaBarcode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // The command line's list options, read by the same parser as the query string (ChannelParityTests).
                 "TanbaCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),

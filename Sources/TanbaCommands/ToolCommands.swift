@@ -90,6 +90,7 @@ extension ErrorsCommand {
                 "Pictures and labels: photos of codes, violation reports' photos, DataMatrix labels",
                 ErrorCatalogue.images
             ),
+            ("The public side: violation reports and their triage", ErrorCatalogue.publicControl),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

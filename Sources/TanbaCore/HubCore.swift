@@ -15,6 +15,10 @@ public struct HubCore: Sendable {
     public let pipeline: DocumentPipeline
     public let login: LoginService
     public let policy: AccessPolicy
+    /// Public checks of codes, with their caches.
+    public let checker: PublicChecker
+    /// The journal of public checks and the signals raised from it.
+    public let journal: CheckJournal
 
     /// - Parameters:
     ///   - verifier: checks login signatures (its trust store and algorithms, with authentication keys accepted
@@ -27,6 +31,8 @@ public struct HubCore: Sendable {
     ) {
         self.pipeline = pipeline
         self.policy = policy
+        checker = PublicChecker(store: pipeline.store, reference: pipeline.reference)
+        journal = CheckJournal(store: pipeline.store)
         // Kazakh portals log in with NCA's authentication key: a login accepts it beside a signing key. Documents
         // and registrations (signed acts) still need a signing key (`pipeline.verifier`).
         let documents = verifier ?? pipeline.verifier

@@ -9,12 +9,19 @@ public enum CodeLookup {
     public static func parse(_ text: String, reference: ReferenceData?, in tx: any StoreReader) throws
         -> CodeReference
     {
+        try parse(text, reference: reference) { try tx.product($0) }
+    }
+
+    /// `parse`, with product cards from `product` (a cache, for the public check).
+    public static func parse(
+        _ text: String, reference: ReferenceData?, product: (String) throws -> ProductCard?
+    ) throws -> CodeReference {
         let parsed = try CodeReference.parse(text)
         guard case .marking = parsed, let reference else { return parsed }
         var failure: (any Error)?
         let code = try MarkingCode.parse(text, formats: reference.codeFormats) { gtin in
             do {
-                return try tx.product(gtin.value).flatMap { reference.codeFormat(ofGroup: $0.productGroup) }
+                return try product(gtin.value).flatMap { reference.codeFormat(ofGroup: $0.productGroup) }
             } catch {
                 failure = error
                 return nil

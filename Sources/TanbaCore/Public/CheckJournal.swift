@@ -1,0 +1,188 @@
+import Dispatch
+public import Foundation
+import Synchronization
+import TanbaErrors
+public import TanbaStore
+
+/// The journal of public checks: each check (code, time, address, outcome, location when the phone gave one) is
+/// kept in the store, and the hub's own signals are raised from it into the inspectors' list.
+///
+/// Checks are many and anonymous, so they are not written one transaction each: they gather here and are written
+/// in batches (every half second, or at once when a batch is full) with the signals they raise, in one
+/// transaction. A check is answered before it is journalled; what a crash loses is the last half second of checks,
+/// never a document or a report. The buffer is bounded: past `capacity` checks waiting, new ones are counted as
+/// dropped rather than held (a flood must not grow memory without limit).
+public final class CheckJournal: Sendable {
+    /// The signals' thresholds.
+    public struct Rules: Sendable {
+        /// A code checked from places at least this far apart…
+        public var cloneDistanceKilometres: Double = 300
+        /// …within this window is signalled as a copied label.
+        public var cloneWindow: TimeInterval = 48 * 3600
+        public init() {}
+    }
+
+    let store: any HubStore
+    let rules: Rules
+    let batchSize: Int
+    let capacity: Int
+    private let pending = Mutex<[Pending]>([])
+    private let stats = Mutex<(dropped: Int, failed: Int, signals: Int)>((0, 0, 0))
+    private let flushing = Mutex<Void>(())
+    private let flusher = Mutex<Bool>(false)
+    /// Wakes the flusher early when a batch is full.
+    private let wake = DispatchSemaphore(value: 0)
+    /// Signal keys this process filed (or found filed) lately: a code checked a thousand times a day is filed once
+    /// and then not even tried again. The store's unique key is what holds across processes.
+    private let filedKeys = Mutex<Set<String>>([])
+
+    struct Pending: Sendable {
+        let entry: PublicCheckEntry
+        let check: PublicCheck
+        let participant: String?
+    }
+
+    public init(store: any HubStore, rules: Rules = Rules(), batchSize: Int = 500, capacity: Int = 100_000) {
+        self.store = store
+        self.rules = rules
+        self.batchSize = batchSize
+        self.capacity = capacity
+    }
+
+    /// Checks dropped because the buffer was full, batches that failed to write, signals raised.
+    public var counts: (dropped: Int, failed: Int, signals: Int) { stats.withLock { $0 } }
+
+    /// Notes a check; the flusher writes it within half a second, at once when a batch is full. The check's own
+    /// request never waits for the write.
+    public func note(
+        _ check: PublicCheck, participant: String?, address: String?, latitude: Double?, longitude: Double?,
+        at now: Date
+    ) {
+        let entry = PublicCheckEntry(
+            code: check.code, at: now, address: address, outcome: check.outcome, latitude: latitude,
+            longitude: longitude)
+        let count = pending.withLock { list -> Int? in
+            guard list.count < capacity else { return nil }
+            list.append(Pending(entry: entry, check: check, participant: participant))
+            return list.count
+        }
+        guard let count else {
+            stats.withLock { $0.dropped += 1 }
+            return
+        }
+        startFlusher()
+        if count == batchSize { wake.signal() }
+    }
+
+    /// Writes what is waiting, with its signals, in one transaction. Called by the timer, on a full batch, on
+    /// shutdown and by tests.
+    public func flush() {
+        flushing.withLock { _ in
+            let batch = pending.withLock { list -> [Pending] in
+                defer { list.removeAll(keepingCapacity: true) }
+                return list
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let known = filedKeys.withLock { $0 }
+                let (raised, keys) = try store.write { tx -> (Int, [String]) in
+                    try tx.record(batch.map(\.entry))
+                    var raised = 0
+                    let reports = try signals(batch, in: tx).filter { !known.contains($0.signalKey ?? "") }
+                    for signal in reports where try tx.file(signal) { raised += 1 }
+                    return (raised, reports.compactMap(\.signalKey))
+                }
+                stats.withLock { $0.signals += raised }
+                // Remembered once committed: a failed batch's keys are tried again with the next.
+                filedKeys.withLock { known in
+                    if known.count > 100_000 { known.removeAll(keepingCapacity: true) }
+                    known.formUnion(keys)
+                }
+            } catch {
+                stats.withLock { $0.failed += 1 }
+            }
+        }
+    }
+
+    /// One thread per journal writes every half second while the journal lives; it holds the journal weakly, so a
+    /// journal no longer used (a test's) ends its thread.
+    private func startFlusher() {
+        guard
+            flusher.withLock({ started in
+                defer { started = true }; return !started
+            })
+        else { return }
+        let wake = self.wake
+        let thread = Thread { [weak self] in
+            while true {
+                _ = wake.wait(timeout: .now() + 0.5)
+                guard let journal = self else { return }
+                journal.flush()
+            }
+        }
+        thread.name = "tanba-check-journal"
+        thread.start()
+    }
+
+    /// The signals a batch raises: a code not genuine or not in circulation, checked by the public; one code
+    /// checked from places too far apart. One per kind, code and day (`signalKey`, unique in the store); for codes
+    /// the hub never issued, one per address and day.
+    func signals(_ batch: [Pending], in tx: any StoreReader) throws -> [ViolationReport] {
+        var reports: [ViolationReport] = []
+        for item in batch {
+            let check = item.check
+            let day = PublicChecker.isoDay(item.entry.at)
+            switch (check.authenticity, check.status) {
+            case (.forged, _) where check.level == nil:
+                // Made-up codes the hub never issued: one signal per address and day, however many were tried (a
+                // flood of random codes must not flood the inspectors' list); the first code tried is named.
+                let address = item.entry.address ?? "-"
+                reports.append(signal(.notGenuine, key: "notGenuine:address:\(address):\(day)", item))
+            case (.forged, _):
+                reports.append(signal(.notGenuine, key: "notGenuine:\(check.code):\(day)", item))
+            case (_, .withdrawn), (_, .notIntroduced), (_, .cancelled):
+                reports.append(signal(.notInCirculation, key: "notInCirculation:\(check.code):\(day)", item))
+            default: break
+            }
+            if check.authenticity == .genuine, let latitude = item.entry.latitude,
+                let longitude = item.entry.longitude
+            {
+                let earlier = try tx.locatedChecks(
+                    of: check.code, since: item.entry.at.addingTimeInterval(-rules.cloneWindow), limit: 100)
+                let far = earlier.contains { other in
+                    guard let lat = other.latitude, let lon = other.longitude else { return false }
+                    return Self.kilometres(latitude, longitude, lat, lon) >= rules.cloneDistanceKilometres
+                }
+                if far {
+                    var report = signal(.clonedCode, key: "clonedCode:\(check.code):\(day)", item)
+                    report.latitude = latitude
+                    report.longitude = longitude
+                    reports.append(report)
+                }
+            }
+        }
+        return reports
+    }
+
+    private func signal(_ kind: ViolationKind, key: String, _ item: Pending) -> ViolationReport {
+        var report = ViolationReport(
+            reference: Violations.newReference(), source: .signal, kind: kind, createdAt: item.entry.at)
+        report.code = item.check.code
+        report.gtin = item.check.gtin
+        report.productGroup = item.check.productGroup
+        report.participant = item.participant
+        report.description = "public check: \(item.entry.outcome)"
+        report.signalKey = key
+        return report
+    }
+
+    /// Great-circle distance (haversine) in kilometres.
+    static func kilometres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let radians = Double.pi / 180
+        let dLat = (lat2 - lat1) * radians
+        let dLon = (lon2 - lon1) * radians
+        let a =
+            sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
+        return 6371 * 2 * atan2(a.squareRoot(), (1 - a).squareRoot())
+    }
+}
