@@ -39,7 +39,7 @@ pki=$work/demo/pki
 
 # Port 0: the kernel picks a free port and the listening line names it. No rate limit: the fuzzer is one client
 # sending as fast as it can, and 429s would hide the answers it is checking.
-"$tanba" serve --port 0 --rate-limit 0 --store "$store" --trust "$pki/trust" --crl "$pki/crl" \
+"$tanba" serve --port 0 --rate-limit 0 --public-rate 0 --store "$store" --trust "$pki/trust" --crl "$pki/crl" \
   --hub-key "$pki/participants/hub.key.pem" --hub-cert "$pki/participants/hub.cert.pem" \
   > "$work/serve.out" 2> "$work/serve.err" &
 server=$!

@@ -7,6 +7,8 @@ fuzzer's ignorance, not the hub's fault.
 """
 
 import base64
+import struct
+import zlib
 
 import schemathesis
 from hypothesis import strategies as st
@@ -78,7 +80,39 @@ tanba_cursor = st.builds(
     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=40),
 )
 
+def png(width: int, height: int, shade: int) -> str:
+    """A small grey PNG (what a phone's photo is to the hub: pixels to re-encode), base64 as the report takes it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    return base64.b64encode(data).decode()
+
+
+REFERENCE = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+geo_point = st.builds(
+    lambda lat, lon: f"{lat},{lon}",
+    st.floats(min_value=-90, max_value=90, allow_nan=False),
+    st.floats(min_value=-180, max_value=180, allow_nan=False),
+)
+tanba_photo = st.builds(png, st.integers(1, 64), st.integers(1, 64), st.integers(0, 255))
+violation_cursor = st.builds(
+    lambda t, r: f"{t}_V-{r}",
+    st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
+    st.text(REFERENCE, min_size=10, max_size=10),
+)
+
 schemathesis.openapi.format("kz-iin-bin", iin_bin)
+schemathesis.openapi.format("geo-point", geo_point)
+schemathesis.openapi.format("tanba-photo", tanba_photo)
+schemathesis.openapi.format("tanba-violation-cursor", violation_cursor)
 schemathesis.openapi.format("gtin", gtin)
 schemathesis.openapi.format("gs1-code", gs1_code)
 schemathesis.openapi.format("tanba-cursor", tanba_cursor)

@@ -21,6 +21,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Requests a second per client (verified bearer token, else IP address); 0: no limit.")
     var rateLimit: Double = 1000
     @Option(name: .long, help: "Largest request body in MiB (413 REQUEST_TOO_LARGE beyond).") var maxBodyMib = 64
+    @Option(name: .long, help: "Public checks and reports a second per address (no login); 0: no limit.")
+    var publicRate: Double = 20
+    @Option(name: .long, help: "Public requests an address may send at once (default: three times the rate).")
+    var publicBurst: Double?
     @Option(name: .long, help: "Requests a client may send at once (default: twice the rate).") var burst: Double?
     @Option(name: .long, help: "MiB that request bodies in flight may hold together (503 SERVICE_BUSY beyond).")
     var bodyBudgetMib = 256
@@ -65,6 +69,7 @@ struct ServeCommand: ParsableCommand {
             let api = HubAPI(
                 pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
                 limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2),
+                publicLimiter: RateLimiter(rate: publicRate, burst: publicBurst ?? publicRate * 3),
                 challengeCapacity: maxChallenges, bodyBudget: bodyBudgetMib << 20
             )
             let (host, location) = (self.host, pipeline.store.location)
@@ -107,6 +112,8 @@ struct ServeCommand: ParsableCommand {
                 done.signal()
             }
             done.wait()
+            // The last half second of public checks, journalled before the process ends.
+            api.core.journal.flush()
             guard let error = failure.error else { return }
             guard listening.isSet else {
                 // SwiftNIO's error text names its internal calls; the likely causes are the operator's to fix.

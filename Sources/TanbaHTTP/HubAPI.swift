@@ -34,18 +34,22 @@ public struct HubAPI: Sendable {
 
     /// Requests per client (a verified bearer token, else the IP address).
     public let limiter: RateLimiter
+    /// Public checks and reports per address (`PublicRoutes`): a bucket apart from the logged-in API's.
+    public let publicLimiter: RateLimiter
     /// The bytes that request bodies in flight may hold together (see `BodyBudget`).
     let bodyBudget: BodyBudget
 
     public init(
         pipeline: DocumentPipeline, verifier: SignatureVerifier, maxBodySize: Int = 64 << 20,
-        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000), logger: Logger = Logger(label: "tanba.http"),
+        limiter: RateLimiter = RateLimiter(rate: 1000, burst: 2000),
+        publicLimiter: RateLimiter = RateLimiter(rate: 20, burst: 60), logger: Logger = Logger(label: "tanba.http"),
         challengeCapacity: Int = 10_000, bodyBudget: Int = 256 << 20
     ) {
         core = HubCore(pipeline: pipeline, verifier: verifier, challengeCapacity: challengeCapacity)
         self.bodyBudget = BodyBudget(capacity: bodyBudget)
         self.logger = logger
         self.limiter = limiter
+        self.publicLimiter = publicLimiter
         self.pipeline = pipeline
         self.verifier = verifier
         self.maxBodySize = maxBodySize
@@ -160,6 +164,7 @@ public struct HubAPI: Sendable {
             }
         }
         addCodeRoutes(to: router)
+        addPublicRoutes(to: router)
         for channel in channels { channel.addRoutes(to: router, api: self) }
         routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router

@@ -85,6 +85,56 @@ enum OpenAPI {
                   "productGroup": {"type": "string"}, "country": {"type": "string"}
                 }
               },
+              "PublicCheck": {
+                "type": "object",
+                "required": ["code", "genuine", "authenticity", "status", "problems"],
+                "properties": {
+                  "code": {"type": "string", "description": "The identity: 01…21… or 00 + SSCC"},
+                  "level": {"type": "string", "enum": ["unit", "group", "transport"]},
+                  "genuine": {"type": "boolean", "description": "true for authenticity genuine or knownPackage only"},
+                  "authenticity": {"type": "string", "enum": ["genuine", "tailNotGiven", "knownPackage", "forged", "unknown"]},
+                  "status": {"type": "string", "enum": ["inCirculation", "sold", "withdrawn", "notIntroduced", "cancelled", "unknown"]},
+                  "withdrawalReason": {"type": "string"}, "gtin": {"type": "string"}, "name": {"type": "string"},
+                  "brand": {"type": "string"}, "manufacturer": {"type": "string"}, "importer": {"type": "string"},
+                  "importerBIN": {"type": "string"}, "producer": {"type": "string"}, "producerBIN": {"type": "string"},
+                  "productionDate": {"type": "string", "format": "date"}, "expiryDate": {"type": "string", "format": "date"},
+                  "expired": {"type": "boolean"}, "country": {"type": "string"}, "productGroup": {"type": "string"},
+                  "contents": {"type": "array", "items": {"type": "object", "required": ["level", "count"], "properties": {"gtin": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "count": {"type": "integer"}}}},
+                  "problems": {"type": "array", "items": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}
+                }
+              },
+              "ViolationStatus": {
+                "type": "object",
+                "required": ["reference", "kind", "status", "filedAt", "updatedAt", "steps"],
+                "properties": {
+                  "reference": {"type": "string"}, "kind": {"type": "string"},
+                  "status": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]},
+                  "filedAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"},
+                  "steps": {"type": "array", "items": {"type": "object", "required": ["at", "status"], "properties": {"at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}}}}
+                }
+              },
+              "Violation": {
+                "type": "object",
+                "required": ["reference", "source", "kind", "status", "photo", "createdAt", "updatedAt"],
+                "properties": {
+                  "reference": {"type": "string"}, "source": {"type": "string", "enum": ["report", "signal"]},
+                  "kind": {"type": "string"}, "status": {"type": "string"}, "code": {"type": "string"}, "gtin": {"type": "string"},
+                  "productGroup": {"type": "string"}, "participant": {"type": "string"}, "region": {"type": "string"},
+                  "shop": {"type": "string"}, "address": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
+                  "description": {"type": "string"}, "contact": {"type": "string"}, "photo": {"type": "boolean"},
+                  "createdAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}
+                }
+              },
+              "ViolationCase": {
+                "type": "object",
+                "required": ["report", "steps", "history"],
+                "properties": {
+                  "report": {"$ref": "#/components/schemas/Violation"},
+                  "steps": {"type": "array", "items": {"type": "object", "required": ["reference", "at", "status"], "properties": {"reference": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "comment": {"type": "string"}, "inspector": {"type": "string"}}}},
+                  "code": {"type": "object"},
+                  "history": {"type": "array", "items": {"type": "object"}}
+                }
+              },
               "CodeView": {
                 "type": "object",
                 "required": ["scope", "code", "history", "contents"],
@@ -147,6 +197,57 @@ enum OpenAPI {
             "/v1/products/{gtin}": {"get": {"summary": "A product card of the catalogue",
               "parameters": [{"name": "gtin", "in": "path", "required": true, "schema": {"type": "string", "format": "gtin"}, "description": "GTIN-8, -12, -13 or -14 (^([0-9]{8}|[0-9]{12,14})$) whose last digit is its GS1 check digit (a malformed one is 400)"}],
               "responses": {"200": {"description": "the card", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductCard"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/public/check": {
+              "get": {"summary": "Anyone checks a code, without login: genuine or not, its status in plain words, the product, producer or importer, dates, country, group; a package's contents. Nothing private. Rate-limited per address",
+                "security": [],
+                "parameters": [{"name": "code", "in": "query", "required": true, "schema": {"type": "string", "format": "gs1-code"}, "description": "The code as scanned or typed, percent-encoded: a marking code in any GS1 form or an SSCC"},
+                  {"name": "location", "in": "query", "schema": {"type": "string", "format": "geo-point"}, "description": "Where the phone is, if its user shares it: latitude,longitude in degrees (-90…90,-180…180), e.g. 43.2389,76.8897"}],
+                "responses": {"200": {"description": "the check", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublicCheck"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "429": {"$ref": "#/components/responses/RateLimited"}}},
+              "post": {"summary": "Anyone checks the code in a photo of a label (JPEG or PNG, at most 10 MiB): the hub finds the GS1 DataMatrix in it. 400 IMAGE_UNSUPPORTED, IMAGE_TOO_LARGE, IMAGE_CORRUPT or BARCODE_NOT_FOUND when it cannot",
+                "security": [],
+                "parameters": [{"name": "location", "in": "query", "schema": {"type": "string", "format": "geo-point"}, "description": "As for GET"}],
+                "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "the check", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublicCheck"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}
+            },
+            "/v1/public/violations": {"post": {"summary": "Anyone reports a violation: 201 with the reference number to follow it by. Nothing is stored when the report is refused (400 VIOLATION_INVALID listing every wrong field, the GS1 codes for the code, the image codes for the photo)",
+              "security": [],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "shop", "address"], "properties": {
+                "kind": {"type": "string", "enum": ["notGenuine", "notInCirculation", "expired", "soldWithoutCode", "other"]},
+                "code": {"type": "string", "format": "gs1-code"},
+                "shop": {"type": "string", "maxLength": 200, "pattern": "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"},
+                "address": {"type": "string", "maxLength": 300, "pattern": "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"},
+                "region": {"type": "string", "enum": ["KZ-71", "KZ-75", "KZ-79", "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63"], "description": "ISO 3166-2:KZ"},
+                "location": {"type": "object", "required": ["latitude", "longitude"], "properties": {"latitude": {"type": "number", "minimum": -90, "maximum": 90}, "longitude": {"type": "number", "minimum": -180, "maximum": 180}}},
+                "description": {"type": "string", "maxLength": 2000, "pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"},
+                "contact": {"type": "string", "maxLength": 200, "pattern": "^[^\\x00-\\x1f\\x7f]*$"},
+                "photo": {"type": "string", "format": "tanba-photo", "description": "A JPEG or PNG, base64; kept re-encoded without its metadata"}}}}}},
+              "responses": {"201": {"description": "filed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationStatus"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/public/violations/{reference}": {"get": {"summary": "A report's status, for whoever holds its reference number (404 for one not filed)",
+              "security": [],
+              "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
+              "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationStatus"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/violations": {"get": {"summary": "Inspectors (a state body's login): reports and the hub's signals, newest first, a page at a time",
+              "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["notGenuine", "notInCirculation", "expired", "soldWithoutCode", "other", "clonedCode"]}},
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}},
+                {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["report", "signal"]}},
+                {"name": "region", "in": "query", "schema": {"type": "string", "enum": ["KZ-71", "KZ-75", "KZ-79", "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63"]}},
+                {"name": "group", "in": "query", "schema": {"type": "string", "enum": ["tobacco", "alcohol", "shoes", "fur", "pharma", "tires", "perfume", "lp", "milk", "water", "beer"]}},
+                {"name": "participant", "in": "query", "schema": {"type": "string", "format": "kz-iin-bin"}},
+                {"name": "code", "in": "query", "schema": {"type": "string", "format": "gs1-code"}},
+                {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+                {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-violation-cursor"}, "description": "The previous page's next, as given"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}],
+              "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/Violation"}}, "next": {"type": "string"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/violations/{reference}": {"get": {"summary": "Inspectors: one report with its steps and the code's full history",
+              "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
+              "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationCase"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/violations/{reference}/photo": {"get": {"summary": "Inspectors: the report's photo as the hub re-encoded it",
+              "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
+              "responses": {"200": {"description": "the photo", "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/violations/{reference}/status": {"post": {"summary": "Inspectors: set a report's status with a comment, if it is still the one expected (400 VIOLATION_STATUS_CHANGED otherwise)",
+              "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["expected", "status"], "properties": {"expected": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "status": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "comment": {"type": "string", "maxLength": 2000}}}}}},
+              "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationCase"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/codes": {"get": {"summary": "A code, given as a query parameter (for clients that cannot put / or a GS separator in a path): as /v1/codes/{code}",
               "parameters": [{"name": "code", "in": "query", "required": true, "schema": {"type": "string", "format": "gs1-code"}, "description": "The code as scanned, percent-encoded (an empty one is 400): a marking code in any GS1 form (raw with GS, ]d2, bracketed, 01…21…) or an SSCC (00…, (00)…, 18 digits)"}],
               "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeView"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},

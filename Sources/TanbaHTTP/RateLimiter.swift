@@ -20,7 +20,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Takes one token for `client`; false if it has none left (answer 429).
-    func allow(_ client: String, now: ContinuousClock.Instant = .now) -> Bool {
+    package func allow(_ client: String, now: ContinuousClock.Instant = .now) -> Bool {
         guard rate > 0 else { return true }
         sweep(now: now)
         return buckets.withLock { table in
@@ -53,10 +53,10 @@ public final class RateLimiter: Sendable {
 extension RateLimiter {
     /// The bucket of a client no verified token names: its address. Made-up bearer strings get no buckets of their
     /// own, and requests no route takes count in the same bucket as the rest.
-    static func key(address: String?) -> String { "address:\(address ?? "-")" }
+    package static func key(address: String?) -> String { "address:\(address ?? "-")" }
 
     /// The answer to a client over its rate: 429 `RATE_LIMITED`, with `Retry-After`.
-    var refusal: Refusal {
+    package var refusal: Refusal {
         Refusal(
             error: TanbaError(.rateLimited, "more than \(rate) requests a second from this client"),
             retryAfter: retryAfter())

@@ -124,7 +124,7 @@ package struct Identity {
 }
 
 /// An answer decided before the handler ran (rate limit), carried out of the `do` block.
-struct Refusal: Error {
+package struct Refusal: Error {
     let error: TanbaError
     /// Seconds for `Retry-After`, when the client is told to come back.
     var retryAfter: Int?
