@@ -63,6 +63,8 @@ struct WebRoutes: Sendable {
         addGoodsPages(to: router)
         addDraftPages(to: router)
         addRegistrationPages(to: router)
+        addPublicPages(to: router)
+        addInspectorPages(to: router)
     }
 
     /// Adds a page: `handler` runs on the store's threads inside `HubAPI.serve`, with the visit's session, language
@@ -191,8 +193,11 @@ struct WebRoutes: Sendable {
             "languages": languageLinks(visit.request, current: visit.language),
         ]
         if let caller = visit.caller {
-            let name = (try? core.store.read { try $0.participant(caller.participant) })??.name
-            context["user"] = ["participant": caller.participant, "iin": caller.iin ?? "", "name": name ?? ""]
+            let participant = (try? core.store.read { try $0.participant(caller.participant) }) ?? nil
+            context["user"] = [
+                "participant": caller.participant, "iin": caller.iin ?? "", "name": participant?.name ?? "",
+                "inspector": participant?.roles.contains(.stateBody) == true,
+            ]
         }
         if let current { context["nav_\(current)"] = true }
         for (key, value) in values { context[key] = value }
