@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The hub's Prometheus metrics, served at `GET /metrics` in the text exposition format.
 ///
@@ -13,22 +14,35 @@ public struct HubMetrics: Sendable {
         .seconds(10),
     ]
 
+    /// The request metrics already made, by action and status: finding one in the registry builds its name and
+    /// labels each time, which cost more than a public check's own work.
+    private let made = MadeMetrics()
+
     public init() {}
 
     /// One answered request: `tanba_http_requests_total{action,status}` and its duration.
     func request(action: String, status: Int, duration: Duration) {
-        registry.makeCounter(
+        let key = "\(action) \(status)"
+        if let known = made.table.withLock({ $0[key] }) {
+            known.counter.increment()
+            known.histogram.record(duration)
+            return
+        }
+        let counter = registry.makeCounter(
             descriptor: .init(
                 namespace: "tanba", subsystem: "http", metricName: "requests", unitName: "total",
                 helpText: "HTTP requests answered, by action and status"),
             labels: [("action", action), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
+        )
+        let histogram = registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "tanba", subsystem: "http", metricName: "request_duration", unitName: "seconds",
                 helpText: "Time from the request's arrival to its answer, by action"),
             labels: [("action", action)], buckets: Self.buckets
-        ).record(duration)
+        )
+        counter.increment()
+        histogram.record(duration)
+        made.table.withLock { $0[key] = (counter, histogram) }
     }
 
     /// One decided document: `tanba_documents_total{type,result}` (`repeated` for a re-sent identical one).
@@ -54,4 +68,9 @@ public struct HubMetrics: Sendable {
 
     /// The exposition text.
     public func text() -> String { registry.emitToString() }
+}
+
+/// The request metrics made so far (`HubMetrics.request`).
+final class MadeMetrics: Sendable {
+    let table = Mutex<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
 }

@@ -28,9 +28,8 @@ extension HubAPI {
                 }
                 // A `+` not encoded as %2B arrives as a space; GS1 codes have no spaces, so it was a `+`.
                 let text = value.replacingOccurrences(of: " ", with: "+")
-                return try json(
-                    try core.publicCheck(
-                        text, address: context.address, location: try query.string("location")))
+                let found = try core.publicCheck(text, address: context.address, location: try query.string("location"))
+                return content(found.jsonBytes, type: "application/json")
             }
         }
         router.post("/v1/public/check") { request, context in
@@ -40,7 +39,7 @@ extension HubAPI {
             return try await publicly(request, context, query: ["location"], limited: false, local: false) { query in
                 let found = try core.publicCheck(
                     photo: try body.bytes.get(), address: context.address, location: try query.string("location"))
-                return try json(found)
+                return content(found.jsonBytes, type: "application/json")
             }
         }
         router.post("/v1/public/violations") { request, context in

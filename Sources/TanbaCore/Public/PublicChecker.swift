@@ -171,10 +171,22 @@ public final class PublicChecker: Sendable {
         }
     }
 
+    /// The day in Kazakhstan (UTC+5 since March 2024, one zone for the whole country) as `YYYY-MM-DD`: what an
+    /// expiry date is compared with. Computed from the count of days (H. Hinnant's civil-from-days), not through
+    /// Calendar and TimeZone, which cost more than the rest of a check together.
     static func isoDay(_ date: Date) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(
-            in: TimeZone(identifier: "Asia/Almaty")!, from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let days = Int((date.timeIntervalSince1970 + 5 * 3600).rounded(.down) / 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))"
     }
 }
 
