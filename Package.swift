@@ -187,7 +187,7 @@ let package = Package(
             name: "TanbaCommands",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders", "TanbaSigner",
+                "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders", "TanbaSigner", "TanbaBarcode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -200,7 +200,7 @@ let package = Package(
             name: "tanba-bench",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline", "TanbaBarcode",
+                "TanbaPipeline", "TanbaBarcode", "TanbaCore",
                 "TanbaHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -287,7 +287,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaCLITests",
-            dependencies: ["tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport"],
+            dependencies: [
+                "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport",
+                // Labels the command line printed, read back (LabelsCLITests).
+                "TanbaBarcode",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaSignerTests",

@@ -12,6 +12,7 @@ struct CodesCommand: ParsableCommand {
         commandName: "codes", abstract: "Marking codes: order (emit), check, history.",
         subcommands: [
             Order.self, Check.self, History.self, States.self, Change.self, Aggregate.self, Disaggregate.self,
+            Labels.self,
         ])
 
     /// Codes named on the command line or, with `@FILE`, one per line in a file (as `codes order -o` writes).

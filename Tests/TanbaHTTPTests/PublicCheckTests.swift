@@ -44,7 +44,7 @@ import Testing
               <Header><DocumentNumber>IP-PUBLIC-1</DocumentNumber><DocumentDate>2026-11-20</DocumentDate>
                 <Sender><BIN>\(HTTPTests.seller)</BIN><Name>ТОО</Name></Sender></Header>
               <Lines><Line><GTIN>\(HTTPTests.shoes)</GTIN><ProductionDate>2026-11-19</ProductionDate>
-                <ExpiryDate>2026-11-30</ExpiryDate><Batch>L-77</Batch><Items>\(items)</Items></Line></Lines>
+                <ExpiryDate>2027-11-30</ExpiryDate><Batch>L-77</Batch><Items>\(items)</Items></Line></Lines>
             </IntroductionProduction>
             """
         let decision = try hub.api.pipeline.submit(
@@ -83,7 +83,7 @@ import Testing
             #expect(body["producer"] as? String == "ТОО «Алатау Дистрибьюшн»")
             #expect(body["producerBIN"] as? String == HTTPTests.seller)
             #expect(body["productionDate"] as? String == "2026-11-19")
-            #expect(body["expiryDate"] as? String == "2026-11-30")
+            #expect(body["expiryDate"] as? String == "2027-11-30" && body["expired"] as? Bool == false)
             #expect(body["country"] as? String == "KZ" && body["productGroup"] as? String == "shoes")
             // Private things are not in the answer at all: no owner, no documents, no history.
             let text = try String(decoding: JSONSerialization.data(withJSONObject: body), as: UTF8.self)
@@ -111,6 +111,11 @@ import Testing
             (status, body) = try await Self.check(world.introduced[0].id, client)
             #expect(body["authenticity"] as? String == "tailNotGiven" && body["genuine"] as? Bool == false)
             #expect(body["status"] as? String == "inCirculation")
+            // Checked after the expiry date (in Kazakhstan's day, UTC+5): expired.
+            let late = try hub.api.core.checker.check(genuine, now: Date(timeIntervalSince1970: 1_827_601_200))
+            #expect(late.expired == true && late.expiryDate == "2027-11-30")
+            let lastDay = try hub.api.core.checker.check(genuine, now: Date(timeIntervalSince1970: 1_827_601_199))
+            #expect(lastDay.expired == false)
             (status, body) = try await Self.check(Self.scanned(world.introduced[1], hub), client)
             #expect(body["status"] as? String == "sold" && body["withdrawalReason"] as? String == "retailSale")
             (status, body) = try await Self.check(Self.scanned(world.notIntroduced[0], hub), client)

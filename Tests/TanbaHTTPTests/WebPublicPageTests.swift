@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TanbaBarcode
 import TanbaCore
 import TanbaDomain
 import TanbaHTTP
@@ -112,5 +113,29 @@ import Testing
         let audit = try hub.store.read { try $0.audit(after: 0, limit: 1000) }
         #expect(audit.contains { $0.action == "web-report" && $0.channel == "web" })
         #expect(audit.filter { $0.action == "web-violation-status" }.count == 2)
+    }
+}
+
+/// Labels from the workspace: an order's codes as A4 sheets for the participant they were issued to, the next
+/// batch linked; one code's PNG reads back as the code; nobody else gets them.
+@Test func labelsFromTheWorkspaceReadBack() async throws {
+    let world = try await PublicCheckTests.world(.sqlite)
+    let hub = world.hub
+    try await WebPageTests.application(hub).test(.live) { client in
+        let seller = WebPageTests.Browser(client)
+        try await seller.logIn(as: .companyHead)
+        let sheets = try await seller.open("/documents/ORDER-PUBLIC/labels")
+        #expect(sheets.status == .ok && sheets.body.components(separatedBy: "<svg").count - 1 == 1)
+        #expect(sheets.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src") == false)
+        let code = world.introduced[0]
+        let png = try await client.execute(
+            uri: "/codes/\(WebPageTests.Browser.escape(code.id))/label?format=png", method: .get,
+            headers: seller.headers
+        ) { [UInt8](Data(buffer: $0.body)) }
+        #expect(try BarcodeReader.decode(Data(png)) == [PublicCheckTests.scanned(code, hub)])
+        let buyer = WebPageTests.Browser(client)
+        try await buyer.logIn(as: .buyerHead)
+        #expect(try await buyer.open("/documents/ORDER-PUBLIC/labels").status == .notFound)
+        #expect(try await buyer.open("/codes/\(WebPageTests.Browser.escape(code.id))/label").status == .notFound)
     }
 }

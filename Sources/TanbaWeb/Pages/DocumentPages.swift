@@ -184,6 +184,10 @@ extension WebRoutes {
         values["errors"] = errors
         values["has_errors"] = !errors.isEmpty
         values["heading"] = "\(typeName(summary.type, visit.language)) \(summary.number)"
+        // An accepted code order of the caller's own: its codes' labels, to print.
+        if summary.type == "codeOrder", receipt.result == "accepted", summary.sender == visit.caller?.participant {
+            values["labels_href"] = "/documents/\(Self.escape(summary.id))/labels"
+        }
         return try render("document", context(visit, title: "document_title", values))
     }
 

@@ -95,7 +95,8 @@ extension WebRoutes {
     func code(row: CodeRecord, visit: Visit) -> [String: Any] {
         let t = app.catalogue.table(visit.language)
         return [
-            "id": row.id, "href": "/codes/\(Self.escape(row.id))", "gtin": row.gtin ?? "",
+            "id": row.id, "href": "/codes/\(Self.escape(row.id))", "href_id": Self.escape(row.id),
+            "gtin": row.gtin ?? "",
             "level": t["level_\(row.level.rawValue)"] ?? "",
             "status": t["code_status_\(row.status.rawValue)"] ?? row.status.rawValue,
             "owner": row.owner, "locked": row.lockedBy ?? "", "parent": row.parent ?? "",

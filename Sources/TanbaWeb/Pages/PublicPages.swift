@@ -124,7 +124,8 @@ extension WebRoutes {
         if let result {
             let verdict: String =
                 switch result.authenticity {
-                case .genuine, .knownPackage: result.status == .inCirculation ? "good" : "warning"
+                case .genuine, .knownPackage:
+                    result.status == .inCirculation && result.expired != true ? "good" : "warning"
                 case .tailNotGiven: "warning"
                 case .forged, .unknown: "bad"
                 }

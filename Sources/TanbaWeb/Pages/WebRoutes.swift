@@ -65,6 +65,7 @@ struct WebRoutes: Sendable {
         addRegistrationPages(to: router)
         addPublicPages(to: router)
         addInspectorPages(to: router)
+        addLabelPages(to: router)
     }
 
     /// Adds a page: `handler` runs on the store's threads inside `HubAPI.serve`, with the visit's session, language
@@ -155,9 +156,13 @@ struct WebRoutes: Sendable {
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self' \(app.signerURL); form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        // A page that set its own (the label sheets: their print styles are inline, and they run no script) keeps it.
+        let policy = HTTPField.Name("Content-Security-Policy")!
+        if response.headers[policy] == nil {
+            response.headers[policy] =
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self' \(app.signerURL); form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        }
     }
 
     /// An error as a page in the visitor's language: its code, its sentence and, for the hub's own faults, the
