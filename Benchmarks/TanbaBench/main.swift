@@ -118,11 +118,12 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels]`: which parts to run (default all). `stream` runs the
-/// pipeline part without its 100,000-code document (small documents in-process and over HTTP, for profiling).
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public]`: which parts to run (default all).
+/// `stream` runs the pipeline part without its 100,000-code document (small documents in-process and over HTTP, for
+/// profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
-    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost", "labels"]
+    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost", "labels", "public"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -534,6 +535,20 @@ if parts.contains("pipeline") || parts.contains("stream") {
 }
 
 // MARK: 5. GOST primitive beside the gost engine
+// MARK: The public check on 1,000,000 codes (issue #14)
+if parts.contains("public") {
+    let referenceFolder = repository.appendingPathComponent("reference")
+    let reference = try ReferenceData(
+        files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) })
+    let hubSigner = try DocumentSigner(keyFile: pki.keyFile(.hub), certificateFile: pki.certificateFile(.hub))
+    try runPublicCheckBench(
+        pipeline: {
+            DocumentPipeline(
+                store: $0, schemas: schemas, verifier: verifier, reference: reference, hub: hubSigner, limits: limits)
+        }, wrk: which("wrk"), folder: work, duration: 10, connections: 16)
+}
+
 if parts.contains("gost") {
     let engine = try GOSTEngineReference.rates()
     let ours = try GOSTPrimitiveRate.rates()
