@@ -54,6 +54,8 @@ step "Check a code: status, owner, product card, authenticity" "$tanba" codes ch
 forged=$(echo "$first" | sed 's/(92)\(.....\)./(92)\1A/; s/(92)\(.....\)A/(92)\1B/')
 step "A forged verification tail is caught" "$tanba" codes check "$forged"
 step "The life cycle every code follows" "$tanba" codes states
+step "Print their labels: GS1 DataMatrix with the text, on A4 sheets (open labels.html and print)" \
+  "$tanba" codes labels @"$dir/codes.txt" -o "$dir/labels"
 
 # The document pipeline: an accompanying document for two bottles, checked, previewed, applied, receipted.
 hub=(--hub-key "$dir/pki/participants/hub.key.pem" --hub-cert "$dir/pki/participants/hub.cert.pem")
@@ -117,6 +119,11 @@ terminal, log in with the seller's certificate and read the outbox (README.md ha
   $tanba sign --key $dir/pki/participants/company-head.key.pem --cert $dir/pki/participants/company-head.cert.pem -o $dir/challenge-signed.xml $dir/challenge.xml
   TOKEN=\$(curl -s --data-binary @$dir/challenge-signed.xml localhost:$port/v1/auth/token | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
   curl -s -H "Authorization: Bearer \$TOKEN" localhost:$port/v1/outbox
+
+Anyone checks a code without logging in (docs/PUBLIC.md): http://127.0.0.1:$port/check, made for a phone (type it, or
+photograph a label from $dir/labels/labels.html), or
+
+  curl -s "localhost:$port/v1/public/check?code=\$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' '$first')"
 
 Or in a browser: open http://127.0.0.1:$port/ (the web application, docs/WEB.md). To sign in the browser without
 NCALayer, run the local signer with the seller's keys in another terminal, open https://127.0.0.1:13579 once to
