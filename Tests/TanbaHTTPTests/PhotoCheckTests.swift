@@ -62,6 +62,15 @@ import Testing
             ("truncated PNG", Array(blank.prefix(blank.count / 2)), "IMAGE_CORRUPT"),
             ("decompression bomb", bomb, "IMAGE_TOO_LARGE"),
             ("no code in it", blank, "BARCODE_NOT_FOUND"),
+            // One pixel (the fuzzer's first PNG): too small to hold a code, answered, not a crash.
+            (
+                "one pixel", [UInt8](GrayImage(width: 1, height: 1, pixels: [0]).png()), "BARCODE_NOT_FOUND"
+            ),
+            (
+                "a 3 × 2 JPEG",
+                [UInt8](GrayImage(width: 3, height: 2, pixels: [UInt8](repeating: 9, count: 6)).jpeg(quality: 75)),
+                "BARCODE_NOT_FOUND"
+            ),
         ]
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             for (name, bytes, code) in cases {

@@ -48,6 +48,9 @@ public enum BarcodeReader {
     /// and smoothed (noise that hides the symbol's edges averages out), until a code is read or time is up.
     /// - Parameter picture: the picture at about that long side, or nil when that scale is not worth trying (the
     ///   picture is smaller, or the same as one tried already).
+    /// The narrowest picture searched: the smallest symbol (10 × 10 modules) and its quiet zone at a pixel each.
+    static let minimumSide = 12
+
     static func search(options: Options, picture: (Int) throws -> GrayImage?) throws -> [String] {
         let clock = ContinuousClock()
         let deadline = clock.now + options.timeLimit
@@ -58,6 +61,9 @@ public enum BarcodeReader {
         var first: GrayImage?
         /// Whether time is left.
         func attempt(_ candidate: GrayImage) throws -> Bool {
+            // The smallest DataMatrix is 10 × 10 modules: a picture narrower than that (and its quiet zone) holds
+            // none, and libdmtx asserts (aborting the process) on pictures of a pixel or two.
+            guard min(candidate.width, candidate.height) >= minimumSide else { return true }
             let scan = try DmtxScan(candidate)
             while found.count < options.maxSymbols {
                 let milliseconds = Int((deadline - clock.now) / .milliseconds(1))

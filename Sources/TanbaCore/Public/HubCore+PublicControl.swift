@@ -178,7 +178,7 @@ extension HubCore {
     ) throws -> ViolationCase {
         try checkInspector(caller)
         let note = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > Violations.limits.description {
+        if let note, note.unicodeScalars.count > Violations.limits.description {
             throw TanbaError(
                 .violationInvalid, "comment is longer than \(Violations.limits.description) characters")
         }

@@ -145,7 +145,8 @@ public enum Violations {
                 if required { problem(field, "is required") }
                 return nil
             }
-            if trimmed.count > limit { problem(field, "is longer than \(limit) characters") }
+            // Counted in Unicode scalars, as JSON Schema's maxLength (the OpenAPI description) counts them.
+            if trimmed.unicodeScalars.count > limit { problem(field, "is longer than \(limit) characters") }
             // Newlines are allowed in a description; other control characters nowhere.
             if trimmed.unicodeScalars.contains(where: {
                 ($0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t") || $0.value == 0x7F
