@@ -11,14 +11,9 @@ import Testing
 
 /// The public side in headless Chromium at a phone's size: a code checked in each language by typing it and by
 /// uploading a photo of a label the hub printed; a violation filed from the result; an inspector finds it in the
-/// workspace and confirms it; the reporter sees the new status. Screenshots as in `WebBrowserTests`.
-@Suite(
-    .serialized, .timeLimit(.minutes(3)),
-    .enabled(
-        if: BrowserTests.available,
-        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver fonts-dejavu-core)")
-)
-struct PublicBrowserTests {
+/// workspace and confirms it; the reporter sees the new status. Screenshots as in `WebBrowserTests`, in whose
+/// serialized suite it runs: two browser tests at once raced for a free port.
+extension WebBrowserTests {
     static let verdicts: [String: String] = ["kk": "Түпнұсқа код", "ru": "Подлинный код", "en": "Genuine code"]
 
     @Test func checkReportAndConfirmFromAPhone() async throws {
@@ -35,7 +30,7 @@ struct PublicBrowserTests {
         let photo = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tanba-label-\(UUID().uuidString).jpg")
         try Data(try PhotoCheckTests.photo(of: label.symbol.text)).write(to: photo)
-        try FileManager.default.createDirectory(at: WebBrowserTests.shots, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: Self.shots, withIntermediateDirectories: true)
         let web = try WebApp(folder: WebPageTests.web)
         try await hub.api.application(host: "127.0.0.1", port: 0, channels: [web]).test(.live) { client in
             let origin = "http://127.0.0.1:\(client.port!)"
@@ -50,7 +45,7 @@ struct PublicBrowserTests {
                         #expect(verdict == Self.verdicts[language], "\(language): \(verdict)")
                         try WebPageTests.expectOneLanguage(try await phone.pageSource(), language, path: "/check")
                         try await phone.screenshot(
-                            to: WebBrowserTests.shots.appendingPathComponent("check-phone-\(language).png"))
+                            to: Self.shots.appendingPathComponent("check-phone-\(language).png"))
                         // The same code from a photo of its label (the first answer removed, so that the one
                         // waited for is the photo's).
                         _ = try await phone.executeScript("document.getElementById('check-result').remove()")
@@ -75,7 +70,7 @@ struct PublicBrowserTests {
                     try await phone.findElement(css: "#report-button").click()
                     let reference = try await phone.waitForElement(css: "#report-reference").text()
                     #expect(try await phone.findElement(css: "#report-status").attribute("data-status") == "new")
-                    try await phone.screenshot(to: WebBrowserTests.shots.appendingPathComponent("report-phone-ru.png"))
+                    try await phone.screenshot(to: Self.shots.appendingPathComponent("report-phone-ru.png"))
                     return reference
                 }
                 #expect(Violations.isReference(reference))
@@ -100,7 +95,7 @@ struct PublicBrowserTests {
                     try await inspector.findElement(css: "#violation-comment").sendKeys("Тексерілді, хаттама жасалды")
                     try await inspector.findElement(css: "#violation-save").click()
                     _ = try await inspector.waitForElement(css: "#violation[data-status='confirmed']")
-                    try await inspector.screenshot(to: WebBrowserTests.shots.appendingPathComponent("violation-kk.png"))
+                    try await inspector.screenshot(to: Self.shots.appendingPathComponent("violation-kk.png"))
                 }
                 // The reporter sees the new status by the reference.
                 try await driver.withSession(width: 390, height: 844, acceptLanguage: "ru") { phone in

@@ -62,6 +62,7 @@ import Testing
                     case "{gtin}": HTTPTests.shoes
                     case "{name}": "countries"
                     case "{id}": "DOC-none"
+                    case "{reference}": "V-2222222222"
                     default: String(segment)
                     }
                 }.joined(separator: "/")
