@@ -88,6 +88,11 @@ extension WebBrowserTests {
                         "document.getElementById('f-region').value = 'KZ-75';"
                             + "document.getElementById('f-kind').value = 'notInCirculation';")
                     try await inspector.findElement(css: "#violations-apply").click()
+                    // The unfiltered list shows the report too: wait for the filtered page, or the row clicked may
+                    // be the old page's.
+                    try await inspector.waitUntil("the filtered list") {
+                        try await inspector.currentURL().contains("region=KZ-75")
+                    }
                     try await inspector.waitForElement(css: "tr[data-reference='\(reference)'] a").click()
                     _ = try await inspector.waitForElement(css: "#violation-photo")
                     _ = try await inspector.executeScript(
