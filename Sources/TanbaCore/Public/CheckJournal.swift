@@ -84,11 +84,12 @@ public final class CheckJournal: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let known = filedKeys.withLock { $0 }
                 let (raised, keys) = try store.write { tx -> (Int, [String]) in
                     try tx.record(batch.map(\.entry))
                     var raised = 0
-                    let reports = try signals(batch, in: tx).filter { !known.contains($0.signalKey ?? "") }
+                    let reports = try signals(batch, in: tx).filter { report in
+                        !filedKeys.withLock { $0.contains(report.signalKey ?? "") }
+                    }
                     for signal in reports where try tx.file(signal) { raised += 1 }
                     return (raised, reports.compactMap(\.signalKey))
                 }

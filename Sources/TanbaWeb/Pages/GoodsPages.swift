@@ -70,16 +70,7 @@ extension WebRoutes {
             let text = try id(visit)
             let identity = try core.codeIdentity(text, parameter: "code")
             let view = try core.code(identity, as: visit.caller!)
-            let t = app.catalogue.table(visit.language)
-            let history = view.history.map { event -> [String: Any] in
-                [
-                    "at": visit.formats.dateTime(event.at),
-                    "operation": t["op_\(event.operation)"] ?? event.operation,
-                    "status": t["code_status_\(event.status.rawValue)"] ?? event.status.rawValue,
-                    "owner": event.owner, "document": event.document ?? "",
-                    "href": event.document.map { "/documents/\(Self.escape($0))" } ?? "",
-                ]
-            }
+            let history = historyRows(view.history, visit)
             return try render(
                 "code",
                 context(
@@ -100,10 +91,22 @@ extension WebRoutes {
             "level": t["level_\(row.level.rawValue)"] ?? "",
             "status": t["code_status_\(row.status.rawValue)"] ?? row.status.rawValue,
             "owner": row.owner, "locked": row.lockedBy ?? "", "parent": row.parent ?? "",
-            "reason": row.withdrawalReason.map { reason in
-                core.reference.lists["withdrawal-reasons"]?.item(reason.rawValue).map { name(of: $0, visit.language) }
-                    ?? reason.rawValue
-            } ?? "",
+            "reason": reasonName(row.withdrawalReason?.rawValue, visit.language),
         ]
+    }
+
+    /// A code's history as the pages show it (the code's page, an inspector's report): when, the operation and
+    /// status in the page's language, the owner, the document linked.
+    func historyRows(_ events: [CodeEvent], _ visit: Visit) -> [[String: Any]] {
+        let t = app.catalogue.table(visit.language)
+        return events.map { event in
+            [
+                "at": visit.formats.dateTime(event.at),
+                "operation": t["op_\(event.operation)"] ?? event.operation,
+                "status": t["code_status_\(event.status.rawValue)"] ?? event.status.rawValue,
+                "owner": event.owner, "document": event.document ?? "",
+                "href": event.document.map { "/documents/\(Self.escape($0))" } ?? "",
+            ]
+        }
     }
 }

@@ -128,15 +128,7 @@ extension WebRoutes {
                         "comment": $0.comment ?? "", "inspector": $0.inspector ?? "",
                     ]
                 },
-                "history": found.history.map { event -> [String: Any] in
-                    [
-                        "at": visit.formats.dateTime(event.at),
-                        "operation": t["op_\(event.operation)"] ?? event.operation,
-                        "status": t["code_status_\(event.status.rawValue)"] ?? event.status.rawValue,
-                        "owner": event.owner, "document": event.document ?? "",
-                        "href": event.document.map { "/documents/\(Self.escape($0))" } ?? "",
-                    ]
-                },
+                "history": historyRows(found.history, visit),
                 "has_history": !found.history.isEmpty,
                 "choices": ViolationStatus.allCases.filter { $0 != report.status }.map {
                     ["value": $0.rawValue, "name": t["violation_status_\($0.rawValue)"] ?? $0.rawValue]

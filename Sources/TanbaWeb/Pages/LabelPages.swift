@@ -6,6 +6,7 @@ import TanbaBarcode
 import TanbaCore
 import TanbaErrors
 import TanbaHTTP
+import TanbaXML
 
 /// Labels from the web workspace: an order's codes as printable A4 sheets (210 labels a page, the next batch
 /// linked), and one code's label as SVG or PNG. Only the participant the codes were issued to (or, for one code,
@@ -25,7 +26,7 @@ extension WebRoutes {
                 // The next batch, as a link that does not print (it sits outside the sheets).
                 let link =
                     "<p class=\"next\" style=\"margin:1em\"><a href=\"/documents/\(Self.escape(order))/labels?after="
-                    + "\(Self.escape(next))\" id=\"next-labels\" rel=\"next\">\(escapeHTML(t["labels_next"] ?? "Next"))</a></p>"
+                    + "\(Self.escape(next))\" id=\"next-labels\" rel=\"next\">\(XMLText.escape(t["labels_next"] ?? "Next"))</a></p>"
                     + "<style>@media print { .next { display: none } }</style>"
                 html = html.replacingOccurrences(of: "</body>", with: link + "</body>")
             }
@@ -56,10 +57,5 @@ extension WebRoutes {
             headers[.contentDisposition] = "inline; filename=\"label.\(visit.query("format") ?? "svg")\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
-    }
-
-    func escapeHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
