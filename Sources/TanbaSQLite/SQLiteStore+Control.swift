@@ -125,11 +125,11 @@ extension Connection {
     }
 
     func issuedCodes(order: String, after: String?, limit: Int) throws -> [CodeRecord] {
-        try Row.fetchAll(
+        try CodeRows(
             db.cachedStatement(
                 sql: "SELECT \(Self.codeColumns) FROM codes WHERE origin = ? AND id > ? ORDER BY id LIMIT ?"),
-            arguments: [order, after ?? "", limit]
-        ).map(Self.record)
+            arguments: [order, after ?? "", limit], numbered: false
+        ).all().map { $0.record }
     }
 
     func locatedChecks(of code: String, since: Date, limit: Int) throws -> [PublicCheckEntry] {

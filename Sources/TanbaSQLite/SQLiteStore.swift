@@ -11,6 +11,7 @@ public import TanbaStore
 public final class SQLiteStore: HubStore {
     private let pool: DatabasePool
     private let committer: GroupCommit
+    private let readers: ReadConnections
     public let location: String
     /// WAL readers never wait for the writer: a point read is memory and page cache.
     public var readsAreLocal: Bool { true }
@@ -44,10 +45,17 @@ public final class SQLiteStore: HubStore {
         }
         location = path
         committer = GroupCommit(pool: pool)
+        readers = ReadConnections(
+            path: path, configuration: configuration, limit: ProcessInfo.processInfo.activeProcessorCount + 2)
     }
 
+    /// A read transaction on one of the store's own read connections (`ReadConnections`), or on GRDB's pool when
+    /// they are all in use.
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        try translating { try pool.read { db in try body(Connection(db: db)) } }
+        try translating {
+            if let result = try readers.read({ db in try body(Connection(db: db)) }) { return result }
+            return try pool.read { db in try body(Connection(db: db)) }
+        }
     }
 
     /// One transaction, committed (and synced) before this returns; concurrent writers share a commit.
@@ -415,10 +423,19 @@ final class Connection: StoreWriter, RowNumbering {
         return list.finished()
     }
 
-    private func remember(_ row: Row) -> CodeRecord {
-        let record = Self.record(row)
-        seqByID[record.id] = row[12]
-        return record
+    /// The codes `sql` selects (`readColumns`), their row numbers remembered for this transaction's updates.
+    private func readCodes(_ sql: String, _ arguments: StatementArguments, each: (CodeRecord) -> Void) throws {
+        let rows = try CodeRows(db.cachedStatement(sql: sql), arguments: arguments, numbered: true)
+        while let (record, seq) = try rows.next() {
+            seqByID[record.id] = seq
+            each(record)
+        }
+    }
+
+    private func readCodes(_ sql: String, _ arguments: StatementArguments) throws -> [CodeRecord] {
+        var records: [CodeRecord] = []
+        try readCodes(sql, arguments) { records.append($0) }
+        return records
     }
 
     static let codeColumns =
@@ -427,8 +444,7 @@ final class Connection: StoreWriter, RowNumbering {
     static let readColumns = codeColumns + ", seq"
 
     func code(_ id: String) throws -> CodeRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.readColumns) FROM codes WHERE id = ?"), arguments: [id])
-            .map(remember)
+        try readCodes("SELECT \(Self.readColumns) FROM codes WHERE id = ?", [id]).first
     }
 
     func codes(_ ids: [String]) throws -> [String: CodeRecord] {
@@ -436,31 +452,21 @@ final class Connection: StoreWriter, RowNumbering {
         for id in ids { list.value(id) }
         var result: [String: CodeRecord] = [:]
         result.reserveCapacity(ids.count)
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(Self.readColumns) FROM codes WHERE id IN (SELECT value FROM json_each(?))")
-        let rows = try Row.fetchCursor(statement, arguments: [list.finished()])
-        while let row = try rows.next() {
-            let record = remember(row)
-            result[record.id] = record
-        }
+        try readCodes(
+            "SELECT \(Self.readColumns) FROM codes WHERE id IN (SELECT value FROM json_each(?))", [list.finished()]
+        ) { result[$0.id] = $0 }
         return result
     }
 
     func children(of parents: [String]) throws -> [CodeRecord] {
         var list = JSONRows()
         for id in parents { list.value(id) }
-        return try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT \(Self.readColumns) FROM codes WHERE parent IN (SELECT value FROM json_each(?))"),
-            arguments: [list.finished()]
-        ).map(remember)
+        return try readCodes(
+            "SELECT \(Self.readColumns) FROM codes WHERE parent IN (SELECT value FROM json_each(?))", [list.finished()])
     }
 
     func codes(lockedBy document: String) throws -> [CodeRecord] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(Self.readColumns) FROM codes WHERE locked_by = ? ORDER BY seq"),
-            arguments: [document]
-        ).map(remember)
+        try readCodes("SELECT \(Self.readColumns) FROM codes WHERE locked_by = ? ORDER BY seq", [document])
     }
 
     func stock(owner: String) throws -> [StockCount] {
@@ -498,7 +504,7 @@ final class Connection: StoreWriter, RowNumbering {
         }
         sql += " ORDER BY id LIMIT ?"
         arguments += [limit]
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.record)
+        return try CodeRows(db.cachedStatement(sql: sql), arguments: arguments, numbered: false).all().map { $0.record }
     }
 
     func events(of id: String) throws -> [CodeEvent] {
@@ -964,14 +970,6 @@ final class Connection: StoreWriter, RowNumbering {
         var list = JSONRows()
         for id in ids { list.value(id) }
         return list.finished()
-    }
-
-    static func record(_ row: Row) -> CodeRecord {
-        CodeRecord(
-            id: row[0], level: PackagingLevel(rawValue: row[1]) ?? .unit, gtin: row[2],
-            status: CodeStatus(rawValue: row[3]) ?? .issued, owner: row[4], emitter: row[5],
-            withdrawalReason: (row[6] as String?).flatMap(WithdrawalReason.init(rawValue:)), lockedBy: row[7],
-            parent: row[8], keyID: row[9], verificationCode: row[10], issuedAt: Date(timeIntervalSince1970: row[11]))
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
