@@ -16,10 +16,9 @@ public enum CodeLookup {
     public static func parse(
         _ text: String, reference: ReferenceData?, product: (String) throws -> ProductCard?
     ) throws -> CodeReference {
-        let parsed = try CodeReference.parse(text)
-        guard case .marking = parsed, let reference else { return parsed }
+        guard let reference else { return try CodeReference.parse(text) }
         var failure: (any Error)?
-        let code = try MarkingCode.parse(text, formats: reference.codeFormats) { gtin in
+        let parsed = try CodeReference.parse(text, formats: reference.codeFormats) { gtin in
             do {
                 return try product(gtin.value).flatMap { reference.codeFormat(ofGroup: $0.productGroup) }
             } catch {
@@ -28,6 +27,6 @@ public enum CodeLookup {
             }
         }
         if let failure { throw failure }
-        return .marking(code)
+        return parsed
     }
 }

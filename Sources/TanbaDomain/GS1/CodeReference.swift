@@ -17,12 +17,26 @@ public enum CodeReference: Hashable, Sendable, CustomStringConvertible {
     /// a mistyped SSCC (`GS1_CHECK_DIGIT`), not an unknown AI.
     /// - Throws: the codes of `GS1.parseSSCC(_:)` for an SSCC and of `MarkingCode.parse(_:)` otherwise.
     public static func parse(_ text: String) throws -> CodeReference {
+        if try isPackage(text) { return .package(try GS1.parseSSCC(text)) }
+        return .marking(try MarkingCode.parse(text))
+    }
+
+    /// `parse(_:)`, with a marking code checked against its national format (`MarkingCode.parse(_:formats:format:)`)
+    /// in the same pass.
+    public static func parse(
+        _ text: String, formats: [String: NationalCodeFormat], format: (GTIN) -> NationalCodeFormat?
+    ) throws -> CodeReference {
+        if try isPackage(text) { return .package(try GS1.parseSSCC(text)) }
+        return .marking(try MarkingCode.parse(text, formats: formats, format: format))
+    }
+
+    /// Whether `text` is an SSCC's form rather than a marking code's.
+    private static func isPackage(_ text: String) throws -> Bool {
         let parser = GS1Parser(text)
         let start = try parser.dataStart()
         let data = parser.scalars[start...]
         let startsWithSSCC = data.starts(with: "00".unicodeScalars) || data.starts(with: "(00)".unicodeScalars)
-        if parser.isBareSSCC(from: start) || startsWithSSCC { return .package(try GS1.parseSSCC(text)) }
-        return .marking(try MarkingCode.parse(text))
+        return parser.isBareSSCC(from: start) || startsWithSSCC
     }
 
     /// The key the store knows the code by: `01` GTIN `21` serial, or `00` + SSCC.

@@ -32,7 +32,7 @@ public enum GS1 {
     /// Parses any element string of known AIs, in any accepted form, without requiring particular AIs.
     /// - Throws: `GS1_EMPTY`, `GS1_SYNTAX`, `GS1_UNKNOWN_AI`, `GS1_LENGTH`, `GS1_CHARACTER`, `GS1_CHECK_DIGIT`,
     ///   `GS1_DATE`, `GS1_DUPLICATE_AI`.
-    public static func parse(_ text: String) throws -> [GS1Element] { try GS1Parser(text).parse().map(\.element) }
+    public static func parse(_ text: String) throws -> [GS1Element] { try GS1Parser(text).parse().map { $0.element } }
 
     /// Parses the SSCC of a transport label: `00` + 18 digits (possibly behind a symbology identifier such as
     /// `]C1`), `(00)` + 18 digits, or 18 bare digits.
@@ -303,7 +303,7 @@ struct GS1Parser {
                     + "found \(value.count)",
                 column: column)
         }
-        let text = GS1Text.string(value.map(\.scalar))
+        let text = GS1Text.string(value.lazy.map { $0.scalar })
         switch ai.check {
         case .none: break
         case .checkDigit:

@@ -78,6 +78,11 @@ public struct GS1ApplicationIdentifier: Hashable, Sendable, CustomStringConverti
     /// The known AI with these digits, e.g. `named("01")`.
     public static func named(_ code: String) -> GS1ApplicationIdentifier? { all.first { $0.code == code } }
 
+    /// An AI is its code: comparing and hashing the code alone keeps element look-ups (done for every code parsed)
+    /// from comparing titles too.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
     init(
         code: String, title: String, content: Content, length: ClosedRange<Int>, check: Check = .none,
         predefined: Bool = false

@@ -73,8 +73,17 @@ enum GS1Text {
     }
 
     static func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+        // Encoded to UTF-8 bytes first: appending scalars to a `String.UnicodeScalarView` one by one costs several
+        // times more, and codes are parsed on every public check.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.underestimatedCount)
+        for scalar in scalars {
+            if scalar.isASCII {
+                bytes.append(UInt8(scalar.value))
+            } else {
+                bytes.append(contentsOf: UTF8.encode(scalar)!)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -29,6 +29,8 @@ public struct NationalCodeFormat: Sendable, Hashable {
     let lengths: [String: Set<Int>]
     /// The AIs of some group's tail that this format must not carry (AI 93 on a group whose tail is 91 + 92).
     let foreign: Set<String>
+    /// The AIs of the verification tail: every element but the serial.
+    let tail: [String]
 
     /// The format of one product group. `others` are the AIs other groups' formats use, so that a tail of another
     /// group is refused rather than ignored.
@@ -37,6 +39,7 @@ public struct NationalCodeFormat: Sendable, Hashable {
         self.elements = elements
         lengths = Dictionary(grouping: elements, by: \.ai).mapValues { Set($0.map(\.length)) }
         foreign = others.subtracting(elements.map(\.ai))
+        tail = elements.map(\.ai).filter { $0 != GS1ApplicationIdentifier.serial.code }
     }
 
     private init(union formats: [NationalCodeFormat]) {
@@ -44,6 +47,7 @@ public struct NationalCodeFormat: Sendable, Hashable {
         elements = []
         lengths = formats.reduce(into: [:]) { result, format in result.merge(format.lengths) { $0.union($1) } }
         foreign = []
+        tail = []
     }
 
     /// Every product group's format from the reference data's product groups, by group code.
@@ -118,9 +122,7 @@ public struct NationalCodeFormat: Sendable, Hashable {
             throw TanbaError(.gs1NationalFormat, message, column: column)
         }
         // A group's tail comes whole or not at all: the identification form (01 + 21) carries none of it.
-        let present = Set(located.map(\.element.ai.code))
-        let tail = elements.map(\.ai).filter { $0 != GS1ApplicationIdentifier.serial.code }
-        let missing = tail.filter { !present.contains($0) }
+        let missing = tail.filter { code in !located.contains { $0.element.ai.code == code } }
         if group != nil, !missing.isEmpty, missing.count < tail.count {
             throw TanbaError(
                 .gs1NationalFormat,
@@ -191,7 +193,7 @@ extension MarkingCode {
             }
             throw error
         }
-        let code = try MarkingCode(located.map(\.element))
+        let code = try MarkingCode(located.map { $0.element })
         try (format(code.gtin) ?? .union(formats.values)).check(located, raw: raw)
         return code
     }
