@@ -27,7 +27,10 @@ extension HubAPI {
                     throw query.invalid("code", "is required: the code as scanned, percent-encoded")
                 }
                 // A `+` not encoded as %2B arrives as a space; GS1 codes have no spaces, so it was a `+`.
-                let text = value.replacingOccurrences(of: " ", with: "+")
+                // (Foundation's replacingOccurrences cost as much as the code's parse; a code rarely has one.)
+                let text =
+                    value.utf8.contains(0x20)
+                    ? String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == " " ? "+" : $0 })) : value
                 let found = try core.publicCheck(text, address: context.address, location: try query.string("location"))
                 return content(found.jsonBytes, type: "application/json")
             }
