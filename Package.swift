@@ -244,7 +244,7 @@ let package = Package(
             name: "TanbaStoreTests",
             dependencies: [
                 "TanbaStore", "TanbaSQLite", "TanbaDomain", "TanbaEmission", "TanbaErrors", "TanbaTestSupport",
-                "TanbaStoreTestSupport",
+                "TanbaStoreTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v13 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v14 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -256,6 +256,13 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX public_checks_code ON public_checks(code, at)",
                 "CREATE INDEX codes_origin ON codes(origin, id)",
+            ]
+        ),
+        (
+            "v14: public checks indexed where located",
+            [
+                "DROP INDEX public_checks_code",
+                "CREATE INDEX public_checks_located ON public_checks(code, at) WHERE latitude IS NOT NULL",
             ]
         ),
     ]

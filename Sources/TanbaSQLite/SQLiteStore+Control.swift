@@ -132,13 +132,15 @@ extension Connection {
         ).all().map { $0.record }
     }
 
+    /// A code's located checks since a time (served by the partial index `public_checks_located`).
+    static let locatedChecksQuery = """
+        SELECT at, address, outcome, latitude, longitude FROM public_checks
+        WHERE code = ? AND at >= ? AND latitude IS NOT NULL ORDER BY at LIMIT ?
+        """
+
     func locatedChecks(of code: String, since: Date, limit: Int) throws -> [PublicCheckEntry] {
         try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT at, address, outcome, latitude, longitude FROM public_checks
-                    WHERE code = ? AND at >= ? AND latitude IS NOT NULL ORDER BY at LIMIT ?
-                    """), arguments: [code, since.timeIntervalSince1970, limit]
+            db.cachedStatement(sql: Self.locatedChecksQuery), arguments: [code, since.timeIntervalSince1970, limit]
         ).map {
             PublicCheckEntry(
                 code: code, at: Date(timeIntervalSince1970: $0[0]), address: $0[1], outcome: $0[2], latitude: $0[3],

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import Synchronization
+import TanbaDomain
+import TanbaStore
+import Testing
+
+@testable import TanbaSQLite
+
+/// The SQLite store's reads on its own connections (`ReadConnections`) and the journal of public checks in a file
+/// of its own. Failure modes: a read answered from before a commit it followed; readers beyond the store's own
+/// connections stuck or failing; a journal batch changing the ledger's file (which makes every reader drop its
+/// cache); checks lost when a store made before v14 moves them.
+@Suite struct SQLiteReadTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tanba-read-\(UUID().uuidString)/s.sqlite").path
+    }
+
+    static func participant(named name: String) throws -> Participant {
+        try Participant(
+            id: try GroupCommitTests.participant(1).id, name: name, isOrganisation: true, roles: [.wholesaler])
+    }
+
+    @Test func aReadSeesEveryCommitBeforeItAndManyAtOnceAllFinish() throws {
+        let store = try SQLiteStore(path: Self.temporaryPath())
+        let id = try GroupCommitTests.participant(1).id
+        try store.write { try $0.save(try Self.participant(named: "first")) }
+        #expect(try store.read { try $0.participant(id)?.name } == "first")
+        // The same connection (the free list is last in, first out) must not answer from its last transaction.
+        try store.write { try $0.save(try Self.participant(named: "second")) }
+        #expect(try store.read { try $0.participant(id)?.name } == "second")
+
+        // Twelve readers at once, each holding its transaction while a writer renames: more than the store's own
+        // connections (cores + 2), so some go to GRDB's pool. Each sees one name, the same at both ends of its
+        // transaction (a snapshot), and every one finishes.
+        let seen = Mutex<[String]>([])
+        let group = DispatchGroup()
+        let holding = DispatchSemaphore(value: 0)
+        for _ in 0..<12 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                let names = try? store.read { tx -> [String] in
+                    let before = try tx.participant(id)?.name ?? "-"
+                    holding.signal()
+                    Thread.sleep(forTimeInterval: 0.05)
+                    return [before, try tx.participant(id)?.name ?? "-"]
+                }
+                seen.withLock { $0.append(contentsOf: names.map { $0[0] == $0[1] ? [$0[0]] : ["torn"] } ?? ["failed"]) }
+            }.start()
+        }
+        for _ in 0..<12 { holding.wait() }
+        try store.write { try $0.save(try Self.participant(named: "third")) }
+        #expect(group.wait(timeout: .now() + 30) == .success)
+        let names = seen.withLock { $0 }
+        #expect(names.count == 12 && names.allSatisfy { $0 == "second" || $0 == "third" })
+        #expect(try store.read { try $0.participant(id)?.name } == "third")
+    }
+
+    @Test func theChecksJournalIsAFileOfItsOwnThatTheLedgerDoesNotShare() throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let ledger = try store.contentFingerprint()
+        let now = Date()
+        try store.write { tx in
+            try tx.record([
+                PublicCheckEntry(
+                    code: "0104870001000028215aB", at: now, address: "10.0.0.1", outcome: "genuine", latitude: 43.2,
+                    longitude: 76.9),
+                PublicCheckEntry(
+                    code: "0104870001000028215aB", at: now, address: "10.0.0.2", outcome: "genuine", latitude: nil,
+                    longitude: nil),
+            ])
+        }
+        #expect(FileManager.default.fileExists(atPath: SQLiteStore.checksPath(of: path)))
+        // A batch of checks changed nothing in the ledger's file.
+        #expect(try store.contentFingerprint() == ledger)
+        let located = try store.read {
+            try $0.locatedChecks(of: "0104870001000028215aB", since: now.addingTimeInterval(-60), limit: 10)
+        }
+        #expect(located.map(\.address) == ["10.0.0.1"])
+        // Only located checks are indexed, and the look-up uses that index rather than scanning the journal.
+        #expect(try store.locatedChecksPlan().contains("USING INDEX public_checks_located"))
+    }
+
+    @Test func aStoreMadeBeforeV14KeepsItsChecksWhenTheyMove() throws {
+        let path = Self.temporaryPath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // A store as v13 left it: the journal in the ledger's file, one located check in it.
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS checks", arguments: [SQLiteStore.checksPath(of: path)])
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool, upTo: "v13: public control")
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO main.public_checks (code, at, address, outcome, latitude, longitude)
+                        VALUES ('0104870001000028215aB', 100, '10.0.0.1', 'genuine', 43.2, 76.9)
+                        """)
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations().last?.hasPrefix("v14:") == true)
+        let located = try store.read {
+            try $0.locatedChecks(of: "0104870001000028215aB", since: Date(timeIntervalSince1970: 0), limit: 10)
+        }
+        #expect(located.map(\.address) == ["10.0.0.1"])
+    }
+}
