@@ -8,8 +8,8 @@ public import TanbaStore
 /// kept in the store, and the hub's own signals are raised from it into the inspectors' list.
 ///
 /// Checks are many and anonymous, so they are not written one transaction each: they gather here and are written
-/// in batches (every half second, or at once when a batch is full) with the signals they raise, in one
-/// transaction. A check is answered before it is journalled; what a crash loses is the last half second of checks,
+/// in batches (every second, or at once when a batch is full) with the signals they raise, in one
+/// transaction. A check is answered before it is journalled; what a crash loses is the last second of checks,
 /// never a document or a report. The buffer is bounded: past `capacity` checks waiting, new ones are counted as
 /// dropped rather than held (a flood must not grow memory without limit).
 public final class CheckJournal: Sendable {
@@ -30,6 +30,8 @@ public final class CheckJournal: Sendable {
     private let stats = Mutex<(dropped: Int, failed: Int, signals: Int)>((0, 0, 0))
     private let flushing = Mutex<Void>(())
     private let flusher = Mutex<Bool>(false)
+    /// How often the flusher writes what is waiting (see `init`'s batch size).
+    static let interval: TimeInterval = 1
     /// Wakes the flusher early when a batch is full.
     private let wake = DispatchSemaphore(value: 0)
     /// Signal keys this process filed (or found filed) lately: a code checked a thousand times a day is filed once
@@ -42,10 +44,10 @@ public final class CheckJournal: Sendable {
         let participant: String?
     }
 
-    /// - Parameter batchSize: the checks that make the flusher write at once. Large, because every commit makes
-    ///   each of SQLite's other connections drop its cache and memory map of the file at its next read (WAL): at
-    ///   500 a batch, 20 commits a second cost the checks' reads a tenth of their time (`tanba-bench public`).
-    public init(store: any HubStore, rules: Rules = Rules(), batchSize: Int = 4_096, capacity: Int = 100_000) {
+    /// - Parameter batchSize: the checks that make the flusher write at once; large, so that the journal commits
+    ///   about once a second at the rates measured (an fsync each, and a commit that files a signal changes the
+    ///   ledger's file, which makes SQLite's other connections drop their maps of it).
+    public init(store: any HubStore, rules: Rules = Rules(), batchSize: Int = 8_192, capacity: Int = 100_000) {
         self.store = store
         self.rules = rules
         self.batchSize = batchSize
@@ -55,7 +57,7 @@ public final class CheckJournal: Sendable {
     /// Checks dropped because the buffer was full, batches that failed to write, signals raised.
     public var counts: (dropped: Int, failed: Int, signals: Int) { stats.withLock { $0 } }
 
-    /// Notes a check; the flusher writes it within half a second, at once when a batch is full. The check's own
+    /// Notes a check; the flusher writes it within a second, at once when a batch is full. The check's own
     /// request never waits for the write.
     public func note(
         _ check: PublicCheck, participant: String?, address: String?, latitude: Double?, longitude: Double?,
@@ -108,7 +110,7 @@ public final class CheckJournal: Sendable {
         }
     }
 
-    /// One thread per journal writes every half second while the journal lives; it holds the journal weakly, so a
+    /// One thread per journal writes every second while the journal lives; it holds the journal weakly, so a
     /// journal no longer used (a test's) ends its thread.
     private func startFlusher() {
         guard
@@ -119,7 +121,7 @@ public final class CheckJournal: Sendable {
         let wake = self.wake
         let thread = Thread { [weak self] in
             while true {
-                _ = wake.wait(timeout: .now() + 0.5)
+                _ = wake.wait(timeout: .now() + Self.interval)
                 guard let journal = self else { return }
                 journal.flush()
             }
