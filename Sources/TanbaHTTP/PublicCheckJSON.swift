@@ -5,7 +5,7 @@ import TanbaErrors
 /// took a third of its time. The bytes are JSONEncoder's with `.sortedKeys` (keys in order, nil left out, `/`
 /// escaped as `\/`): `PublicCheckJSONTests` holds the two equal for every kind of answer.
 extension PublicCheck {
-    var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         var out = JSONText()
         out.open()
         out.field("authenticity", authenticity.rawValue)

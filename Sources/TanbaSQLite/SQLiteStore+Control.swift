@@ -115,7 +115,17 @@ extension Connection {
     }
 
     func introduction(of id: String) throws -> String? {
-        try String.fetchOne(
+        // A public check has just read the code in this transaction: its row number spares a second descent of
+        // the codes' index.
+        if let seq = rowNumbers[id] {
+            return try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.document FROM code_history h JOIN events e ON e.id = h.event_id
+                        WHERE h.code_seq = ? AND e.operation = 'introduce' ORDER BY h.event_id DESC LIMIT 1
+                        """), arguments: [seq])
+        }
+        return try String.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT e.document FROM code_history h JOIN events e ON e.id = h.event_id

@@ -152,6 +152,14 @@ public final class SQLiteStore: HubStore {
         }
     }
 
+    /// Copies the write-ahead log into the store's file and empties it (`wal_checkpoint(TRUNCATE)`), as SQLite's
+    /// automatic checkpoints do bit by bit after commits: a store just filled in bulk then reads as one at rest.
+    public func checkpoint() throws {
+        try translating {
+            try pool.writeWithoutTransaction { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+    }
+
     /// The journal mode in force (`wal` for this store).
     public func journalMode() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }

@@ -92,9 +92,7 @@ public final class CheckJournal: Sendable {
                 let (raised, keys) = try store.write { tx -> (Int, [String]) in
                     try tx.record(batch.map(\.entry))
                     var raised = 0
-                    let reports = try signals(batch, in: tx).filter { report in
-                        !filedKeys.withLock { $0.contains(report.signalKey ?? "") }
-                    }
+                    let reports = try signals(batch, in: tx)
                     for signal in reports where try tx.file(signal) { raised += 1 }
                     return (raised, reports.compactMap(\.signalKey))
                 }
@@ -135,23 +133,35 @@ public final class CheckJournal: Sendable {
     /// the hub never issued, one per address and day.
     func signals(_ batch: [Pending], in tx: any StoreReader) throws -> [ViolationReport] {
         var reports: [ViolationReport] = []
+        // Keys already filed, by this process or earlier in this batch, are skipped before anything is built: most
+        // checks of a bad code repeat a signal of the day (a report costs a random reference).
+        var taken = Set<String>()
+        func raise(_ kind: ViolationKind, key: String, _ item: Pending) -> ViolationReport? {
+            guard !taken.contains(key), !filedKeys.withLock({ $0.contains(key) }) else { return nil }
+            taken.insert(key)
+            return signal(kind, key: key, item)
+        }
         for item in batch {
             let check = item.check
             let day = PublicChecker.isoDay(item.entry.at)
+            var raised: ViolationReport?
             switch (check.authenticity, check.status) {
             case (.forged, _) where check.level == nil:
                 // Made-up codes the hub never issued: one signal per address and day, however many were tried (a
                 // flood of random codes must not flood the inspectors' list); the first code tried is named.
                 let address = item.entry.address ?? "-"
-                reports.append(signal(.notGenuine, key: "notGenuine:address:\(address):\(day)", item))
+                raised = raise(.notGenuine, key: "notGenuine:address:\(address):\(day)", item)
             case (.forged, _):
-                reports.append(signal(.notGenuine, key: "notGenuine:\(check.code):\(day)", item))
+                raised = raise(.notGenuine, key: "notGenuine:\(check.code):\(day)", item)
             case (_, .withdrawn), (_, .notIntroduced), (_, .cancelled):
-                reports.append(signal(.notInCirculation, key: "notInCirculation:\(check.code):\(day)", item))
+                raised = raise(.notInCirculation, key: "notInCirculation:\(check.code):\(day)", item)
             default: break
             }
+            if let raised { reports.append(raised) }
+            let cloneKey = "clonedCode:\(check.code):\(day)"
             if check.authenticity == .genuine, let latitude = item.entry.latitude,
-                let longitude = item.entry.longitude
+                let longitude = item.entry.longitude, !taken.contains(cloneKey),
+                !filedKeys.withLock({ $0.contains(cloneKey) })
             {
                 let earlier = try tx.locatedChecks(
                     of: check.code, since: item.entry.at.addingTimeInterval(-rules.cloneWindow), limit: 100)
@@ -159,8 +169,7 @@ public final class CheckJournal: Sendable {
                     guard let lat = other.latitude, let lon = other.longitude else { return false }
                     return Self.kilometres(latitude, longitude, lat, lon) >= rules.cloneDistanceKilometres
                 }
-                if far {
-                    var report = signal(.clonedCode, key: "clonedCode:\(check.code):\(day)", item)
+                if far, var report = raise(.clonedCode, key: cloneKey, item) {
                     report.latitude = latitude
                     report.longitude = longitude
                     reports.append(report)
