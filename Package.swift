@@ -237,7 +237,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TanbaDomainTests",
-            dependencies: ["TanbaDomain", "TanbaErrors", "TanbaEmission", "TanbaTestSupport"],
+            dependencies: [
+                "TanbaDomain", "TanbaErrors", "TanbaEmission", "TanbaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             // The GS1 corpus is read from the source tree (#filePath), like the repository's reference data.
             exclude: ["Resources"], swiftSettings: swiftSettings),
         .testTarget(

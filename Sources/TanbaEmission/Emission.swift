@@ -67,10 +67,38 @@ public struct EmissionKey: @unchecked Sendable {
 
     /// The verification code of `01` GTIN `21` serial, `length` characters (at most 88).
     func tail(gtin: String, serial: String, length: Int) -> String {
+        String(decoding: tailBytes(gtin: gtin, serial: serial, length: length), as: UTF8.self)
+    }
+
+    /// `tail` as ASCII bytes: the MAC's standard base64 (padded, as Foundation writes it), its first `length`
+    /// characters. Written here rather than through `Data.base64EncodedString`, whose string every public
+    /// check then took apart again.
+    func tailBytes(gtin: String, serial: String, length: Int) -> [UInt8] {
         var hmac = keyed
         hmac.update(data: CodeEmitter.message(gtin: gtin, serial: serial))
-        return String(Data(hmac.finalize()).base64EncodedString().prefix(length))
+        let mac = hmac.finalize()
+        let alphabet = Self.base64
+        var out: [UInt8] = []
+        out.reserveCapacity(88)
+        mac.withUnsafeBytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                let rest = bytes.count - index
+                let b0 = UInt32(bytes[index])
+                let b1 = rest > 1 ? UInt32(bytes[index + 1]) : 0
+                let b2 = rest > 2 ? UInt32(bytes[index + 2]) : 0
+                let group = b0 << 16 | b1 << 8 | b2
+                out.append(alphabet[Int(group >> 18 & 63)])
+                out.append(alphabet[Int(group >> 12 & 63)])
+                out.append(rest > 1 ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "="))
+                out.append(rest > 2 ? alphabet[Int(group & 63)] : UInt8(ascii: "="))
+                index += 3
+            }
+        }
+        return Array(out.prefix(length))
     }
+
+    private static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 }
 
 /// Issues marking codes: fresh serials and their verification codes.
@@ -212,7 +240,7 @@ public struct CodeAuthenticator: Sendable {
             throw TanbaError(.emissionKeyUnknown, "01\(gtin)21\(serial): emission key '\(keyID)' is unknown")
         }
         let given = Array(verificationCode.utf8)
-        let expected = Array(key.tail(gtin: gtin, serial: serial, length: given.count).utf8)
+        let expected = key.tailBytes(gtin: gtin, serial: serial, length: given.count)
         // Compared without an early exit, so the time taken tells nothing about how much of a guess was right.
         let differences = zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
         guard given.count >= Self.minimumTailLength, given.count == length, given.count == expected.count,

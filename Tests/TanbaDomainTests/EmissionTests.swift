@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TanbaDomain
 import TanbaEmission
@@ -89,6 +90,22 @@ import Testing
         // character was that one (1 in 64), so every character is tried.
         for extra in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
             expectCode(.codeForged) { try Self.verify(code, tail: code.verificationCode! + String(extra)) }
+        }
+    }
+
+    /// The tail is the MAC's standard base64 as Foundation writes it (padding included), cut to the format's
+    /// length: every code issued before the hub wrote its own base64 must still verify. Failure mode: a tail that
+    /// differs from the stored codes' in any position or length, from 1 to 88 characters.
+    @Test func theTailIsTheMACsBase64AsFoundationWritesIt() throws {
+        for length in 1...88 {
+            let emitter = CodeEmitter(key: Self.key, serialLength: 13, tailLength: length)
+            for index in 0..<20 {
+                let serial = "S\(length)x\(index)"
+                let mac = HMAC<SHA512>.authenticationCode(
+                    for: Array("01\(Self.gtin)21\(serial)".utf8), using: Self.key.secret)
+                let expected = String(Data(mac).base64EncodedString().prefix(length))
+                #expect(try emitter.verificationCode(gtin: Self.gtin, serial: serial) == expected)
+            }
         }
     }
 

@@ -17,7 +17,7 @@ public enum CodeReference: Hashable, Sendable, CustomStringConvertible {
     /// a mistyped SSCC (`GS1_CHECK_DIGIT`), not an unknown AI.
     /// - Throws: the codes of `GS1.parseSSCC(_:)` for an SSCC and of `MarkingCode.parse(_:)` otherwise.
     public static func parse(_ text: String) throws -> CodeReference {
-        if try isPackage(text) { return .package(try GS1.parseSSCC(text)) }
+        if try isPackage(GS1Parser(text)) { return .package(try GS1.parseSSCC(text)) }
         return .marking(try MarkingCode.parse(text))
     }
 
@@ -26,13 +26,13 @@ public enum CodeReference: Hashable, Sendable, CustomStringConvertible {
     public static func parse(
         _ text: String, formats: [String: NationalCodeFormat], format: (GTIN) -> NationalCodeFormat?
     ) throws -> CodeReference {
-        if try isPackage(text) { return .package(try GS1.parseSSCC(text)) }
-        return .marking(try MarkingCode.parse(text, formats: formats, format: format))
+        let parser = GS1Parser(text)
+        if try isPackage(parser) { return .package(try GS1.parseSSCC(text)) }
+        return .marking(try MarkingCode.parse(parser, formats: formats, format: format))
     }
 
-    /// Whether `text` is an SSCC's form rather than a marking code's.
-    private static func isPackage(_ text: String) throws -> Bool {
-        let parser = GS1Parser(text)
+    /// Whether the parser's text is an SSCC's form rather than a marking code's.
+    private static func isPackage(_ parser: GS1Parser) throws -> Bool {
         let start = try parser.dataStart()
         let data = parser.scalars[start...]
         let startsWithSSCC = data.starts(with: "00".unicodeScalars) || data.starts(with: "(00)".unicodeScalars)

@@ -116,14 +116,13 @@ struct GS1Parser {
                 column: start + 1)
         }
         let located = scalars[start] == "(" ? try parseBracketed(from: start) : try parseRaw(from: start)
-        var seen: [GS1ApplicationIdentifier: Int] = [:]
-        for item in located {
-            if let first = seen[item.element.ai] {
+        // A code has a handful of elements: comparing each with those before it costs less than a hash table.
+        for (index, item) in located.enumerated() {
+            if let first = located[..<index].first(where: { $0.element.ai == item.element.ai }) {
                 throw TanbaError(
-                    .gs1DuplicateAI, "AI (\(item.element.ai.code)) appears twice (first at column \(first))",
+                    .gs1DuplicateAI, "AI (\(item.element.ai.code)) appears twice (first at column \(first.column))",
                     column: item.column)
             }
-            seen[item.element.ai] = item.column
         }
         return located
     }
@@ -182,7 +181,7 @@ struct GS1Parser {
             // after a predefined-length value is unnecessary but harmless, so it is skipped below.
             let limit = ai.hasPredefinedLength ? min(scalars.count, index + ai.maxLength) : scalars.count
             while index < limit && !GS1Text.isSeparator(scalars[index]) { index += 1 }
-            let value = (valueStart..<index).map { (scalar: scalars[$0], column: $0 + 1) }
+            let value = (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }
             located.append(
                 Located(
                     element: try validated(ai, value, column: valueStart + 1), column: aiColumn,
@@ -197,10 +196,12 @@ struct GS1Parser {
     /// The known AI starting at `index`. GS1 AIs are prefix-free, so the first match of 2, 3 or 4 digits is it.
     private func identifier(at index: Int) throws -> GS1ApplicationIdentifier {
         var digits = ""
+        var length = 0
         for scalar in scalars[index..<min(scalars.count, index + 4)] {
             guard GS1Text.isDigit(scalar) else { break }
             digits.unicodeScalars.append(scalar)
-            if digits.count >= 2, let ai = GS1ApplicationIdentifier.named(digits) { return ai }
+            length += 1
+            if length >= 2, let ai = GS1ApplicationIdentifier.named(digits) { return ai }
         }
         guard index + 1 < scalars.count else {
             throw TanbaError(.gs1Syntax, "the code ends inside an application identifier", column: index + 1)
@@ -270,8 +271,8 @@ struct GS1Parser {
     // MARK: Values
 
     /// The value as a string, if it is valid for `ai`; `column` is that of its first character.
-    private func validated(
-        _ ai: GS1ApplicationIdentifier, _ value: [(scalar: Unicode.Scalar, column: Int)], column: Int
+    private func validated<Value: Collection<(scalar: Unicode.Scalar, column: Int)>>(
+        _ ai: GS1ApplicationIdentifier, _ value: Value, column: Int
     ) throws -> GS1Element {
         // Errors in position order: the first bad character or the first character over the limit.
         for (offset, item) in value.enumerated() {

@@ -175,7 +175,13 @@ extension MarkingCode {
     public static func parse(
         _ text: String, formats: [String: NationalCodeFormat], format: (GTIN) -> NationalCodeFormat?
     ) throws -> MarkingCode {
-        let parser = GS1Parser(text)
+        try parse(GS1Parser(text), formats: formats, format: format)
+    }
+
+    /// `parse(_:formats:format:)` on a text already split into scalars.
+    static func parse(
+        _ parser: GS1Parser, formats: [String: NationalCodeFormat], format: (GTIN) -> NationalCodeFormat?
+    ) throws -> MarkingCode {
         let start = try parser.dataStart()
         let raw = parser.scalars[start] != "("
         let located: [GS1Parser.Located]
