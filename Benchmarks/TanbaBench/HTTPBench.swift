@@ -244,29 +244,19 @@ func measureWrk(
         """.utf8
     ).write(to: script)
     let threads = 2
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: wrk)
-    process.arguments = [
-        "-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s", "-s", script.path, base,
-        "--", "\(threads)", "\(documents.count)", directory.path, token,
-    ]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
     var usageBefore = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usageBefore)
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let summary = try wrkSummary(
+        wrk,
+        [
+            "-t", "\(threads)", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s", "-s", script.path,
+            base, "--", "\(threads)", "\(documents.count)", directory.path, token,
+        ])
     var usageAfter = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usageAfter)
     func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
     let hubCPU = ms(usageAfter.ru_utime) + ms(usageAfter.ru_stime) - ms(usageBefore.ru_utime) - ms(usageBefore.ru_stime)
-    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("TANBA ") }) else {
-        fatalError("wrk printed no summary:\n\(text)")
-    }
-    let fields = line.split(separator: " ").dropFirst().map(String.init)
     return WrkFigures(
-        rate: Double(fields[2])!, p50: Double(fields[3])!, p99: Double(fields[4])!, requests: Int(fields[0])!,
-        failures: Int(fields[1])!, hubCPUPerDocument: hubCPU / Double(Int(fields[0])!))
+        rate: summary.rate, p50: summary.p50, p99: summary.p99, requests: summary.requests,
+        failures: summary.failures, hubCPUPerDocument: hubCPU / Double(summary.requests))
 }

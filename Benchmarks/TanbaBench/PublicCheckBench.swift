@@ -152,24 +152,13 @@ func runPublicCheckBench(
 
         """.utf8
     ).write(to: script)
-    func run(_ listFile: String) throws -> (rate: Double, p50: Double, p99: Double, failures: Int, requests: Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = [
-            "-t", "2", "-c", "\(connections)", "-d", "\(duration)s", "--timeout", "5s", "-s", script.path, base,
-            "--", listFile,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("TANBA ") }) else {
-            fatalError("wrk printed no summary:\n\(text)")
-        }
-        let fields = line.split(separator: " ").dropFirst().map(String.init)
-        return (Double(fields[2])!, Double(fields[3])!, Double(fields[4])!, Int(fields[1])!, Int(fields[0])!)
+    func run(_ listFile: String) throws -> (requests: Int, failures: Int, rate: Double, p50: Double, p99: Double) {
+        try wrkSummary(
+            wrk,
+            [
+                "-t", "2", "-c", "\(connections)", "-d", "\(duration)s", "--timeout", "5s", "-s", script.path, base,
+                "--", listFile,
+            ])
     }
     // Warm both paths (caches, connections), then measure the floor and the check back to back, twice.
     _ = try run("-")

@@ -34,6 +34,32 @@ func which(_ name: String) -> String? {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
+/// Runs a command and returns what it printed (standard error dropped).
+func processOutput(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
+}
+
+/// Runs wrk with a script whose `done` writes `TANBA requests failures rate p50 p99` (ms), and reads that line.
+func wrkSummary(_ wrk: String, _ arguments: [String]) throws -> (
+    requests: Int, failures: Int, rate: Double, p50: Double, p99: Double
+) {
+    let text = try processOutput(wrk, arguments)
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("TANBA ") }) else {
+        fatalError("wrk printed no summary:\n\(text)")
+    }
+    let fields = line.split(separator: " ").dropFirst().map(String.init)
+    return (Int(fields[0])!, Int(fields[1])!, Double(fields[2])!, Double(fields[3])!, Double(fields[4])!)
+}
+
 /// Runs a command and returns its wall time; fails loudly if it fails.
 func timeProcess(_ path: String, _ arguments: [String]) throws -> Double {
     let process = Process()
@@ -274,17 +300,9 @@ if parts.contains("store") {
     // message `01` GTIN `21` serial is 31-33 bytes, one SHA-512 block like 64 bytes).
     var ceiling = "n/a"
     if let openssl = which("openssl") {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = [
-            "speed", "-seconds", "3", "-multi", "\(ProcessInfo.processInfo.activeProcessorCount)", "-hmac", "sha512",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try processOutput(
+            openssl,
+            ["speed", "-seconds", "3", "-multi", "\(ProcessInfo.processInfo.activeProcessorCount)", "-hmac", "sha512"])
         // OpenSSL 3.0 labels the -multi summary line "hmac(md5)" whatever -hmac names; the figures are the
         // digest asked for (twice one process's hmac(sha512), checked by hand), so the line is found by its prefix.
         if let line = text.split(separator: "\n").last(where: { $0.hasPrefix("hmac(") }) {
