@@ -89,7 +89,12 @@ func runPublicCheckBench(
     // In-process, one thread: the core's check alone, then with its answer encoded as the API sends it.
     let core = HubCore(pipeline: pipeline)
     let probe = Array(sample.prefix(20_000))
-    let coreSeconds = try seconds { for text in probe { _ = try core.publicCheck(text, address: "127.0.0.1") } }
+    // TANBA_BENCH_PUBLIC_REPEAT runs the in-process pass that many times (for a profiler; 1 by default).
+    let repeats = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_PUBLIC_REPEAT"] ?? "") ?? 1
+    let coreSeconds =
+        try seconds {
+            for _ in 0..<repeats { for text in probe { _ = try core.publicCheck(text, address: "127.0.0.1") } }
+        } / Double(repeats)
     let checks = try probe.map { try core.checker.check($0) }
     // The answer's JSON as the route writes it.
     let encodeSeconds = seconds { for check in checks { _ = check.jsonBytes } }

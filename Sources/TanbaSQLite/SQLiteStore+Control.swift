@@ -205,15 +205,26 @@ extension Connection {
         return true
     }
 
+    /// A batch of checks in one statement: its rows travel as one JSON array, as binding six values per row
+    /// through GRDB cost several times SQLite's own insert (the journal writes thousands a second).
     func record(_ checks: [PublicCheckEntry]) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO public_checks (code, at, address, outcome, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)"
-        )
+        guard !checks.isEmpty else { return }
+        var rows = JSONRows()
         for check in checks {
-            try statement.execute(arguments: [
-                check.code, check.at.timeIntervalSince1970, check.address, check.outcome, check.latitude,
-                check.longitude,
-            ])
+            rows.row { row in
+                row.string(check.code)
+                row.double(check.at.timeIntervalSince1970)
+                row.string(check.address)
+                row.string(check.outcome)
+                row.double(check.latitude)
+                row.double(check.longitude)
+            }
         }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO public_checks (code, at, address, outcome, latitude, longitude)
+                SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)
+                """
+        ).execute(arguments: [rows.finished()])
     }
 }

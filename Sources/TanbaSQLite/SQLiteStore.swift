@@ -31,11 +31,12 @@ public final class SQLiteStore: HubStore {
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // The journal of public checks lives in a file of its own (`checksPath`): it takes a batch of
-            // anonymous checks every second, and in WAL mode every commit to a file makes each other connection
-            // to that file drop its cache and memory map at its next read. Kept apart, the checks' writes leave
-            // the ledger's readers (the checks' own reads of codes) undisturbed: p99 20 ms -> 5 ms in
-            // `tanba-bench public`. Unqualified names find its table, as no table of the ledger has its name.
+            // The public side's writes (the journal of checks, reports and signals) live in a file of their own
+            // (`checksPath`): the journal takes a batch of anonymous checks every second, and in WAL mode every
+            // commit to a file makes each other connection to that file drop its cache and memory map at its next
+            // read. Kept apart, they leave the ledger's readers (the checks' own reads of codes) undisturbed: p99
+            // 20 ms -> 5 ms in `tanba-bench public` (v14, v15). Unqualified names find their tables, as no table of
+            // the ledger has their names.
             try db.execute(sql: "ATTACH DATABASE ? AS checks", arguments: [Self.checksPath(of: path)])
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA checks.journal_mode = WAL")
@@ -436,6 +437,30 @@ enum Schema {
                         FROM main.public_checks;
                     DROP TABLE main.public_checks;
                     CREATE INDEX checks.public_checks_located ON public_checks(code, at) WHERE latitude IS NOT NULL;
+                    """)
+        }
+        // Reports and the hub's signals join the checks in their file: the journal files signals with every batch
+        // that raises new ones, and each such commit to the ledger's file made every reader of codes drop its map
+        // of the 330 MB ledger and fault it in again (a fifth of a check's time in `tanba-bench public`, and its
+        // p99). The public side now writes only its own file; the ledger changes only when documents do.
+        migrator.registerMigration("v15: reports and signals beside the checks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE checks.violations (
+                        reference TEXT PRIMARY KEY NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, code TEXT,
+                        gtin TEXT, product_group TEXT, participant TEXT, region TEXT, shop TEXT, address TEXT,
+                        latitude REAL, longitude REAL, description TEXT, contact TEXT, photo BLOB, photo_type TEXT,
+                        status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                        signal_key TEXT UNIQUE);
+                    INSERT INTO checks.violations SELECT * FROM main.violations;
+                    CREATE TABLE checks.violation_steps (
+                        reference TEXT NOT NULL, at REAL NOT NULL, status TEXT NOT NULL, comment TEXT, inspector TEXT);
+                    INSERT INTO checks.violation_steps SELECT * FROM main.violation_steps ORDER BY rowid;
+                    DROP TABLE main.violations;
+                    DROP TABLE main.violation_steps;
+                    CREATE INDEX checks.violations_created ON violations(created_at, reference);
+                    CREATE INDEX checks.violations_code ON violations(code);
+                    CREATE INDEX checks.violation_steps_reference ON violation_steps(reference, at);
                     """)
         }
         return migrator
@@ -1072,8 +1097,10 @@ struct JSONRows {
             separator()
             text.append(String(value))
         }
-        mutating func double(_ value: Double) {
+        /// A finite number (its shortest round-trip form), or null.
+        mutating func double(_ value: Double?) {
             separator()
+            guard let value, value.isFinite else { return text.append("null") }
             text.append("\(value)")
         }
     }

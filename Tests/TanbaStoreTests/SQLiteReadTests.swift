@@ -7,10 +7,11 @@ import Testing
 
 @testable import TanbaSQLite
 
-/// The SQLite store's reads on its own connections (`ReadConnections`) and the journal of public checks in a file
-/// of its own. Failure modes: a read answered from before a commit it followed; readers beyond the store's own
-/// connections stuck or failing; a journal batch changing the ledger's file (which makes every reader drop its
-/// cache); checks lost when a store made before v14 moves them.
+/// The SQLite store's reads on its own connections (`ReadConnections`) and the public side's writes in a file of
+/// their own. Failure modes: a read answered from before a commit it followed; readers beyond the store's own
+/// connections stuck or failing; a journal batch, a signal or an inspector's step committing to the ledger's file
+/// (which makes every reader drop its cache and map); checks lost when a store made before v14 moves them, reports
+/// and steps lost or reordered when one made before v15 moves them.
 @Suite struct SQLiteReadTests {
     static func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("tanba-read-\(UUID().uuidString)/s.sqlite").path
@@ -75,6 +76,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: SQLiteStore.checksPath(of: path)))
         // A batch of checks changed nothing in the ledger's file.
         #expect(try store.contentFingerprint() == ledger)
+        // Nor does a signal, nor an inspector's step: a connection to the ledger's file alone sees no commit
+        // (`data_version` moves when another connection commits to the file).
+        let watcher = try DatabaseQueue(path: path)
+        let version = try watcher.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") }
+        var signal = ViolationReport(reference: "V-ABCDEFGHJK", source: .signal, kind: .notGenuine, createdAt: now)
+        signal.code = "0104870001000028215aB"
+        signal.signalKey = "notGenuine:0104870001000028215aB:2026-12-02"
+        #expect(try store.write { try $0.file(signal) })
+        #expect(try store.write { try $0.file(signal) } == false)
+        let step = ViolationStep(
+            reference: signal.reference, at: now, status: .inReview, comment: "seen", inspector: "880101300123")
+        #expect(try store.write { try $0.setStatus(of: signal.reference, expected: .new, to: step) })
+        #expect(try watcher.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") } == version)
+        #expect(try store.contentFingerprint() == ledger)
         let located = try store.read {
             try $0.locatedChecks(of: "0104870001000028215aB", since: now.addingTimeInterval(-60), limit: 10)
         }
@@ -104,10 +119,45 @@ import Testing
             }
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().last?.hasPrefix("v14:") == true)
+        #expect(try store.appliedMigrations().last?.hasPrefix("v15:") == true)
         let located = try store.read {
             try $0.locatedChecks(of: "0104870001000028215aB", since: Date(timeIntervalSince1970: 0), limit: 10)
         }
         #expect(located.map(\.address) == ["10.0.0.1"])
+    }
+
+    @Test func aStoreMadeBeforeV15KeepsItsReportsAndTheirStepsInOrderWhenTheyMove() throws {
+        let path = Self.temporaryPath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // A store as v14 left it: a report with its photo and three steps in the ledger's file, two at one time.
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS checks", arguments: [SQLiteStore.checksPath(of: path)])
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool, upTo: "v14: public checks indexed where located")
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO main.violations (reference, source, kind, code, shop, photo, photo_type, status,
+                                                     created_at, updated_at, signal_key)
+                        VALUES ('V-ABCDEFGHJK', 'public', 'notGenuine', '0104870001000028215aB', 'Дүкен', x'89504E47',
+                                'image/png', 'confirmed', 100, 300, NULL);
+                        INSERT INTO main.violation_steps VALUES ('V-ABCDEFGHJK', 100, 'new', NULL, NULL);
+                        INSERT INTO main.violation_steps VALUES ('V-ABCDEFGHJK', 300, 'inReview', 'first', '1');
+                        INSERT INTO main.violation_steps VALUES ('V-ABCDEFGHJK', 300, 'confirmed', 'second', '1');
+                        """)
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations().last?.hasPrefix("v15:") == true)
+        let report = try #require(try store.read { try $0.violation("V-ABCDEFGHJK") })
+        #expect(report.shop == "Дүкен" && report.status == .confirmed && report.photo == [0x89, 0x50, 0x4E, 0x47])
+        let steps = try store.read { try $0.steps(of: "V-ABCDEFGHJK") }
+        #expect(steps.map(\.comment) == [nil, "first", "second"])
+        // The report is found by the inspectors' list, which now reads the public side's file.
+        #expect(try store.read { try $0.violations(ViolationFilter()) }.reports.map(\.reference) == ["V-ABCDEFGHJK"])
     }
 }

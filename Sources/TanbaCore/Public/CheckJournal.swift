@@ -38,10 +38,27 @@ public final class CheckJournal: Sendable {
     /// and then not even tried again. The store's unique key is what holds across processes.
     private let filedKeys = Mutex<Set<String>>([])
 
+    /// A check waiting to be written: its journal entry and what its signals need of the answer. Not the whole
+    /// answer: a check's full answer is a few dozen fields, and every copy of it costs a retain each.
     struct Pending: Sendable {
         let entry: PublicCheckEntry
-        let check: PublicCheck
+        let authenticity: PublicCheck.Authenticity
+        let status: PublicCheck.Status
+        /// Whether the hub knows the code at all (the answer has a level).
+        let known: Bool
+        let gtin: String?
+        let productGroup: String?
         let participant: String?
+
+        init(entry: PublicCheckEntry, check: PublicCheck, participant: String?) {
+            self.entry = entry
+            authenticity = check.authenticity
+            status = check.status
+            known = check.level != nil
+            gtin = check.gtin
+            productGroup = check.productGroup
+            self.participant = participant
+        }
     }
 
     /// - Parameter batchSize: the checks that make the flusher write at once; large, so that the journal commits
@@ -141,39 +158,41 @@ public final class CheckJournal: Sendable {
             taken.insert(key)
             return signal(kind, key: key, item)
         }
+        // Most checks of a batch fall on one day: its text is made once per day seen, not once per check.
+        var days: (number: Int, text: String)?
         for item in batch {
-            let check = item.check
-            let day = PublicChecker.isoDay(item.entry.at)
+            let entry = item.entry
+            let number = Int((entry.at.timeIntervalSince1970 + 5 * 3600).rounded(.down) / 86_400)
+            if days?.number != number { days = (number, PublicChecker.isoDay(entry.at)) }
+            let day = days!.text
             var raised: ViolationReport?
-            switch (check.authenticity, check.status) {
-            case (.forged, _) where check.level == nil:
+            switch (item.authenticity, item.status) {
+            case (.forged, _) where !item.known:
                 // Made-up codes the hub never issued: one signal per address and day, however many were tried (a
                 // flood of random codes must not flood the inspectors' list); the first code tried is named.
-                let address = item.entry.address ?? "-"
-                raised = raise(.notGenuine, key: "notGenuine:address:\(address):\(day)", item)
+                raised = raise(.notGenuine, key: "notGenuine:address:\(entry.address ?? "-"):\(day)", item)
             case (.forged, _):
-                raised = raise(.notGenuine, key: "notGenuine:\(check.code):\(day)", item)
+                raised = raise(.notGenuine, key: "notGenuine:\(entry.code):\(day)", item)
             case (_, .withdrawn), (_, .notIntroduced), (_, .cancelled):
-                raised = raise(.notInCirculation, key: "notInCirculation:\(check.code):\(day)", item)
+                raised = raise(.notInCirculation, key: "notInCirculation:\(entry.code):\(day)", item)
             default: break
             }
             if let raised { reports.append(raised) }
-            let cloneKey = "clonedCode:\(check.code):\(day)"
-            if check.authenticity == .genuine, let latitude = item.entry.latitude,
-                let longitude = item.entry.longitude, !taken.contains(cloneKey),
-                !filedKeys.withLock({ $0.contains(cloneKey) })
-            {
-                let earlier = try tx.locatedChecks(
-                    of: check.code, since: item.entry.at.addingTimeInterval(-rules.cloneWindow), limit: 100)
-                let far = earlier.contains { other in
-                    guard let lat = other.latitude, let lon = other.longitude else { return false }
-                    return Self.kilometres(latitude, longitude, lat, lon) >= rules.cloneDistanceKilometres
-                }
-                if far, var report = raise(.clonedCode, key: cloneKey, item) {
-                    report.latitude = latitude
-                    report.longitude = longitude
-                    reports.append(report)
-                }
+            guard item.authenticity == .genuine, let latitude = entry.latitude, let longitude = entry.longitude else {
+                continue
+            }
+            let cloneKey = "clonedCode:\(entry.code):\(day)"
+            guard !taken.contains(cloneKey), !filedKeys.withLock({ $0.contains(cloneKey) }) else { continue }
+            let earlier = try tx.locatedChecks(
+                of: entry.code, since: entry.at.addingTimeInterval(-rules.cloneWindow), limit: 100)
+            let far = earlier.contains { other in
+                guard let lat = other.latitude, let lon = other.longitude else { return false }
+                return Self.kilometres(latitude, longitude, lat, lon) >= rules.cloneDistanceKilometres
+            }
+            if far, var report = raise(.clonedCode, key: cloneKey, item) {
+                report.latitude = latitude
+                report.longitude = longitude
+                reports.append(report)
             }
         }
         return reports
@@ -182,9 +201,9 @@ public final class CheckJournal: Sendable {
     private func signal(_ kind: ViolationKind, key: String, _ item: Pending) -> ViolationReport {
         var report = ViolationReport(
             reference: Violations.newReference(), source: .signal, kind: kind, createdAt: item.entry.at)
-        report.code = item.check.code
-        report.gtin = item.check.gtin
-        report.productGroup = item.check.productGroup
+        report.code = item.entry.code
+        report.gtin = item.gtin
+        report.productGroup = item.productGroup
         report.participant = item.participant
         report.description = "public check: \(item.entry.outcome)"
         report.signalKey = key
