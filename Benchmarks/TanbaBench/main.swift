@@ -564,7 +564,7 @@ if parts.contains("public") {
         pipeline: {
             DocumentPipeline(
                 store: $0, schemas: schemas, verifier: verifier, reference: reference, hub: hubSigner, limits: limits)
-        }, wrk: which("wrk"), folder: work, duration: 10, connections: 16)
+        }, wrk: which("wrk"), folder: work, duration: 5, connections: 16)
 }
 
 if parts.contains("gost") {

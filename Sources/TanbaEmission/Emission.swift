@@ -82,7 +82,8 @@ public struct EmissionKey: @unchecked Sendable {
         out.reserveCapacity(88)
         mac.withUnsafeBytes { bytes in
             var index = 0
-            while index < bytes.count {
+            // Only the groups the tail needs (a 4-character AI 93 tail is one group of the 88).
+            while index < bytes.count && out.count < length {
                 let rest = bytes.count - index
                 let b0 = UInt32(bytes[index])
                 let b1 = rest > 1 ? UInt32(bytes[index + 1]) : 0
@@ -95,7 +96,8 @@ public struct EmissionKey: @unchecked Sendable {
                 index += 3
             }
         }
-        return Array(out.prefix(length))
+        if out.count > length { out.removeLast(out.count - length) }
+        return out
     }
 
     private static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

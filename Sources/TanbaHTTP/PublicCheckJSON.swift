@@ -6,7 +6,7 @@ import TanbaErrors
 /// escaped as `\/`): `PublicCheckJSONTests` holds the two equal for every kind of answer.
 extension PublicCheck {
     package var jsonBytes: [UInt8] {
-        var out = JSONText()
+        var out = JSONText(capacity: 1024)
         out.open()
         out.field("authenticity", authenticity.rawValue)
         out.field("brand", brand)
@@ -66,8 +66,11 @@ extension PublicCheck {
 
 /// A JSON object written a field at a time, in the order given.
 struct JSONText {
+    /// Reserved once: an answer is a few hundred bytes, and growing the array by doubling copied it five times.
     var bytes: [UInt8] = []
     private var first = true
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     mutating func open() { bytes.append(UInt8(ascii: "{")) }
     mutating func close() { bytes.append(UInt8(ascii: "}")) }
@@ -101,6 +104,14 @@ struct JSONText {
     /// escapes or `\u00XX`, everything else as UTF-8.
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most values need no escape at all: copied whole.
+        if text.utf8.allSatisfy({
+            $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/")
+        }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes += [0x5C, 0x22]

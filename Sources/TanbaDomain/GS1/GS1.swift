@@ -195,13 +195,14 @@ struct GS1Parser {
 
     /// The known AI starting at `index`. GS1 AIs are prefix-free, so the first match of 2, 3 or 4 digits is it.
     private func identifier(at index: Int) throws -> GS1ApplicationIdentifier {
-        var digits = ""
+        // Digits read as a number and looked up by (length, number): no string made per element.
+        var number = 0
         var length = 0
         for scalar in scalars[index..<min(scalars.count, index + 4)] {
             guard GS1Text.isDigit(scalar) else { break }
-            digits.unicodeScalars.append(scalar)
+            number = number * 10 + Int(scalar.value - 0x30)
             length += 1
-            if length >= 2, let ai = GS1ApplicationIdentifier.named(digits) { return ai }
+            if length >= 2, let ai = GS1ApplicationIdentifier.byDigits[length * 10_000 + number] { return ai }
         }
         guard index + 1 < scalars.count else {
             throw TanbaError(.gs1Syntax, "the code ends inside an application identifier", column: index + 1)

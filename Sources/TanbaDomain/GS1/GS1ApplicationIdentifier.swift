@@ -78,6 +78,11 @@ public struct GS1ApplicationIdentifier: Hashable, Sendable, CustomStringConverti
     /// The known AI with these digits, e.g. `named("01")`.
     public static func named(_ code: String) -> GS1ApplicationIdentifier? { all.first { $0.code == code } }
 
+    /// The known AIs by their digits' count × 10,000 + their value (`01` is 20,001), for the parser, which reads
+    /// the digits as a number: leading zeros count through the length.
+    static let byDigits: [Int: GS1ApplicationIdentifier] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.code.count * 10_000 + Int($0.code)!, $0) })
+
     /// An AI is its code: comparing and hashing the code alone keeps element look-ups (done for every code parsed)
     /// from comparing titles too.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }

@@ -73,8 +73,24 @@ enum GS1Text {
     }
 
     static func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-        // Encoded to UTF-8 bytes first: appending scalars to a `String.UnicodeScalarView` one by one costs several
-        // times more, and codes are parsed on every public check.
+        // ASCII (every value a valid code carries) is written straight into the string's own storage: no array
+        // between, and no allocation at all for the short values (GTIN, serial, key id) Swift keeps inline.
+        var ascii = true
+        let direct = String(unsafeUninitializedCapacity: scalars.underestimatedCount) { buffer in
+            var count = 0
+            for scalar in scalars {
+                guard scalar.isASCII, count < buffer.count else {
+                    ascii = false
+                    return 0
+                }
+                buffer[count] = UInt8(truncatingIfNeeded: scalar.value)
+                count += 1
+            }
+            return count
+        }
+        if ascii { return direct }
+        // Otherwise encoded to UTF-8 bytes first: appending scalars to a `String.UnicodeScalarView` one by one
+        // costs several times more, and codes are parsed on every public check.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(scalars.underestimatedCount)
         for scalar in scalars {
