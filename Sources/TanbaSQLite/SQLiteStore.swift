@@ -189,10 +189,12 @@ public final class SQLiteStore: HubStore {
 
     /// For tests: makes the store as full as a full disk, without filling the real one. The writer connection may
     /// not grow the file past its current size (`PRAGMA max_page_count`), so a write that needs a new page fails
-    /// with SQLITE_FULL exactly as on a full disk; reads are unaffected.
+    /// with SQLITE_FULL exactly as on a full disk; reads are unaffected. The file is vacuumed first: pages freed
+    /// by migrations that moved tables to the checks' file would otherwise take new writes for a while.
     public func simulateFullDisk() throws {
         try translating {
             try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
                 let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
                 _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
             }
