@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v15 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v16 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -271,6 +271,21 @@ enum PostgresSchema {
             // that both stores list the same migrations.
             "v15: reports and signals beside the checks",
             []
+        ),
+        (
+            "v16: outbox delivery",
+            [
+                "ALTER TABLE outbox ADD COLUMN next_attempt_at double precision NOT NULL DEFAULT 0",
+                "ALTER TABLE outbox ADD COLUMN leased_until double precision",
+                "ALTER TABLE outbox ADD COLUMN leased_by text",
+                "ALTER TABLE outbox ADD COLUMN last_error text",
+                "ALTER TABLE outbox ADD COLUMN delivered_at double precision",
+                "ALTER TABLE outbox ADD COLUMN reply bytea",
+                "UPDATE outbox SET next_attempt_at = created_at",
+                "DROP INDEX outbox_pending",
+                "CREATE INDEX outbox_due ON outbox(channel, next_attempt_at, seq) WHERE state = 'pending'",
+                "CREATE INDEX outbox_state ON outbox(state, seq)",
+            ]
         ),
     ]
 }

@@ -325,9 +325,9 @@ final class PostgresSession: StoreWriter {
         for message in messages {
             var s = Statement()
             s.sql = """
-                INSERT INTO outbox (channel, kind, idempotency_key, body, state, attempts, created_at)
+                INSERT INTO outbox (channel, kind, idempotency_key, body, state, attempts, created_at, next_attempt_at)
                 VALUES (\(s.bind(message.channel)), \(s.bind(message.kind)), \(s.bind(message.idempotencyKey)),
-                        \(s.bind(bytes: message.body)), 'pending', 0, \(s.bind(now)))
+                        \(s.bind(bytes: message.body)), 'pending', 0, \(s.bind(now)), \(s.bind(now)))
                 """
             do { try run(s) } catch let error where PostgresFailure.sqlState(error) == "23505" {
                 throw TanbaError(.storeConflict, "message \(message.idempotencyKey) was queued meanwhile")

@@ -465,6 +465,24 @@ enum Schema {
                     CREATE INDEX checks.violation_steps_reference ON violation_steps(reference, at);
                     """)
         }
+        // Delivery of the outbox: when a message is due (retries back off), who holds it and until when (a worker
+        // killed in mid-delivery holds it only until its lease runs out), the last failure, and the receiver's
+        // answer. Due messages are found by a partial index of the pending ones.
+        migrator.registerMigration("v16: outbox delivery") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN next_attempt_at REAL NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN leased_until REAL;
+                    ALTER TABLE outbox ADD COLUMN leased_by TEXT;
+                    ALTER TABLE outbox ADD COLUMN last_error TEXT;
+                    ALTER TABLE outbox ADD COLUMN delivered_at REAL;
+                    ALTER TABLE outbox ADD COLUMN reply BLOB;
+                    UPDATE outbox SET next_attempt_at = created_at;
+                    DROP INDEX outbox_pending;
+                    CREATE INDEX outbox_due ON outbox(channel, next_attempt_at, seq) WHERE state = 'pending';
+                    CREATE INDEX outbox_state ON outbox(state, seq);
+                    """)
+        }
         return migrator
     }
 }
@@ -750,14 +768,14 @@ final class Connection: StoreWriter, RowNumbering {
     func enqueue(_ messages: [OutboundMessage]) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO outbox (channel, kind, idempotency_key, body, state, attempts, created_at)
-                VALUES (?, ?, ?, ?, 'pending', 0, ?)
+                INSERT INTO outbox (channel, kind, idempotency_key, body, state, attempts, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
                 """)
         let now = Date().timeIntervalSince1970
         for message in messages {
             do {
                 try statement.execute(arguments: [
-                    message.channel, message.kind, message.idempotencyKey, Data(message.body), now,
+                    message.channel, message.kind, message.idempotencyKey, Data(message.body), now, now,
                 ])
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw TanbaError(.storeConflict, "message \(message.idempotencyKey) was queued meanwhile")

@@ -293,4 +293,27 @@ public final class ChangeRecorder: StoreWriter {
     public func record(_ checks: [PublicCheckEntry]) throws {
         throw TanbaError(.internal, "public checks are not part of a document's decision")
     }
+
+    // MARK: Outbox
+
+    public func queued(_ filter: OutboxFilter) throws -> [QueuedMessage] { try base.queued(filter) }
+    public func outboxCounts() throws -> [OutboxCount] { try base.outboxCounts() }
+
+    public func claim(channel: String, limit: Int, worker: String, now: Date, leaseUntil: Date) throws
+        -> [QueuedMessage]
+    {
+        throw TanbaError(.internal, "delivering messages is not part of a document's decision")
+    }
+
+    public func markDelivered(_ seq: Int64, reply: [UInt8]?, at: Date) throws -> Bool {
+        throw TanbaError(.internal, "delivering messages is not part of a document's decision")
+    }
+
+    public func markFailed(_ seq: Int64, error: String, retryAt: Date, dead: Bool) throws -> Bool {
+        throw TanbaError(.internal, "delivering messages is not part of a document's decision")
+    }
+
+    public func resend(_ seq: Int64, at: Date) throws -> Bool {
+        throw TanbaError(.internal, "delivering messages is not part of a document's decision")
+    }
 }
