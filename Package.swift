@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "TanbaCLITests",
             dependencies: [
-                "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport",
+                "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaStore",
                 // Labels the command line printed, read back (LabelsCLITests).
                 "TanbaBarcode",
             ],

@@ -91,6 +91,7 @@ extension ErrorsCommand {
                 ErrorCatalogue.images
             ),
             ("The public side: violation reports and their triage", ErrorCatalogue.publicControl),
+            ("The outbox of messages to other systems", ErrorCatalogue.outbox),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -88,7 +88,7 @@ extension ErrorCode {
 public enum ErrorCatalogue {
     /// Every code, in documentation order.
     public static let all: [ErrorDefinition] =
-        core + domain + gs1 + pipeline + channels + availability + signer + images + publicControl
+        core + domain + gs1 + pipeline + channels + availability + signer + images + publicControl + outbox
 
     /// The XML core's codes.
     public static let core: [ErrorDefinition] = [

@@ -34,6 +34,11 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvert
         }
     }
 
+    /// The store at `location` (a path, or a `postgres://` URL), as a process given `--store location` opens it.
+    public static func open(_ location: String) throws -> any HubStore {
+        location.hasPrefix("postgres://") ? try PostgresStore(url: location) : try SQLiteStore(path: location)
+    }
+
     /// Where a new, empty store is, for processes given `--store` or `TANBA_STORE`: a path in a new temp folder
     /// (the file does not exist yet), or the URL of a new database.
     public func makeLocation() throws -> String {
