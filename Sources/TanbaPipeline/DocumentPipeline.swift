@@ -170,6 +170,12 @@ public final class DocumentPipeline: Sendable {
             clock.mark("receipt")
             if dryRun { return context.acceptance }
             var changes = decided
+            // Messages to other systems leave signed by the hub, as its receipts do, and signed here, outside the
+            // write: the outbox keeps them as sent, so a retry sends the same bytes.
+            changes.messages = try changes.messages.map {
+                OutboundMessage(
+                    channel: $0.channel, kind: $0.kind, idempotencyKey: $0.idempotencyKey, body: try hub.sign($0.body))
+            }
             changes.document = DocumentRecord(
                 id: context.id, type: handlerType.typeCode, sender: handler.sender, number: handler.number,
                 date: handler.date, recipient: outcome.recipient, receivedAt: now, status: outcome.status,

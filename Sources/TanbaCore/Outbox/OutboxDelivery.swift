@@ -109,13 +109,15 @@ public final class OutboxDelivery: Sendable {
         guard !taken.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             for message in taken {
-                group.addTask { await self.deliver(message) }
+                group.addTask { await self.deliver(message, taken: now) }
             }
         }
         return taken.count
     }
 
-    private func deliver(_ message: QueuedMessage) async {
+    /// Sends one message and records the outcome. A retry is due `policy`'s delay after `taken`, the pass's time,
+    /// so that a pass's clock (a test's, or one read once per pass) decides when it is due.
+    private func deliver(_ message: QueuedMessage, taken: Date) async {
         let outcome: Result<[UInt8], DeliveryFailure>
         do {
             outcome = .success(try await transport.deliver(message))
@@ -134,7 +136,7 @@ public final class OutboxDelivery: Sendable {
             case .failure(let failure):
                 let attempt = message.attempts + 1
                 let dead = failure.permanent || attempt >= policy.maxAttempts
-                let retryAt = Date() + policy.delay(afterAttempt: attempt)
+                let retryAt = taken + policy.delay(afterAttempt: attempt)
                 _ = try await store.transaction {
                     try $0.markFailed(seq, error: String(failure.reason.prefix(500)), retryAt: retryAt, dead: dead)
                 }
