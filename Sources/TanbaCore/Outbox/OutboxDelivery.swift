@@ -93,7 +93,9 @@ public final class OutboxDelivery: Sendable {
     /// recorded, nothing new is taken.
     public func run() async {
         while !Task.isCancelled {
-            let sent = (try? await deliverDue()) ?? 0
+            // A pass runs in a task of its own, which the caller's cancellation does not reach: a message in
+            // flight is answered and recorded, not cut off and sent again.
+            let sent = await Task { (try? await self.deliverDue()) ?? 0 }.value
             if sent == 0 { try? await Task.sleep(for: idle) }
         }
     }
