@@ -91,6 +91,7 @@ extension ErrorsCommand {
                 ErrorCatalogue.images
             ),
             ("The public side: violation reports and their triage", ErrorCatalogue.publicControl),
+            ("Integrations: EAEU messages (P.LS.03) and their SOAP envelopes", ErrorCatalogue.integrations),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]
