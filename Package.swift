@@ -155,6 +155,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Integrations with other systems: the EAEU messages of common process P.LS.03 (XML in the Commission's style)
+        // and the SOAP 1.1 + WS-Addressing envelopes that carry them. Pure Swift over the XML module.
+        .target(
+            name: "TanbaIntegrations", dependencies: ["TanbaXML", "TanbaDomain", "TanbaErrors"],
+            swiftSettings: swiftSettings),
+        // `tanba-sim`: simulators of the hub's counterparts for tests and `make demo` (first: an EAEU partner's system).
+        .executableTarget(
+            name: "tanba-sim",
+            dependencies: [
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+
         // EDI drop folders: in/ → work/ → out/ + archive/ or error/, crash-safe.
         .target(
             name: "TanbaFolders",
@@ -294,6 +311,14 @@ let package = Package(
                 "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport",
                 // Labels the command line printed, read back (LabelsCLITests).
                 "TanbaBarcode",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaIntegrationsTests",
+            dependencies: [
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaTestSupport",
+                // `tanba-sim` as a process: built before the tests run.
+                "tanba-sim",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
