@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "TanbaPipeline",
             dependencies: [
-                "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaErrors",
+                "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaErrors", "TanbaIntegrations",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -155,6 +155,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Integrations with other systems: the EAEU messages of common process P.LS.03 (XML in the Commission's style)
+        // and the SOAP 1.1 + WS-Addressing envelopes that carry them. Pure Swift over the XML module.
+        .target(
+            name: "TanbaIntegrations", dependencies: ["TanbaXML", "TanbaDomain", "TanbaErrors"],
+            swiftSettings: swiftSettings),
+        // `tanba-sim`: simulators of the hub's counterparts for tests and `make demo` (first: an EAEU partner's system).
+        .executableTarget(
+            name: "tanba-sim",
+            dependencies: [
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Delivery of the outbox to other systems: each channel's transport (EAEU: SOAP over HTTP) and the outbox
+        // workers as services of `tanba serve`.
+        .target(
+            name: "TanbaOutbound",
+            dependencies: [
+                "TanbaCore", "TanbaIntegrations", "TanbaStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
         // EDI drop folders: in/ → work/ → out/ + archive/ or error/, crash-safe.
         .target(
             name: "TanbaFolders",
@@ -188,6 +219,7 @@ let package = Package(
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
                 "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders", "TanbaSigner", "TanbaBarcode",
+                "TanbaOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -292,8 +324,18 @@ let package = Package(
             name: "TanbaCLITests",
             dependencies: [
                 "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaStore",
+                // The EAEU partner's simulator, as a process beside `tanba serve` (EAEUDeliveryTests).
+                "tanba-sim", "TanbaIntegrations",
                 // Labels the command line printed, read back (LabelsCLITests).
                 "TanbaBarcode",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TanbaIntegrationsTests",
+            dependencies: [
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaTestSupport",
+                // `tanba-sim` as a process: built before the tests run.
+                "tanba-sim",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -52,6 +52,7 @@ struct ServeCommand: ParsableCommand {
         name: .long,
         help: "Mark the web session cookies Secure: the hub is reached over HTTPS (directly or by a proxy).")
     var secureCookies = false
+    @OptionGroup var outbox: OutboxOptions
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -87,6 +88,7 @@ struct ServeCommand: ParsableCommand {
                         folders: DropFolders(root: root, core: api.core),
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
+            services += try outbox.services(store: pipeline.store, logger: api.logger)
             let channels: [any HubChannel] =
                 noWeb
                 ? []

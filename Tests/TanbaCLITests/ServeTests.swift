@@ -55,8 +55,9 @@ final class ServeProcess {
     let output = Output()
     let port: Int
 
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: CLITests.tanba)
+    /// - Parameter executable: `tanba` by default; any program printing the same listening line (`tanba-sim`).
+    init(_ arguments: [String], executable: String = CLITests.tanba) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = CLITests.repository
         var environment = ProcessInfo.processInfo.environment
@@ -88,6 +89,12 @@ final class ServeProcess {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
+
+    /// SIGKILL: a crash, nothing finished or flushed.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
 
     /// SIGTERM, then its exit status.
     func stop() -> Int32 {

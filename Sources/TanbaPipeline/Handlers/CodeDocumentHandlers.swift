@@ -2,6 +2,7 @@ public import Foundation
 import TanbaDomain
 public import TanbaEmission
 import TanbaErrors
+import TanbaIntegrations
 public import TanbaStore
 import TanbaXML
 
@@ -567,12 +568,17 @@ struct EAEUShipmentHandler: OperationDocument {
     static let namespace = "urn:kz:tanba:eaeu-shipment:1"
 
     let header: CommonHeader
+    let senderName: String
+    let buyer: (country: XMLElement, taxId: String, name: String)
     let shipmentDate: XMLElement
     let lines: [(element: XMLElement, gtin: String, quantity: Int, items: [ShipmentHandler.Item])]
 
     init(root: XMLElement) throws {
         header = try CommonHeader(root: root, namespace: Self.namespace)
         let r = header.reader
+        senderName = try r.text(try r.child(try r.child(root, "Header"), "Sender"), "Name")
+        let buyer = try r.child(root, "Buyer")
+        self.buyer = (try r.child(buyer, "Country"), try r.text(buyer, "TaxID"), try r.text(buyer, "Name"))
         shipmentDate = try r.child(root, "ShipmentDate")
         lines = try r.children(try r.child(root, "Lines"), "Line").map {
             ($0, try r.text($0, "GTIN"), Int(try r.text($0, "Quantity")) ?? 0, try r.items(try r.child($0, "Items")))
@@ -596,7 +602,19 @@ struct EAEUShipmentHandler: OperationDocument {
         let problems = try checkRules(context, in: tx)
         let result = perform(
             .withdraw(by: header.sender, reason: .eaeuShipment), on: lines.flatMap(\.items), context: context, in: tx)
-        return try outcome(problems + result.problems, result.changes)
+        let accepted = try outcome(problems + result.problems, result.changes)
+        // The schema admits only the four other member states.
+        guard let country = EAEUCountry(rawValue: buyer.country.text) else {
+            throw TanbaError(.internal, "buyer country \(buyer.country.text) passed the schema")
+        }
+        // The partner state learns of the goods from the decision itself (the outbox, in its transaction).
+        try tx.enqueue([
+            EAEUDepartures.message(
+                document: context.id, at: context.now, senderBIN: header.sender, senderName: senderName,
+                country: country, taxId: buyer.taxId, buyer: buyer.name, number: header.number, date: header.date,
+                withdrawn: result.changes)
+        ])
+        return accepted
     }
 }
 

@@ -76,7 +76,7 @@ public final class SignatureVerifier: Sendable {
                 line: element.line, path: element.path)
         }
         switch (shape.algorithm.engine, signer.key) {
-        case (.xmlsec, .xmlsec(let key)): try verifyWithXMLSec(shape, key: key)
+        case (.xmlsec, .xmlsec(let key)): try Self.verifyWithXMLSec(shape, key: key)
         case (.kazakhGOST, .gost(let key)): try NativeDSig.verify(shape, in: document, key: key)
         default:
             throw TanbaError(
@@ -104,8 +104,9 @@ public final class SignatureVerifier: Sendable {
             canonicalization: shape.canonicalization, checkedAt: time)
     }
 
-    /// Runs xmlsec1 with everything but the allow-listed behaviour switched off, on the parsed tree.
-    private func verifyWithXMLSec(_ shape: SignatureShape, key: XMLSecKey) throws {
+    /// Runs xmlsec1 with everything but the allow-listed behaviour switched off, on the parsed tree. (Static: it
+    /// uses no trust store, so the pinned verification shares it.)
+    static func verifyWithXMLSec(_ shape: SignatureShape, key: XMLSecKey) throws {
         guard case .xmlsec(let method) = shape.algorithm.engine else { return }
         guard let context = xmlSecDSigCtxCreate(nil) else { throw TanbaError(.internal, "xmlSecDSigCtxCreate failed") }
         defer {
