@@ -74,6 +74,7 @@ demo: build
 ## docs/PERFORMANCE.md); the pipeline's measures run on SQLite and on a private PostgreSQL server started here.
 bench: bench-deps
 	$(SWIFT) build -c release --product tanba-bench
+	$(SWIFT) build -c release --product tanba-sim
 	@eval "$$(bash scripts/postgres.sh start)" && trap 'bash scripts/postgres.sh stop' EXIT && \
 	  TANBA_BENCH_POSTGRES="$$TANBA_TEST_POSTGRES" .build/release/tanba-bench $(PARTS)
 

@@ -232,7 +232,7 @@ let package = Package(
             name: "tanba-bench",
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
-                "TanbaPipeline", "TanbaBarcode", "TanbaCore",
+                "TanbaPipeline", "TanbaBarcode", "TanbaCore", "TanbaIntegrations", "TanbaOutbound",
                 "TanbaHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),

@@ -144,12 +144,14 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public]`: which parts to run (default all).
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox]`: which parts to run (default
+/// all).
 /// `stream` runs the pipeline part without its 100,000-code document (small documents in-process and over HTTP, for
 /// profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
-    ? Set(CommandLine.arguments.dropFirst()) : ["large", "small", "store", "pipeline", "gost", "labels", "public"]
+    ? Set(CommandLine.arguments.dropFirst())
+    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -586,6 +588,9 @@ if parts.contains("gost") {
 
 // MARK: 6. Reading a label from a phone photo (LabelsBench.swift)
 if parts.contains("labels") { try labelsBench(work: work) }
+
+// MARK: The outbox's delivery to the EAEU simulator (issue #15)
+if parts.contains("outbox") { try runOutboxBench(pki: pki, folder: work) }
 
 /// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
 /// sqlite3.
