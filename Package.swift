@@ -164,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "tanba-sim",
             dependencies: [
-                "TanbaIntegrations", "TanbaXML", "TanbaErrors",
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -177,7 +177,7 @@ let package = Package(
         .target(
             name: "TanbaOutbound",
             dependencies: [
-                "TanbaCore", "TanbaIntegrations", "TanbaStore",
+                "TanbaCore", "TanbaIntegrations", "TanbaStore", "TanbaPipeline", "TanbaDomain", "TanbaErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -333,7 +333,7 @@ let package = Package(
         .testTarget(
             name: "TanbaIntegrationsTests",
             dependencies: [
-                "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaTestSupport",
+                "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaTestSupport",
                 // `tanba-sim` as a process: built before the tests run.
                 "tanba-sim",
             ],

@@ -37,7 +37,8 @@ func runOutboxBench(pki: TestPKI, folder: URL, count: Int = 3_000, batch: Int = 
         guard !data.isEmpty else { break }
         line += String(decoding: data, as: UTF8.self)
     }
-    guard let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    guard
+        let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
     else { fatalError("tanba-sim printed no listening line: \(line)") }
     let endpoint = "http://127.0.0.1:\(port)/eaeu/soap"
 

@@ -53,6 +53,7 @@ struct ServeCommand: ParsableCommand {
         help: "Mark the web session cookies Secure: the hub is reached over HTTPS (directly or by a proxy).")
     var secureCookies = false
     @OptionGroup var outbox: OutboxOptions
+    @OptionGroup var register: RegisterOptions
     @OptionGroup var trust: TrustOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -89,6 +90,7 @@ struct ServeCommand: ParsableCommand {
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
             services += try outbox.services(store: pipeline.store, logger: api.logger)
+            services += try register.services(store: pipeline.store, logger: api.logger)
             let channels: [any HubChannel] =
                 noWeb
                 ? []

@@ -93,6 +93,7 @@ extension ErrorsCommand {
             ("The public side: violation reports and their triage", ErrorCatalogue.publicControl),
             ("The outbox of messages to other systems", ErrorCatalogue.outbox),
             ("Integrations: EAEU messages (P.LS.03) and their SOAP envelopes", ErrorCatalogue.integrations),
+            ("The state registers of legal entities and entrepreneurs", ErrorCatalogue.registers),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

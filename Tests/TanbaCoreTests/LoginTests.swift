@@ -1,5 +1,6 @@
 import Foundation
 import TanbaCore
+import TanbaDomain
 import TanbaErrors
 import TanbaStoreTestSupport
 import TanbaTestSupport
@@ -115,5 +116,32 @@ import Testing
         } catch let busy as LoginBusy {
             #expect(busy.error.code == .serviceBusy && busy.retryAfter == 60)
         }
+    }
+}
+
+/// The state register's word on a participant: suspended or liquidated, it can no longer log in (nor sign: the
+/// pipeline asks the same rule, `RegistersCLITests`); active again, it can.
+@Suite struct RegisterStandingLoginTests {
+    @Test(arguments: TestBackend.available) func aParticipantLiquidatedInTheRegisterCannotLogIn(_ backend: TestBackend)
+        throws
+    {
+        let fixture = try CoreFixture(backend)
+        for status in [RegisterStatus.liquidated, .suspended] {
+            var seller = try #require(try fixture.store.read { try $0.participant(CoreFixture.seller) })
+            seller.register = RegisterStanding(
+                status: status, registerCode: status.rawValue.uppercased(), checkedAt: Date())
+            try fixture.store.write { try $0.save(seller) }
+            let challenge = try fixture.core.beginLogin()
+            expectCode(.authParticipantInactive) {
+                _ = try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead))
+            }
+        }
+        var seller = try #require(try fixture.store.read { try $0.participant(CoreFixture.seller) })
+        seller.register = RegisterStanding(status: .active, checkedAt: Date())
+        try fixture.store.write { try $0.save(seller) }
+        let challenge = try fixture.core.beginLogin()
+        #expect(
+            try fixture.core.finishLogin(signed: try CoreFixture.signed(challenge, by: .companyHead)).participant
+                == CoreFixture.seller)
     }
 }

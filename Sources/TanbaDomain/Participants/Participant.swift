@@ -1,3 +1,4 @@
+public import Foundation
 import TanbaErrors
 
 /// What a participant does in the circulation of marked goods.
@@ -18,6 +19,25 @@ public struct Representative: Sendable, Hashable, Codable {
     }
 }
 
+/// A legal entity's or entrepreneur's status in the state registers (ГБД ЮЛ, the register of entrepreneurs).
+public enum RegisterStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case active, suspended, liquidated
+}
+
+/// What the state register said of a participant, and when the hub asked.
+public struct RegisterStanding: Sendable, Hashable, Codable {
+    public var status: RegisterStatus
+    /// The register's own code and words for the status (its directory), kept as given.
+    public var registerCode: String?
+    public var checkedAt: Date
+
+    public init(status: RegisterStatus, registerCode: String? = nil, checkedAt: Date) {
+        self.status = status
+        self.registerCode = registerCode
+        self.checkedAt = checkedAt
+    }
+}
+
 /// An organisation (BIN) or individual entrepreneur (IIN) registered with the hub.
 public struct Participant: Sendable, Hashable, Codable {
     /// BIN for organisations, IIN for individual entrepreneurs.
@@ -28,6 +48,9 @@ public struct Participant: Sendable, Hashable, Codable {
     /// Product group codes from reference/product-groups.json.
     public var productGroups: Set<String>
     public var representatives: [Representative]
+    /// The state register's word on the participant, once the hub has asked it (nil before: a hub without the
+    /// registers' gateway, or a participant not looked up yet, is judged by the hub's own register alone).
+    public var register: RegisterStanding?
 
     /// Validates the identifier checksum and that the participant has at least one role.
     /// - Throws: `ID_INVALID`, `PARTICIPANT_INVALID`.
@@ -54,6 +77,13 @@ public struct Participant: Sendable, Hashable, Codable {
     /// people) and, when it lists representatives, whose IIN is among them; an entrepreneur only by their own IIN.
     /// - Throws: `AUTH_NOT_REPRESENTATIVE` saying which condition fails.
     public func checkRepresentative(bin: String?, iin: String?) throws {
+        // A participant the state register no longer holds active acts for nobody: no login, no signature.
+        if let register, register.status != .active {
+            throw TanbaError(
+                .authParticipantInactive,
+                "\(id) is \(register.status.rawValue) in the state register (checked "
+                    + ISO8601DateFormatter().string(from: register.checkedAt) + "): it can no longer log in or sign")
+        }
         if isOrganisation {
             guard bin == id else {
                 throw TanbaError(

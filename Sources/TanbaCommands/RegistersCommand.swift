@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TanbaErrors
+import TanbaOutbound
+import TanbaStore
+
+/// Where the state registers are asked (the e-government gateway), and how often: shared by `tanba serve` and
+/// `tanba registers refresh`. The gateway's password comes from `TANBA_REGISTER_PASSWORD`, never the command line.
+struct RegisterOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "The e-government gateway's SyncChannel endpoint for the registers (default: $TANBA_REGISTER_ENDPOINT; none: statuses are not read)."
+    )
+    var registerEndpoint: String?
+    @Option(name: .long, help: "The hub's sender id at the gateway.") var registerSender = "tanba"
+    @Option(name: .long, help: "Seconds between two refreshes in `tanba serve`.") var registerRefresh: Double = 3600
+
+    func validate() throws {
+        guard registerRefresh >= 1 else { throw ValidationError("--register-refresh is at least 1 second") }
+    }
+
+    func endpoint() throws -> String? {
+        guard let text = registerEndpoint ?? ProcessInfo.processInfo.environment["TANBA_REGISTER_ENDPOINT"],
+            !text.isEmpty
+        else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw TanbaError(.configInvalid, "the registers' endpoint \(text) is not an http:// or https:// URL")
+        }
+        return text
+    }
+
+    func refresher(store: any HubStore) throws -> RegisterRefresh? {
+        guard let endpoint = try endpoint() else { return nil }
+        return RegisterRefresh(
+            store: store, endpoint: endpoint, senderId: registerSender,
+            password: ProcessInfo.processInfo.environment["TANBA_REGISTER_PASSWORD"] ?? "")
+    }
+
+    func services(store: any HubStore, logger: Logger) throws -> [any Service] {
+        guard let refresh = try refresher(store: store) else { return [] }
+        return [
+            RegisterRefreshService(
+                refresh: refresh, interval: .milliseconds(Int64(registerRefresh * 1000)), logger: logger)
+        ]
+    }
+}
+
+struct RegistersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registers",
+        abstract: "The state registers of legal entities and entrepreneurs: participants' statuses.",
+        subcommands: [Refresh.self])
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Ask the registers about every participant now; a suspended or liquidated one can no longer log in or sign (audited)."
+        )
+        @OptionGroup var register: RegisterOptions
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "registers refresh", json: output.json) {
+                guard let refresh = try register.refresher(store: try storeOptions.open()) else {
+                    throw TanbaError(
+                        .configInvalid,
+                        "no registers' endpoint: pass --register-endpoint or set TANBA_REGISTER_ENDPOINT")
+                }
+                let done = DispatchSemaphore(value: 0)
+                nonisolated(unsafe) var outcome: Result<RegisterRefresh.Report, any Error> = .failure(
+                    CancellationError())
+                Task {
+                    do { outcome = .success(try await refresh.refresh()) } catch { outcome = .failure(error) }
+                    done.signal()
+                }
+                done.wait()
+                let report = try outcome.get()
+                if output.json { return try printJSON(report) }
+                print("asked about \(report.asked) participants")
+                for change in report.changed { print("changed \(change)") }
+                if !report.unknown.isEmpty { print("not in the register: \(report.unknown.joined(separator: ", "))") }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// Codes of the state registers of legal entities and entrepreneurs, and of what they decide.
+extension ErrorCode {
+    public static let authParticipantInactive = ErrorCode("AUTH_PARTICIPANT_INACTIVE")
+    public static let registerAnswerInvalid = ErrorCode("REGISTER_ANSWER_INVALID")
+    public static let registerUnreachable = ErrorCode("REGISTER_UNREACHABLE")
+}
+
+extension ErrorCatalogue {
+    /// The registers' codes.
+    public static let registers: [ErrorDefinition] = [
+        .init(
+            code: .authParticipantInactive, category: .document,
+            summary:
+                "The participant is suspended or liquidated in the state register: it can no longer log in or sign "
+                + "documents."),
+        .init(
+            code: .registerAnswerInvalid, category: .internal,
+            summary:
+                "The registers' gateway answered with something that is not a register answer (malformed, another "
+                + "message's, an error status, a status not in the directory): nothing was changed."),
+        .init(
+            code: .registerUnreachable, category: .internal,
+            summary:
+                "The registers' gateway could not be reached or answered with an HTTP error: the participants keep "
+                + "the status last read, and the refresh is tried again at its next turn."),
+    ]
+}

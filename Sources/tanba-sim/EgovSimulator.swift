@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import NIOCore
+import TanbaDomain
+import TanbaErrors
+import TanbaIntegrations
+
+/// `tanba-sim egov`: the e-government gateway's synchronous channel answering the registers' statuses from a JSON
+/// file, read again for every request (a test "changes the register" by writing the file).
+///
+/// The file: `{"BIN or IIN": {"status": "ACTIVE" | "SUSPENDED" | "LIQUIDATED" | any other code, "name": "…"}}`. A
+/// subject not in it is answered without a status (the register does not know it). `"*": {"answer": "ERR042"}`
+/// makes every answer an error status instead.
+struct EgovCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "egov", abstract: "The e-government gateway answering the registers' statuses (SyncChannel v10).")
+
+    @Option(help: "Address to listen on: loopback only (127.0.0.1 or ::1).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, named in the listening line).") var port = 8091
+    @Option(help: "The register: a JSON file of BIN/IIN → {status, name}, read for every request.") var registry: String
+
+    func validate() throws {
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
+        }
+    }
+
+    struct Entry: Decodable {
+        var status: String?
+        var name: String?
+        var answer: String?
+    }
+
+    func run() throws {
+        let file = URL(fileURLWithPath: registry)
+        let router = Router()
+        router.post("/egov/sync") { request, _ -> Response in
+            let body = Array(buffer: try await request.body.collect(upTo: 16 << 20))
+            func xml(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+                Response(
+                    status: status, headers: [.contentType: "text/xml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            let asked: (messageId: String, ids: [String])
+            do { asked = try RegisterGateway.parseRequest(body) } catch {
+                return xml(
+                    .badRequest, SOAPFault.client("malformed request: \(EAEUSimulator.describe(error))").envelope())
+            }
+            guard let data = try? Data(contentsOf: file),
+                let register = try? JSONDecoder().decode([String: Entry].self, from: data)
+            else { return xml(.internalServerError, SOAPFault.server("the register file cannot be read").envelope()) }
+            if let code = register["*"]?.answer {
+                return xml(
+                    .ok,
+                    RegisterGateway.response(
+                        [], correlationId: asked.messageId, status: (code, "simulated error"), at: Date()))
+            }
+            let subjects = asked.ids.map { id in
+                RegisterGateway.Subject(
+                    id: id, status: nil, code: register[id]?.status, name: register[id]?.name)
+            }
+            return xml(.ok, RegisterGateway.response(subjects, correlationId: asked.messageId, at: Date()))
+        }
+        let (host, requested) = (self.host, port)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: requested), serverName: "tanba-sim"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? requested
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+            })
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            try? await application.runService()
+            done.signal()
+        }
+        done.wait()
+    }
+}
