@@ -132,5 +132,30 @@ accept its certificate, then log in with "Sign and log in":
   $tanba signer --key $dir/pki/participants/company-head.key.pem --cert $dir/pki/participants/company-head.cert.pem --allow-origin http://127.0.0.1:$port
 TXT
 if [ "${DEMO_SERVE:-1}" != 0 ]; then
-  exec "$tanba" serve --port "$port" "${trust[@]}" "${hub[@]}"
+  # The state systems' simulators beside the hub (docs/INTEGRATIONS.md): an EAEU partner receiving the departures
+  # of EAEU shipments, and the registers' gateway answering every demo participant as active. They stop with it.
+  integrations=()
+  sim="$(dirname "$tanba")/tanba-sim"
+  if [ -x "$sim" ]; then
+    "$tanba" participants list --json | python3 -c '
+import json, sys
+print(json.dumps({p["id"]: {"status": "ACTIVE", "name": p["name"]} for p in json.load(sys.stdin)}, ensure_ascii=False))
+' > "$dir/register.json"
+    "$sim" eaeu --port 0 --trust "$dir/pki/participants/hub.cert.pem" --record "$dir/eaeu-received.jsonl" \
+      > "$dir/eaeu-sim.log" 2>&1 &
+    eaeu_pid=$!
+    "$sim" egov --port 0 --registry "$dir/register.json" > "$dir/egov-sim.log" 2>&1 &
+    egov_pid=$!
+    trap 'kill $eaeu_pid $egov_pid 2>/dev/null' EXIT
+    for _ in $(seq 1 100); do
+      grep -q listening "$dir/eaeu-sim.log" && grep -q listening "$dir/egov-sim.log" && break
+      sleep 0.1
+    done
+    eaeu_url=$(grep -o 'http://[0-9.:]*' "$dir/eaeu-sim.log" | head -1)
+    egov_url=$(grep -o 'http://[0-9.:]*' "$dir/egov-sim.log" | head -1)
+    integrations=(--eaeu-endpoint "$eaeu_url/eaeu/soap" --register-endpoint "$egov_url/egov/sync")
+    echo "EAEU partner simulator: $eaeu_url (what it received: $eaeu_url/eaeu/received); registers' gateway: $egov_url ($dir/register.json)"
+    echo "The outbox of messages to them: $tanba outbox counts"
+  fi
+  "$tanba" serve --port "$port" "${trust[@]}" "${hub[@]}" "${integrations[@]}"
 fi
