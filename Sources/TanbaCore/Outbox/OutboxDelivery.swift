@@ -100,7 +100,8 @@ public final class OutboxDelivery: Sendable {
         }
     }
 
-    /// One pass: takes up to `batch` due messages, sends them at once, records each outcome.
+    /// One pass: takes up to `batch` due messages, sends them at once, and records every outcome in one
+    /// transaction (a commit per message made the store's syncs the worker's pace).
     /// - Returns: how many were taken.
     @discardableResult
     public func deliverDue(now: Date = Date()) async throws -> Int {
@@ -109,46 +110,56 @@ public final class OutboxDelivery: Sendable {
             try tx.claim(channel: channel, limit: limit, worker: worker, now: now, leaseUntil: until)
         }
         guard !taken.isEmpty else { return 0 }
-        await withTaskGroup(of: Void.self) { group in
+        let outcomes = await withTaskGroup(of: (QueuedMessage, Result<[UInt8], DeliveryFailure>).self) { group in
             for message in taken {
-                group.addTask { await self.deliver(message, taken: now) }
+                group.addTask { (message, await self.send(message)) }
             }
+            var outcomes: [(QueuedMessage, Result<[UInt8], DeliveryFailure>)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let policy = self.policy
+        let answered = Date()
+        do {
+            let tally = try await store.transaction { tx -> (delivered: Int, failed: Int, dead: Int) in
+                var tally = (delivered: 0, failed: 0, dead: 0)
+                for (message, outcome) in outcomes {
+                    switch outcome {
+                    case .success(let reply):
+                        if try tx.markDelivered(message.seq, reply: reply, at: answered) { tally.delivered += 1 }
+                    case .failure(let failure):
+                        // A retry is due the policy's delay after the pass's time, so that a pass's clock (a test's,
+                        // or one read once per pass) decides when it is due.
+                        let attempt = message.attempts + 1
+                        let dead = failure.permanent || attempt >= policy.maxAttempts
+                        let recorded = try tx.markFailed(
+                            message.seq, error: String(failure.reason.prefix(500)),
+                            retryAt: now + policy.delay(afterAttempt: attempt), dead: dead)
+                        if recorded, dead { tally.dead += 1 } else if recorded { tally.failed += 1 }
+                    }
+                }
+                return tally
+            }
+            counters.withLock {
+                $0.delivered += tally.delivered
+                $0.failed += tally.failed
+                $0.dead += tally.dead
+            }
+        } catch {
+            // The store could not record the outcomes: the leases run out and the messages are sent again, which
+            // the receiver's deduplication absorbs.
         }
         return taken.count
     }
 
-    /// Sends one message and records the outcome. A retry is due `policy`'s delay after `taken`, the pass's time,
-    /// so that a pass's clock (a test's, or one read once per pass) decides when it is due.
-    private func deliver(_ message: QueuedMessage, taken: Date) async {
-        let outcome: Result<[UInt8], DeliveryFailure>
+    /// Sends one message; what the transport threw, as a failure to record.
+    private func send(_ message: QueuedMessage) async -> Result<[UInt8], DeliveryFailure> {
         do {
-            outcome = .success(try await transport.deliver(message))
+            return .success(try await transport.deliver(message))
         } catch let failure as DeliveryFailure {
-            outcome = .failure(failure)
+            return .failure(failure)
         } catch {
-            outcome = .failure(DeliveryFailure("\(error)"))
-        }
-        let policy = self.policy
-        let seq = message.seq
-        do {
-            switch outcome {
-            case .success(let reply):
-                _ = try await store.transaction { try $0.markDelivered(seq, reply: reply, at: Date()) }
-                counters.withLock { $0.delivered += 1 }
-            case .failure(let failure):
-                let attempt = message.attempts + 1
-                let dead = failure.permanent || attempt >= policy.maxAttempts
-                let retryAt = taken + policy.delay(afterAttempt: attempt)
-                _ = try await store.transaction {
-                    try $0.markFailed(seq, error: String(failure.reason.prefix(500)), retryAt: retryAt, dead: dead)
-                }
-                counters.withLock {
-                    if dead { $0.dead += 1 } else { $0.failed += 1 }
-                }
-            }
-        } catch {
-            // The store could not record the outcome: the lease runs out and the message is sent again, which the
-            // receiver's deduplication absorbs.
+            return .failure(DeliveryFailure("\(error)"))
         }
     }
 }
