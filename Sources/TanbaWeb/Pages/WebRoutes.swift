@@ -65,6 +65,7 @@ struct WebRoutes: Sendable {
         addRegistrationPages(to: router)
         addPublicPages(to: router)
         addInspectorPages(to: router)
+        addOperatorPages(to: router)
         addLabelPages(to: router)
     }
 
@@ -202,6 +203,7 @@ struct WebRoutes: Sendable {
             context["user"] = [
                 "participant": caller.participant, "iin": caller.iin ?? "", "name": participant?.name ?? "",
                 "inspector": participant?.roles.contains(.stateBody) == true,
+                "operator": participant?.roles.contains(.operator) == true,
             ]
         }
         if let current { context["nav_\(current)"] = true }
