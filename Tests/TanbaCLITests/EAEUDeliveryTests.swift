@@ -9,7 +9,9 @@ import Testing
 /// both as processes. Failure modes: a message lost or sent twice when the receiver fails, lost when the hub is
 /// killed in mid-delivery, or taken twice by the receiver after the hub sends it again.
 @Suite(.serialized) struct EAEUDeliveryTests {
-    static let simulator: String = CLITests.tanba.replacingOccurrences(of: "/tanba", with: "/tanba-sim")
+    /// `tanba-sim`, built beside `tanba` (the same folder: only the last component differs).
+    static let simulator: String = URL(fileURLWithPath: CLITests.tanba).deletingLastPathComponent()
+        .appendingPathComponent("tanba-sim").path
 
     /// A store with the seller, two shoes in circulation, and their shipment to Kyrgyzstan accepted.
     static func acceptedShipment() throws -> (location: String, codes: [String]) {

@@ -31,9 +31,23 @@ import Testing
         try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             at: prefix.appendingPathComponent("bin/tanba"), to: bare.appendingPathComponent("tanba"))
-        let lost = try runProcess(
-            bare.appendingPathComponent("tanba").path, ["validate", CLITests.sample], directory: elsewhere,
-            environment: environment)
+        // A copy just written can be "busy" for a moment: another test's process started meanwhile inherited its
+        // descriptor until that process exec'd (ETXTBSY). Tried again, briefly.
+        var attempt = 0
+        var outcome: (status: Int32, output: String, error: String)?
+        while outcome == nil {
+            do {
+                outcome = try runProcess(
+                    bare.appendingPathComponent("tanba").path, ["validate", CLITests.sample], directory: elsewhere,
+                    environment: environment)
+            } catch let error as NSError
+                where (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) && attempt < 50
+            {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        let lost = outcome!
         #expect(lost.status == 2 && lost.error.contains("no schema folder found"), "\(lost.error)")
     }
 }
