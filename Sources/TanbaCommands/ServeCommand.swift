@@ -8,6 +8,7 @@ import TanbaErrors
 import TanbaFolders
 import TanbaHTTP
 import TanbaPipeline
+import TanbaRevocation
 import TanbaWeb
 import TanbaXML
 
@@ -54,6 +55,7 @@ struct ServeCommand: ParsableCommand {
     var secureCookies = false
     @OptionGroup var outbox: OutboxOptions
     @OptionGroup var trust: TrustOptions
+    @OptionGroup var crl: CRLRefreshOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var hub: HubOptions
@@ -89,6 +91,13 @@ struct ServeCommand: ParsableCommand {
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
             services += try outbox.services(store: pipeline.store, logger: api.logger)
+            if crl.refreshSeconds > 0 {
+                // The verifiers of documents and logins share the pipeline's trust anchor: one swap reaches both.
+                services.append(
+                    CRLRefreshService(
+                        refresher: crl.refresher(trust: pipeline.verifier.trust, logger: api.logger),
+                        interval: .milliseconds(Int64(crl.refreshSeconds * 1000)), logger: api.logger))
+            }
             let channels: [any HubChannel] =
                 noWeb
                 ? []

@@ -5,7 +5,10 @@ import TanbaXML
 
 struct PKICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pki", abstract: "Test PKI for tests and demos.", subcommands: [PKIInitCommand.self])
+        commandName: "pki", abstract: "Test PKI for tests and demos; the CRL refresh and its status.",
+        subcommands: [
+            PKIInitCommand.self, PKICRLCommand.self, PKICRLRefreshCommand.self, PKICRLStatusCommand.self,
+        ])
 }
 
 struct PKIInitCommand: ParsableCommand {
