@@ -150,7 +150,8 @@ struct PKICRLCommand: ParsableCommand {
     @Option(help: "The CA: root-ca, intermediate-ca, gost-root-ca or gost-intermediate-ca.") var ca = "intermediate-ca"
     @Option(help: "A participant whose certificate it revokes (repeatable).") var revoke: [String] = []
     @Option(help: "The CRL number (the generated CRLs are number 1).") var number: UInt64?
-    @Option(help: "Hours from now to its nextUpdate (negative: already stale).") var validHours: Double = 24
+    @Option(help: "Hours from now to its nextUpdate (negative, as --valid-hours=-1: already stale).")
+    var validHours: Double = 24
     @Option(name: [.short, .long], help: "Write it here (default: standard output).") var output: String?
 
     func run() throws {

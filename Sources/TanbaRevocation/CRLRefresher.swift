@@ -123,6 +123,9 @@ public final class CRLRefresher: Sendable {
         for (issuer, points) in trust.distributionPoints {
             for url in points { targets[url] = .some(issuer) }
         }
+        // Nothing to fetch (no certificate names a distribution point yet, no --crl-url): nothing to record either,
+        // and nothing written into the CRL folder.
+        if targets.isEmpty { return [] }
         var attempts: [CRLRefreshAttempt] = []
         var good: [String: (url: String, crl: CheckedRevocationList)] = [:]
         for (url, expected) in targets.sorted(by: { $0.key < $1.key }) {
