@@ -17,7 +17,9 @@ public struct CRLRefreshService: Service {
     public func run() async throws {
         logger.info(
             "crl refresh", metadata: ["interval": "\(interval)", "urls": "\(refresher.urls.joined(separator: " "))"])
-        while !Task.isShuttingDownGracefully {
+        // Cancelled (the group ends because another service failed, e.g. the port is taken) or shut down: stop. The
+        // sleep below ends at once in either case, so the loop must not go round again.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let attempts = await refresher.refresh()
             let wait = refresher.delay(after: attempts, interval: interval)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }

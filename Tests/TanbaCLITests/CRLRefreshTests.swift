@@ -114,6 +114,11 @@ import Testing
         #expect(await refusal()?.code == .crlReplayed)
         #expect(try Self.verify(.companyHead, with: verifier) == .certRevoked, "the replay did not un-revoke")
 
+        // A CRL beyond the size limit is not read to its end.
+        let small = CRLRefresher(
+            trust: anchor, urls: [url], timeout: .seconds(5), maximumBytes: 100, logger: Logger(label: "test"))
+        #expect(await small.refresh().first?.code == .crlTooLarge)
+
         // The distribution point goes away: unreachable, the CRL in force stays.
         _ = server.stop()
         #expect(await refusal()?.code == .crlUnreachable)
