@@ -186,6 +186,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // CRLs of the trusted CAs fetched from their distribution points and swapped into the trust store in force.
+        .target(
+            name: "TanbaRevocation",
+            dependencies: [
+                "TanbaXML", "TanbaErrors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
         // EDI drop folders: in/ → work/ → out/ + archive/ or error/, crash-safe.
         .target(
             name: "TanbaFolders",
@@ -219,8 +231,9 @@ let package = Package(
             dependencies: [
                 "TanbaXML", "TanbaErrors", "TanbaDomain", "TanbaEmission", "TanbaStore", "TanbaSQLite", "TanbaPostgres",
                 "TanbaPipeline", "TanbaCore", "TanbaHTTP", "TanbaWeb", "TanbaFolders", "TanbaSigner", "TanbaBarcode",
-                "TanbaOutbound",
+                "TanbaOutbound", "TanbaRevocation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -326,6 +339,8 @@ let package = Package(
                 "tanba", "TanbaXML", "TanbaErrors", "TanbaTestSupport", "TanbaStoreTestSupport", "TanbaStore",
                 // The EAEU partner's simulator, as a process beside `tanba serve` (EAEUDeliveryTests).
                 "tanba-sim", "TanbaIntegrations",
+                // The CRL refresh against `tanba-sim crl` (CRLRefreshTests).
+                "TanbaRevocation", .product(name: "Logging", package: "swift-log"),
                 // Labels the command line printed, read back (LabelsCLITests).
                 "TanbaBarcode",
             ],

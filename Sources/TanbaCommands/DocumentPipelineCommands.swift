@@ -29,7 +29,7 @@ func makePipeline(
 ) throws -> DocumentPipeline {
     DocumentPipeline(
         store: try store.open(), schemas: try schemas.schemaSet(),
-        verifier: SignatureVerifier(trustStore: try trust.trustStore()), reference: try store.referenceData(),
+        verifier: SignatureVerifier(trust: TrustAnchor(try trust.trustStore())), reference: try store.referenceData(),
         hub: try hub.signer())
 }
 

@@ -8,6 +8,7 @@ import TanbaErrors
 import TanbaFolders
 import TanbaHTTP
 import TanbaPipeline
+import TanbaRevocation
 import TanbaWeb
 import TanbaXML
 
@@ -55,6 +56,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var outbox: OutboxOptions
     @OptionGroup var register: RegisterOptions
     @OptionGroup var trust: TrustOptions
+    @OptionGroup var crl: CRLRefreshOptions
     @OptionGroup var schemas: SchemaOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var hub: HubOptions
@@ -91,6 +93,13 @@ struct ServeCommand: ParsableCommand {
             }
             services += try outbox.services(store: pipeline.store, logger: api.logger)
             services += try register.services(store: pipeline.store, logger: api.logger)
+            if crl.refreshSeconds > 0 {
+                // The verifiers of documents and logins share the pipeline's trust anchor: one swap reaches both.
+                services.append(
+                    CRLRefreshService(
+                        refresher: crl.refresher(trust: pipeline.verifier.trust, logger: api.logger),
+                        interval: .milliseconds(Int64(crl.refreshSeconds * 1000)), logger: api.logger))
+            }
             let channels: [any HubChannel] =
                 noWeb
                 ? []

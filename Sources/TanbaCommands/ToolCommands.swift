@@ -5,7 +5,10 @@ import TanbaXML
 
 struct PKICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pki", abstract: "Test PKI for tests and demos.", subcommands: [PKIInitCommand.self])
+        commandName: "pki", abstract: "Test PKI for tests and demos; the CRL refresh and its status.",
+        subcommands: [
+            PKIInitCommand.self, PKICRLCommand.self, PKICRLRefreshCommand.self, PKICRLStatusCommand.self,
+        ])
 }
 
 struct PKIInitCommand: ParsableCommand {
@@ -14,11 +17,13 @@ struct PKIInitCommand: ParsableCommand {
         abstract: "Create a test PKI: RSA and GOST CA hierarchies, CRLs, participant certificates with KZ subjects.")
 
     @Argument(help: "Folder to create (existing files are overwritten).") var directory: String
+    @Option(help: "Certificates name their issuer's CRL at <URL>/<ca>.crl (CRL distribution points).")
+    var crlBaseUrl: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingFailures(command: "pki init", json: output.json) {
-            let pki = try TestPKI.create(at: URL(fileURLWithPath: directory))
+            let pki = try TestPKI.create(at: URL(fileURLWithPath: directory), crlBaseURL: crlBaseUrl)
             var report = Report(command: "pki init", file: directory)
             report.details = Dictionary(
                 uniqueKeysWithValues: TestPKI.Participant.allCases.map { ($0.rawValue, pki.certificateFile($0).path) })
@@ -94,6 +99,7 @@ extension ErrorsCommand {
             ("The outbox of messages to other systems", ErrorCatalogue.outbox),
             ("Integrations: EAEU messages (P.LS.03) and their SOAP envelopes", ErrorCatalogue.integrations),
             ("The state registers of legal entities and entrepreneurs", ErrorCatalogue.registers),
+            ("Revocation: stale CRLs and the refusals of a fetched CRL", ErrorCatalogue.revocation),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -36,8 +36,9 @@ public struct HubCore: Sendable {
         // Kazakh portals log in with NCA's authentication key: a login accepts it beside a signing key. Documents
         // and registrations (signed acts) still need a signing key (`pipeline.verifier`).
         let documents = verifier ?? pipeline.verifier
+        // The same trust anchor: a CRL refresh reaches logins and documents at once.
         let logins = SignatureVerifier(
-            trustStore: documents.trustStore, suite: documents.suite,
+            trust: documents.trust, suite: documents.suite,
             keyPurposes: documents.keyPurposes.union([.authentication]))
         login = LoginService(
             store: pipeline.store, verifier: logins, policy: policy,

@@ -1,5 +1,6 @@
 internal import COpenSSL
 public import Foundation
+import SwiftASN1
 import TanbaErrors
 
 /// An X.509 certificate. It owns its OpenSSL `X509` and frees it when released.
@@ -206,4 +207,33 @@ public struct PublicKeyInfo: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// A Kazakh GOST 34.10-2015 512-bit key.
     static let kazakhGOST512 = PublicKeyInfo(kind: .gost, bits: 512, name: "GOST 34.10-2015")
+}
+
+extension Certificate {
+    /// The HTTP(S) URLs of the CRL distribution points extension (2.5.29.31): where the issuer of this certificate
+    /// publishes the CRL that covers it. Other kinds of names (LDAP, directory names) are left out.
+    public var crlDistributionPoints: [String] {
+        let index = X509_get_ext_by_NID(pointer, NID_crl_distribution_points, -1)
+        guard index >= 0, let ext = X509_get_ext(pointer, index), let data = X509_EXTENSION_get_data(ext) else {
+            return []
+        }
+        let bytes = Array(UnsafeBufferPointer(start: data.pointee.data, count: Int(data.pointee.length)))
+        guard let root = try? DER.parse(bytes) else { return [] }
+        // A GeneralName's uniformResourceIdentifier is the only [6] in CRLDistributionPoints: walk the structure
+        // rather than model every optional field of DistributionPoint.
+        var urls: [String] = []
+        func walk(_ node: ASN1Node) {
+            switch node.content {
+            case .constructed(let children): for child in children { walk(child) }
+            case .primitive(let value):
+                if node.identifier.tagClass == .contextSpecific, node.identifier.tagNumber == 6 {
+                    let text = String(decoding: value, as: UTF8.self)
+                    let lower = text.lowercased()
+                    if lower.hasPrefix("http://") || lower.hasPrefix("https://") { urls.append(text) }
+                }
+            }
+        }
+        walk(root)
+        return urls
+    }
 }

@@ -11,6 +11,35 @@ final class RevocationList: @unchecked Sendable {
 
     var thisUpdate: Date { OpenSSL.date(X509_CRL_get0_lastUpdate(pointer)) }
     var nextUpdate: Date? { X509_CRL_get0_nextUpdate(pointer).map { OpenSSL.date($0) } }
+    /// The issuer's name, one line (RFC 2253).
+    var issuer: String { Certificate.oneLine(X509_CRL_get_issuer(pointer)) }
+    /// How many certificates the CRL lists.
+    var revokedCount: Int { X509_CRL_get_REVOKED(pointer).map { Int(tanba_sk_X509_REVOKED_num($0)) } ?? 0 }
+
+    /// The CRL number extension (2.5.29.20) as its big-endian magnitude without leading zeros; nil when absent.
+    var number: [UInt8]? {
+        guard let raw = X509_CRL_get_ext_d2i(pointer, NID_crl_number, nil, nil) else {
+            OpenSSL.clearErrors()
+            return nil
+        }
+        let integer = raw.assumingMemoryBound(to: ASN1_INTEGER.self)
+        defer { ASN1_INTEGER_free(integer) }
+        let bytes = Array(UnsafeBufferPointer(start: integer.pointee.data, count: Int(integer.pointee.length)))
+        return Array(bytes.drop { $0 == 0 })
+    }
+
+    /// Whether this is a delta CRL (extension 2.5.29.27), which lists only changes since a base CRL.
+    var isDelta: Bool { X509_CRL_get_ext_by_NID(pointer, NID_delta_crl, -1) >= 0 }
+
+    /// Whether `issuer` is this CRL's issuer by name.
+    func isNamed(by issuer: Certificate) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_subject_name(issuer.pointer)) == 0
+    }
+
+    var pem: String {
+        let bytes = (try? OpenSSL.writingMemoryBIO { PEM_write_bio_X509_CRL($0, pointer) }) ?? []
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     var der: [UInt8] {
         var out: UnsafeMutablePointer<UInt8>? = nil
@@ -121,9 +150,16 @@ struct KazakhChainValidator {
         for depth in 0..<(chain.count - 1) {
             let certificate = chain[depth]
             let issuer = chain[depth + 1]
-            let current = store.revocationLists.filter {
-                $0.covers(certificate) && $0.thisUpdate <= time && ($0.nextUpdate.map { time <= $0 } ?? true)
-                    && $0.isSigned(by: issuer)
+            let issued = store.revocationLists.filter {
+                $0.covers(certificate) && $0.thisUpdate <= time && $0.isSigned(by: issuer)
+            }
+            var current = issued.filter { $0.nextUpdate.map { time <= $0 } ?? true }
+            if current.isEmpty, !issued.isEmpty {
+                // Only stale CRLs: as OpenSSL, `required` refuses with its own code; best effort reads them anyway.
+                guard store.revocation == .bestEffort else {
+                    throw TanbaError(.certCRLExpired, "\(describe(depth, certificate)): CRL has expired")
+                }
+                current = issued
             }
             if current.isEmpty {
                 guard store.revocation == .bestEffort else {

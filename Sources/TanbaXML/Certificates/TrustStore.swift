@@ -1,12 +1,14 @@
 internal import COpenSSL
 public import Foundation
+import Synchronization
 import TanbaErrors
 
 /// The accredited CAs the hub trusts and the revocation lists it checks, loaded from two folders.
 ///
 /// Certificates (PEM, several per file allowed, or DER) come from the CA folder; CRLs (PEM or DER) from the
 /// CRL folder. The underlying `X509_STORE` is read-only after loading, so one store serves concurrent
-/// verifications (each gets its own `X509_STORE_CTX`).
+/// verifications (each gets its own `X509_STORE_CTX`). Fresh CRLs make a new store (`replacing(_:)`), which a
+/// `TrustAnchor` swaps in for the verifiers.
 public final class TrustStore: @unchecked Sendable {
     /// How missing revocation information is treated.
     public enum RevocationPolicy: String, Sendable, Codable {
@@ -26,6 +28,13 @@ public final class TrustStore: @unchecked Sendable {
     public let revocation: RevocationPolicy
     /// When every loaded CRL is in force (the latest thisUpdate to the earliest nextUpdate).
     let crlWindow: ClosedRange<Date>
+    /// The file each CRL of `revocationLists` was read from (nil: not from a file), where a fresher one is written.
+    let crlSources: [URL?]
+    /// The CRL folder the store was loaded from, if any.
+    public let crlDirectory: URL?
+    /// This store's number, unique in the process: what a cached validation was made against.
+    let generation: UInt64
+    private static let generations = Atomic<UInt64>(0)
 
     /// Loads CA certificates from `caDirectory` and CRLs from `crlDirectory`.
     /// - Throws: `CONFIG_INVALID` when a folder cannot be read or holds no CA, `CERT_MALFORMED` for a bad file.
@@ -44,16 +53,22 @@ public final class TrustStore: @unchecked Sendable {
         }
         guard !anchors.isEmpty else { throw TanbaError(.configInvalid, "no CA certificate in \(caDirectory.path)") }
         var crls: [RevocationList] = []
+        var sources: [URL?] = []
         if let crlDirectory {
             for file in try Self.files(in: crlDirectory) {
-                crls += try Self.loadCRLs(Array(readFile(file, limit: 256 << 20)), name: file.lastPathComponent)
-                    .map(RevocationList.init(owning:))
+                let loaded = try Self.loadCRLs(Array(readFile(file, limit: 256 << 20)), name: file.lastPathComponent)
+                crls += loaded.map(RevocationList.init(owning:))
+                sources += loaded.map { _ in file }
             }
         }
-        try self.init(anchors: anchors, crls: crls, revocation: revocation)
+        try self.init(
+            anchors: anchors, crls: crls, revocation: revocation, sources: sources, crlDirectory: crlDirectory)
     }
 
-    init(anchors: [Certificate], crls: [RevocationList], revocation: RevocationPolicy) throws {
+    init(
+        anchors: [Certificate], crls: [RevocationList], revocation: RevocationPolicy, sources: [URL?] = [],
+        crlDirectory: URL? = nil
+    ) throws {
         guard let store = X509_STORE_new() else { throw TanbaError(.internal, "X509_STORE_new failed") }
         self.store = store
         for anchor in anchors { X509_STORE_add_cert(store, anchor.pointer) }  // takes its own reference
@@ -70,6 +85,9 @@ public final class TrustStore: @unchecked Sendable {
         self.crlCount = crls.count
         self.revocationLists = crls
         self.revocation = revocation
+        self.crlSources = crls.indices.map { $0 < sources.count ? sources[$0] : nil }
+        self.crlDirectory = crlDirectory
+        self.generation = Self.generations.add(1, ordering: .relaxed).newValue
     }
 
     deinit { X509_STORE_free(store) }
@@ -108,7 +126,8 @@ public final class TrustStore: @unchecked Sendable {
     /// - Returns: the window of verification times in which this result holds: every certificate of the chain
     ///   and every CRL of the store in force.
     /// - Throws: `CERT_UNTRUSTED`, `CERT_EXPIRED`, `CERT_NOT_YET_VALID`, `CERT_REVOKED`,
-    ///   `CERT_REVOCATION_UNKNOWN` or `CERT_CHAIN_INVALID`, naming the certificate at fault.
+    ///   `CERT_REVOCATION_UNKNOWN`, `CERT_CRL_EXPIRED` (a CA's CRL is past its nextUpdate; `required` only) or
+    ///   `CERT_CHAIN_INVALID`, naming the certificate at fault.
     @discardableResult
     public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws
         -> ClosedRange<Date>
@@ -155,8 +174,11 @@ public final class TrustStore: @unchecked Sendable {
         throw TanbaError(Self.code(for: error), "\(which) (\(subject)): \(reason)")
     }
 
+    /// Best effort: a CA without a CRL, or whose CRL is past its nextUpdate, is no error; a stale CRL is still read,
+    /// so a certificate it lists stays revoked.
     static let ignoreMissingCRL: @convention(c) (Int32, OpaquePointer?) -> Int32 = { ok, context in
-        if ok == 0, X509_STORE_CTX_get_error(context) == X509_V_ERR_UNABLE_TO_GET_CRL {
+        let error = X509_STORE_CTX_get_error(context)
+        if ok == 0, error == X509_V_ERR_UNABLE_TO_GET_CRL || error == X509_V_ERR_CRL_HAS_EXPIRED {
             X509_STORE_CTX_set_error(context, X509_V_OK)
             return 1
         }
@@ -168,7 +190,9 @@ public final class TrustStore: @unchecked Sendable {
         case X509_V_ERR_CERT_HAS_EXPIRED: .certExpired
         case X509_V_ERR_CERT_NOT_YET_VALID: .certNotYetValid
         case X509_V_ERR_CERT_REVOKED: .certRevoked
-        case X509_V_ERR_UNABLE_TO_GET_CRL, X509_V_ERR_CRL_HAS_EXPIRED, X509_V_ERR_CRL_NOT_YET_VALID,
+        // Stale revocation data is the hub's to refresh, not a fault of the certificate: said so by its own code.
+        case X509_V_ERR_CRL_HAS_EXPIRED: .certCRLExpired
+        case X509_V_ERR_UNABLE_TO_GET_CRL, X509_V_ERR_CRL_NOT_YET_VALID,
             X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER, X509_V_ERR_CRL_SIGNATURE_FAILURE,
             X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE, X509_V_ERR_DIFFERENT_CRL_SCOPE:
             .certRevocationUnknown

@@ -16,10 +16,12 @@ public struct CertificateRequest: Sendable {
     /// Subject alternative names in OpenSSL's notation (`IP:127.0.0.1`, `DNS:localhost`); empty means no
     /// extension. A TLS server certificate (the local signer's) names its addresses here.
     public var subjectAlternativeNames: [String]
+    /// URLs where the issuer publishes the CRL covering this certificate (extension 2.5.29.31); empty: none.
+    public var crlDistributionPoints: [String]
 
     public init(
         subject: [(String, String)], serialNumber: UInt64, notBefore: Date, notAfter: Date, isCA: Bool = false,
-        extendedKeyUsage: [String] = [], subjectAlternativeNames: [String] = []
+        extendedKeyUsage: [String] = [], subjectAlternativeNames: [String] = [], crlDistributionPoints: [String] = []
     ) {
         self.subject = subject
         self.serialNumber = serialNumber
@@ -27,6 +29,7 @@ public struct CertificateRequest: Sendable {
         self.notAfter = notAfter
         self.isCA = isCA
         self.extendedKeyUsage = extendedKeyUsage
+        self.crlDistributionPoints = crlDistributionPoints
         self.subjectAlternativeNames = subjectAlternativeNames
     }
 }
@@ -84,8 +87,12 @@ public enum CertificateIssuer {
     }
 
     /// A CRL of `ca` revoking `serials`, valid from `thisUpdate` to `nextUpdate`, as PEM.
+    /// - Parameters:
+    ///   - number: the CRL number extension (2.5.29.20), which orders a CA's CRLs; nil: none. Not written in GOST CRLs.
+    ///   - deltaOf: makes it a delta CRL of that base CRL number (2.5.29.27), as NCA publishes hourly; for tests.
     public static func revocationList(
-        ca: Certificate, key: PrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date
+        ca: Certificate, key: PrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date,
+        number: UInt64? = nil, deltaOf: UInt64? = nil
     ) throws -> String {
         if let gost = key.gost {
             return try KazakhIssuer.revocationList(
@@ -114,6 +121,16 @@ public enum CertificateIssuer {
             ASN1_INTEGER_free(number)
             X509_CRL_add0_revoked(crl, revoked)  // the CRL owns it now
         }
+        // The CRL number and delta indicator have no configuration-string form in OpenSSL: set as integers.
+        for (nid, value, critical) in [(NID_crl_number, number, Int32(0)), (NID_delta_crl, deltaOf, Int32(1))] {
+            guard let value else { continue }
+            guard let integer = ASN1_INTEGER_new() else { throw TanbaError(.internal, "ASN1_INTEGER_new failed") }
+            defer { ASN1_INTEGER_free(integer) }
+            ASN1_INTEGER_set_uint64(integer, value)
+            guard X509_CRL_add1_ext_i2d(crl, nid, integer, critical, UInt(X509V3_ADD_DEFAULT)) == 1 else {
+                throw TanbaError(.internal, "bad CRL extension \(value): \(OpenSSL.lastError())")
+            }
+        }
         X509_CRL_sort(crl)
         guard X509_CRL_sign(crl, evp, EVP_sha256()) > 0 else {
             throw TanbaError(.internal, "CRL signing failed: \(OpenSSL.lastError())")
@@ -132,6 +149,10 @@ extension CertificateRequest {
         if !extendedKeyUsage.isEmpty { extensions.append((NID_ext_key_usage, extendedKeyUsage.joined(separator: ","))) }
         if !subjectAlternativeNames.isEmpty {
             extensions.append((NID_subject_alt_name, subjectAlternativeNames.joined(separator: ",")))
+        }
+        if !crlDistributionPoints.isEmpty {
+            extensions.append(
+                (NID_crl_distribution_points, crlDistributionPoints.map { "URI:\($0)" }.joined(separator: ",")))
         }
         return extensions
     }

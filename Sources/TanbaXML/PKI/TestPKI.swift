@@ -64,8 +64,10 @@ public struct TestPKI: Sendable {
     public init(directory: URL) { self.directory = directory }
 
     /// Creates a new test PKI in `directory` (created if missing; existing files are overwritten).
+    /// - Parameter crlBaseURL: when given, every certificate names its issuer's CRL at `<crlBaseURL>/<ca>.crl`
+    ///   (extension 2.5.29.31, e.g. `…/intermediate-ca.crl`), as NCA's certificates name `crl.pki.gov.kz`.
     @discardableResult
-    public static func create(at directory: URL, now: Date = Date()) throws -> TestPKI {
+    public static func create(at directory: URL, now: Date = Date(), crlBaseURL: String? = nil) throws -> TestPKI {
         let pki = TestPKI(directory: directory)
         let fm = FileManager.default
         for sub in ["trust", "crl", "ca", "participants", "untrusted"] {
@@ -75,6 +77,9 @@ public struct TestPKI: Sendable {
         let year = 365 * day
         func write(_ text: String, _ path: String) throws {
             try Data(text.utf8).write(to: directory.appendingPathComponent(path))
+        }
+        func distributionPoint(_ ca: String) -> [String] {
+            crlBaseURL.map { ["\($0.hasSuffix("/") ? String($0.dropLast()) : $0)/\(ca).crl"] } ?? []
         }
 
         let rootKey = try PrivateKey.generate(.rsa(bits: 2048))
@@ -91,7 +96,8 @@ public struct TestPKI: Sendable {
                 subject: [
                     ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST RSA)"),
                 ],
-                serialNumber: 2, notBefore: now - year, notAfter: now + 10 * year, isCA: true),
+                serialNumber: 2, notBefore: now - year, notAfter: now + 10 * year, isCA: true,
+                crlDistributionPoints: distributionPoint("root-ca")),
             subjectKey: intermediateKey, issuer: root, issuerKey: rootKey)
         let untrustedKey = try PrivateKey.generate(.ecP256)
         let untrustedRoot = try CertificateIssuer.issue(
@@ -116,7 +122,8 @@ public struct TestPKI: Sendable {
                 subject: [
                     ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST GOST)"),
                 ],
-                serialNumber: 4, notBefore: now - year, notAfter: now + 10 * year, isCA: true),
+                serialNumber: 4, notBefore: now - year, notAfter: now + 10 * year, isCA: true,
+                crlDistributionPoints: distributionPoint("gost-root-ca")),
             subjectKey: gostIntermediateKey, issuer: gostRoot, issuerKey: gostRootKey)
         try write(gostRoot.pem, "trust/gost-root-ca.pem")
         try write(gostIntermediate.pem, "trust/gost-intermediate-ca.pem")
@@ -144,6 +151,7 @@ public struct TestPKI: Sendable {
             var keyKind = PrivateKey.Kind.ecP256
             var subject: [(String, String)]
             var usage: [String]
+            var crlName = "intermediate-ca"
             func person(_ surname: String, _ given: String, _ patronymic: String, iin: String) -> [(String, String)] {
                 [
                     ("CN", "\(surname) \(given)"), ("SN", surname), ("serialNumber", "IIN\(iin)"), ("C", "KZ"),
@@ -182,6 +190,7 @@ public struct TestPKI: Sendable {
             case .untrusted:
                 issuer = untrustedRoot
                 issuerKey = untrustedKey
+                crlName = "untrusted-root-ca"
                 subject = person("БЕЛГІСІЗ", "АДАМ", "", iin: "660501300129") + company
                 usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
             case .weakRSA:
@@ -209,12 +218,13 @@ public struct TestPKI: Sendable {
                 keyKind = .gost2015
                 issuer = gostIntermediate
                 issuerKey = gostIntermediateKey
+                crlName = "gost-intermediate-ca"
             }
             let key = try PrivateKey.generate(keyKind)
             let certificate = try CertificateIssuer.issue(
                 CertificateRequest(
                     subject: subject.filter { !$0.1.isEmpty }, serialNumber: serial, notBefore: notBefore,
-                    notAfter: notAfter, extendedKeyUsage: usage),
+                    notAfter: notAfter, extendedKeyUsage: usage, crlDistributionPoints: distributionPoint(crlName)),
                 subjectKey: key, issuer: issuer, issuerKey: issuerKey)
             try write(key.pem, "participants/\(participant.rawValue).key.pem")
             try write(certificate.pem, "participants/\(participant.rawValue).cert.pem")
@@ -223,12 +233,13 @@ public struct TestPKI: Sendable {
         // past signing times can be checked; real CRLs last hours to days.
         try write(
             CertificateIssuer.revocationList(
-                ca: root, key: rootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
+                ca: root, key: rootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year,
+                number: 1),
             "crl/root-ca.crl.pem")
         try write(
             CertificateIssuer.revocationList(
                 ca: intermediate, key: intermediateKey, revoking: revokedSerials, thisUpdate: now - 2 * year,
-                nextUpdate: now + 10 * year),
+                nextUpdate: now + 10 * year, number: 1),
             "crl/intermediate-ca.crl.pem")
         try write(
             CertificateIssuer.revocationList(
@@ -241,6 +252,30 @@ public struct TestPKI: Sendable {
             "crl/gost-intermediate-ca.crl.pem")
         try write(Self.readme, "README.md")
         return pki
+    }
+
+    /// A new CRL of one of the test CAs (`root-ca`, `intermediate-ca`, `gost-root-ca`, `gost-intermediate-ca`), as
+    /// PEM: what a CA publishes at its distribution point, for tests and demos of the CRL refresh.
+    /// - Parameters:
+    ///   - revoking: the participants whose certificates it lists (those the CA did not issue are left out).
+    ///   - number: its CRL number (the generated CRLs of the RSA CAs are number 1).
+    public func revocationList(
+        of ca: String, revoking: [Participant], thisUpdate: Date = Date(), nextUpdate: Date = Date() + 86_400,
+        number: UInt64? = nil
+    ) throws -> String {
+        let certificate = try Certificate.load(contentsOf: trustDirectory.appendingPathComponent("\(ca).pem"))[0]
+        let key = try PrivateKey(
+            pem: Array(readFile(directory.appendingPathComponent("ca/\(ca).key.pem"), limit: 1 << 20)))
+        var serials: [UInt64] = []
+        for participant in revoking {
+            let issued = try Certificate.load(contentsOf: certificateFile(participant))[0]
+            if issued.issuer == certificate.subject, let serial = UInt64(issued.serialNumber, radix: 16) {
+                serials.append(serial)
+            }
+        }
+        return try CertificateIssuer.revocationList(
+            ca: certificate, key: key, revoking: serials, thisUpdate: thisUpdate, nextUpdate: nextUpdate, number: number
+        )
     }
 
     static let readme = """

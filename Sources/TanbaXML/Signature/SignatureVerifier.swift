@@ -21,8 +21,15 @@ public struct VerifiedDocument {
 }
 
 /// Verifies enveloped XMLDSig signatures strictly. Safe to share across threads.
+///
+/// Certificates are checked against the trust store in force when a verification starts (`trust.current`): a
+/// refresh of the CRLs swaps a new store in for the next verification, and cached chain validations made against
+/// an older store no longer count.
 public final class SignatureVerifier: Sendable {
-    public let trustStore: TrustStore
+    /// The holder of the trust store in force, shared with every verifier built on it.
+    public let trust: TrustAnchor
+    /// The trust store in force now.
+    public var trustStore: TrustStore { trust.current }
     public let suite: AlgorithmSuite
     /// How many signatures a document may carry (1 unless a document type says otherwise).
     public let maximumSignatures: Int
@@ -31,12 +38,23 @@ public final class SignatureVerifier: Sendable {
     public let keyPurposes: Set<KeyPurpose>
     private let signers = SignerCache()
 
-    public init(
+    /// A verifier with its own, fixed trust store.
+    public convenience init(
         trustStore: TrustStore, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1,
         keyPurposes: Set<KeyPurpose> = [.signing]
     ) {
+        self.init(
+            trust: TrustAnchor(trustStore), suite: suite, maximumSignatures: maximumSignatures, keyPurposes: keyPurposes
+        )
+    }
+
+    /// A verifier that follows `trust`'s store in force (shared with other verifiers and the CRL refresher).
+    public init(
+        trust: TrustAnchor, suite: AlgorithmSuite = .standard, maximumSignatures: Int = 1,
+        keyPurposes: Set<KeyPurpose> = [.signing]
+    ) {
         _ = LibraryRuntime.ready
-        self.trustStore = trustStore
+        self.trust = trust
         self.suite = suite
         self.maximumSignatures = maximumSignatures
         self.keyPurposes = keyPurposes
@@ -50,14 +68,17 @@ public final class SignatureVerifier: Sendable {
     /// - Throws: `TanbaError` with a `SIG_…` or `CERT_…` code.
     public func verify(_ document: XMLDocument, at time: Date = Date()) throws -> VerifiedDocument {
         var result: VerifiedDocument?
+        // One store for the whole verification, whatever a refresh swaps in meanwhile.
+        let store = trust.current
         for element in try SignatureShape.signatures(in: document, maximum: maximumSignatures) {
-            let verified = try verify(signature: element, in: document, at: time)
+            let verified = try verify(signature: element, in: document, at: time, store: store)
             result = result ?? verified
         }
         return result!
     }
 
-    private func verify(signature element: XMLElement, in document: XMLDocument, at time: Date) throws
+    private func verify(signature element: XMLElement, in document: XMLDocument, at time: Date, store: TrustStore)
+        throws
         -> VerifiedDocument
     {
         let shape = try SignatureShape(element, suite: suite)
@@ -83,10 +104,11 @@ public final class SignatureVerifier: Sendable {
                 .sigValueInvalid, "the certificate's key cannot verify \(shape.algorithm.name)", line: element.line,
                 path: element.path)
         }
-        if !signer.chainValid(at: time) {
+        if !signer.chainValid(at: time, store: store) {
             do {
-                let window = try trustStore.validate(signer.certificate, intermediates: signer.intermediates, at: time)
-                signer.remember(window)
+                let window = try store.validate(signer.certificate, intermediates: signer.intermediates, at: time)
+                signer.remember(window, store: store)
+                trust.observe(signer.certificate)
             } catch let error as TanbaError {
                 throw TanbaError(error.code, error.message, line: element.line, path: element.path)
             }
@@ -205,7 +227,8 @@ final class KnownSigner: @unchecked Sendable {
         case xmlsec(XMLSecKey)
         case gost(GOSTPublicKey)
     }
-    private let window = Mutex<ClosedRange<Date>?>(nil)
+    /// The window, and the store it was found against (a swapped-in store, e.g. with a fresh CRL, starts over).
+    private let window = Mutex<(store: UInt64, validity: ClosedRange<Date>)?>(nil)
 
     init(certificate: Certificate, intermediates: [Certificate]) throws {
         self.certificate = certificate
@@ -216,10 +239,18 @@ final class KnownSigner: @unchecked Sendable {
         self.identity = SignerIdentity(certificate: certificate)
     }
 
-    /// Whether a validation that succeeded earlier covers `time`.
-    func chainValid(at time: Date) -> Bool { window.withLock { $0?.contains(time) ?? false } }
+    /// Whether a validation that succeeded earlier, against `store`, covers `time`.
+    func chainValid(at time: Date, store: TrustStore) -> Bool {
+        window.withLock { known in
+            guard let known, known.store == store.generation else { return false }
+            return known.validity.contains(time)
+        }
+    }
 
-    func remember(_ validity: ClosedRange<Date>) { window.withLock { $0 = validity } }
+    /// Remembers a successful validation against `store` (by its generation, never reused, unlike an address).
+    func remember(_ validity: ClosedRange<Date>, store: TrustStore) {
+        window.withLock { $0 = (store.generation, validity) }
+    }
 }
 
 /// Signers by the exact certificates their KeyInfo carries.
@@ -227,8 +258,8 @@ final class KnownSigner: @unchecked Sendable {
 /// Decoding a certificate and its key dominates the cost of verifying a small document (OpenSSL 3's decoders
 /// take locks), and so does re-checking an unchanged chain against unchanged CRLs. Both are cached. A chain is
 /// re-validated whenever the verification time leaves the window in which the earlier validation holds (every
-/// certificate of the chain and every CRL of the trust store in force); the trust store, CRLs included, is
-/// immutable, so a new CRL means a new `TrustStore` and a new verifier with an empty cache.
+/// certificate of the chain and every CRL of the trust store in force), or when the trust store in force is not the
+/// one it was validated against: the trust store, CRLs included, is immutable, so a new CRL means a new `TrustStore`.
 final class SignerCache: Sendable {
     private let entries = Mutex<[[[UInt8]]: KnownSigner]>([:])
     private let capacity = 10_000

@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import TanbaErrors
+import TanbaRevocation
+import TanbaStoreTestSupport
+import TanbaTestSupport
+import TanbaXML
+import Testing
+
+/// The CRL refresh over HTTP against `tanba-sim crl` (a CA's distribution point as a process): a fresh CRL is put in
+/// force and kept on disk; a malformed one, one signed by another CA, a replayed one and an unreachable point are each
+/// refused with their code while the held CRL stays in force. And `tanba serve` with the refresh: a company head's
+/// certificate revoked at the distribution point can no longer log in or submit.
+@Suite(.serialized) struct CRLRefreshTests {
+    static let simulator: String = CLITests.tanba.replacingOccurrences(of: "/tanba", with: "/tanba-sim")
+    static let pki = TestPKI(directory: CLITests.pki)
+
+    /// A folder served by `tanba-sim crl`, and the simulator.
+    static func distributionPoint() throws -> (folder: URL, server: ServeProcess) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-crl-dp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let server = try ServeProcess(["crl", "--folder", folder.path, "--port", "0"], executable: simulator)
+        return (folder, server)
+    }
+
+    /// A copy of the shared PKI's CRL folder, which a refresh may write.
+    static func crlFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-crl-held-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.pki.appendingPathComponent("crl"), to: folder)
+        return folder
+    }
+
+    /// Publishes `pem` as `<name>.crl`: written beside, then renamed, as a CA's web server would see it.
+    static func publish(_ pem: String, as name: String, in folder: URL) throws {
+        let temporary = folder.appendingPathComponent(".\(name).tmp")
+        try Data(pem.utf8).write(to: temporary)
+        #expect(rename(temporary.path, folder.appendingPathComponent("\(name).crl").path) == 0)
+    }
+
+    static func store(_ crl: URL) throws -> TrustStore {
+        try TrustStore(caDirectory: CLITests.pki.appendingPathComponent("trust"), crlDirectory: crl)
+    }
+
+    static func verify(_ participant: TestPKI.Participant, with verifier: SignatureVerifier) throws -> ErrorCode? {
+        let xml = try Data(contentsOf: CLITests.repository.appendingPathComponent("samples/shipment/valid.xml"))
+        let signer = try DocumentSigner(
+            keyFile: pki.keyFile(participant), certificateFile: pki.certificateFile(participant))
+        do {
+            _ = try verifier.verify(try XMLDocument.parse(try signer.sign(Array(xml))))
+            return nil
+        } catch let error as TanbaError {
+            return error.code
+        }
+    }
+
+    @Test func aRefreshedCRLRevokesAndEveryBadCRLIsRefusedWithItsCodeWhileTheHeldOneStays() async throws {
+        let (published, server) = try Self.distributionPoint()
+        defer { _ = server.stop() }
+        let held = try Self.crlFolder()
+        let anchor = TrustAnchor(try Self.store(held))
+        let verifier = SignatureVerifier(trust: anchor)
+        let url = "\(server.url)/intermediate-ca.crl"
+        let refresher = CRLRefresher(trust: anchor, urls: [url], timeout: .seconds(5), logger: Logger(label: "test"))
+        #expect(try Self.verify(.companyHead, with: verifier) == nil)
+
+        func refusal() async -> CRLRefreshAttempt? { await refresher.refresh().first { $0.url == url } }
+        let now = Date()
+        let revoking = try Self.pki.revocationList(
+            of: "intermediate-ca", revoking: [.revoked, .companyHead], thisUpdate: now - 60, nextUpdate: now + 86_400,
+            number: 3)
+
+        // Nothing published yet: 404.
+        #expect(await refusal()?.code == .crlUnreachable)
+        // Not a CRL.
+        try Self.publish("not a CRL", as: "intermediate-ca", in: published)
+        #expect(await refusal()?.code == .crlMalformed)
+        // The intermediate's name, the root's key: signed by another CA.
+        let rootKey = try PrivateKey(
+            pem: Array(try Data(contentsOf: CLITests.pki.appendingPathComponent("ca/root-ca.key.pem"))))
+        let intermediate = try Certificate.load(
+            contentsOf: CLITests.pki.appendingPathComponent("trust/intermediate-ca.pem"))[0]
+        let forged = try CertificateIssuer.revocationList(
+            ca: intermediate, key: rootKey, revoking: [], thisUpdate: now, nextUpdate: now + 86_400, number: 9)
+        try Self.publish(forged, as: "intermediate-ca", in: published)
+        #expect(await refusal()?.code == .crlSignatureInvalid)
+        // A CA the hub does not trust.
+        let untrusted = try CertificateIssuer.revocationList(
+            ca: try Certificate.load(
+                contentsOf: CLITests.pki.appendingPathComponent("untrusted/untrusted-root-ca.pem"))[0],
+            key: try PrivateKey(
+                pem: Array(
+                    try Data(contentsOf: CLITests.pki.appendingPathComponent("untrusted/untrusted-root-ca.key.pem")))),
+            revoking: [], thisUpdate: now, nextUpdate: now + 86_400, number: 9)
+        try Self.publish(untrusted, as: "intermediate-ca", in: published)
+        #expect(await refusal()?.code == .crlIssuerUnknown)
+        #expect(try Self.verify(.companyHead, with: verifier) == nil, "every refusal left the held CRL in force")
+
+        // The real one: in force at once, and on disk for a restart.
+        try Self.publish(revoking, as: "intermediate-ca", in: published)
+        let updated = await refusal()
+        #expect(updated?.result == .updated && updated?.crl?.number == "3")
+        #expect(try Self.verify(.companyHead, with: verifier) == .certRevoked)
+        #expect(try Self.verify(.companyEmployee, with: verifier) == nil)
+        let restarted = SignatureVerifier(trustStore: try Self.store(held))
+        #expect(try Self.verify(.companyHead, with: restarted) == .certRevoked)
+        #expect(try Self.store(held).revocationListInfo.count == 4, "the new CRL replaced its predecessor's file")
+
+        // The same CRL again: unchanged. An older one (number 2, even if issued later): a replay.
+        #expect(await refusal()?.result == .unchanged)
+        let older = try Self.pki.revocationList(
+            of: "intermediate-ca", revoking: [], thisUpdate: now, nextUpdate: now + 86_400, number: 2)
+        try Self.publish(older, as: "intermediate-ca", in: published)
+        #expect(await refusal()?.code == .crlReplayed)
+        #expect(try Self.verify(.companyHead, with: verifier) == .certRevoked, "the replay did not un-revoke")
+
+        // A CRL beyond the size limit is not read to its end.
+        let small = CRLRefresher(
+            trust: anchor, urls: [url], timeout: .seconds(5), maximumBytes: 100, logger: Logger(label: "test"))
+        #expect(await small.refresh().first?.code == .crlTooLarge)
+
+        // The distribution point goes away: unreachable, the CRL in force stays.
+        _ = server.stop()
+        #expect(await refusal()?.code == .crlUnreachable)
+        #expect(try Self.verify(.companyHead, with: verifier) == .certRevoked)
+
+        // What `tanba pki crl-status` shows from the status file the refresher wrote.
+        let status = try CLITests.run([
+            "pki", "crl-status", "--trust", CLITests.pki.appendingPathComponent("trust").path, "--crl", held.path,
+            "--json",
+        ])
+        #expect(status.status == 0, "\(status.error)")
+        #expect(status.output.contains("CRL_UNREACHABLE") && status.output.contains("intermediate-ca.crl"))
+    }
+
+    @Test func aRevokedHeadCanNoLongerLogInOrSubmitOnceServeRefreshesTheCRL() throws {
+        let (published, simulator) = try Self.distributionPoint()
+        defer { _ = simulator.stop() }
+        let registry = RegistryCLITests()
+        try registry.registered()
+        let held = try Self.crlFolder()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tanba-crl-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var arguments = ServeTests.arguments(port: 0, location: registry.store)
+        if let index = arguments.firstIndex(of: "--crl") { arguments[index + 1] = held.path }
+        let hub = try ServeProcess(
+            arguments + ["--crl-refresh", "0.5", "--crl-url", "\(simulator.url)/intermediate-ca.crl"])
+        defer { _ = hub.stop() }
+
+        // Before: the head logs in and submits.
+        let token = try DatabaseOutageTests.login(at: hub.url, folder: folder)
+        let first = try DatabaseOutageTests.signed(
+            DatabaseOutageTests.codeOrder(number: "ZK-CRL-1"), in: folder, name: "first")
+        let accepted = try DatabaseOutageTests.curl([
+            "-H", "Authorization: Bearer \(token)", "--data-binary", "@\(first)", "\(hub.url)/v1/documents",
+        ])
+        #expect(accepted.status == "200", "\(accepted.body)")
+
+        // The CA publishes a CRL revoking the head's certificate; the hub picks it up within a refresh or two.
+        let now = Date()
+        try Self.publish(
+            try Self.pki.revocationList(
+                of: "intermediate-ca", revoking: [.revoked, .companyHead], thisUpdate: now - 60,
+                nextUpdate: now + 86_400, number: 2),
+            as: "intermediate-ca", in: published)
+        let deadline = Date() + 30
+        var refreshed = false
+        while Date() < deadline, !refreshed {
+            Thread.sleep(forTimeInterval: 0.3)
+            refreshed =
+                ((try? CRLStatus.read(CRLStatus.file(in: held)))?.attempts.contains { $0.result == .updated }) ?? false
+        }
+        #expect(refreshed, "\(hub.output.text)")
+
+        // After: the same head's new document and new login are refused as revoked.
+        let second = try DatabaseOutageTests.signed(
+            DatabaseOutageTests.codeOrder(number: "ZK-CRL-2"), in: folder, name: "second")
+        let refused = try DatabaseOutageTests.curl([
+            "-H", "Authorization: Bearer \(token)", "--data-binary", "@\(second)", "\(hub.url)/v1/documents",
+        ])
+        #expect(refused.body.contains("CERT_REVOKED"), "\(refused.status) \(refused.body)")
+        let challenge = try DatabaseOutageTests.curl(["-X", "POST", "\(hub.url)/v1/auth/challenge"])
+        let document = try #require(
+            (try JSONSerialization.jsonObject(with: Data(challenge.body.utf8)) as? [String: Any])?["document"]
+                as? String)
+        let signedChallenge = try DatabaseOutageTests.signed(document, in: folder, name: "challenge-2")
+        let login = try DatabaseOutageTests.curl(["--data-binary", "@\(signedChallenge)", "\(hub.url)/v1/auth/token"])
+        #expect(login.status != "200", "\(login.status) \(login.body)")
+        #expect(login.body.contains("CERT_REVOKED"), "\(login.body)")
+    }
+}
