@@ -12,7 +12,7 @@ import Testing
 /// refused with their code while the held CRL stays in force. And `tanba serve` with the refresh: a company head's
 /// certificate revoked at the distribution point can no longer log in or submit.
 @Suite(.serialized) struct CRLRefreshTests {
-    static let simulator: String = CLITests.tanba.replacingOccurrences(of: "/tanba", with: "/tanba-sim")
+    static let simulator: String = EAEUDeliveryTests.simulator
     static let pki = TestPKI(directory: CLITests.pki)
 
     /// A folder served by `tanba-sim crl`, and the simulator.

@@ -74,7 +74,13 @@ import Testing
         ]
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             for (name, bytes, code) in cases {
-                let (status, body) = try await Self.post(bytes, type: "image/png", client)
+                var (status, body) = try await Self.post(bytes, type: "image/png", client)
+                // One decode per core at a time, hub-wide: other suites' photos running beside this one may take
+                // them all, and the answer is then SERVICE_BUSY with Retry-After, which a client honours.
+                for _ in 0..<50 where body["code"] as? String == "SERVICE_BUSY" {
+                    try await Task.sleep(for: .milliseconds(100))
+                    (status, body) = try await Self.post(bytes, type: "image/png", client)
+                }
                 #expect(status == .badRequest || status == .contentTooLarge, "\(name)")
                 #expect(body["code"] as? String == code, "\(name): \(body)")
             }
