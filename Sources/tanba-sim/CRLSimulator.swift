@@ -49,24 +49,7 @@ struct CRLCommand: ParsableCommand {
                 status: .ok, headers: [.contentType: "application/pkix-crl"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
-        let (host, requested) = (self.host, port)
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: requested), serverName: "tanba-sim"),
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? requested
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-            })
-        let done = DispatchSemaphore(value: 0)
-        let failure = Failure()
-        Task {
-            do { try await application.runService() } catch { failure.error.withLock { $0 = "\(error)" } }
-            done.signal()
-        }
-        done.wait()
-        if let error = failure.error.withLock({ $0 }) {
-            throw TanbaError(.configInvalid, "cannot serve on \(host):\(requested): \(error)")
-        }
+        try serveSimulator(router: router, host: host, port: port)
     }
 }
 

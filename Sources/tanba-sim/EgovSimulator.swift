@@ -62,19 +62,6 @@ struct EgovCommand: ParsableCommand {
             }
             return xml(.ok, RegisterGateway.response(subjects, correlationId: asked.messageId, at: Date()))
         }
-        let (host, requested) = (self.host, port)
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: requested), serverName: "tanba-sim"),
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? requested
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-            })
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            try? await application.runService()
-            done.signal()
-        }
-        done.wait()
+        try serveSimulator(router: router, host: host, port: port)
     }
 }

@@ -55,26 +55,32 @@ struct EAEUCommand: ParsableCommand {
         }
         let simulator = try EAEUSimulator(
             failFirst: failFirst, pinned: pinned, record: record.map { URL(fileURLWithPath: $0) }, hold: hold)
-        let (host, requested) = (self.host, port)
-        let application = Application(
-            router: simulator.router(),
-            configuration: .init(address: .hostname(host, port: requested), serverName: "tanba-sim"),
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? requested
-                // Straight to the descriptor: print's buffer would hold the line on a pipe until exit.
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-            })
-        // SIGTERM and SIGINT end the service group: requests in flight are answered, then the process exits 0.
-        let done = DispatchSemaphore(value: 0)
-        let failure = Failure()
-        Task {
-            do { try await application.runService() } catch { failure.error.withLock { $0 = "\(error)" } }
-            done.signal()
-        }
-        done.wait()
-        if let error = failure.error.withLock({ $0 }) {
-            throw TanbaError(.configInvalid, "cannot serve on \(host):\(requested): \(error)")
-        }
+        try serveSimulator(router: simulator.router(), host: host, port: port)
+    }
+}
+
+/// Runs a simulator's `router` on `host`:`port` until SIGTERM or SIGINT: the listening line is written straight to
+/// the descriptor once the port is bound (print's buffer would hold it on a pipe until exit); requests in flight
+/// are answered, then the command returns. The command line is synchronous (as `tanba serve`'s): the server runs on
+/// Swift concurrency while this thread waits.
+/// - Throws: `CONFIG_INVALID` when the server cannot run (the port is taken).
+func serveSimulator(router: Router<BasicRequestContext>, host: String, port requested: Int) throws {
+    let application = Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: requested), serverName: "tanba-sim"),
+        onServerRunning: { channel in
+            let bound = channel.localAddress?.port ?? requested
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+        })
+    let done = DispatchSemaphore(value: 0)
+    let failure = Failure()
+    Task {
+        do { try await application.runService() } catch { failure.error.withLock { $0 = "\(error)" } }
+        done.signal()
+    }
+    done.wait()
+    if let error = failure.error.withLock({ $0 }) {
+        throw TanbaError(.configInvalid, "cannot serve on \(host):\(requested): \(error)")
     }
 }
 
