@@ -118,7 +118,7 @@ let package = Package(
             name: "TanbaCore",
             dependencies: [
                 "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaBarcode",
-                "TanbaErrors",
+                "TanbaErrors", "TanbaIntegrations",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -129,6 +129,7 @@ let package = Package(
             name: "TanbaHTTP",
             dependencies: [
                 "TanbaCore", "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaErrors",
+                "TanbaIntegrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -166,6 +167,7 @@ let package = Package(
             dependencies: [
                 "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -25,12 +25,13 @@ struct HubOptions: ParsableArguments {
 
 /// The pipeline every document command runs (submit, folders, serve), built from their shared options.
 func makePipeline(
-    trust: TrustOptions, schemas: SchemaOptions, store: StoreOptions, hub: HubOptions
+    trust: TrustOptions, schemas: SchemaOptions, store: StoreOptions, hub: HubOptions,
+    partners: EAEUPartners = .none
 ) throws -> DocumentPipeline {
     DocumentPipeline(
         store: try store.open(), schemas: try schemas.schemaSet(),
         verifier: SignatureVerifier(trust: TrustAnchor(try trust.trustStore())), reference: try store.referenceData(),
-        hub: try hub.signer())
+        hub: try hub.signer(), partners: partners)
 }
 
 struct SubmitCommand: ParsableCommand {

@@ -54,6 +54,7 @@ struct ServeCommand: ParsableCommand {
         help: "Mark the web session cookies Secure: the hub is reached over HTTPS (directly or by a proxy).")
     var secureCookies = false
     @OptionGroup var outbox: OutboxOptions
+    @OptionGroup var partners: EAEUPartnerOptions
     @OptionGroup var register: RegisterOptions
     @OptionGroup var trust: TrustOptions
     @OptionGroup var crl: CRLRefreshOptions
@@ -69,7 +70,8 @@ struct ServeCommand: ParsableCommand {
     /// exit 2, with no listening line before it.
     func run() throws {
         try reportingFailures(command: "serve", json: false) {
-            let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
+            let pipeline = try makePipeline(
+                trust: trust, schemas: schemas, store: storeOptions, hub: hub, partners: try partners.partners())
             let api = HubAPI(
                 pipeline: pipeline, verifier: pipeline.verifier, maxBodySize: maxBodyMib << 20,
                 limiter: RateLimiter(rate: rateLimit, burst: burst ?? rateLimit * 2),
@@ -100,16 +102,19 @@ struct ServeCommand: ParsableCommand {
                         refresher: crl.refresher(trust: pipeline.verifier.trust, logger: api.logger),
                         interval: .milliseconds(Int64(crl.refreshSeconds * 1000)), logger: api.logger))
             }
+            // The EAEU partners' endpoint is always served: without a pinned partner it refuses every message
+            // (EAEU_PARTNER_UNKNOWN), audited, which tells a partner being connected what is missing.
             let channels: [any HubChannel] =
-                noWeb
-                ? []
-                : [
-                    try WebApp(
-                        folder: Locations.folder(
-                            explicit: web, environment: "TANBA_WEB_DIR", name: "web", marker: "i18n/en.json",
-                            label: "web application"),
-                        signerURL: signerUrl, secureCookies: secureCookies)
-                ]
+                [EAEUChannel()]
+                + (noWeb
+                    ? []
+                    : [
+                        try WebApp(
+                            folder: Locations.folder(
+                                explicit: web, environment: "TANBA_WEB_DIR", name: "web", marker: "i18n/en.json",
+                                label: "web application"),
+                            signerURL: signerUrl, secureCookies: secureCookies)
+                    ])
             let application = api.application(host: host, port: port, services: services, channels: channels) {
                 channel in
                 let bound = channel.localAddress?.port ?? 0

@@ -23,7 +23,7 @@ enum OpenAPI {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {
               "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "Document id (DOC-…)"},
-              "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["codeOrder", "applicationReport", "introductionProduction", "introductionImport", "aggregation", "disaggregation", "reaggregation", "shipment", "shipmentAnswer", "shipmentCancellation", "withdrawal", "returnToCirculation", "remarking", "eaeuShipment", "export"]}, "description": "Document type code (GET /v1/reference/document-types)"},
+              "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["codeOrder", "applicationReport", "introductionProduction", "introductionImport", "aggregation", "disaggregation", "reaggregation", "shipment", "shipmentAnswer", "shipmentCancellation", "withdrawal", "returnToCirculation", "remarking", "eaeuShipment", "export", "eaeuArrival"]}, "description": "Document type code (GET /v1/reference/document-types)"},
               "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected", "cancelled"]}},
               "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "format": "kz-iin-bin"}, "description": "BIN/IIN of the other side (the sender for the inbox, the recipient for the outbox): 12 digits (^[0-9]{12}$) whose last is the check digit of the first 11 (weights 1–11, else 3–11,1,2, modulo 11; no BIN/IIN has a body whose checksum is 10 with both)"},
               "from": {"name": "from", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}, "description": "Received at or after: an RFC 3339 date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B; offsets from -23:59 to +23:59) or a date (its first instant, UTC)"},
@@ -92,7 +92,7 @@ enum OpenAPI {
                   "code": {"type": "string", "description": "The identity: 01…21… or 00 + SSCC"},
                   "level": {"type": "string", "enum": ["unit", "group", "transport"]},
                   "genuine": {"type": "boolean", "description": "true for authenticity genuine or knownPackage only"},
-                  "authenticity": {"type": "string", "enum": ["genuine", "tailNotGiven", "knownPackage", "forged", "unknown"]},
+                  "authenticity": {"type": "string", "enum": ["genuine", "tailNotGiven", "knownPackage", "registeredAbroad", "forged", "unknown"]},
                   "status": {"type": "string", "enum": ["inCirculation", "sold", "withdrawn", "notIntroduced", "cancelled", "unknown"]},
                   "withdrawalReason": {"type": "string"}, "gtin": {"type": "string"}, "name": {"type": "string"},
                   "brand": {"type": "string"}, "manufacturer": {"type": "string"}, "importer": {"type": "string"},

@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import TanbaDomain
 public import TanbaErrors
+import TanbaIntegrations
 public import TanbaStore
 public import TanbaXML
 
@@ -21,6 +22,8 @@ public struct Decision: Sendable, CustomStringConvertible {
     public let dryRun: Bool
     /// The sender the document names, when it could be read that far.
     public var sender: String? = nil
+    /// The document's number, when it could be read that far (an EAEU message's EDocId).
+    public var number: String? = nil
     /// Who signed it and with what, when the signature was verified (not for a repeated document: its stored
     /// receipt answers it before any check).
     public var signer: SignerIdentity? = nil
@@ -48,11 +51,14 @@ public final class DocumentPipeline: Sendable {
     let hub: DocumentSigner
     let limits: ParseLimits
     let signerRoles: SignerRoles
+    /// The partner states' systems whose goods messages (arrivals) the hub accepts.
+    public let partners: EAEUPartners
 
     public init(
         store: any HubStore, schemas: SchemaSet, verifier: SignatureVerifier, reference: ReferenceData,
-        hub: DocumentSigner, limits: ParseLimits = .default
+        hub: DocumentSigner, limits: ParseLimits = .default, partners: EAEUPartners = .none
     ) {
+        self.partners = partners
         self.store = store
         self.schemas = schemas
         self.verifier = verifier
@@ -71,15 +77,18 @@ public final class DocumentPipeline: Sendable {
     ///   itself is refused with `AUTH_FORBIDDEN`. Nil for local use (`tanba submit`).
     /// - Parameter journal: the channel's audit entry for the decision. It is appended in the same transaction
     ///   as the document (or its refusal's receipt), so the two are durable together and share one sync.
+    /// - Parameter types: the document types this channel takes (nil: any); another is refused with
+    ///   `XSD_UNKNOWN_DOCUMENT` (the EAEU endpoint takes partners' goods messages only).
     public func submit(
         _ bytes: [UInt8], dryRun: Bool = false, now: Date = Date(), submitter: String? = nil,
-        journal: (@Sendable (Decision) -> Audit.Event)? = nil
+        types: Set<String>? = nil, journal: (@Sendable (Decision) -> Audit.Event)? = nil
     ) throws -> Decision {
         var attempt = 1
         var decision: Decision
         while true {
             do {
-                decision = try decide(bytes, dryRun: dryRun, now: now, submitter: submitter, journal: journal)
+                decision = try decide(
+                    bytes, dryRun: dryRun, now: now, submitter: submitter, types: types, journal: journal)
                 break
             } catch let error as TanbaError where error.code == .storeConflict && attempt < Self.attempts {
                 // What the decision expected changed before it was applied (the same number or the same document
@@ -106,7 +115,7 @@ public final class DocumentPipeline: Sendable {
 
     private func decide(
         _ bytes: [UInt8], dryRun: Bool, unsigned: Bool = false, now: Date, submitter: String?,
-        journal: (@Sendable (Decision) -> Audit.Event)?
+        types: Set<String>? = nil, journal: (@Sendable (Decision) -> Audit.Event)?
     ) throws -> Decision {
         var clock = PhaseClock()
         defer { clock.report() }
@@ -126,6 +135,12 @@ public final class DocumentPipeline: Sendable {
                 throw TanbaError(
                     .flcDocumentTypeUnsupported, "{\(type.namespace)}\(type.rootElement) is not processed yet",
                     path: document.root.path)
+            }
+            if let types, !types.contains(handlerType.typeCode) {
+                throw TanbaError(
+                    .xsdUnknownDocument,
+                    "{\(type.namespace)}\(type.rootElement) is not taken here: this channel takes "
+                        + types.sorted().joined(separator: ", "), line: document.root.line, path: document.root.path)
             }
             let handler = try handlerType.init(root: document.root)
             clock.mark("read")
@@ -148,7 +163,13 @@ public final class DocumentPipeline: Sendable {
                 // once) the apply below and the unique indexes catch.
                 try Self.checkNumber(
                     try snapshot.document(sender: handler.sender, number: handler.number), handler, digest)
-                if !unsigned {
+                if !unsigned, let country = handler.partnerCountry {
+                    // A partner state's message: signed by that state's pinned system, not by a participant.
+                    let verified = try partners.verify(document, country: country, at: now)
+                    context.signer = verified.signer
+                    context.algorithm = verified.algorithm.name
+                    clock.mark("signature")
+                } else if !unsigned {
                     let verified = try verifier.verify(document, at: now)
                     context.signer = verified.signer
                     context.algorithm = verified.algorithm.name
@@ -198,7 +219,8 @@ public final class DocumentPipeline: Sendable {
             let earlier = repeated.earlier
             return Decision(
                 documentID: earlier.id, type: earlier.type, accepted: true, status: earlier.status, diagnostics: [],
-                changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun, sender: earlier.sender)
+                changes: [], receipt: earlier.receipt, repeated: true, dryRun: dryRun, sender: earlier.sender,
+                number: earlier.number)
         } catch let error as TanbaError
             where error.category != .internal && (error.category != .request || error.code == .authForbidden)
         {
@@ -212,7 +234,8 @@ public final class DocumentPipeline: Sendable {
             let decision = Decision(
                 documentID: context.id, type: context.type, accepted: false, status: .rejected,
                 diagnostics: error.diagnostics, changes: [], receipt: receipt, repeated: false, dryRun: dryRun,
-                sender: context.sender.isEmpty ? nil : context.sender, signer: context.signer,
+                sender: context.sender.isEmpty ? nil : context.sender,
+                number: context.number.isEmpty ? nil : context.number, signer: context.signer,
                 algorithm: context.algorithm)
             // Only its receipt is kept, in the refusals' journal, so the submitter can fetch it again by its id.
             if !dryRun {
@@ -284,7 +307,8 @@ struct Context {
     var acceptance: Decision {
         Decision(
             documentID: id, type: type, accepted: true, status: status, diagnostics: [], changes: changes,
-            receipt: receipt, repeated: false, dryRun: dryRun, sender: sender, signer: signer, algorithm: algorithm)
+            receipt: receipt, repeated: false, dryRun: dryRun, sender: sender, number: number, signer: signer,
+            algorithm: algorithm)
     }
 
     mutating func identify(digest: String) {
@@ -331,6 +355,13 @@ protocol DocumentHandler {
     /// Runs every control and applies the document to `tx` — a recorder over a snapshot, whose writes become the
     /// decision's change set; throws every violation at once.
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome
+    /// The member state whose system signs this document instead of a participant (an EAEU arrival); nil for a
+    /// participant's document.
+    var partnerCountry: EAEUCountry? { get }
+}
+
+extension DocumentHandler {
+    var partnerCountry: EAEUCountry? { nil }
 }
 
 extension DocumentHandler {
@@ -349,7 +380,7 @@ enum Handlers {
         ReturnHandler.self,
         ApplicationReportHandler.self, IntroductionProductionHandler.self, AggregationHandler.self,
         IntroductionImportHandler.self, DisaggregationHandler.self, ReaggregationHandler.self, RemarkingHandler.self,
-        EAEUShipmentHandler.self, ExportHandler.self, CodeOrderHandler.self,
+        EAEUShipmentHandler.self, ExportHandler.self, CodeOrderHandler.self, EAEUArrivalHandler.self,
     ]
 }
 

@@ -13,6 +13,10 @@ public struct PublicCheck: Sendable, Hashable, Codable {
         case tailNotGiven
         /// A transport package (SSCC) the hub knows; packages have no verification tail.
         case knownPackage
+        /// A unit registered by an EAEU partner state's signed message (an arrival): issued by that state's system,
+        /// whose key the hub does not hold, so its tail is that state's to verify; the hub vouches for the
+        /// registration, not for the label.
+        case registeredAbroad
         /// The tail does not verify (altered, copied onto another code, or made up) or names no key of the hub.
         case forged
         /// The hub never issued this code.
@@ -48,7 +52,7 @@ public struct PublicCheck: Sendable, Hashable, Codable {
     public let code: String
     /// `unit`, `group` or `transport`; nil for a code the hub does not know.
     public var level: String?
-    /// True only for `genuine` and `knownPackage`.
+    /// True only for `genuine`, `knownPackage` and `registeredAbroad`.
     public var genuine: Bool
     public var authenticity: Authenticity
     public var status: Status

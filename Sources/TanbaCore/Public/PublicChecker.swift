@@ -103,6 +103,12 @@ public final class PublicChecker: Sendable {
             if record == nil { result.problems.append(Diagnostic(.codeNotFound, "the hub never made this package")) }
             return
         }
+        if let record, record.verificationCode == nil, record.keyID == nil {
+            // Issued abroad and registered by the partner state's signed message: no key of the hub made its tail.
+            result.authenticity = .registeredAbroad
+            result.genuine = true
+            return
+        }
         guard let tail = marking.verificationCode ?? marking.crypto93 else {
             result.authenticity = record == nil ? .unknown : .tailNotGiven
             if record == nil { result.problems.append(Diagnostic(.codeNotFound, "the hub never issued this code")) }

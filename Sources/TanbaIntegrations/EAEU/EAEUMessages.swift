@@ -34,21 +34,42 @@ public enum EAEUMessages {
 
     /// The departure as UTF-8 XML with an XML declaration, unsigned.
     public static func departure(_ message: EAEUDeparture) -> [UInt8] {
+        goodsMessage(
+            id: message.edocId, refId: message.edocRefId, at: message.dateTime, source: message.sourceDocumentId,
+            sender: ("KZ", message.senderBIN, message.senderName),
+            receiver: (message.receiverCountry.rawValue, message.receiverTaxId, message.receiverName),
+            number: message.documentNumber, date: message.documentDate, lines: message.lines)
+    }
+
+    /// An arrival (a partner's goods message to a Kazakh receiver) as UTF-8 XML, unsigned: what a partner state's
+    /// system sends the hub (`tanba-sim eaeu-send` writes it so).
+    public static func arrival(_ message: EAEUArrival) -> [UInt8] {
+        goodsMessage(
+            id: message.edocId, refId: message.edocRefId, at: message.dateTime, source: message.sourceDocumentId,
+            sender: (message.senderCountry.rawValue, message.senderTaxId, message.senderName),
+            receiver: ("KZ", message.receiverBIN, message.receiverName), number: message.documentNumber,
+            date: message.documentDate, lines: message.lines)
+    }
+
+    /// The goods message in either direction.
+    private static func goodsMessage(
+        id: String, refId: String?, at date: Date, source: String, sender: (String, String, String),
+        receiver: (String, String, String), number: String, date documentDate: String, lines: [EAEUDeparture.Line]
+    ) -> [UInt8] {
+        func party(_ name: String, _ party: (String, String, String)) -> String {
+            "<\(name)>" + csdo("UnifiedCountryCode", party.0) + csdo("TaxpayerId", party.1)
+                + csdo("BusinessEntityName", party.2) + "</\(name)>"
+        }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<GoodsDeparture xmlns=\"\(departureNamespace)\" xmlns:csdo=\"\(simpleDataObjects)\">"
         xml += header(
-            envelope: departureEnvelopeCode, document: departureDocumentCode, id: message.edocId,
-            refId: message.edocRefId, at: message.dateTime)
-        xml += element("SourceDocumentId", message.sourceDocumentId)
-        xml += "<Sender>" + csdo("UnifiedCountryCode", "KZ") + csdo("TaxpayerId", message.senderBIN)
-        xml += csdo("BusinessEntityName", message.senderName) + "</Sender>"
-        xml += "<Receiver>" + csdo("UnifiedCountryCode", message.receiverCountry.rawValue)
-        xml += csdo("TaxpayerId", message.receiverTaxId) + csdo("BusinessEntityName", message.receiverName)
-        xml += "</Receiver>"
-        xml += "<AccompanyingDocument>" + csdo("DocId", message.documentNumber)
-        xml += csdo("DocCreationDate", message.documentDate) + "</AccompanyingDocument>"
+            envelope: departureEnvelopeCode, document: departureDocumentCode, id: id, refId: refId, at: date)
+        xml += element("SourceDocumentId", source)
+        xml += party("Sender", sender) + party("Receiver", receiver)
+        xml += "<AccompanyingDocument>" + csdo("DocId", number)
+        xml += csdo("DocCreationDate", documentDate) + "</AccompanyingDocument>"
         xml += "<Goods>"
-        for line in message.lines {
+        for line in lines {
             xml += "<GoodsItem>" + element("GTIN", line.gtin)
             for code in line.codes { xml += element("IdentificationCode", code) }
             xml += "</GoodsItem>"

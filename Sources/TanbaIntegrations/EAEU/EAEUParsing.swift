@@ -1,7 +1,7 @@
 import Foundation
 import TanbaDomain
 import TanbaErrors
-import TanbaXML
+public import TanbaXML
 
 extension EAEUMessages {
     /// Reads a departure, checking every field.
@@ -11,39 +11,92 @@ extension EAEUMessages {
     ///   an invalid BIN, country, tax number, date, GTIN or identification code, a code given twice, or an
     ///   unexpected element.
     public static func parseDeparture(_ bytes: [UInt8]) throws -> EAEUDeparture {
-        let root = try XMLDocument.parse(bytes).root
+        let parts = try readGoodsMessage(try XMLDocument.parse(bytes).root)
+        guard parts.sender.country.value == "KZ" else {
+            throw invalid(parts.sender.country.element, "the sender's country is KZ")
+        }
+        try checkBIN(parts.sender.taxId, whose: "sender")
+        let country = try memberState(parts.receiver, whose: "receiver")
+        return EAEUDeparture(
+            edocId: parts.header.id, edocRefId: parts.header.refId, sourceDocumentId: parts.source,
+            dateTime: parts.header.dateTime, senderBIN: parts.sender.taxId.value, senderName: parts.sender.name,
+            receiverCountry: country, receiverTaxId: parts.receiver.taxId.value, receiverName: parts.receiver.name,
+            documentNumber: parts.number, documentDate: parts.date, lines: parts.lines)
+    }
+
+    /// Reads an arrival — a partner state's goods message addressed to a Kazakh receiver — checking every field as
+    /// `parseDeparture` does, with the parties the other way round: the sender in RU, BY, KG or AM with a taxpayer
+    /// number of its country's form, the receiver in KZ with a valid BIN or IIN.
+    /// - Throws: as `parseDeparture`.
+    public static func readArrival(_ root: XMLElement) throws -> EAEUArrival {
+        let parts = try readGoodsMessage(root)
+        let country = try memberState(parts.sender, whose: "sender")
+        guard parts.receiver.country.value == "KZ" else {
+            throw invalid(parts.receiver.country.element, "the receiver's country is KZ")
+        }
+        try checkBIN(parts.receiver.taxId, whose: "receiver")
+        return EAEUArrival(
+            edocId: parts.header.id, edocRefId: parts.header.refId, sourceDocumentId: parts.source,
+            dateTime: parts.header.dateTime, senderCountry: country, senderTaxId: parts.sender.taxId.value,
+            senderName: parts.sender.name, receiverBIN: parts.receiver.taxId.value, receiverName: parts.receiver.name,
+            documentNumber: parts.number, documentDate: parts.date, lines: parts.lines)
+    }
+
+    /// A party as read, before its direction's rules: its country and tax number with their elements.
+    struct PartyParts {
+        var country: (element: XMLElement, value: String)
+        var taxId: (element: XMLElement, value: String)
+        var name: String
+    }
+
+    /// What both directions of the goods message share, each field checked but the parties' countries.
+    struct GoodsMessageParts {
+        var header: EECHeader
+        var source: String
+        var sender: PartyParts
+        var receiver: PartyParts
+        var number: String
+        var date: String
+        var lines: [EAEUDeparture.Line]
+    }
+
+    /// The Kazakh party's BIN (or IIN): 12 digits with a valid check digit.
+    static func checkBIN(_ taxId: (element: XMLElement, value: String), whose: String) throws {
+        do { _ = try KazakhIdentifier(taxId.value) } catch let error as TanbaError {
+            throw invalid(taxId.element, "the \(whose)'s BIN is invalid: \(error.message)")
+        }
+    }
+
+    /// The other party's member state, and its taxpayer number in that state's form.
+    static func memberState(_ party: PartyParts, whose: String) throws -> EAEUCountry {
+        guard let country = EAEUCountry(rawValue: party.country.value) else {
+            throw invalid(
+                party.country.element,
+                "the \(whose)'s country is one of \(EAEUCountry.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard country.isTaxIdForm(party.taxId.value) else {
+            throw invalid(party.taxId.element, "not a taxpayer number of \(country.rawValue) in form")
+        }
+        return country
+    }
+
+    static func readParty(_ element: XMLElement) throws -> PartyParts {
+        var reader = ChildReader(element)
+        let country = try reader.text("UnifiedCountryCode", namespace: simpleDataObjects, limit: 2)
+        let taxId = try reader.text("TaxpayerId", namespace: simpleDataObjects, limit: 20)
+        let name = try reader.text("BusinessEntityName", namespace: simpleDataObjects, limit: 1000, freeText: true)
+        try reader.finish()
+        return PartyParts(country: country, taxId: taxId, name: name.value)
+    }
+
+    /// Reads the goods message (`GoodsDeparture`) in either direction.
+    static func readGoodsMessage(_ root: XMLElement) throws -> GoodsMessageParts {
         try expectRoot(root, name: "GoodsDeparture", namespace: departureNamespace)
         var reader = ChildReader(root)
         let header = try reader.header(envelope: departureEnvelopeCode, document: departureDocumentCode)
         let source = try reader.text("SourceDocumentId", namespace: departureNamespace, limit: 100)
-
-        let sender = try reader.required("Sender", namespace: departureNamespace)
-        var senderReader = ChildReader(sender)
-        let senderCountry = try senderReader.text("UnifiedCountryCode", namespace: simpleDataObjects, limit: 2)
-        guard senderCountry.value == "KZ" else { throw invalid(senderCountry.element, "the sender's country is KZ") }
-        let bin = try senderReader.text("TaxpayerId", namespace: simpleDataObjects, limit: 12)
-        do { _ = try KazakhIdentifier(bin.value) } catch let error as TanbaError {
-            throw invalid(bin.element, "the sender's BIN is invalid: \(error.message)")
-        }
-        let senderName = try senderReader.text(
-            "BusinessEntityName", namespace: simpleDataObjects, limit: 1000, freeText: true)
-        try senderReader.finish()
-
-        let receiver = try reader.required("Receiver", namespace: departureNamespace)
-        var receiverReader = ChildReader(receiver)
-        let countryText = try receiverReader.text("UnifiedCountryCode", namespace: simpleDataObjects, limit: 2)
-        guard let country = EAEUCountry(rawValue: countryText.value) else {
-            throw invalid(
-                countryText.element,
-                "the receiver's country is one of \(EAEUCountry.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let taxId = try receiverReader.text("TaxpayerId", namespace: simpleDataObjects, limit: 20)
-        guard country.isTaxIdForm(taxId.value) else {
-            throw invalid(taxId.element, "not a taxpayer number of \(country.rawValue) in form")
-        }
-        let receiverName = try receiverReader.text(
-            "BusinessEntityName", namespace: simpleDataObjects, limit: 1000, freeText: true)
-        try receiverReader.finish()
+        let sender = try readParty(try reader.required("Sender", namespace: departureNamespace))
+        let receiver = try readParty(try reader.required("Receiver", namespace: departureNamespace))
 
         let document = try reader.required("AccompanyingDocument", namespace: departureNamespace)
         var documentReader = ChildReader(document)
@@ -90,11 +143,9 @@ extension EAEUMessages {
         guard !lines.isEmpty else { throw missing("GoodsItem", in: goods) }
         try goodsReader.finish()
         try reader.finish(allowingSignature: true)
-
-        return EAEUDeparture(
-            edocId: header.id, edocRefId: header.refId, sourceDocumentId: source.value, dateTime: header.dateTime,
-            senderBIN: bin.value, senderName: senderName.value, receiverCountry: country, receiverTaxId: taxId.value,
-            receiverName: receiverName.value, documentNumber: number.value, documentDate: date.value, lines: lines)
+        return GoodsMessageParts(
+            header: header, source: source.value, sender: sender, receiver: receiver, number: number.value,
+            date: date.value, lines: lines)
     }
 
     /// Reads a processing result, checking every field.

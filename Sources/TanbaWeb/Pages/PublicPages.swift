@@ -124,7 +124,7 @@ extension WebRoutes {
         if let result {
             let verdict: String =
                 switch result.authenticity {
-                case .genuine, .knownPackage:
+                case .genuine, .knownPackage, .registeredAbroad:
                     result.status == .inCirculation && result.expired != true ? "good" : "warning"
                 case .tailNotGiven: "warning"
                 case .forged, .unknown: "bad"
