@@ -22,6 +22,7 @@ extension ErrorCode {
     public static let flcBasisRequired = ErrorCode("FLC_BASIS_REQUIRED")
     public static let flcDates = ErrorCode("FLC_DATES")
     public static let flcExportToEAEU = ErrorCode("FLC_EXPORT_TO_EAEU")
+    public static let flcForeignTaxId = ErrorCode("FLC_FOREIGN_TAX_ID")
     public static let flcGroupNotIssued = ErrorCode("FLC_GROUP_NOT_ISSUED")
     public static let flcExpiryRequired = ErrorCode("FLC_EXPIRY_REQUIRED")
     public static let flcCertificateRequired = ErrorCode("FLC_CERTIFICATE_REQUIRED")
@@ -85,6 +86,12 @@ extension ErrorCatalogue {
         .init(
             code: .flcExportToEAEU, category: .document,
             summary: "An export names an EAEU member state: goods to the EAEU travel with an EAEU shipment."),
+        .init(
+            code: .flcForeignTaxId, category: .document,
+            summary:
+                "A buyer in another EAEU member state has a taxpayer number not in that state's form (RU 10 or 12 "
+                + "digits, BY 9 letters or digits, KG 14 digits, AM 8 digits): its state's system would refuse the "
+                + "message."),
         .init(
             code: .flcGroupNotIssued, category: .document,
             summary:

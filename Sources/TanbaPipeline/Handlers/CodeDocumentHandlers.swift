@@ -570,6 +570,7 @@ struct EAEUShipmentHandler: OperationDocument {
     let header: CommonHeader
     let senderName: String
     let buyer: (country: XMLElement, taxId: String, name: String)
+    let buyerTaxId: XMLElement
     let shipmentDate: XMLElement
     let lines: [(element: XMLElement, gtin: String, quantity: Int, items: [ShipmentHandler.Item])]
 
@@ -579,17 +580,19 @@ struct EAEUShipmentHandler: OperationDocument {
         senderName = try r.text(try r.child(try r.child(root, "Header"), "Sender"), "Name")
         let buyer = try r.child(root, "Buyer")
         self.buyer = (try r.child(buyer, "Country"), try r.text(buyer, "TaxID"), try r.text(buyer, "Name"))
+        buyerTaxId = try r.child(buyer, "TaxID")
         shipmentDate = try r.child(root, "ShipmentDate")
         lines = try r.children(try r.child(root, "Lines"), "Line").map {
             ($0, try r.text($0, "GTIN"), Int(try r.text($0, "Quantity")) ?? 0, try r.items(try r.child($0, "Items")))
         }
     }
 
-    static var rules: [any DocumentRule] { [DatesNotInFuture(), QuantityOfMarkedUnits()] }
+    static var rules: [any DocumentRule] { [DatesNotInFuture(), QuantityOfMarkedUnits(), ForeignTaxIdForm()] }
 
     var facts: DocumentFacts {
         var facts = header.facts
         facts.dates.append(shipmentDate)
+        facts.foreignParty = (buyer.country, buyerTaxId)
         facts.lines = lines.map { line in
             var product = ProductLine(element: line.element, gtin: line.gtin, items: line.items)
             product.quantity = Decimal(line.quantity)

@@ -37,6 +37,8 @@ struct DocumentFacts {
     var country: XMLElement?
     /// An export's destination, which must lie outside the EAEU.
     var exportDestination: XMLElement?
+    /// A party in another EAEU member state: its country and its taxpayer number there.
+    var foreignParty: (country: XMLElement, taxId: XMLElement)?
     /// A withdrawal's reason and whether the document carries its basis.
     var withdrawal: (reason: XMLElement, hasBasis: Bool)?
     var totals: Totals?

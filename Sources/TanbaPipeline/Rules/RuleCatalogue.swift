@@ -136,6 +136,10 @@ public enum RuleCatalogue {
             ru: "В страны ЕАЭС товар вывозится отгрузкой в ЕАЭС, а не экспортом.",
             en: "Goods to EAEU member states leave with an EAEU shipment, not an export."),
         ControlRule(
+            code: .flcForeignTaxId, kk: "Сатып алушының салық нөмірі оның елінің үлгісіне сәйкес емес.",
+            ru: "Налоговый номер покупателя не соответствует форме его страны.",
+            en: "The buyer's taxpayer number is not in its country's form."),
+        ControlRule(
             code: .flcGroupNotIssued, kk: "Бұл тауар тобы хаб шығаратын кодтармен таңбаланбайды.",
             ru: "Эта товарная группа не маркируется кодами, которые выпускает хаб.",
             en: "This product group is not marked with codes the hub issues."),
