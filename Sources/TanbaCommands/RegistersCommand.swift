@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import TanbaCore
 import TanbaErrors
 import TanbaOutbound
 import TanbaStore
@@ -51,8 +52,41 @@ struct RegisterOptions: ParsableArguments {
 struct RegistersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registers",
-        abstract: "The state registers of legal entities and entrepreneurs: participants' statuses.",
-        subcommands: [Refresh.self])
+        abstract:
+            "The state registers of legal entities and entrepreneurs: the hub's copy (import) and participants' statuses (refresh).",
+        subcommands: [Import.self, Refresh.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the registers' dump into the hub's copy, which registrations are then checked against.",
+            discussion: """
+                The dump is a JSON object of BIN/IIN → {"status": CODE, "name": …}, CODE in the register's directory                 (ACTIVE, SUSPENDED, IN_LIQUIDATION, LIQUIDATED). All of it or nothing: an invalid subject is                 REGISTER_ANSWER_INVALID naming it. Registered participants among the subjects take their status                 (a suspended or liquidated one can no longer log in or sign); each change and the import are audited.
+                """)
+        @Argument(help: "The registers' dump (JSON).") var file: String
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "registers import", json: output.json) {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
+                }
+                let now = Date()
+                let entries = try RegisterCopy.parse(Array(data), at: now)
+                let store = try storeOptions.open()
+                let report = try OperatorAudit.write(
+                    store, action: "registers-import", object: URL(fileURLWithPath: file).lastPathComponent,
+                    result: { "\($0.read) read, \($0.saved) saved" }
+                ) { tx in
+                    try RegisterCopy.save(
+                        entries, in: tx, at: now, audit: OperatorAudit.channel, address: OperatorAudit.who)
+                }
+                if output.json { return try printJSON(report) }
+                print("\(report.read) subjects read, \(report.saved) new or changed")
+                for change in report.participants { print("changed \(change)") }
+            }
+        }
+    }
 
     struct Refresh: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -57,8 +57,16 @@ struct ParticipantsCommand: ParsableCommand {
                     id: id, name: name, isOrganisation: !entrepreneur, roles: parsedRoles, productGroups: groupCodes,
                     representatives: representative.map { Representative(iin: $0) })
                 let store = try storeOptions.open(mayCreate: true)
-                try OperatorAudit.write(store, action: "participant-save", participant: participant.id) {
-                    try $0.save(participant)
+                try OperatorAudit.write(store, action: "participant-save", participant: participant.id) { tx in
+                    // A new participant is checked against the registers' copy (when one was imported); a known one
+                    // keeps the standing the registers gave it.
+                    var saved = participant
+                    if let existing = try tx.participant(participant.id) {
+                        saved.register = existing.register
+                    } else {
+                        saved.register = try RegisterCopy.check(participant.id, in: tx, at: Date())
+                    }
+                    try tx.save(saved)
                 }
                 if output.json { try printJSON(participant) } else { print("participant \(participant.id) saved") }
             }

@@ -3,6 +3,7 @@ extension ErrorCode {
     public static let authParticipantInactive = ErrorCode("AUTH_PARTICIPANT_INACTIVE")
     public static let registerAnswerInvalid = ErrorCode("REGISTER_ANSWER_INVALID")
     public static let registerUnreachable = ErrorCode("REGISTER_UNREACHABLE")
+    public static let registrationNotInRegister = ErrorCode("REGISTRATION_NOT_IN_REGISTER")
 }
 
 extension ErrorCatalogue {
@@ -17,11 +18,17 @@ extension ErrorCatalogue {
             code: .registerAnswerInvalid, category: .internal,
             summary:
                 "The registers' gateway answered with something that is not a register answer (malformed, another "
-                + "message's, an error status, a status not in the directory): nothing was changed."),
+                + "message's, an error status, a status not in the directory), or a register's dump to import is "
+                + "not one: nothing was changed."),
         .init(
             code: .registerUnreachable, category: .internal,
             summary:
                 "The registers' gateway could not be reached or answered with an HTTP error: the participants keep "
                 + "the status last read, and the refresh is tried again at its next turn."),
+        .init(
+            code: .registrationNotInRegister, category: .request,
+            summary:
+                "The BIN or IIN registering is not in the state registers of legal entities and entrepreneurs the hub "
+                + "holds (tanba registers import): only a registered legal entity or entrepreneur may take part."),
     ]
 }

@@ -73,6 +73,14 @@ public struct RegisterRefresh: Sendable {
                 updated.register = RegisterStanding(status: status, registerCode: subject.code, checkedAt: now)
                 return (updated, "\(before?.rawValue ?? "unchecked") → \(status.rawValue)")
             }
+            // The copy registrations are checked against learns what the gateway said of each subject it knows.
+            let entries = subjects.compactMap { subject in
+                subject.status.map {
+                    RegisterEntry(
+                        id: subject.id, name: subject.name, status: $0, registerCode: subject.code, updatedAt: now)
+                }
+            }
+            if !entries.isEmpty { _ = try await store.transaction { try $0.save(entries) } }
             guard !changes.isEmpty else { continue }
             try await store.transaction { tx in
                 for (participant, change) in changes {

@@ -287,5 +287,15 @@ enum PostgresSchema {
                 "CREATE INDEX outbox_state ON outbox(state, seq)",
             ]
         ),
+        (
+            "v19: register entries",
+            [
+                """
+                CREATE TABLE register_entries (
+                    id text PRIMARY KEY, name text, status text NOT NULL, code text, updated_at double precision NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 }

@@ -483,6 +483,14 @@ enum Schema {
                     CREATE INDEX outbox_state ON outbox(state, seq);
                     """)
         }
+        migrator.registerMigration("v19: register entries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE register_entries (
+                        id TEXT PRIMARY KEY, name TEXT, status TEXT NOT NULL, code TEXT, updated_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

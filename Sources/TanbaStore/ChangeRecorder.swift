@@ -316,4 +316,13 @@ public final class ChangeRecorder: StoreWriter {
     public func resend(_ seq: Int64, at: Date) throws -> Bool {
         throw TanbaError(.internal, "delivering messages is not part of a document's decision")
     }
+
+    // MARK: Registers
+
+    public func registerEntry(_ id: String) throws -> RegisterEntry? { try base.registerEntry(id) }
+    public func registerEntryCount() throws -> Int { try base.registerEntryCount() }
+
+    public func save(_ entries: [RegisterEntry]) throws -> Int {
+        throw TanbaError(.internal, "the registers' copy is not part of a document's decision")
+    }
 }

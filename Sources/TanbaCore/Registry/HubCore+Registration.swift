@@ -76,10 +76,18 @@ extension HubCore {
         } else {
             throw TanbaError(.registrationNotHead, "the certificate names neither a BIN nor an IIN")
         }
-        guard try store.write({ try $0.register(participant) }) else {
+        // Checked against the registers' copy in the transaction that registers: an import landing meanwhile is
+        // seen by one or the other, never half.
+        var registered = participant
+        guard
+            try store.write({ tx in
+                registered.register = try RegisterCopy.check(participant.id, in: tx, at: now)
+                return try tx.register(registered)
+            })
+        else {
             throw TanbaError(.registrationExists, "\(participant.id) is registered already")
         }
-        return participant
+        return registered
     }
 
     /// The request a head signs to add the person of `certificate` (PEM or DER) as a representative of `caller`'s
