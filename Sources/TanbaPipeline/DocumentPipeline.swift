@@ -124,7 +124,10 @@ public final class DocumentPipeline: Sendable {
             clock.mark("xsd")
             guard let handlerType = Handlers.all.first(where: { $0.namespace == type.namespace }) else {
                 throw TanbaError(
-                    .flcDocumentTypeUnsupported, "{\(type.namespace)}\(type.rootElement) is not processed yet",
+                    .flcDocumentTypeUnsupported,
+                    type.namespace == FiscalBatch.namespace
+                        ? "a batch of cash receipts is not a document: an OFD posts it to /v1/fiscal/receipts"
+                        : "{\(type.namespace)}\(type.rootElement) is not processed yet",
                     path: document.root.path)
             }
             let handler = try handlerType.init(root: document.root)

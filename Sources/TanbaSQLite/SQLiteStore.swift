@@ -483,6 +483,7 @@ enum Schema {
                     CREATE INDEX outbox_state ON outbox(state, seq);
                     """)
         }
+        FiscalSchema.register(in: &migrator)
         return migrator
     }
 }

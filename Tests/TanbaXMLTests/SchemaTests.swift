@@ -87,7 +87,7 @@ import Testing
     static let types = [
         "code-order", "application-report", "introduction-production", "introduction-import", "aggregation",
         "disaggregation", "reaggregation", "shipment-answer", "shipment-cancellation", "withdrawal",
-        "return-to-circulation", "remarking", "eaeu-shipment", "export",
+        "return-to-circulation", "remarking", "eaeu-shipment", "export", "fiscal-receipts",
     ]
 
     @Test func everyDocumentTypeHasASchema() {
