@@ -168,6 +168,9 @@ public final class FiscalIntake: Sendable {
         let codes = try readCodes(batch, in: snapshot)
         let recorder = ChangeRecorder(snapshot)
         let stored = try recorder.fiscalReceipts(ids: batch.receipts.map(\.id))
+        // Every code of the batch in one read: the lines are decided from this map, kept up to date as they apply
+        // (a sale and its refund in one batch), rather than one read per line (a round trip each on PostgreSQL).
+        var current = try snapshot.codes(Array(Set(codes.joined().map(\.identification))))
         var answers: [FiscalAnswer.Receipt] = []
         var recorded: [FiscalReceiptRecord] = []
         var violations: [ViolationReport] = []
@@ -189,14 +192,26 @@ public final class FiscalIntake: Sendable {
                 continue
             }
             var lines: [FiscalLineRecord] = []
+            var moved: [CodeRecord] = []
             for (line, code) in zip(receipt.lines, codes[index]) {
                 let id = code.identification
-                let found = try decideLine(receipt, code: id, in: recorder)
+                let found = try decideLine(receipt, code: id, current: &current, moved: &moved, in: recorder)
                 lines.append(
                     FiscalLineRecord(
                         line: line.number, code: id, gtin: code.gtin.value, price: line.price, violation: found?.0,
                         message: found?.1))
             }
+            // One history entry per receipt (its document) and resulting owner and status, as `Ledger` records.
+            var entries: [HistoryEntry: [String]] = [:]
+            for record in moved {
+                entries[
+                    HistoryEntry(
+                        at: receipt.issuedAt, operation: receipt.kind == .sale ? "withdraw" : "return",
+                        status: record.status, owner: record.owner, document: receipt.id),
+                    default: []
+                ].append(record.id)
+            }
+            for (entry, ids) in entries { try recorder.record(entry, for: ids) }
             let record = FiscalReceiptRecord(
                 register: receipt.register, registerSerial: receipt.registerSerial, fiscalSign: receipt.fiscalSign,
                 ofd: batch.ofd, batch: batch.id, seller: receipt.seller, kind: receipt.kind,
@@ -266,10 +281,14 @@ public final class FiscalIntake: Sendable {
 
     /// One line on the recorder: nil when applied, else the violation and why. A violation changes no code but
     /// pins the state it was judged on (an update to the same state, which the apply checks like any other).
-    private func decideLine(_ receipt: FiscalBatch.Receipt, code id: String, in tx: ChangeRecorder) throws
-        -> (ViolationKind, String)?
-    {
-        guard let code = try tx.code(id) else {
+    /// A unit's change is the state machine's (`CodeStateMachine.apply`, the rule `Ledger.perform` runs) written
+    /// to the recorder here and added to `moved` (its history is the receipt's); a package's goes through
+    /// `Ledger.perform`, which moves its contents and records their history.
+    private func decideLine(
+        _ receipt: FiscalBatch.Receipt, code id: String, current: inout [String: CodeRecord],
+        moved: inout [CodeRecord], in tx: ChangeRecorder
+    ) throws -> (ViolationKind, String)? {
+        guard let code = current[id] else {
             return (
                 receipt.kind == .sale ? .soldOutOfCirculation : .refundNotSold, "the hub never issued this code"
             )
@@ -277,6 +296,21 @@ public final class FiscalIntake: Sendable {
         func pinned(_ kind: ViolationKind, _ message: String) throws -> (ViolationKind, String) {
             try tx.update([CodeChange(before: code, after: code)])
             return (kind, message)
+        }
+        func perform(_ operation: CodeOperation, on code: CodeRecord) throws {
+            guard code.level == .unit else {
+                let changed = try Ledger.perform(
+                    operation, on: [id], document: receipt.id, at: receipt.issuedAt, in: tx)
+                for record in changed { current[record.id] = record }
+                return
+            }
+            var unit = code
+            // A unit sold from its package leaves it (as `Ledger.perform` takes a withdrawn unit out).
+            if case .withdraw = operation { unit.parent = nil }
+            let next = try CodeStateMachine.apply(operation, to: unit)
+            try tx.update([CodeChange(before: code, after: next)])
+            current[id] = next
+            moved.append(next)
         }
         let state =
             code.status.rawValue + (code.withdrawalReason.map { " (\($0.rawValue))" } ?? "")
@@ -295,9 +329,7 @@ public final class FiscalIntake: Sendable {
                 return try pinned(.soldNotOwned, "held by \(code.owner), not by the seller \(receipt.seller)")
             }
             do {
-                _ = try Ledger.perform(
-                    .withdraw(by: receipt.seller, reason: .retailSale), on: [id], document: receipt.id,
-                    at: receipt.issuedAt, in: tx)
+                try perform(.withdraw(by: receipt.seller, reason: .retailSale), on: code)
             } catch let error as TanbaError where error.category != .internal {
                 return try pinned(.soldOutOfCirculation, error.message)
             }
@@ -308,9 +340,7 @@ public final class FiscalIntake: Sendable {
                     "not sold by the seller \(receipt.seller): the code is \(state), owner \(code.owner)")
             }
             do {
-                _ = try Ledger.perform(
-                    .returnToCirculation(by: receipt.seller), on: [id], document: receipt.id, at: receipt.issuedAt,
-                    in: tx)
+                try perform(.returnToCirculation(by: receipt.seller), on: code)
             } catch let error as TanbaError where error.category != .internal {
                 return try pinned(.refundNotSold, error.message)
             }
