@@ -167,6 +167,7 @@ let package = Package(
             dependencies: [
                 "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `tanba-sim ofd` is a client: it posts signed batches of cash receipts to the hub.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

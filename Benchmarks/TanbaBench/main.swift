@@ -144,14 +144,14 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox]`: which parts to run (default
-/// all).
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox] [fiscal]`: which parts to run
+/// (default all).
 /// `stream` runs the pipeline part without its 100,000-code document (small documents in-process and over HTTP, for
 /// profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
     ? Set(CommandLine.arguments.dropFirst())
-    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox"]
+    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox", "fiscal"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -591,6 +591,16 @@ if parts.contains("labels") { try labelsBench(work: work) }
 
 // MARK: The outbox's delivery to the EAEU simulator (issue #15)
 if parts.contains("outbox") { try runOutboxBench(pki: pki, folder: work) }
+
+// MARK: Fiscal intake of cash receipts (issue #15)
+if parts.contains("fiscal") {
+    let referenceFolder = repository.appendingPathComponent("reference")
+    try runFiscalBench(
+        pki: pki, folder: work, schemas: schemas, verifier: verifier,
+        reference: try ReferenceData(
+            files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+}
 
 /// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
 /// sqlite3.

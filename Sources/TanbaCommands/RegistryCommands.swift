@@ -28,7 +28,8 @@ struct ParticipantsCommand: ParsableCommand {
         @Option(name: .long, help: "BIN of an organisation or IIN of an individual entrepreneur.") var id: String
         @Option(name: .long, help: "Name as registered.") var name: String
         @Option(
-            name: .long, help: "Roles, comma-separated: producer, importer, wholesaler, retailer, stateBody, operator.")
+            name: .long,
+            help: "Roles, comma-separated: producer, importer, wholesaler, retailer, stateBody, operator, ofd.")
         var roles: String
         @Option(name: .long, help: "Product group codes (reference/product-groups.json), comma-separated.")
         var groups: String = ""

@@ -78,6 +78,8 @@ struct ServeCommand: ParsableCommand {
                 publicLimiter: RateLimiter(rate: publicRate, burst: publicBurst ?? publicRate * 3),
                 challengeCapacity: maxChallenges, bodyBudget: bodyBudgetMib << 20
             )
+            // Fiscal violations a crash left unfiled (SQLite commits the checks file apart): filed now, once.
+            try FiscalCommand.refileAtStart(api.core)
             let (host, location) = (self.host, pipeline.store.location)
             let listening = ListeningFlag()
             // One service group: the HTTP server and, when asked, the drop folders start together and stop

@@ -165,6 +165,7 @@ public struct HubAPI: Sendable {
         }
         addCodeRoutes(to: router)
         addPublicRoutes(to: router)
+        addFiscalRoutes(to: router)
         for channel in channels { channel.addRoutes(to: router, api: self) }
         routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router

@@ -23,7 +23,7 @@ enum OpenAPI {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {
               "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "Document id (DOC-…)"},
-              "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["codeOrder", "applicationReport", "introductionProduction", "introductionImport", "aggregation", "disaggregation", "reaggregation", "shipment", "shipmentAnswer", "shipmentCancellation", "withdrawal", "returnToCirculation", "remarking", "eaeuShipment", "export", "eaeuArrival"]}, "description": "Document type code (GET /v1/reference/document-types)"},
+              "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["codeOrder", "applicationReport", "introductionProduction", "introductionImport", "aggregation", "disaggregation", "reaggregation", "shipment", "shipmentAnswer", "shipmentCancellation", "withdrawal", "returnToCirculation", "remarking", "eaeuShipment", "export", "eaeuArrival", "fiscalReceipts"]}, "description": "Document type code (GET /v1/reference/document-types)"},
               "status": {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["accepted", "waitingForCounterparty", "acceptedByCounterparty", "partlyAcceptedByCounterparty", "rejectedByCounterparty", "rejected", "cancelled"]}},
               "counterparty": {"name": "counterparty", "in": "query", "schema": {"type": "string", "format": "kz-iin-bin"}, "description": "BIN/IIN of the other side (the sender for the inbox, the recipient for the outbox): 12 digits (^[0-9]{12}$) whose last is the check digit of the first 11 (weights 1–11, else 3–11,1,2, modulo 11; no BIN/IIN has a body whose checksum is 10 with both)"},
               "from": {"name": "from", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}, "description": "Received at or after: an RFC 3339 date-time with offset (2026-11-20T09:30:00+05:00; encode + as %2B; offsets from -23:59 to +23:59) or a date (its first instant, UTC)"},
@@ -117,7 +117,7 @@ enum OpenAPI {
                 "type": "object",
                 "required": ["reference", "source", "kind", "status", "photo", "createdAt", "updatedAt"],
                 "properties": {
-                  "reference": {"type": "string"}, "source": {"type": "string", "enum": ["report", "signal"]},
+                  "reference": {"type": "string"}, "source": {"type": "string", "enum": ["report", "signal", "fiscal"]},
                   "kind": {"type": "string"}, "status": {"type": "string"}, "code": {"type": "string"}, "gtin": {"type": "string"},
                   "productGroup": {"type": "string"}, "participant": {"type": "string"}, "region": {"type": "string"},
                   "shop": {"type": "string"}, "address": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
@@ -133,6 +133,25 @@ enum OpenAPI {
                   "steps": {"type": "array", "items": {"type": "object", "required": ["reference", "at", "status"], "properties": {"reference": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "comment": {"type": "string"}, "inspector": {"type": "string"}}}},
                   "code": {"type": "object"},
                   "history": {"type": "array", "items": {"type": "object"}}
+                }
+              },
+              "FiscalAnswer": {
+                "type": "object",
+                "required": ["batch", "ofd", "receivedAt", "receipts", "applied", "repeated", "conflicts", "violations"],
+                "properties": {
+                  "batch": {"type": "string"}, "ofd": {"type": "string"}, "receivedAt": {"type": "string", "format": "date-time"},
+                  "applied": {"type": "integer", "description": "Receipts recorded now"},
+                  "repeated": {"type": "integer", "description": "Receipts recorded before: answered with their stored outcome, nothing changed"},
+                  "conflicts": {"type": "integer", "description": "Receipts whose register and fiscal sign are recorded with other content (FISCAL_RECEIPT_CONFLICT)"},
+                  "violations": {"type": "integer", "description": "Lines of the receipts recorded now that raised a violation"},
+                  "receipts": {"type": "array", "items": {"type": "object", "required": ["id", "register", "fiscalSign", "kind", "status", "lines"], "properties": {
+                    "id": {"type": "string", "description": "FR-<register>-<fiscal sign>"}, "register": {"type": "string"}, "fiscalSign": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["sale", "refund"]},
+                    "status": {"type": "string", "enum": ["applied", "repeated", "conflict"]}, "error": {"type": "string"},
+                    "lines": {"type": "array", "items": {"type": "object", "required": ["line", "code", "outcome"], "properties": {
+                      "line": {"type": "integer"}, "code": {"type": "string"}, "outcome": {"type": "string", "enum": ["applied", "violation"]},
+                      "violation": {"type": "string", "enum": ["soldTwice", "soldOutOfCirculation", "soldNotOwned", "refundNotSold"]},
+                      "message": {"type": "string"}}}}}}}
                 }
               },
               "CodeView": {
@@ -227,9 +246,9 @@ enum OpenAPI {
               "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
               "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationStatus"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/violations": {"get": {"summary": "Inspectors (a state body's login): reports and the hub's signals, newest first, a page at a time",
-              "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["notGenuine", "notInCirculation", "expired", "soldWithoutCode", "other", "clonedCode"]}},
+              "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["notGenuine", "notInCirculation", "expired", "soldWithoutCode", "other", "clonedCode", "soldTwice", "soldOutOfCirculation", "soldNotOwned", "refundNotSold"]}},
                 {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}},
-                {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["report", "signal"]}},
+                {"name": "source", "in": "query", "schema": {"type": "string", "enum": ["report", "signal", "fiscal"]}},
                 {"name": "region", "in": "query", "schema": {"type": "string", "enum": ["KZ-71", "KZ-75", "KZ-79", "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63"]}},
                 {"name": "group", "in": "query", "schema": {"type": "string", "enum": ["tobacco", "alcohol", "shoes", "fur", "pharma", "tires", "perfume", "lp", "milk", "water", "beer"]}},
                 {"name": "participant", "in": "query", "schema": {"type": "string", "format": "kz-iin-bin"}},
@@ -248,6 +267,10 @@ enum OpenAPI {
               "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["expected", "status"], "properties": {"expected": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "status": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "comment": {"type": "string", "maxLength": 2000, "nullable": true}}}}}},
               "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationCase"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/fiscal/receipts": {"post": {"summary": "A fiscal data operator (OFD) posts a signed batch of cash receipts with marking codes (xsd/fiscal-receipts-1.xsd). No bearer token: the batch's XMLDSig signature authenticates it (the signer acts for the batch's Operator, a participant with role ofd). Each receipt is applied once per register and fiscal sign: a batch posted again is answered from the store, nothing changed. A sale withdraws the code (retailSale), a refund returns it; a line the codes' state machine cannot apply is recorded with its violation for the inspectors. A malformed batch, a bad signature, a signer not an OFD or an unreadable code: 422 with every error, nothing applied",
+              "security": [],
+              "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},
+              "responses": {"200": {"description": "each receipt and line with its outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FiscalAnswer"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "413": {"$ref": "#/components/responses/TooLarge"}, "422": {"description": "422: the batch is refused whole (XML, XSD, signature, certificate, AUTH_*, FISCAL_NOT_OPERATOR, FISCAL_CODE_INVALID), every error listed with its line and path", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/codes": {"get": {"summary": "A code, given as a query parameter (for clients that cannot put / or a GS separator in a path): as /v1/codes/{code}",
               "parameters": [{"name": "code", "in": "query", "required": true, "schema": {"type": "string", "format": "gs1-code"}, "description": "The code as scanned, percent-encoded (an empty one is 400): a marking code in any GS1 form (raw with GS, ]d2, bracketed, 01…21…) or an SSCC (00…, (00)…, 18 digits)"}],
               "responses": {"200": {"description": "code, history, contents", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CodeView"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},

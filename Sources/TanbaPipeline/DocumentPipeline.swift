@@ -133,7 +133,10 @@ public final class DocumentPipeline: Sendable {
             clock.mark("xsd")
             guard let handlerType = Handlers.all.first(where: { $0.namespace == type.namespace }) else {
                 throw TanbaError(
-                    .flcDocumentTypeUnsupported, "{\(type.namespace)}\(type.rootElement) is not processed yet",
+                    .flcDocumentTypeUnsupported,
+                    type.namespace == FiscalBatch.namespace
+                        ? "a batch of cash receipts is not a document: an OFD posts it to /v1/fiscal/receipts"
+                        : "{\(type.namespace)}\(type.rootElement) is not processed yet",
                     path: document.root.path)
             }
             if let types, !types.contains(handlerType.typeCode) {

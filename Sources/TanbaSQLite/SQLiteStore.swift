@@ -483,6 +483,7 @@ enum Schema {
                     CREATE INDEX outbox_state ON outbox(state, seq);
                     """)
         }
+        FiscalSchema.register(in: &migrator)
         migrator.registerMigration("v19: register entries") { db in
             try db.execute(
                 sql: """

@@ -294,6 +294,33 @@ public final class ChangeRecorder: StoreWriter {
         throw TanbaError(.internal, "public checks are not part of a document's decision")
     }
 
+    // MARK: Fiscal receipts
+
+    public func fiscalReceipts(ids: [String]) throws -> [String: FiscalReceiptRecord] {
+        var found = try base.fiscalReceipts(ids: ids)
+        let wanted = Set(ids)
+        for receipt in decided.fiscalReceipts where wanted.contains(receipt.id) { found[receipt.id] = receipt }
+        return found
+    }
+
+    public func fiscalReceipts(code: String, limit: Int) throws -> [FiscalReceiptRecord] {
+        try base.fiscalReceipts(code: code, limit: limit)
+    }
+
+    public func fiscalReceiptsWithViolations(since: Date, limit: Int) throws -> [FiscalReceiptRecord] {
+        try base.fiscalReceiptsWithViolations(since: since, limit: limit)
+    }
+
+    /// A receipt this decision records; one it recorded already, or one the snapshot holds, is refused as the
+    /// store would refuse it.
+    public func save(_ receipts: [FiscalReceiptRecord]) throws {
+        let taken = try fiscalReceipts(ids: receipts.map(\.id))
+        guard taken.isEmpty else {
+            throw TanbaError(.storeConflict, "fiscal receipt \(taken.keys.sorted()[0]) is recorded already")
+        }
+        decided.fiscalReceipts += receipts
+    }
+
     // MARK: Outbox
 
     public func queued(_ filter: OutboxFilter) throws -> [QueuedMessage] { try base.queued(filter) }

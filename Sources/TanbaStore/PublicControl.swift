@@ -53,6 +53,16 @@ public enum ViolationKind: String, Sendable, Codable, CaseIterable {
     case other
     /// Signal: one code checked from places too far apart to be one item (a copied label).
     case clonedCode
+    /// Fiscal data: a code sold at a till though it was sold already (withdrawn as a retail or distance sale and
+    /// not returned).
+    case soldTwice
+    /// Fiscal data: a code sold though it is not in circulation (issued, applied, withdrawn for another reason,
+    /// cancelled, locked by a shipment in transit) or was never issued by the hub.
+    case soldOutOfCirculation
+    /// Fiscal data: a code sold by a seller that does not hold it (the goods never reached it through a shipment).
+    case soldNotOwned
+    /// Fiscal data: a refund of a code that this seller did not sell (not withdrawn as its retail sale).
+    case refundNotSold
 
     /// The kinds a member of the public may report (the others are the hub's signals).
     public static let reportable: [ViolationKind] = [
@@ -61,11 +71,13 @@ public enum ViolationKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// Who raised a violation.
-public enum ViolationSource: String, Sendable, Codable {
+public enum ViolationSource: String, Sendable, Codable, CaseIterable {
     /// A member of the public, through the public page or API.
     case report
     /// The hub itself, from what public checks found.
     case signal
+    /// The hub itself, from cash receipts an OFD relayed (fiscal data).
+    case fiscal
 }
 
 /// A violation report or signal, as filed.

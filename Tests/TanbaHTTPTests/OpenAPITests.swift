@@ -34,7 +34,9 @@ import Testing
                 #expect(statuses.contains("429") == !Self.open.contains(path), "\(name)")
                 #expect(statuses.contains("413") == (method == "post" && path != "/v1/auth/challenge"), "\(name)")
                 // A malformed path or query value is 400 on every route: no 422 but for signed bodies.
-                #expect(statuses.contains("422") == (path == "/v1/auth/token" || path == "/v1/documents"), "\(name)")
+                #expect(
+                    statuses.contains("422")
+                        == ["/v1/auth/token", "/v1/documents", "/v1/fiscal/receipts"].contains(path), "\(name)")
                 if Self.open.contains(path) { #expect(statuses == ["200", "400"], "\(name)") }
             }
         }

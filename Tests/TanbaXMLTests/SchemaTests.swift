@@ -87,7 +87,7 @@ import Testing
     static let types = [
         "code-order", "application-report", "introduction-production", "introduction-import", "aggregation",
         "disaggregation", "reaggregation", "shipment-answer", "shipment-cancellation", "withdrawal",
-        "return-to-circulation", "remarking", "eaeu-shipment", "export", "eaeu-goods-departure",
+        "return-to-circulation", "remarking", "eaeu-shipment", "export", "eaeu-goods-departure", "fiscal-receipts",
     ]
 
     @Test func everyDocumentTypeHasASchema() {

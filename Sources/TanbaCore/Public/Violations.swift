@@ -90,7 +90,7 @@ public enum Violations {
         filter.status = try choice("status", ViolationStatus.self)
         if let source = try query.string("source") {
             guard let value = ViolationSource(rawValue: source) else {
-                throw query.invalid("source", "must be report or signal, not '\(source)'")
+                throw query.invalid("source", "must be report, signal or fiscal, not '\(source)'")
             }
             filter.source = value
         }

@@ -4,6 +4,9 @@ import TanbaErrors
 /// What a participant does in the circulation of marked goods.
 public enum ParticipantRole: String, Sendable, Codable, CaseIterable {
     case producer, importer, wholesaler, retailer, stateBody, `operator`
+    /// A fiscal data operator (ОФД): relays cash registers' receipts, with the codes sold and returned, to the hub
+    /// (`POST /v1/fiscal/receipts`, signed by the operator).
+    case ofd
 }
 
 /// A certificate identity allowed to act for a participant: a person (IIN), optionally with an NCA role.

@@ -105,7 +105,10 @@ extension WebRoutes {
                 "operation": t["op_\(event.operation)"] ?? event.operation,
                 "status": t["code_status_\(event.status.rawValue)"] ?? event.status.rawValue,
                 "owner": event.owner, "document": event.document ?? "",
-                "href": event.document.map { "/documents/\(Self.escape($0))" } ?? "",
+                // A cash receipt (`FR-…`) is not a document the hub keeps: named, not linked.
+                "href": event.document.flatMap {
+                    FiscalReceiptRecord.isReceipt($0) ? nil : "/documents/\(Self.escape($0))"
+                } ?? "",
             ]
         }
     }

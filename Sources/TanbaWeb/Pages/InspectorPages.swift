@@ -35,7 +35,9 @@ extension WebRoutes {
                         "statuses": options("status", ViolationStatus.allCases.map(\.rawValue)) {
                             t["violation_status_\($0)"] ?? $0
                         },
-                        "sources": options("source", ["report", "signal"]) { t["violation_source_\($0)"] ?? $0 },
+                        "sources": options("source", ViolationSource.allCases.map(\.rawValue)) {
+                            t["violation_source_\($0)"] ?? $0
+                        },
                         "regions": options("region", Region.codes) { t["region_\($0)"] ?? $0 },
                         "groups": options("group", core.reference.productGroups.items.map(\.code)) {
                             groupName($0, visit.language)

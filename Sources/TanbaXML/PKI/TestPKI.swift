@@ -41,6 +41,9 @@ public struct TestPKI: Sendable {
         case gostRevoked = "gost-revoked"
         /// The hub itself (the operator): signs receipts.
         case hub
+        /// A fiscal data operator's (OFD's) signing key: an employee of ТОО «Тест ОФД» (BIN 100740001231), ECDSA
+        /// P-256. It signs the batches of cash receipts `tanba-sim ofd` posts.
+        case ofd
 
         /// Whether the certificate comes from the GOST hierarchy.
         public var isGOST: Bool { rawValue.hasPrefix("gost-") }
@@ -48,6 +51,8 @@ public struct TestPKI: Sendable {
 
     /// The operator's BIN in the test PKI.
     public static let operatorBIN = "160940000142"
+    /// The test OFD's BIN (`ofd`).
+    public static let ofdBIN = "100740001231"
 
     public let directory: URL
     public var trustDirectory: URL { directory.appendingPathComponent("trust") }
@@ -203,6 +208,11 @@ public struct TestPKI: Sendable {
                     ("C", "KZ"),
                 ]
                 usage = [signing, NCARole.legalEntity.oid]
+            case .ofd:
+                subject =
+                    person("ОФД", "ЖҮЙЕСІ", "", iin: "920701400128")
+                    + [("O", "ТОО «Тест ОФД»"), ("OU", "BIN\(TestPKI.ofdBIN)")]
+                usage = [signing, NCARole.legalEntity.oid, NCARole.employee.oid]
             case .gostCompanyHead:
                 subject = person("СЕРІКОВ", "АСХАТ", "ЕРЛАНҰЛЫ", iin: "781112400128") + company
                 usage = [signing, NCARole.legalEntity.oid, NCARole.firstHead.oid]
@@ -297,5 +307,6 @@ public struct TestPKI: Sendable {
           - `gost-company-head`, `gost-entrepreneur`: GOST 34.10-2015 keys from the GOST CA (Kazakh OIDs)
           - `gost-revoked`: in the GOST intermediate's CRL: refused
           - `hub`: the operator's certificate, which signs the hub's receipts
+          - `ofd`: a fiscal data operator's system (BIN 100740001231), which signs batches of cash receipts
         """
 }

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import TanbaDomain
+import TanbaErrors
+import TanbaStore
+
+/// Cash receipts relayed by OFDs (migration v17), in the ledger's file: a receipt changes codes, and its row and
+/// the codes' new states commit together or not at all.
+enum FiscalSchema {
+    /// v17: one row per receipt, keyed by `FR-<register>-<fiscal sign>` (the primary key is what applies a receipt
+    /// once, whatever number of requests carry it), one row per line, found by code (a code's receipts) and by
+    /// receipt. Receipts are found by the time they were recorded for the repair of violations' filing.
+    static let sql = """
+        CREATE TABLE fiscal_receipts (
+            id TEXT PRIMARY KEY NOT NULL, register TEXT NOT NULL, register_serial TEXT, fiscal_sign TEXT NOT NULL,
+            ofd TEXT NOT NULL, batch TEXT NOT NULL, seller TEXT NOT NULL, kind TEXT NOT NULL,
+            issued_at REAL NOT NULL, received_at REAL NOT NULL, digest TEXT NOT NULL, violations INTEGER NOT NULL);
+        CREATE INDEX fiscal_receipts_violations ON fiscal_receipts(received_at) WHERE violations > 0;
+        CREATE TABLE fiscal_lines (
+            receipt TEXT NOT NULL, line INTEGER NOT NULL, code TEXT NOT NULL, gtin TEXT NOT NULL, price TEXT NOT NULL,
+            violation TEXT, message TEXT, PRIMARY KEY (receipt, line));
+        CREATE INDEX fiscal_lines_code ON fiscal_lines(code);
+        """
+
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v17: fiscal receipts") { db in try db.execute(sql: sql) }
+    }
+}
+
+extension Connection {
+    static let receiptColumns = """
+        id, register, register_serial, fiscal_sign, ofd, batch, seller, kind, issued_at, received_at, digest
+        """
+
+    /// Receipts of `sql` (selecting `receiptColumns`), each with its lines.
+    private func receipts(_ sql: String, _ arguments: StatementArguments) throws -> [FiscalReceiptRecord] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        guard !rows.isEmpty else { return [] }
+        var ids = JSONRows()
+        for row in rows { ids.value(row[0]) }
+        var lines: [String: [FiscalLineRecord]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT receipt, line, code, gtin, price, violation, message FROM fiscal_lines
+                    WHERE receipt IN (SELECT value FROM json_each(?)) ORDER BY receipt, line
+                    """), arguments: [ids.finished()])
+        {
+            lines[row[0], default: []].append(
+                FiscalLineRecord(
+                    line: row[1], code: row[2], gtin: row[3], price: row[4],
+                    violation: (row[5] as String?).flatMap(ViolationKind.init(rawValue:)), message: row[6]))
+        }
+        return rows.map { row in
+            FiscalReceiptRecord(
+                register: row[1], registerSerial: row[2], fiscalSign: row[3], ofd: row[4], batch: row[5],
+                seller: row[6], kind: FiscalReceiptKind(rawValue: row[7]) ?? .sale,
+                issuedAt: Date(timeIntervalSince1970: row[8]), receivedAt: Date(timeIntervalSince1970: row[9]),
+                digest: row[10], lines: lines[row[0]] ?? [])
+        }
+    }
+
+    func fiscalReceipts(ids: [String]) throws -> [String: FiscalReceiptRecord] {
+        guard !ids.isEmpty else { return [:] }
+        var list = JSONRows()
+        for id in ids { list.value(id) }
+        let found = try receipts(
+            "SELECT \(Self.receiptColumns) FROM fiscal_receipts WHERE id IN (SELECT value FROM json_each(?))",
+            [list.finished()])
+        return Dictionary(found.map { ($0.id, $0) }) { first, _ in first }
+    }
+
+    func fiscalReceipts(code: String, limit: Int) throws -> [FiscalReceiptRecord] {
+        try receipts(
+            """
+            SELECT \(Self.receiptColumns) FROM fiscal_receipts
+            WHERE id IN (SELECT receipt FROM fiscal_lines WHERE code = ?) ORDER BY issued_at DESC, id DESC LIMIT ?
+            """, [code, limit])
+    }
+
+    func fiscalReceiptsWithViolations(since: Date, limit: Int) throws -> [FiscalReceiptRecord] {
+        try receipts(
+            """
+            SELECT \(Self.receiptColumns) FROM fiscal_receipts
+            WHERE violations > 0 AND received_at >= ? ORDER BY received_at, id LIMIT ?
+            """, [since.timeIntervalSince1970, limit])
+    }
+
+    /// Receipts and their lines in two statements, their rows as JSON (see `record(_ checks:)`); a receipt stored
+    /// already makes the insert change fewer rows than it was given: `STORE_CONFLICT`, and the savepoint of this
+    /// transaction's body rolls back.
+    func save(_ receipts: [FiscalReceiptRecord]) throws {
+        guard !receipts.isEmpty else { return }
+        var rows = JSONRows()
+        var lines = JSONRows()
+        for receipt in receipts {
+            rows.row { row in
+                row.string(receipt.id)
+                row.string(receipt.register)
+                row.string(receipt.registerSerial)
+                row.string(receipt.fiscalSign)
+                row.string(receipt.ofd)
+                row.string(receipt.batch)
+                row.string(receipt.seller)
+                row.string(receipt.kind.rawValue)
+                row.double(receipt.issuedAt.timeIntervalSince1970)
+                row.double(receipt.receivedAt.timeIntervalSince1970)
+                row.string(receipt.digest)
+                row.int(receipt.lines.filter { $0.violation != nil }.count)
+            }
+            for line in receipt.lines {
+                lines.row { row in
+                    row.string(receipt.id)
+                    row.int(line.line)
+                    row.string(line.code)
+                    row.string(line.gtin)
+                    row.string(line.price)
+                    row.string(line.violation?.rawValue)
+                    row.string(line.message)
+                }
+            }
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO fiscal_receipts
+                (id, register, register_serial, fiscal_sign, ofd, batch, seller, kind, issued_at, received_at, digest,
+                 violations)
+                SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+                       value->>8, value->>9, value->>10, value->>11 FROM json_each(?) WHERE 1
+                ON CONFLICT(id) DO NOTHING
+                """
+        ).execute(arguments: [rows.finished()])
+        guard db.changesCount == receipts.count else {
+            throw TanbaError(
+                .storeConflict, "\(receipts.count - db.changesCount) of these fiscal receipts were recorded meanwhile")
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO fiscal_lines (receipt, line, code, gtin, price, violation, message)
+                SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?)
+                """
+        ).execute(arguments: [lines.finished()])
+    }
+}

@@ -1,0 +1,350 @@
+import Foundation
+import TanbaDomain
+import TanbaEmission
+import TanbaErrors
+import TanbaStore
+import TanbaStoreTestSupport
+import TanbaTestSupport
+import TanbaXML
+import Testing
+
+@testable import TanbaPipeline
+
+/// A store with an OFD, a shop, shoes in circulation owned by the shop (codes with their tails, in the national
+/// format), and the intake over it.
+final class FiscalWorld: @unchecked Sendable {
+    static let ofd = TestPKI.ofdBIN
+    static let shop = World.seller
+    static let shoes = "04870001000073"
+    static let register = "620300012345"
+
+    let store: any HubStore
+    let pipeline: DocumentPipeline
+    let intake: FiscalIntake
+    /// Every code's record, in issue order: `codes` in circulation, then `applied` (printed, not introduced).
+    let records: [CodeRecord]
+    let codes: [String]
+    let applied: String
+
+    init(backend: TestBackend, count: Int = 6) throws {
+        store = try backend.makeStore()
+        pipeline = DocumentPipeline(
+            store: store, schemas: World.schemas, verifier: World.verifier, reference: World.reference, hub: World.hub)
+        intake = FiscalIntake(pipeline: pipeline)
+        try store.write { tx in
+            try tx.save(
+                try Participant(
+                    id: Self.shop, name: "ТОО «Алатау Дистрибьюшн»", isOrganisation: true,
+                    roles: [.wholesaler, .retailer], productGroups: ["shoes"]))
+            try tx.save(
+                try Participant(id: Self.ofd, name: "ТОО «Тест ОФД»", isOrganisation: true, roles: [.ofd]))
+            try tx.save(
+                try Participant(
+                    id: World.buyer, name: "ТОО «Шымкент Сауда»", isOrganisation: true, roles: [.retailer],
+                    productGroups: ["shoes"]))
+            try tx.save([
+                try ProductCard(
+                    gtin: Self.shoes, name: "Етік", manufacturer: "ТОО", tnved: "6403990000", productGroup: "shoes",
+                    country: "KZ")
+            ])
+        }
+        let format = World.reference.codeFormat(ofGroup: "shoes")!
+        let key = EmissionKey.generate()
+        try store.write { try $0.save(StoredEmissionKey(id: key.id, secret: key.exported, createdAt: Date())) }
+        let issued = try CodeEmitter(key: key, format: format).issue(
+            gtin: Self.shoes, count: count + 1, owner: Self.shop, at: Date())
+        let ledger = Ledger(store: store)
+        try ledger.issue(issued, order: "ORDER-F")
+        let ids = issued.map(\.id)
+        _ = try ledger.perform(.apply(by: Self.shop), on: ids, document: "APP-F", at: Date())
+        _ = try ledger.perform(.introduce(by: Self.shop), on: Array(ids.prefix(count)), document: "INTRO-F", at: Date())
+        records = issued
+        codes = Array(ids.prefix(count))
+        applied = ids[count]
+    }
+
+    /// The code as a till scans it: the bracketed form with its tail.
+    func scanned(_ id: String) -> String {
+        let record = records.first { $0.id == id }!
+        return GS1.bracketed(World.reference.codeFormat(ofGroup: "shoes")!.elements(of: record))
+    }
+
+    struct Receipt {
+        var sign: String
+        var kind = "sale"
+        var codes: [String]
+        var seller = FiscalWorld.shop
+        var register = FiscalWorld.register
+    }
+
+    func batch(_ id: String, _ receipts: [Receipt], ofd: String = FiscalWorld.ofd, quantity: String = "1") -> String {
+        let body = receipts.map { receipt in
+            """
+                <Receipt>
+                  <Register><RegistrationNumber>\(receipt.register)</RegistrationNumber></Register>
+                  <FiscalSign>\(receipt.sign)</FiscalSign>
+                  <DateTime>2026-11-25T14:03:12+05:00</DateTime>
+                  <Seller>\(receipt.seller)</Seller>
+                  <Kind>\(receipt.kind)</Kind>
+                  <Lines>
+            \(receipt.codes.map { "        <Line><Code>\(XMLText.escape(scanned($0)))</Code><Price>1250.00</Price><Quantity>\(quantity)</Quantity></Line>" }.joined(separator: "\n"))
+                  </Lines>
+                </Receipt>
+            """
+        }.joined(separator: "\n")
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <FiscalReceipts xmlns="urn:kz:tanba:fiscal-receipts:1" version="1.0">
+              <BatchId>\(id)</BatchId>
+              <Operator>\(ofd)</Operator>
+              <Receipts>
+            \(body)
+              </Receipts>
+            </FiscalReceipts>
+
+            """
+    }
+
+    static func signed(_ xml: String, by participant: TestPKI.Participant = .ofd) throws -> [UInt8] {
+        try World.signed(xml, by: participant)
+    }
+
+    func submit(_ bytes: [UInt8], now: Date = Date()) throws -> FiscalAnswer {
+        try intake.submit(bytes, now: now) { facts in
+            Audit.Event(
+                iin: facts.signer?.iin, participant: facts.ofd, channel: "test", action: "fiscal-receipts",
+                object: facts.batch, result: facts.result)
+        }
+    }
+
+    func code(_ id: String) throws -> CodeRecord { try store.read { try $0.code(id)! } }
+
+    func fiscalViolations() throws -> [ViolationReport] {
+        var filter = ViolationFilter(limit: 500)
+        filter.source = .fiscal
+        return try store.read { try $0.violations(filter) }.reports
+    }
+}
+
+@Suite struct FiscalIntakeTests {
+    /// A sale withdraws the code as a retail sale, its history names the receipt; the same batch again changes
+    /// nothing and gets the same lines' outcomes, its receipt `repeated`.
+    @Test(arguments: TestBackend.available) func aSaleWithdrawsAndItsRepeatChangesNothing(_ backend: TestBackend)
+        throws
+    {
+        let world = try FiscalWorld(backend: backend)
+        let batch = try FiscalWorld.signed(world.batch("B-1", [.init(sign: "1001", codes: [world.codes[0]])]))
+        let first = try world.submit(batch)
+        #expect(first.applied == 1 && first.repeated == 0 && first.violations == 0)
+        #expect(first.receipts.first?.lines.map(\.outcome) == ["applied"])
+        let sold = try world.code(world.codes[0])
+        #expect(sold.status == .withdrawn && sold.withdrawalReason == .retailSale)
+        let history = try world.store.read { try $0.events(of: world.codes[0]) }
+        #expect(history.last?.operation == "withdraw" && history.last?.document == "FR-\(FiscalWorld.register)-1001")
+        let fingerprint = try world.store.contentFingerprint()
+        let again = try world.submit(batch)
+        #expect(again.applied == 0 && again.repeated == 1)
+        #expect(again.receipts.map(\.lines.count) == first.receipts.map(\.lines.count))
+        #expect(again.receipts[0].lines.map(\.outcome) == first.receipts[0].lines.map(\.outcome))
+        #expect(try world.store.contentFingerprint() == fingerprint)
+        #expect(try Audit.verify(world.store) == 2)
+    }
+
+    /// An OFD retrying one batch 8 times at once: applied once; every copy answered, 1 applied and 7 repeated.
+    @Test(arguments: TestBackend.available) func eightCopiesOfOneBatchAtOnceApplyItOnce(_ backend: TestBackend) throws {
+        let world = try FiscalWorld(backend: backend)
+        let batch = try FiscalWorld.signed(
+            world.batch(
+                "B-RACE",
+                [
+                    .init(sign: "2001", codes: [world.codes[0], world.codes[1]]),
+                    .init(sign: "2002", codes: [world.codes[2]]),
+                ]))
+        let answers = try RaceTests.race(8) { _ in try world.submit(batch) }.map { try $0.get() }
+        #expect(answers.map(\.applied).reduce(0, +) == 2, "\(answers.map(\.outcome))")
+        #expect(answers.map(\.repeated).reduce(0, +) == 14)
+        #expect(answers.allSatisfy { $0.violations == 0 && $0.conflicts == 0 })
+        for code in world.codes.prefix(3) { #expect(try world.code(code).status == .withdrawn) }
+        // One withdrawal each in the history, not eight.
+        let history = try world.store.read { try $0.events(of: world.codes[0]) }
+        #expect(history.filter { $0.operation == "withdraw" }.count == 1)
+        #expect(try world.fiscalViolations().isEmpty)
+    }
+
+    /// A code sold twice: the second sale is recorded with its violation, the code stays as the first sale left
+    /// it, and the inspectors see one `soldTwice` of source `fiscal` with the code, GTIN, seller and register —
+    /// once, however often the batch comes again.
+    @Test(arguments: TestBackend.available) func aSecondSaleIsAViolationInTheInspectorsList(_ backend: TestBackend)
+        throws
+    {
+        let world = try FiscalWorld(backend: backend)
+        let code = world.codes[0]
+        _ = try world.submit(try FiscalWorld.signed(world.batch("B-1", [.init(sign: "1", codes: [code])])))
+        let second = try FiscalWorld.signed(world.batch("B-2", [.init(sign: "2", codes: [code])]))
+        let answer = try world.submit(second)
+        #expect(answer.applied == 1 && answer.violations == 1)
+        #expect(answer.receipts[0].lines[0].outcome == "violation")
+        #expect(answer.receipts[0].lines[0].violation == "soldTwice")
+        let reports = try world.fiscalViolations()
+        #expect(reports.count == 1)
+        let report = try #require(reports.first)
+        #expect(report.kind == .soldTwice && report.source == .fiscal && report.code == code)
+        #expect(report.gtin == FiscalWorld.shoes && report.productGroup == "shoes")
+        #expect(report.participant == FiscalWorld.shop)
+        #expect(report.shop?.contains(FiscalWorld.register) == true)
+        // The inspectors' filters find it.
+        var filter = ViolationFilter()
+        filter.kind = .soldTwice
+        filter.code = code
+        filter.participant = FiscalWorld.shop
+        #expect(try world.store.read { try $0.violations(filter) }.reports.map(\.reference) == [report.reference])
+        _ = try world.submit(second)
+        #expect(try world.fiscalViolations().count == 1)
+    }
+
+    /// Sales of codes not in circulation (printed but not introduced, never issued) and of another's code.
+    @Test(arguments: TestBackend.available) func salesOutOfCirculationOrNotOwnedAreFlagged(_ backend: TestBackend)
+        throws
+    {
+        let world = try FiscalWorld(backend: backend)
+        let other = FiscalWorld.Receipt(sign: "3", codes: [world.codes[1]], seller: World.buyer)
+        let answer = try world.submit(
+            try FiscalWorld.signed(
+                world.batch("B-3", [.init(sign: "1", codes: [world.applied]), other])))
+        #expect(answer.receipts.map { $0.lines[0].violation } == ["soldOutOfCirculation", "soldNotOwned"])
+        #expect(try world.code(world.applied).status == .applied)
+        #expect(try world.code(world.codes[1]).status == .inCirculation)
+        #expect(Set(try world.fiscalViolations().map(\.kind)) == [.soldOutOfCirculation, .soldNotOwned])
+    }
+
+    /// A refund puts a sold code back into circulation; a refund of a code not sold is flagged.
+    @Test(arguments: TestBackend.available) func aRefundReturnsTheCodeAndAnUnsoldRefundIsFlagged(
+        _ backend: TestBackend
+    ) throws {
+        let world = try FiscalWorld(backend: backend)
+        let code = world.codes[0]
+        let answer = try world.submit(
+            try FiscalWorld.signed(
+                world.batch(
+                    "B-R",
+                    [
+                        .init(sign: "10", codes: [code]), .init(sign: "11", kind: "refund", codes: [code]),
+                        .init(sign: "12", kind: "refund", codes: [world.codes[1]]),
+                    ])))
+        #expect(answer.receipts.map { $0.lines[0].outcome } == ["applied", "applied", "violation"])
+        #expect(answer.receipts[2].lines[0].violation == "refundNotSold")
+        let returned = try world.code(code)
+        #expect(returned.status == .inCirculation && returned.withdrawalReason == nil)
+        let operations = try world.store.read { try $0.events(of: code) }.map(\.operation)
+        #expect(operations.suffix(2) == ["withdraw", "return"])
+        #expect(try world.code(world.codes[1]).status == .inCirculation)
+        #expect(try world.fiscalViolations().map(\.kind) == [.refundNotSold])
+    }
+
+    /// A batch seen in part: its new receipts apply, its old ones answer as before; one with a recorded key and
+    /// other content is a conflict, the recorded one stands.
+    @Test(arguments: TestBackend.available) func aBatchPartlySeenBeforeAppliesOnlyItsNewReceipts(
+        _ backend: TestBackend
+    ) throws {
+        let world = try FiscalWorld(backend: backend)
+        _ = try world.submit(try FiscalWorld.signed(world.batch("B-1", [.init(sign: "1", codes: [world.codes[0]])])))
+        let answer = try world.submit(
+            try FiscalWorld.signed(
+                world.batch(
+                    "B-2",
+                    [
+                        .init(sign: "1", codes: [world.codes[0]]), .init(sign: "2", codes: [world.codes[1]]),
+                    ])))
+        #expect(answer.receipts.map(\.status) == ["repeated", "applied"])
+        let conflict = try world.submit(
+            try FiscalWorld.signed(world.batch("B-3", [.init(sign: "2", codes: [world.codes[2]])])))
+        #expect(conflict.receipts.map(\.status) == ["conflict"])
+        #expect(conflict.receipts[0].error?.hasPrefix("FISCAL_RECEIPT_CONFLICT") == true)
+        #expect(try world.code(world.codes[2]).status == .inCirculation)
+    }
+
+    /// Refused batches change nothing, say why with their specific codes, and are audited.
+    @Test(arguments: TestBackend.available) func refusedBatchesChangeNothingAndAreAudited(_ backend: TestBackend)
+        throws
+    {
+        let world = try FiscalWorld(backend: backend)
+        let sale = [FiscalWorld.Receipt(sign: "1", codes: [world.codes[0]])]
+        let fingerprint = try world.store.contentFingerprint()
+        let malformedCode = world.batch("B-X", sale).replacingOccurrences(of: "(21)", with: "(21)(")
+        let cases: [(String, [UInt8], ErrorCode)] = [
+            ("unsigned", Array(world.batch("B-U", sale).utf8), .sigMissing),
+            (
+                "signed by someone not acting for the OFD",
+                try FiscalWorld.signed(world.batch("B-W", sale), by: .companyHead),
+                .authNotRepresentative
+            ),
+            (
+                "the signer's participant is not an OFD",
+                try FiscalWorld.signed(world.batch("B-N", sale, ofd: FiscalWorld.shop), by: .companyHead),
+                .fiscalNotOperator
+            ),
+            ("not XML", Array("<FiscalReceipts".utf8), .xmlMalformed),
+            ("quantity 2", try FiscalWorld.signed(world.batch("B-Q", sale, quantity: "2")), .xsdInvalid),
+            ("an unreadable code", try FiscalWorld.signed(malformedCode), .fiscalCodeInvalid),
+            (
+                "a shipment sent to the fiscal intake",
+                try World.signed(World.shipment(codes: [world.codes[0]])), .flcDocumentTypeUnsupported
+            ),
+        ]
+        for (what, bytes, code) in cases {
+            let error = expectCode(code, what) { _ = try world.submit(bytes) }
+            if code == .fiscalCodeInvalid {
+                #expect(
+                    error?.diagnostics.first?.line != nil && error?.diagnostics.first?.path?.hasSuffix("/Code") == true)
+            }
+            #expect(try world.store.contentFingerprint() == fingerprint, "\(what)")
+            let last = try world.store.read { try $0.lastAudit() }
+            #expect(last?.action == "fiscal-receipts" && last?.result == "refused \(code.rawValue)", "\(what)")
+        }
+        #expect(try world.code(world.codes[0]).status == .inCirculation)
+        #expect(try Audit.verify(world.store) == cases.count)
+    }
+
+    /// Every unreadable code of a batch is listed, each at its element.
+    @Test func everyUnreadableCodeIsListed() throws {
+        let world = try FiscalWorld(backend: .sqlite)
+        let xml = world.batch(
+            "B-X",
+            [
+                .init(sign: "1", codes: [world.codes[0], world.codes[1]]),
+                .init(sign: "2", codes: [world.codes[2]]),
+            ]
+        ).replacingOccurrences(of: "(92)", with: "(99)")
+        let error = expectCode(.fiscalCodeInvalid) { _ = try world.submit(try FiscalWorld.signed(xml)) }
+        #expect(error?.diagnostics.count == 3)
+        #expect(Set(error?.diagnostics.compactMap(\.line) ?? []).count == 3)
+    }
+
+    /// On SQLite a crash may commit the receipts but not their violations (two files): `refile` files what is
+    /// missing, once; a repeat of the batch does it too.
+    @Test(arguments: TestBackend.available) func violationsLeftUnfiledAreFiledOnce(_ backend: TestBackend) throws {
+        let world = try FiscalWorld(backend: backend)
+        let code = world.codes[0]
+        _ = try world.submit(try FiscalWorld.signed(world.batch("B-1", [.init(sign: "1", codes: [code])])))
+        let batch = FiscalBatchFixture.parsed(world.batch("B-2", [.init(sign: "2", codes: [code])]))
+        // The crash: the decision's change set committed without its violations.
+        let decision = try world.store.read { snapshot in
+            try world.intake.decide(
+                batch,
+                signer: SignerIdentity(
+                    certificate: try Certificate.load(contentsOf: World.pki.certificateFile(.ofd))[0]),
+                now: Date(), in: snapshot)
+        }
+        try world.store.write { try $0.apply(decision.changes) }
+        #expect(try world.fiscalViolations().isEmpty)
+        #expect(try world.intake.refile(since: Date().addingTimeInterval(-60)) == 1)
+        #expect(try world.intake.refile(since: Date().addingTimeInterval(-60)) == 0)
+        #expect(try world.fiscalViolations().map(\.kind) == [.soldTwice])
+    }
+}
+
+enum FiscalBatchFixture {
+    static func parsed(_ xml: String) -> FiscalBatch {
+        try! FiscalBatch(root: try! XMLDocument.parse(Array(xml.utf8)).root)
+    }
+}
