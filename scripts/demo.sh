@@ -153,9 +153,13 @@ print(json.dumps({p["id"]: {"status": "ACTIVE", "name": p["name"]} for p in json
     done
     eaeu_url=$(grep -o 'http://[0-9.:]*' "$dir/eaeu-sim.log" | head -1)
     egov_url=$(grep -o 'http://[0-9.:]*' "$dir/egov-sim.log" | head -1)
-    integrations=(--eaeu-endpoint "$eaeu_url/eaeu/soap" --register-endpoint "$egov_url/egov/sync")
+    # Russia's system, for arrivals: the demo PKI's certificate of a CA the trust store does not hold, pinned.
+    integrations=(--eaeu-endpoint "$eaeu_url/eaeu/soap" --register-endpoint "$egov_url/egov/sync"
+      --eaeu-partner "RU=$dir/pki/participants/untrusted.cert.pem")
     echo "EAEU partner simulator: $eaeu_url (what it received: $eaeu_url/eaeu/received); registers' gateway: $egov_url ($dir/register.json)"
     echo "The outbox of messages to them: $tanba outbox counts"
+    echo "Russia's system sending goods to ТОО «Шымкент Сауда» (docs/INTEGRATIONS.md, Arrivals):"
+    echo "  $sim eaeu-send --hub http://127.0.0.1:$port --key $dir/pki/participants/untrusted.key.pem --cert $dir/pki/participants/untrusted.cert.pem --receiver 031240500125 --gtin 04870001000011 --count 3"
   fi
   "$tanba" serve --port "$port" "${trust[@]}" "${hub[@]}" "${integrations[@]}"
 fi
