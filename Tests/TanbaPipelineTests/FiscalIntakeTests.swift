@@ -217,6 +217,27 @@ final class FiscalWorld: @unchecked Sendable {
         #expect(Set(try world.fiscalViolations().map(\.kind)) == [.soldOutOfCirculation, .soldNotOwned])
     }
 
+    /// A label with a tail other than the one the hub issued (copied from another code, or made up) is sold: the
+    /// line is a `notGenuine` violation and the genuine code stays in circulation.
+    @Test(arguments: TestBackend.available) func aSaleOfAForgedLabelIsFlaggedAndLeavesTheGenuineCode(
+        _ backend: TestBackend
+    ) throws {
+        let world = try FiscalWorld(backend: backend)
+        let genuine = world.records.first { $0.id == world.codes[2] }!
+        let tail = genuine.verificationCode!
+        let forgedTail = String(tail.dropLast()) + (tail.hasSuffix("A") ? "B" : "A")
+        let forged = CodeRecord(
+            id: genuine.id, level: genuine.level, gtin: genuine.gtin, status: genuine.status, owner: genuine.owner,
+            emitter: genuine.emitter, keyID: genuine.keyID, verificationCode: forgedTail, issuedAt: genuine.issuedAt)
+        let forgedText = GS1.bracketed(World.reference.codeFormat(ofGroup: "shoes")!.elements(of: forged))
+        let xml = world.batch("B-F", [.init(sign: "71", codes: [world.codes[2]])]).replacingOccurrences(
+            of: XMLText.escape(world.scanned(world.codes[2])), with: XMLText.escape(forgedText))
+        let answer = try world.submit(try FiscalWorld.signed(xml))
+        #expect(answer.receipts.first?.lines.first?.violation == "notGenuine", "\(answer.receipts)")
+        #expect(try world.code(world.codes[2]).status == .inCirculation)
+        #expect(try world.fiscalViolations().map(\.kind) == [.notGenuine])
+    }
+
     /// A refund puts a sold code back into circulation; a refund of a code not sold is flagged.
     @Test(arguments: TestBackend.available) func aRefundReturnsTheCodeAndAnUnsoldRefundIsFlagged(
         _ backend: TestBackend

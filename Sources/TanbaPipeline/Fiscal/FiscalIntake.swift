@@ -195,7 +195,9 @@ public final class FiscalIntake: Sendable {
             var moved: [CodeRecord] = []
             for (line, code) in zip(receipt.lines, codes[index]) {
                 let id = code.identification
-                let found = try decideLine(receipt, code: id, current: &current, moved: &moved, in: recorder)
+                let found = try decideLine(
+                    receipt, code: id, tail: code.verificationCode ?? code.crypto93, current: &current, moved: &moved,
+                    in: recorder)
                 lines.append(
                     FiscalLineRecord(
                         line: line.number, code: id, gtin: code.gtin.value, price: line.price, violation: found?.0,
@@ -285,7 +287,7 @@ public final class FiscalIntake: Sendable {
     /// to the recorder here and added to `moved` (its history is the receipt's); a package's goes through
     /// `Ledger.perform`, which moves its contents and records their history.
     private func decideLine(
-        _ receipt: FiscalBatch.Receipt, code id: String, current: inout [String: CodeRecord],
+        _ receipt: FiscalBatch.Receipt, code id: String, tail: String?, current: inout [String: CodeRecord],
         moved: inout [CodeRecord], in tx: ChangeRecorder
     ) throws -> (ViolationKind, String)? {
         guard let code = current[id] else {
@@ -311,6 +313,13 @@ public final class FiscalIntake: Sendable {
             try tx.update([CodeChange(before: code, after: next)])
             current[id] = next
             moved.append(next)
+        }
+        // The label sold is the one the hub issued: its tail is the verification code on record (a code registered
+        // from abroad has none here, its tail is its state's). Another tail is a copied or made-up label: the
+        // genuine code's state is not touched by it.
+        if let issued = code.verificationCode, let tail, tail != issued {
+            return try pinned(
+                .notGenuine, "the verification tail scanned is not the one the hub issued: a copied or forged label")
         }
         let state =
             code.status.rawValue + (code.withdrawalReason.map { " (\($0.rawValue))" } ?? "")
