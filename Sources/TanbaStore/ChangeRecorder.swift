@@ -147,8 +147,14 @@ public final class ChangeRecorder: StoreWriter {
             }
             written = [:]
         }
-        written.reserveCapacity(written.count + changes.count)
-        decided.updates.reserveCapacity(decided.updates.count + changes.count)
+        // Grown geometrically: a decision that changes one code at a time (a fiscal batch's lines) would otherwise
+        // copy its whole list of changes on every call, each copy retaining every record — quadratic.
+        if decided.updates.capacity < decided.updates.count + changes.count {
+            decided.updates.reserveCapacity(max(decided.updates.count + changes.count, decided.updates.capacity * 2))
+        }
+        if written.capacity < written.count + changes.count {
+            written.reserveCapacity(max(written.count + changes.count, written.capacity * 2))
+        }
         for change in changes {
             let code = change.after
             switch written[code.id] {

@@ -369,3 +369,23 @@ enum FiscalBatchFixture {
         try! FiscalBatch(root: try! XMLDocument.parse(Array(xml.utf8)).root)
     }
 }
+
+/// The receipts' date-times are read by hand (no ICU formatter per receipt): the same instants as Foundation's
+/// ISO 8601 parser, the offset-less form in Kazakhstan's time, and nothing for what is not a date-time.
+@Test func receiptDateTimesAreReadAsFoundationReadsThem() {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    for text in [
+        "2026-11-25T14:03:12+05:00", "2026-11-25T09:03:12Z", "1999-12-31T23:59:59-03:30", "2028-02-29T00:00:00+14:00",
+        "2026-03-01T00:00:00+00:00",
+    ] {
+        #expect(FiscalBatch.instant(text) == formatter.date(from: text), "\(text)")
+    }
+    #expect(FiscalBatch.instant("2026-11-25T14:03:12") == formatter.date(from: "2026-11-25T14:03:12+05:00"))
+    let fraction = try! #require(FiscalBatch.instant("2026-11-25T14:03:12.25Z"))
+    #expect(
+        fraction.timeIntervalSince1970 == formatter.date(from: "2026-11-25T14:03:12Z")!.timeIntervalSince1970 + 0.25)
+    for bad in ["2026-11-25", "2026-13-25T14:03:12Z", "2026-11-25T24:00:00Z", "2026-11-25T14:03:12+5:00", "x"] {
+        #expect(FiscalBatch.instant(bad) == nil, "\(bad)")
+    }
+}
