@@ -100,6 +100,7 @@ extension ErrorsCommand {
             ("Integrations: EAEU messages (P.LS.03) and their SOAP envelopes", ErrorCatalogue.integrations),
             ("The state registers of legal entities and entrepreneurs", ErrorCatalogue.registers),
             ("Revocation: stale CRLs and the refusals of a fetched CRL", ErrorCatalogue.revocation),
+            ("Ministry of Finance exports: periods, acknowledgements, SNT lists", ErrorCatalogue.mof),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -111,6 +111,8 @@ public struct ChangeSet: Sendable {
     public internal(set) var origins: [GoodsOrigin] = []
     /// Messages to other systems (the state integrations' outbox).
     public var messages: [OutboundMessage] = []
+    /// The events the Ministry of Finance export reports (`mof_events`), extracted from the decision.
+    public internal(set) var mofEvents: [MoFEvent] = []
     /// The store's own row numbers of the codes the decision read, when its store numbers rows (`RowNumbering`):
     /// the same store finds them again by number rather than by their text key. Codes are never deleted, so a
     /// number read once names the same code forever.
@@ -122,7 +124,7 @@ public struct ChangeSet: Sendable {
     public var isEmpty: Bool {
         inserts.isEmpty && updates.isEmpty && history.isEmpty && document == nil && statusChanges.isEmpty
             && participants.isEmpty && products.isEmpty && emissionKeys.isEmpty && messages.isEmpty
-            && origins.isEmpty
+            && origins.isEmpty && mofEvents.isEmpty
     }
 }
 
@@ -164,5 +166,6 @@ extension StoreWriter {
             try setStatus(change.status, of: change.id)
         }
         if !set.messages.isEmpty { try enqueue(set.messages) }
+        if !set.mofEvents.isEmpty { try save(set.mofEvents) }
     }
 }

@@ -42,7 +42,7 @@ public struct StockCount: Sendable, Hashable {
 }
 
 /// Reads, inside a transaction or snapshot.
-public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReader, OutboxReader {
+public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReader, OutboxReader, MoFReader {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
     func codes(_ ids: [String]) throws -> [String: CodeRecord]
@@ -71,7 +71,9 @@ public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReade
 }
 
 /// Writes, inside a transaction.
-public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter, ControlWriter, OutboxWriter {
+public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter, ControlWriter, OutboxWriter,
+    MoFWriter
+{
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with
     /// `CODE_DUPLICATE`: a GTIN + serial is never issued twice.
