@@ -118,7 +118,7 @@ let package = Package(
             name: "TanbaCore",
             dependencies: [
                 "TanbaPipeline", "TanbaXML", "TanbaDomain", "TanbaStore", "TanbaEmission", "TanbaBarcode",
-                "TanbaErrors",
+                "TanbaErrors", "TanbaIntegrations",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
@@ -166,6 +166,7 @@ let package = Package(
             dependencies: [
                 "TanbaIntegrations", "TanbaXML", "TanbaErrors", "TanbaDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

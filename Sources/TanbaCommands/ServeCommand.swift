@@ -54,6 +54,7 @@ struct ServeCommand: ParsableCommand {
         help: "Mark the web session cookies Secure: the hub is reached over HTTPS (directly or by a proxy).")
     var secureCookies = false
     @OptionGroup var outbox: OutboxOptions
+    @OptionGroup var mof: MoFServeOptions
     @OptionGroup var register: RegisterOptions
     @OptionGroup var trust: TrustOptions
     @OptionGroup var crl: CRLRefreshOptions
@@ -92,6 +93,8 @@ struct ServeCommand: ParsableCommand {
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
             services += try outbox.services(store: pipeline.store, logger: api.logger)
+            services += try mof.services(
+                store: pipeline.store, path: storeOptions.path, hub: hub, outbox: outbox, logger: api.logger)
             services += try register.services(store: pipeline.store, logger: api.logger)
             if crl.refreshSeconds > 0 {
                 // The verifiers of documents and logins share the pipeline's trust anchor: one swap reaches both.
