@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TanbaCore
 import TanbaErrors
 import TanbaIntegrations
+import TanbaOutbound
 import TanbaStore
 
 /// The Ministry of Finance exports for operators: make one, list them, record an acknowledgement, reconcile SNTs.
@@ -170,6 +172,20 @@ struct MoFCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
+        /// The list at `url`, fetched while this (synchronous) command waits.
+        static func fetch(_ url: String) throws -> [UInt8] {
+            let result = Mutex<Result<[UInt8], any Error>?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                let fetched: Result<[UInt8], any Error>
+                do { fetched = .success(try await MoFTransport.fetchSNTList(url)) } catch { fetched = .failure(error) }
+                result.withLock { $0 = fetched }
+                done.signal()
+            }
+            done.wait()
+            return try result.withLock { $0! }.get()
+        }
+
         func run() throws {
             try reportingFailures(command: "mof reconcile", json: output.json) {
                 var list: SNTList?
@@ -179,10 +195,7 @@ struct MoFCommand: ParsableCommand {
                     }
                     list = try SNTList.parse(Array(data))
                 } else if let sntURL {
-                    guard let url = URL(string: sntURL), let data = try? Data(contentsOf: url) else {
-                        throw TanbaError(.fileUnreadable, "cannot fetch the SNT list from \(sntURL)")
-                    }
-                    list = try SNTList.parse(Array(data))
+                    list = try SNTList.parse(try Self.fetch(sntURL))
                 }
                 let store = try storeOptions.open()
                 let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)

@@ -114,3 +114,22 @@ struct FileChunks: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle) }
 }
+
+extension MoFTransport {
+    /// The Ministry's SNT list at `url` (GET), for reconciliation.
+    /// - Throws: `FILE_UNREADABLE` when it cannot be fetched (no connection, a status other than 200, over 64 MiB).
+    public static func fetchSNTList(_ url: String, client: HTTPClient = .shared) async throws -> [UInt8] {
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+            guard response.status.code == 200 else {
+                throw TanbaError(.fileUnreadable, "the SNT list at \(url) answered HTTP \(response.status.code)")
+            }
+            return Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch let error as TanbaError {
+            throw error
+        } catch {
+            throw TanbaError(
+                .fileUnreadable, "cannot fetch the SNT list from \(url): \(EAEUTransport.describe(error))")
+        }
+    }
+}
