@@ -144,14 +144,14 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox]`: which parts to run (default
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox] [mof]`: which parts to run (default
 /// all).
 /// `stream` runs the pipeline part without its 100,000-code document (small documents in-process and over HTTP, for
 /// profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
     ? Set(CommandLine.arguments.dropFirst())
-    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox"]
+    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox", "mof"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -591,6 +591,9 @@ if parts.contains("labels") { try labelsBench(work: work) }
 
 // MARK: The outbox's delivery to the EAEU simulator (issue #15)
 if parts.contains("outbox") { try runOutboxBench(pki: pki, folder: work) }
+
+// MARK: The Ministry of Finance export (issue #15)
+if parts.contains("mof") { try runMoFBench(pki: pki, folder: work) }
 
 /// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
 /// sqlite3.

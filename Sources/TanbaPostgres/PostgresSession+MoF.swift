@@ -29,14 +29,24 @@ extension PostgresSession {
     }
 
     func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent] {
+        // As on SQLite: the rest of `after`'s day, then the following days, each a seek on the (day, seq) index.
+        var page: [MoFEvent] = []
+        if after.day >= from && after.day <= to {
+            var s = Statement()
+            s.sql = """
+                SELECT \(Self.mofEventColumns) FROM mof_events
+                WHERE day = \(s.bind(after.day)) AND seq > \(s.bind(after.seq)) ORDER BY seq LIMIT \(s.bind(limit))
+                """
+            page = try run(s).map(Self.mofEvent)
+        }
+        guard page.count < limit else { return page }
         var s = Statement()
         s.sql = """
             SELECT \(Self.mofEventColumns) FROM mof_events
-            WHERE (day, seq) > (\(s.bind(after.day)), \(s.bind(after.seq))) AND day >= \(s.bind(from))
-              AND day <= \(s.bind(to))
-            ORDER BY day, seq LIMIT \(s.bind(limit))
+            WHERE day > \(s.bind(after.day)) AND day >= \(s.bind(from)) AND day <= \(s.bind(to))
+            ORDER BY day, seq LIMIT \(s.bind(limit - page.count))
             """
-        return try run(s).map(Self.mofEvent)
+        return page + (try run(s).map(Self.mofEvent))
     }
 
     func mofExports(limit: Int) throws -> [MoFExportRecord] {

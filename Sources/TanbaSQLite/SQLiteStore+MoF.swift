@@ -27,16 +27,28 @@ extension Connection {
     }
 
     func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent] {
-        // The (day, seq) index is read in its order from `after`: a page never sorts, and the next one starts where
-        // this one stopped, however long the period.
-        try Row.fetchAll(
+        // Two seeks on the (day, seq) index, never a scan: the rest of `after`'s day, then the following days. (One
+        // query with `(day, seq) > (?, ?)` made SQLite walk the period from its start on every page: a million events
+        // took fifty times as long as a hundred thousand.)
+        var page: [MoFEvent] = []
+        if after.day >= from && after.day <= to {
+            page = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(Self.mofEventColumns) FROM mof_events WHERE day = ? AND seq > ? ORDER BY seq LIMIT ?"
+                ),
+                arguments: [after.day, after.seq, limit]
+            ).map(Self.mofEvent)
+        }
+        guard page.count < limit else { return page }
+        page += try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT \(Self.mofEventColumns) FROM mof_events
-                    WHERE (day, seq) > (?1, ?2) AND day >= ?3 AND day <= ?4 ORDER BY day, seq LIMIT ?5
+                    SELECT \(Self.mofEventColumns) FROM mof_events WHERE day > ? AND day >= ? AND day <= ?
+                    ORDER BY day, seq LIMIT ?
                     """),
-            arguments: [after.day, after.seq, from, to, limit]
+            arguments: [after.day, from, to, limit - page.count]
         ).map(Self.mofEvent)
+        return page
     }
 
     func mofExports(limit: Int) throws -> [MoFExportRecord] {
