@@ -169,6 +169,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `tanba-sim ofd` is a client: it posts signed batches of cash receipts to the hub.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

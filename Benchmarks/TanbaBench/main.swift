@@ -144,14 +144,14 @@ print(
 )
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
-/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox] [fiscal]`: which parts to run
-/// (default all).
+/// `tanba-bench [large] [small] [store] [pipeline] [gost] [labels] [public] [outbox] [fiscal] [mof]`: which parts to
+/// run (default all).
 /// `stream` runs the pipeline part without its 100,000-code document (small documents in-process and over HTTP, for
 /// profiling).
 let parts: Set<String> =
     CommandLine.arguments.count > 1
     ? Set(CommandLine.arguments.dropFirst())
-    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox", "fiscal"]
+    : ["large", "small", "store", "pipeline", "gost", "labels", "public", "outbox", "fiscal", "mof"]
 
 // MARK: 1. Large document
 for (name, participant) in [
@@ -601,6 +601,8 @@ if parts.contains("fiscal") {
             files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
                 .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
 }
+// MARK: The Ministry of Finance export (issue #15)
+if parts.contains("mof") { try runMoFBench(pki: pki, folder: work) }
 
 /// Runs Benchmarks/sqlite/floor.sh and adds up the real time of its timed statements (seconds); nil without
 /// sqlite3.

@@ -51,11 +51,15 @@ struct OutboxOptions: ParsableArguments {
     /// The workers of the channels configured, as services.
     func services(store: any HubStore, logger: Logger) throws -> [any Service] {
         guard let endpoint = try endpoint() else { return [] }
-        let delivery = OutboxDelivery(
-            store: store,
-            transport: EAEUTransport(endpoint: endpoint, timeout: .milliseconds(Int64(outboxTimeout * 1000))),
+        let transport = EAEUTransport(endpoint: endpoint, timeout: .milliseconds(Int64(outboxTimeout * 1000)))
+        return [OutboxService(delivery: delivery(store: store, transport: transport), logger: logger)]
+    }
+
+    /// A worker of `transport`'s channel with these retry and lease settings.
+    func delivery(store: any HubStore, transport: any OutboxTransport) -> OutboxDelivery {
+        OutboxDelivery(
+            store: store, transport: transport,
             policy: RetryPolicy(base: outboxRetryBase, cap: outboxRetryCap, maxAttempts: outboxAttempts),
             lease: outboxLease)
-        return [OutboxService(delivery: delivery, logger: logger)]
     }
 }

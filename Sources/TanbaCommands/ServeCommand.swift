@@ -55,6 +55,7 @@ struct ServeCommand: ParsableCommand {
     var secureCookies = false
     @OptionGroup var outbox: OutboxOptions
     @OptionGroup var partners: EAEUPartnerOptions
+    @OptionGroup var mof: MoFServeOptions
     @OptionGroup var register: RegisterOptions
     @OptionGroup var trust: TrustOptions
     @OptionGroup var crl: CRLRefreshOptions
@@ -96,6 +97,8 @@ struct ServeCommand: ParsableCommand {
                         interval: .milliseconds(Int(max(0.05, folderInterval) * 1000)), logger: api.logger))
             }
             services += try outbox.services(store: pipeline.store, logger: api.logger)
+            services += try mof.services(
+                store: pipeline.store, path: storeOptions.path, hub: hub, outbox: outbox, logger: api.logger)
             services += try register.services(store: pipeline.store, logger: api.logger)
             if crl.refreshSeconds > 0 {
                 // The verifiers of documents and logins share the pipeline's trust anchor: one swap reaches both.

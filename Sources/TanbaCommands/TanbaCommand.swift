@@ -20,7 +20,7 @@ public struct TanbaCommand: ParsableCommand {
             DocumentsCommand.self,
             RulesCommand.self, CodesCommand.self, CatalogCommand.self,
             ParticipantsCommand.self, ReferenceCommand.self, KeysCommand.self, AuditCommand.self, OutboxCommand.self,
-            RegistersCommand.self, EAEUCommand.self, FiscalCommand.self,
+            RegistersCommand.self, EAEUCommand.self, FiscalCommand.self, MoFCommand.self,
             PKICommand.self,
             SignerCommand.self,
             ErrorsCommand.self,

@@ -101,6 +101,7 @@ extension ErrorsCommand {
             ("The state registers of legal entities and entrepreneurs", ErrorCatalogue.registers),
             ("Revocation: stale CRLs and the refusals of a fetched CRL", ErrorCatalogue.revocation),
             ("Fiscal data: cash receipts relayed by OFDs", ErrorCatalogue.fiscal),
+            ("Ministry of Finance exports: periods, acknowledgements, SNT lists", ErrorCatalogue.mof),
         ]
         for (title, entries) in sections {
             lines += ["## \(title)", "", "| code | category | meaning |", "|---|---|---|"]

@@ -89,7 +89,7 @@ public enum ErrorCatalogue {
     /// Every code, in documentation order.
     public static let all: [ErrorDefinition] =
         core + domain + gs1 + pipeline + channels + availability + signer + images + publicControl + outbox
-        + integrations + registers + revocation + fiscal
+        + integrations + registers + revocation + fiscal + mof
 
     /// The XML core's codes.
     public static let core: [ErrorDefinition] = [

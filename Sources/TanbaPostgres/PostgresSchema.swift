@@ -289,6 +289,25 @@ enum PostgresSchema {
         ),
         fiscalReceipts,
         (
+            "v18: ministry of finance exports",
+            [
+                """
+                CREATE TABLE mof_events (
+                    seq bigserial PRIMARY KEY, day text NOT NULL, at double precision NOT NULL, kind text NOT NULL,
+                    document text NOT NULL, snt text, seller text, buyer text, quantities text, fragment bytea NOT NULL)
+                """,
+                "CREATE INDEX mof_events_day ON mof_events(day, seq)",
+                """
+                CREATE TABLE mof_exports (
+                    id text PRIMARY KEY, mode text NOT NULL, from_day text NOT NULL, to_day text NOT NULL,
+                    created_at double precision NOT NULL, counts text NOT NULL, digest text NOT NULL,
+                    size bigint NOT NULL, ack_state text NOT NULL, ack_at double precision, ack_reason text)
+                """,
+                "CREATE UNIQUE INDEX mof_exports_daily ON mof_exports(from_day) WHERE mode = 'daily'",
+                "CREATE INDEX mof_exports_created ON mof_exports(created_at)",
+            ]
+        ),
+        (
             "v19: register entries",
             [
                 """

@@ -484,6 +484,25 @@ enum Schema {
                     """)
         }
         FiscalSchema.register(in: &migrator)
+        // The Ministry of Finance export: events extracted by the decisions that made them (paged by day and seq),
+        // and the exports made, one daily export per day at most (the partial unique index: two processes
+        // exporting one day at once, one wins).
+        migrator.registerMigration("v18: ministry of finance exports") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE mof_events (
+                        seq INTEGER PRIMARY KEY, day TEXT NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL,
+                        document TEXT NOT NULL, snt TEXT, seller TEXT, buyer TEXT, quantities TEXT,
+                        fragment BLOB NOT NULL);
+                    CREATE INDEX mof_events_day ON mof_events(day, seq);
+                    CREATE TABLE mof_exports (
+                        id TEXT PRIMARY KEY NOT NULL, mode TEXT NOT NULL, from_day TEXT NOT NULL, to_day TEXT NOT NULL,
+                        created_at REAL NOT NULL, counts TEXT NOT NULL, digest TEXT NOT NULL, size INTEGER NOT NULL,
+                        ack_state TEXT NOT NULL, ack_at REAL, ack_reason TEXT);
+                    CREATE UNIQUE INDEX mof_exports_daily ON mof_exports(from_day) WHERE mode = 'daily';
+                    CREATE INDEX mof_exports_created ON mof_exports(created_at);
+                    """)
+        }
         migrator.registerMigration("v19: register entries") { db in
             try db.execute(
                 sql: """

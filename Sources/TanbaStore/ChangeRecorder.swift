@@ -358,4 +358,24 @@ public final class ChangeRecorder: StoreWriter {
     public func save(_ entries: [RegisterEntry]) throws -> Int {
         throw TanbaError(.internal, "the registers' copy is not part of a document's decision")
     }
+
+    // MARK: Ministry of Finance export
+
+    public func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent] {
+        try base.mofEvents(from: from, to: to, after: after, limit: limit)
+    }
+    public func mofExports(limit: Int) throws -> [MoFExportRecord] { try base.mofExports(limit: limit) }
+    public func mofExport(id: String) throws -> MoFExportRecord? { try base.mofExport(id: id) }
+    public func dailyMoFExport(day: String) throws -> MoFExportRecord? { try base.dailyMoFExport(day: day) }
+    public func lastDailyMoFDay() throws -> String? { try base.lastDailyMoFDay() }
+
+    public func save(_ events: [MoFEvent]) throws { decided.mofEvents += events }
+
+    public func save(_ export: MoFExportRecord) throws {
+        throw TanbaError(.internal, "exports are not part of a document's decision")
+    }
+
+    public func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
+        throw TanbaError(.internal, "acknowledgements are not part of a document's decision")
+    }
 }

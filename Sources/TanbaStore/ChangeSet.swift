@@ -113,6 +113,8 @@ public struct ChangeSet: Sendable {
     public var messages: [OutboundMessage] = []
     /// Cash receipts an OFD relayed (fiscal data), recorded once each: a receipt stored meanwhile is a conflict.
     public internal(set) var fiscalReceipts: [FiscalReceiptRecord] = []
+    /// The events the Ministry of Finance export reports (`mof_events`), extracted from the decision.
+    public internal(set) var mofEvents: [MoFEvent] = []
     /// The store's own row numbers of the codes the decision read, when its store numbers rows (`RowNumbering`):
     /// the same store finds them again by number rather than by their text key. Codes are never deleted, so a
     /// number read once names the same code forever.
@@ -125,6 +127,7 @@ public struct ChangeSet: Sendable {
         inserts.isEmpty && updates.isEmpty && history.isEmpty && document == nil && statusChanges.isEmpty
             && participants.isEmpty && products.isEmpty && emissionKeys.isEmpty && messages.isEmpty
             && origins.isEmpty && fiscalReceipts.isEmpty
+            && mofEvents.isEmpty
     }
 }
 
@@ -167,5 +170,6 @@ extension StoreWriter {
         }
         if !set.messages.isEmpty { try enqueue(set.messages) }
         if !set.fiscalReceipts.isEmpty { try save(set.fiscalReceipts) }
+        if !set.mofEvents.isEmpty { try save(set.mofEvents) }
     }
 }

@@ -43,7 +43,7 @@ public struct StockCount: Sendable, Hashable {
 
 /// Reads, inside a transaction or snapshot.
 public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReader, OutboxReader, RegisterReader,
-    FiscalReader
+    FiscalReader, MoFReader
 {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
@@ -75,7 +75,8 @@ public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReade
 /// Writes, inside a transaction.
 public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter, ControlWriter, OutboxWriter,
     RegisterWriter,
-    FiscalWriter
+    FiscalWriter,
+    MoFWriter
 {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with

@@ -9,7 +9,10 @@ import TanbaXML
 struct SimulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tanba-sim", abstract: "Simulators of the systems Tanba exchanges messages with.",
-        subcommands: [EAEUCommand.self, EAEUSendCommand.self, EgovCommand.self, CRLCommand.self, OFDCommand.self])
+        subcommands: [
+            EAEUCommand.self, EAEUSendCommand.self, EgovCommand.self, CRLCommand.self, OFDCommand.self,
+            MoFSimulatorCommand.self,
+        ])
 }
 
 /// `tanba-sim eaeu`: the receiving state's system of common process P.LS.03 (docs/INTEGRATIONS.md).

@@ -74,7 +74,7 @@ final class World: @unchecked Sendable {
     static func shipment(
         number: String = "ESD-1", codes: [String], buyer: String = buyer, price: String = "250.00",
         amount: String? = nil, date: String = "2026-11-20", extraCodes: [String] = [], packages: [String] = [],
-        unitsInPackages: Int = 0
+        unitsInPackages: Int = 0, snt: String? = nil
     ) -> String {
         let quantity = codes.count + extraCodes.count + unitsInPackages
         let total = Decimal(string: price)! * Decimal(quantity)
@@ -93,7 +93,7 @@ final class World: @unchecked Sendable {
                 <ShipmentDate>\(date)</ShipmentDate>
                 <Seller><BIN>\(seller)</BIN><Name>ТОО «Алатау Дистрибьюшн»</Name></Seller>
                 <Buyer><BIN>\(buyer)</BIN><Name>ТОО «Шымкент Сауда»</Name></Buyer>
-                <Currency>KZT</Currency>
+                <Currency>KZT</Currency>\(snt.map { "<SNT>\($0)</SNT>" } ?? "")
               </Header>
               <Lines>
                 <Line number="1">

@@ -168,6 +168,19 @@ struct ShipmentAnswerHandler: OperationDocument {
             ? .acceptedByCounterparty : accept.isEmpty ? .rejectedByCounterparty : .partlyAcceptedByCounterparty
         // Settles the shipment, expecting it still waiting (an answer and a cancellation racing: one wins).
         try tx.setStatus(settled, of: shipment.id)
+        if !accept.isEmpty {
+            // Ownership passed: the Ministry's export reports the accepted part at the shipment's prices.
+            let declared = try ShipmentHandler(root: try XMLDocument.parse(shipment.content).root)
+            let lines = MoFEvents.accepted(declared, ids: Set(accept.map(\.id)))
+            try tx.save([
+                MoFEvents.event(
+                    .ownershipTransfer, context,
+                    fragment: MoFFormat.ownershipTransfer(
+                        MoFEvents.head(context, number: shipment.number, date: shipment.date), seller: seller,
+                        buyer: header.sender, snt: declared.snt, partial: !reject.isEmpty, lines: lines),
+                    snt: declared.snt, seller: seller, buyer: header.sender, lines: lines)
+            ])
+        }
         return Outcome(
             changes: acceptedChanges.changes + releasedChanges.changes, status: .accepted, recipient: seller)
     }
@@ -251,6 +264,13 @@ struct WithdrawalHandler: OperationDocument {
                     ? [Diagnostic(.referenceUnknown, "unknown reason \(reason.text)", at: reason)] : problems)
         }
         let result = perform(.withdraw(by: header.sender, reason: withdrawal), on: items, context: context, in: tx)
+        try tx.save([
+            MoFEvents.event(
+                .withdrawal, context,
+                fragment: MoFFormat.withdrawal(
+                    MoFEvents.head(context, number: header.number, date: header.date), owner: header.sender,
+                    reason: reason.text, codes: items.map(\.id)), seller: header.sender)
+        ])
         return try outcome(problems + result.problems, result.changes)
     }
 }
@@ -404,6 +424,7 @@ struct IntroductionImportHandler: OperationDocument {
 
     let header: CommonHeader
     let declarationDate: XMLElement
+    let declarationNumber: String
     let country: XMLElement
     let lines: [(element: XMLElement, gtin: String, items: [ShipmentHandler.Item])]
 
@@ -411,6 +432,7 @@ struct IntroductionImportHandler: OperationDocument {
         header = try CommonHeader(root: root, namespace: Self.namespace)
         let r = header.reader
         declarationDate = try r.child(try r.child(root, "CustomsDeclaration"), "Date")
+        declarationNumber = try r.text(try r.child(root, "CustomsDeclaration"), "Number")
         country = try r.child(root, "CountryOfOrigin")
         lines = try r.children(try r.child(root, "Lines"), "Line").map {
             ($0, try r.text($0, "GTIN"), try r.items(try r.child($0, "Items")))
@@ -441,6 +463,15 @@ struct IntroductionImportHandler: OperationDocument {
                         country: country.text)
                 }
             })
+        let lines = MoFEvents.lines(lines.map { ($0.gtin, $0.items.map(\.id)) })
+        try tx.save([
+            MoFEvents.event(
+                .import, context,
+                fragment: MoFFormat.importEvent(
+                    MoFEvents.head(context, number: header.number, date: header.date), importer: header.sender,
+                    declaration: declarationNumber, declarationDate: declarationDate.text, country: country.text,
+                    lines: lines), seller: header.sender, lines: lines)
+        ])
         return try outcome(problems + result.problems, result.changes)
     }
 }
@@ -617,6 +648,17 @@ struct EAEUShipmentHandler: OperationDocument {
                 country: country, taxId: buyer.taxId, buyer: buyer.name, number: header.number, date: header.date,
                 withdrawn: result.changes)
         ])
+        let lines = lines.map {
+            MoFFormat.Line(gtin: $0.gtin, quantity: Decimal($0.quantity), codes: $0.items.map(\.id))
+        }
+        try tx.save([
+            MoFEvents.event(
+                .eaeuShipment, context,
+                fragment: MoFFormat.eaeuShipment(
+                    MoFEvents.head(context, number: header.number, date: header.date), seller: header.sender,
+                    country: country.rawValue, buyerTaxId: buyer.taxId, buyerName: buyer.name, lines: lines),
+                seller: header.sender, buyer: buyer.taxId, lines: lines)
+        ])
         return accepted
     }
 }
@@ -628,6 +670,7 @@ struct ExportHandler: OperationDocument {
     let header: CommonHeader
     let country: XMLElement
     let declarationDate: XMLElement
+    let declarationNumber: String
     let exportDate: XMLElement
     let items: [ShipmentHandler.Item]
 
@@ -636,6 +679,7 @@ struct ExportHandler: OperationDocument {
         let r = header.reader
         country = try r.child(root, "Country")
         declarationDate = try r.child(try r.child(root, "CustomsDeclaration"), "Date")
+        declarationNumber = try r.text(try r.child(root, "CustomsDeclaration"), "Number")
         exportDate = try r.child(root, "ExportDate")
         items = try r.items(try r.child(root, "Items"))
     }
@@ -652,6 +696,14 @@ struct ExportHandler: OperationDocument {
     func process(in tx: any StoreWriter, context: Context) throws -> Outcome {
         let problems = try checkRules(context, in: tx)
         let result = perform(.withdraw(by: header.sender, reason: .export), on: items, context: context, in: tx)
+        try tx.save([
+            MoFEvents.event(
+                .export, context,
+                fragment: MoFFormat.exportEvent(
+                    MoFEvents.head(context, number: header.number, date: header.date), exporter: header.sender,
+                    declaration: declarationNumber, declarationDate: declarationDate.text, country: country.text,
+                    codes: items.map(\.id)), seller: header.sender)
+        ])
         return try outcome(problems + result.problems, result.changes)
     }
 }

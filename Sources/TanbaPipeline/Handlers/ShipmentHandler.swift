@@ -40,6 +40,8 @@ struct ShipmentHandler: DocumentHandler {
     let dates: [XMLElement]
     let lines: [Line]
     let totals: (quantity: Decimal, vat: Decimal, amount: Decimal, element: XMLElement)
+    /// The registration number of the tax side's accompanying invoice for goods (SNT), when the seller names it.
+    let snt: String?
 
     init(root: XMLElement) throws {
         let reader = Reader(root: root, namespace: Self.namespace)
@@ -56,6 +58,7 @@ struct ShipmentHandler: DocumentHandler {
         sender = try reader.partyID(try reader.child(header, "Seller"))
         buyerElement = try reader.child(header, "Buyer")
         buyer = try reader.partyID(buyerElement)
+        snt = header.child(named: "SNT", namespace: Self.namespace)?.text
         lines = try reader.children(try reader.child(root, "Lines"), "Line").map { line in
             Line(
                 element: line, gtin: try reader.text(line, "GTIN"), quantity: try reader.decimal(line, "Quantity"),

@@ -1,0 +1,232 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+import TanbaCore
+import TanbaErrors
+import TanbaIntegrations
+import TanbaOutbound
+import TanbaStore
+
+/// The Ministry of Finance exports for operators: make one, list them, record an acknowledgement, reconcile SNTs.
+struct MoFCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mof",
+        abstract: "Ministry of Finance exports: daily and on demand, their acknowledgements, SNT reconciliation.",
+        subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self])
+
+    /// An export as listed.
+    struct Listed: Encodable {
+        let id: String
+        let mode: String
+        let from: String
+        let to: String
+        let createdAt: Date
+        let counts: [String: Int]
+        let total: Int
+        let sha256: String
+        let size: Int64
+        let acknowledgement: String
+        let acknowledgedAt: Date?
+        let reason: String?
+        let delivery: String?
+
+        init(_ export: MoFExportRecord, delivery: QueuedMessage?) {
+            id = export.id
+            mode = export.mode.rawValue
+            from = export.fromDay
+            to = export.toDay
+            createdAt = export.createdAt
+            counts = Dictionary(uniqueKeysWithValues: export.counts.map { ($0.key.rawValue, $0.value) })
+            total = export.total
+            sha256 = export.digest
+            size = export.size
+            acknowledgement = export.ackState.rawValue
+            acknowledgedAt = export.ackAt
+            reason = export.ackReason
+            self.delivery = delivery.map { $0.state.rawValue + ($0.attempts > 0 ? " (\($0.attempts) failed)" : "") }
+        }
+
+        var line: String {
+            "\(id)  \(mode)  \(from)…\(to)  \(total) events  sha256 \(sha256)  \(size) bytes  delivery "
+                + "\(delivery ?? "-")  ack \(acknowledgement)" + (reason.map { " (\($0))" } ?? "")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a closed day (the daily export) or, on demand, a period; queue it for delivery.",
+            discussion: """
+                --day D makes the daily export of D (once per day; D must have closed: Kazakhstan's midnight plus \
+                --mof-grace). Without options, every closed day after the cursor is exported (as `tanba serve \
+                --mof-schedule` does). --from D --to D re-exports a period as a separate export marked on demand, \
+                leaving the daily cursor alone.
+                """)
+        @Option(name: .long, help: "The day to export (YYYY-MM-DD, Kazakhstan's time).") var day: String?
+        @Option(name: .long, help: "First day of an on-demand export.") var from: String?
+        @Option(name: .long, help: "Last day of an on-demand export.") var to: String?
+        @Option(name: .long, help: "Without --day: the first day when no daily export was made yet.") var start: String?
+        @OptionGroup var exportOptions: MoFExportOptions
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if day != nil, from != nil || to != nil { throw ValidationError("--day or --from/--to, not both") }
+            if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together") }
+        }
+
+        func run() throws {
+            try reportingFailures(command: "mof export", json: output.json) {
+                let store = try storeOptions.open()
+                let exporter = try exportOptions.exporter(store: store, path: storeOptions.path, hub: hub)
+                let made: [MoFExportRecord]
+                if let day {
+                    made = [try exporter.exportDay(day)]
+                } else if let from, let to {
+                    made = [try exporter.exportPeriod(from: from, to: to)]
+                } else {
+                    made = try exporter.exportDue(start: start)
+                }
+                let listed = made.map { Listed($0, delivery: nil) }
+                if output.json { return try printJSON(listed) }
+                if made.isEmpty { print("nothing to export: every closed day is exported") }
+                for export in listed { print(export.line) }
+            }
+        }
+    }
+
+    struct Exports: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The exports made, newest first: period, counts, digest, delivery and acknowledgement.")
+        @Option(name: .long, help: "At most this many.") var limit = 50
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "mof exports", json: output.json) {
+                let store = try storeOptions.open()
+                let listed = try store.read { tx in
+                    try tx.mofExports(limit: max(1, limit)).map { export in
+                        Listed(export, delivery: try MoFCommand.message(of: export.id, in: tx))
+                    }
+                }
+                if output.json { return try printJSON(listed) }
+                if listed.isEmpty { print("no export made yet") }
+                for export in listed { print(export.line) }
+            }
+        }
+    }
+
+    /// The outbox message of export `id`.
+    static func message(of id: String, in tx: any StoreReader) throws -> QueuedMessage? {
+        // Exports are few (one a day): their messages are found in the channel's queue.
+        var after: Int64 = 0
+        while true {
+            let page = try tx.queued(OutboxFilter(channel: MoFExporter.channel, after: after, limit: 200))
+            if let found = page.first(where: { $0.idempotencyKey == id }) { return found }
+            guard let last = page.last, page.count == 200 else { return nil }
+            after = last.seq
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an acknowledgement the Ministry sent apart from the delivery (a file).",
+            discussion: """
+                The acknowledgement must be signed with the Ministry's certificate (--mof-cert), name an export \
+                the hub made, carry its digest, be dated after it, and be the first for it. A refusal changes \
+                nothing and is audited; exit status 1.
+                """)
+        @Argument(help: "The signed MoFAcknowledgement XML.") var file: String
+        @OptionGroup var ministry: MoFCertificateOption
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingFailures(command: "mof ack", json: output.json) {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
+                }
+                let store = try storeOptions.open()
+                let export = try MoFAcknowledgements.apply(
+                    Array(data), pinned: try ministry.load(), store: store, source: OperatorAudit.who)
+                if output.json { return try printJSON(Listed(export, delivery: nil)) }
+                print(Listed(export, delivery: nil).line)
+            }
+        }
+    }
+
+    struct Reconcile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ownership transfers without an SNT; with --snt, compared with the Ministry's list of SNTs.",
+            discussion: """
+                Without --snt: the hub's report of the period's accepted shipments that name no SNT. With --snt \
+                FILE (an SNTList) or --snt-url URL (the Ministry's or the simulator's list): also the SNTs no \
+                shipment names, quantities per GTIN that differ, and SNTs whose parties differ. Exit status 0 when \
+                everything matches, 1 when something differs.
+                """)
+        @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String
+        @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String
+        @Option(name: .long, help: "The Ministry's SNT list (SNTList XML).") var snt: String?
+        @Option(name: .customLong("snt-url"), help: "Fetch the SNT list from this URL (GET).") var sntURL: String?
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        /// The list at `url`, fetched while this (synchronous) command waits.
+        static func fetch(_ url: String) throws -> [UInt8] {
+            let result = Mutex<Result<[UInt8], any Error>?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                let fetched: Result<[UInt8], any Error>
+                do { fetched = .success(try await MoFTransport.fetchSNTList(url)) } catch { fetched = .failure(error) }
+                result.withLock { $0 = fetched }
+                done.signal()
+            }
+            done.wait()
+            return try result.withLock { $0! }.get()
+        }
+
+        func run() throws {
+            try reportingFailures(command: "mof reconcile", json: output.json) {
+                var list: SNTList?
+                if let snt {
+                    guard let data = FileManager.default.contents(atPath: snt) else {
+                        throw TanbaError(.fileUnreadable, "cannot read \(snt)")
+                    }
+                    list = try SNTList.parse(Array(data))
+                } else if let sntURL {
+                    list = try SNTList.parse(try Self.fetch(sntURL))
+                }
+                let store = try storeOptions.open()
+                let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)
+                let differs =
+                    !report.withoutSNT.isEmpty || !(report.sntWithoutShipment ?? []).isEmpty
+                    || !(report.differences ?? []).isEmpty || !(report.partiesDiffer ?? []).isEmpty
+                if output.json {
+                    try printJSON(report)
+                } else {
+                    print("\(from)…\(to): \(report.withoutSNT.count) shipment(s) without an SNT")
+                    for transfer in report.withoutSNT {
+                        print(
+                            "  no SNT: \(transfer.document) \(transfer.day) \(transfer.seller ?? "-") → "
+                                + "\(transfer.buyer ?? "-") "
+                                + transfer.quantities.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
+                                .joined(separator: " "))
+                    }
+                    if let missing = report.sntWithoutShipment {
+                        print(
+                            "\(missing.count) SNT(s) without a shipment" + (missing.isEmpty ? "" : ": ")
+                                + missing.joined(separator: ", "))
+                    }
+                    for difference in report.differences ?? [] {
+                        print(
+                            "  quantity differs: SNT \(difference.snt) GTIN \(difference.gtin): hub \(difference.hub), "
+                                + "SNT \(difference.snt_)")
+                    }
+                    for number in report.partiesDiffer ?? [] { print("  parties differ: SNT \(number)") }
+                }
+                if differs { throw ExitCode(1) }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TanbaCore
+import TanbaErrors
+import TanbaOutbound
+import TanbaPostgres
+import TanbaStore
+import TanbaXML
+
+/// The Ministry of Finance exports' settings: where the files are, when a day closes, and (for `tanba serve`) the
+/// schedule and the endpoint.
+struct MoFExportOptions: ParsableArguments {
+    @Option(
+        name: .customLong("mof-exports"),
+        help:
+            "Folder of the export files (default: $TANBA_MOF_EXPORTS, else <store>.mof-exports beside an SQLite store, ./mof-exports for PostgreSQL)."
+    )
+    var exports: String?
+    @Option(
+        name: .customLong("mof-grace"),
+        help: "Seconds after Kazakhstan's midnight before a day counts as closed (longer than any transaction).")
+    var grace: Double = 900
+
+    /// The exports folder for `store` (`path`: the store option's value).
+    func folder(store path: String) -> URL {
+        if let explicit = exports ?? ProcessInfo.processInfo.environment["TANBA_MOF_EXPORTS"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        if PostgresStore.names(path) { return URL(fileURLWithPath: "mof-exports") }
+        return URL(fileURLWithPath: path + ".mof-exports")
+    }
+
+    func exporter(store: any HubStore, path: String, hub: HubOptions) throws -> MoFExporter {
+        guard grace >= 0 else { throw TanbaError(.configInvalid, "--mof-grace is 0 or more seconds") }
+        return MoFExporter(store: store, folder: folder(store: path), signer: try hub.signer(), grace: grace)
+    }
+}
+
+/// The Ministry's certificate, which its acknowledgements must be signed with.
+struct MoFCertificateOption: ParsableArguments {
+    @Option(
+        name: .customLong("mof-cert"),
+        help: "The Ministry's PEM certificate: acknowledgements must be signed with it (default: $TANBA_MOF_CERT).")
+    var certificate: String?
+
+    func load() throws -> Certificate {
+        guard let path = certificate ?? ProcessInfo.processInfo.environment["TANBA_MOF_CERT"], !path.isEmpty else {
+            throw TanbaError(
+                .configInvalid, "the Ministry's certificate is needed to verify its acknowledgements: --mof-cert")
+        }
+        guard let first = try Certificate.load(contentsOf: URL(fileURLWithPath: path)).first else {
+            throw TanbaError(.configInvalid, "no certificate in \(path)")
+        }
+        return first
+    }
+}
+
+/// `tanba serve`'s Ministry of Finance options: the daily schedule and the delivery.
+struct MoFServeOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "The Ministry of Finance's endpoint for exports (default: $TANBA_MOF_ENDPOINT; none: exports wait in the outbox)."
+    )
+    var mofEndpoint: String?
+    @Option(
+        name: .long,
+        help: "Run the daily export from this time of day on, Kazakhstan's time (HH:MM); none: no daily export.")
+    var mofSchedule: String?
+    @Option(
+        name: .long, help: "The first day of the daily export when none was made yet (default: the last closed day).")
+    var mofStart: String?
+    @OptionGroup var exportOptions: MoFExportOptions
+    @OptionGroup var ministry: MoFCertificateOption
+
+    /// Minutes after midnight of `--mof-schedule`.
+    func minuteOfDay() throws -> Int? {
+        guard let text = mofSchedule else { return nil }
+        let parts = text.split(separator: ":")
+        guard text.utf8.count == 5, parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+            (0..<24).contains(hour), (0..<60).contains(minute)
+        else { throw TanbaError(.configInvalid, "--mof-schedule is a time of day HH:MM, not \(text)") }
+        return hour * 60 + minute
+    }
+
+    func services(
+        store: any HubStore, path: String, hub: HubOptions, outbox: OutboxOptions, logger: Logger
+    ) throws -> [any Service] {
+        var services: [any Service] = []
+        if let minute = try minuteOfDay() {
+            if let start = mofStart, MoFEvent.start(of: start) == nil {
+                throw TanbaError(.configInvalid, "--mof-start is a day YYYY-MM-DD, not \(start)")
+            }
+            services.append(
+                MoFScheduleService(
+                    exporter: try exportOptions.exporter(store: store, path: path, hub: hub), minuteOfDay: minute,
+                    start: mofStart, logger: logger))
+        }
+        let text = mofEndpoint ?? ProcessInfo.processInfo.environment["TANBA_MOF_ENDPOINT"]
+        if let text, !text.isEmpty {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw TanbaError(.configInvalid, "the Ministry's endpoint \(text) is not an http:// or https:// URL")
+            }
+            let transport = MoFTransport(
+                endpoint: text, folder: exportOptions.folder(store: path), ministry: try ministry.load(), store: store,
+                timeout: .milliseconds(Int64(max(outbox.outboxTimeout, 1) * 1000)))
+            services.append(
+                OutboxService(delivery: outbox.delivery(store: store, transport: transport), logger: logger))
+        }
+        return services
+    }
+}

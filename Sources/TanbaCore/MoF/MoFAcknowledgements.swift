@@ -1,0 +1,202 @@
+public import Foundation
+import TanbaErrors
+public import TanbaIntegrations
+import TanbaPipeline
+public import TanbaStore
+public import TanbaXML
+
+/// The Ministry's acknowledgements of exports: verified, then recorded on the export — or refused, changing
+/// nothing, with a specific code; both audited (channel `mof`, action `mof-ack`).
+public enum MoFAcknowledgements {
+    /// Verifies and records an acknowledgement, in this order:
+    /// 1. it is XML at all (`MOF_ACK_INVALID`, with the XML core's code in the message);
+    /// 2. it is signed (`MOF_ACK_UNSIGNED`), by the configured certificate of the Ministry, `pinned`, and the
+    ///    signature verifies (`MOF_ACK_WRONG_SIGNER`, the signature's own code in the message);
+    /// 3. its fields are there and in pattern (`MOF_ACK_INVALID` naming the element);
+    /// 4. the export it names exists (`MOF_ACK_UNKNOWN_EXPORT`), its digest is that export's
+    ///    (`MOF_ACK_DIGEST_MISMATCH`), it is not older than the export (`MOF_ACK_OUT_OF_ORDER`), and the export has
+    ///    no acknowledgement yet (`MOF_ACK_REPLAYED`).
+    /// - Returns: the export as acknowledged now.
+    @discardableResult
+    public static func apply(
+        _ bytes: [UInt8], pinned: Certificate, store: any HubStore, at now: Date = Date(), source: String
+    ) throws -> MoFExportRecord {
+        do {
+            let acknowledgement = try verify(bytes, pinned: pinned, at: now)
+            return try store.write { tx in
+                guard var export = try tx.mofExport(id: acknowledgement.exportId) else {
+                    throw TanbaError(
+                        .mofAckUnknownExport, "the hub made no export \(acknowledgement.exportId)",
+                        path: "/MoFAcknowledgement/ExportId")
+                }
+                guard acknowledgement.sha256 == export.digest else {
+                    throw TanbaError(
+                        .mofAckDigestMismatch,
+                        "the acknowledgement's digest \(acknowledgement.sha256) is not export \(export.id)'s "
+                            + "\(export.digest)", path: "/MoFAcknowledgement/SHA256")
+                }
+                // The date-time travels to the second: an acknowledgement within the export's second is in order.
+                guard acknowledgement.acknowledgedAt >= export.createdAt.addingTimeInterval(-1) else {
+                    throw TanbaError(
+                        .mofAckOutOfOrder,
+                        "acknowledged at \(MoFFormat.dateTime(acknowledgement.acknowledgedAt)), before export "
+                            + "\(export.id) was made (\(MoFFormat.dateTime(export.createdAt)))",
+                        path: "/MoFAcknowledgement/AcknowledgedAt")
+                }
+                let state: MoFAckState = acknowledgement.accepted ? .accepted : .rejected
+                guard try tx.acknowledge(export.id, state: state, at: now, reason: acknowledgement.reason) else {
+                    throw TanbaError(
+                        .mofAckReplayed,
+                        "export \(export.id) was acknowledged already (\(export.ackState.rawValue))",
+                        path: "/MoFAcknowledgement/ExportId")
+                }
+                export.ackState = state
+                export.ackAt = now
+                export.ackReason = acknowledgement.reason
+                try Audit.append(
+                    Audit.Event(
+                        address: source, channel: MoFExporter.channel, action: "mof-ack", object: export.id,
+                        result: state.rawValue + (acknowledgement.reason.map { ": \($0)" } ?? "")),
+                    at: now, in: tx)
+                return export
+            }
+        } catch let error as TanbaError where error.category != .internal {
+            try? Audit.record(
+                Audit.Event(
+                    address: source, channel: MoFExporter.channel, action: "mof-ack", object: nil,
+                    result: "refused \(error.code)"), in: store, at: now)
+            throw error
+        }
+    }
+
+    /// The acknowledgement's fields, once its signature by `pinned` is verified.
+    public static func verify(_ bytes: [UInt8], pinned: Certificate, at now: Date) throws -> MoFAcknowledgement {
+        let document: XMLDocument
+        do { document = try XMLDocument.parse(bytes) } catch let error as TanbaError {
+            throw TanbaError(
+                .mofAckInvalid, "the acknowledgement is not safe, well-formed XML: \(error.code) \(error.message)")
+        }
+        let signatures = document.root.descendants(named: "Signature", namespace: "http://www.w3.org/2000/09/xmldsig#")
+        guard !signatures.isEmpty else {
+            throw TanbaError(.mofAckUnsigned, "the acknowledgement carries no signature", path: document.root.path)
+        }
+        do {
+            _ = try SignatureVerifier.verify(document, pinnedTo: pinned, at: now)
+        } catch let error as TanbaError {
+            if error.code == .sigMissing { throw TanbaError(.mofAckUnsigned, error.message) }
+            throw TanbaError(
+                .mofAckWrongSigner,
+                "the acknowledgement is not signed by the Ministry's certificate: \(error.code) \(error.message)",
+                line: error.diagnostics.first?.line, path: error.diagnostics.first?.path)
+        }
+        return try MoFAcknowledgement.parse(document.root)
+    }
+}
+
+/// Reconciliation of ownership transfers with the tax side's accompanying invoices (SNT), both ways.
+public struct MoFReconciliation: Sendable, Encodable {
+    /// An ownership transfer as reconciled.
+    public struct Transfer: Sendable, Encodable, Hashable {
+        public let document: String
+        public let day: String
+        public let seller: String?
+        public let buyer: String?
+        public let snt: String?
+        public let quantities: [String: String]
+    }
+
+    /// A GTIN whose quantity differs between an SNT and the hub's transfers under it.
+    public struct Difference: Sendable, Encodable, Hashable {
+        public let snt: String
+        public let gtin: String
+        public let hub: String
+        public let snt_: String
+
+        enum CodingKeys: String, CodingKey {
+            case snt, gtin, hub
+            case snt_ = "sntQuantity"
+        }
+    }
+
+    public let from: String
+    public let to: String
+    /// Transfers the hub recorded without an SNT.
+    public let withoutSNT: [Transfer]
+    /// SNT numbers in the Ministry's list that no transfer of the period names (nil when no list was given).
+    public let sntWithoutShipment: [String]?
+    /// Quantities that differ, per SNT and GTIN (nil when no list was given).
+    public let differences: [Difference]?
+    /// SNTs whose seller or buyer is not the transfer's.
+    public let partiesDiffer: [String]?
+
+    /// The hub's side for `from`…`to` (its transfers, streamed page by page), compared with `list` when given.
+    /// - Throws: `MOF_PERIOD_INVALID`.
+    public static func make(store: any HubStore, from: String, to: String, list: SNTList? = nil, pageSize: Int = 1000)
+        throws -> MoFReconciliation
+    {
+        guard MoFEvent.start(of: from) != nil, MoFEvent.start(of: to) != nil, from <= to else {
+            throw TanbaError(.mofPeriodInvalid, "the period \(from)…\(to) is not two days YYYY-MM-DD, first ≤ last")
+        }
+        var without: [Transfer] = []
+        var bySNT: [String: (seller: String?, buyer: String?, quantities: [String: Decimal])] = [:]
+        var after = MoFEvent.Position(day: from, seq: 0)
+        while true {
+            let page = try store.read { try $0.mofEvents(from: from, to: to, after: after, limit: pageSize) }
+            for event in page where event.kind == .ownershipTransfer {
+                let quantities = Self.quantities(event.quantities)
+                if let snt = event.snt {
+                    var entry = bySNT[snt] ?? (event.seller, event.buyer, [:])
+                    for (gtin, quantity) in quantities { entry.quantities[gtin, default: 0] += quantity }
+                    bySNT[snt] = entry
+                } else {
+                    without.append(
+                        Transfer(
+                            document: event.document, day: event.day, seller: event.seller, buyer: event.buyer,
+                            snt: nil, quantities: quantities.mapValues(Self.text)))
+                }
+            }
+            guard let last = page.last, page.count == pageSize else { break }
+            after = last.position
+        }
+        guard let list else {
+            return MoFReconciliation(
+                from: from, to: to, withoutSNT: without, sntWithoutShipment: nil, differences: nil, partiesDiffer: nil)
+        }
+        var missing: [String] = []
+        var differences: [Difference] = []
+        var parties: [String] = []
+        for entry in list.entries {
+            guard let hub = bySNT[entry.number] else {
+                missing.append(entry.number)
+                continue
+            }
+            if hub.seller != entry.seller || hub.buyer != entry.buyer { parties.append(entry.number) }
+            for gtin in Set(hub.quantities.keys).union(entry.quantities.keys).sorted() {
+                let mine = hub.quantities[gtin] ?? 0
+                let theirs = entry.quantities[gtin] ?? 0
+                if mine != theirs {
+                    differences.append(Difference(snt: entry.number, gtin: gtin, hub: text(mine), snt_: text(theirs)))
+                }
+            }
+        }
+        return MoFReconciliation(
+            from: from, to: to, withoutSNT: without, sntWithoutShipment: missing, differences: differences,
+            partiesDiffer: parties)
+    }
+
+    static func quantities(_ text: String?) -> [String: Decimal] {
+        var result: [String: Decimal] = [:]
+        for part in (text ?? "").split(separator: ";") {
+            let pair = part.split(separator: "=")
+            if pair.count == 2, let value = Decimal(string: String(pair[1]), locale: Locale(identifier: "en_US_POSIX"))
+            {
+                result[String(pair[0]), default: 0] += value
+            }
+        }
+        return result
+    }
+
+    static func text(_ value: Decimal) -> String {
+        NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX"))
+    }
+}

@@ -1,0 +1,66 @@
+/// Codes of the Ministry of Finance exports (docs/INTEGRATIONS.md): making an export, and the refusals of what the
+/// Ministry sends back (acknowledgements, SNT lists). A refused acknowledgement changes nothing and is audited.
+extension ErrorCode {
+    public static let mofPeriodInvalid = ErrorCode("MOF_PERIOD_INVALID")
+    public static let mofDayOpen = ErrorCode("MOF_DAY_OPEN")
+    public static let mofDayExported = ErrorCode("MOF_DAY_EXPORTED")
+    public static let mofExportFileMissing = ErrorCode("MOF_EXPORT_FILE_MISSING")
+    public static let mofAckInvalid = ErrorCode("MOF_ACK_INVALID")
+    public static let mofAckUnsigned = ErrorCode("MOF_ACK_UNSIGNED")
+    public static let mofAckWrongSigner = ErrorCode("MOF_ACK_WRONG_SIGNER")
+    public static let mofAckUnknownExport = ErrorCode("MOF_ACK_UNKNOWN_EXPORT")
+    public static let mofAckDigestMismatch = ErrorCode("MOF_ACK_DIGEST_MISMATCH")
+    public static let mofAckReplayed = ErrorCode("MOF_ACK_REPLAYED")
+    public static let mofAckOutOfOrder = ErrorCode("MOF_ACK_OUT_OF_ORDER")
+    public static let mofSNTListInvalid = ErrorCode("MOF_SNT_LIST_INVALID")
+}
+
+extension ErrorCatalogue {
+    /// The Ministry of Finance export codes.
+    public static let mof: [ErrorDefinition] = [
+        .init(
+            code: .mofPeriodInvalid, category: .request,
+            summary: "An export's period is not one or more days `YYYY-MM-DD` with the first not after the last."),
+        .init(
+            code: .mofDayOpen, category: .request,
+            summary:
+                "A daily export was asked for a day that has not closed yet (Kazakhstan's midnight plus the grace "
+                + "period): its events may still be committing."),
+        .init(
+            code: .mofDayExported, category: .request,
+            summary:
+                "The day was exported by the daily export already: a day is exported once (on demand re-exports it)."),
+        .init(
+            code: .mofExportFileMissing, category: .internal,
+            summary: "An export's file is not in the exports folder (deleted or moved): it cannot be delivered."),
+        .init(
+            code: .mofAckInvalid, category: .document,
+            summary:
+                "An acknowledgement from the Ministry is not one: not our schema's `MoFAcknowledgement`, a field "
+                + "missing or out of pattern (the element is named)."),
+        .init(
+            code: .mofAckUnsigned, category: .document,
+            summary: "An acknowledgement from the Ministry carries no signature."),
+        .init(
+            code: .mofAckWrongSigner, category: .document,
+            summary:
+                "An acknowledgement is signed by a certificate other than the Ministry's configured one, or its "
+                + "signature does not verify."),
+        .init(
+            code: .mofAckUnknownExport, category: .document,
+            summary: "An acknowledgement names an export the hub never made."),
+        .init(
+            code: .mofAckDigestMismatch, category: .document,
+            summary:
+                "An acknowledgement's digest is not the digest of the export it names: it acknowledges other bytes."),
+        .init(
+            code: .mofAckReplayed, category: .document,
+            summary: "The export named was acknowledged already: a repeated acknowledgement changes nothing."),
+        .init(
+            code: .mofAckOutOfOrder, category: .document,
+            summary: "An acknowledgement is dated before the export it names was made."),
+        .init(
+            code: .mofSNTListInvalid, category: .document,
+            summary: "A list of SNTs from the tax side is not our schema's `SNTList` (the element is named)."),
+    ]
+}

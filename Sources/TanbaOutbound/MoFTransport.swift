@@ -1,0 +1,135 @@
+public import AsyncHTTPClient
+public import Foundation
+public import NIOCore
+import NIOHTTP1
+public import TanbaCore
+import TanbaErrors
+import TanbaIntegrations
+public import TanbaStore
+public import TanbaXML
+
+/// Delivers the Ministry of Finance exports: for each outbox message (the signed manifest), the export file is
+/// streamed from the exports folder as the body of `POST endpoint`, the manifest in the `X-Tanba-Manifest` header
+/// (base64), the export id as `Idempotency-Key`; the file is never copied into the outbox table nor held in
+/// memory.
+///
+/// The answer is the Ministry's signed acknowledgement (HTTP 200, `application/xml`): verified against the
+/// Ministry's certificate and recorded on the export (`MoFAcknowledgements.apply`). Accepted → delivered; rejected →
+/// recorded, and the message dead (the Ministry refused the file itself); an acknowledgement already recorded
+/// with the same outcome (the hub crashed after recording it, before marking the message) → delivered. A bad
+/// acknowledgement (unsigned, wrong signer, another export's digest…) → dead, for an operator to look at: it is
+/// the receiver that is wrong, and sending again would not change it. 5xx, 408, 429, a timeout or no connection →
+/// tried again later; another 4xx → dead.
+public struct MoFTransport: OutboxTransport {
+    public let channel = MoFExporter.channel
+    public let endpoint: String
+    public let folder: URL
+    public let ministry: Certificate
+    public let store: any HubStore
+    public let client: HTTPClient
+    public let timeout: TimeAmount
+
+    public init(
+        endpoint: String, folder: URL, ministry: Certificate, store: any HubStore, client: HTTPClient = .shared,
+        timeout: TimeAmount = .seconds(300)
+    ) {
+        self.endpoint = endpoint
+        self.folder = folder
+        self.ministry = ministry
+        self.store = store
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func deliver(_ message: QueuedMessage) async throws -> [UInt8] {
+        let manifest: MoFManifest
+        do { manifest = try MoFManifest.parse(message.body) } catch {
+            throw DeliveryFailure("the queued manifest cannot be read: \(error)", permanent: true)
+        }
+        let file = folder.appendingPathComponent(manifest.fileName)
+        guard let handle = try? FileHandle(forReadingFrom: file) else {
+            throw DeliveryFailure(
+                "MOF_EXPORT_FILE_MISSING: export \(manifest.exportId)'s file is not in the exports folder",
+                permanent: true)
+        }
+        defer { try? handle.close() }
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/xml")
+        request.headers.add(name: "Idempotency-Key", value: manifest.exportId)
+        request.headers.add(name: "X-Tanba-Manifest", value: Data(message.body).base64EncodedString())
+        request.body = .stream(FileChunks(handle: handle), length: .known(manifest.size))
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw DeliveryFailure("the Ministry could not be reached: \(EAEUTransport.describe(error))")
+        }
+        let status = response.status.code
+        let bytes = Array(body.readableBytesView)
+        guard status == 200 else {
+            let temporary = status >= 500 || status == 408 || status == 429
+            let said = String(decoding: bytes.prefix(300), as: UTF8.self)
+            throw DeliveryFailure("HTTP \(status) from the Ministry: \(said)", permanent: !temporary)
+        }
+        let export: MoFExportRecord
+        do {
+            export = try MoFAcknowledgements.apply(bytes, pinned: ministry, store: store, source: endpoint)
+        } catch let error as TanbaError where error.code == .mofAckReplayed {
+            // Recorded by an earlier attempt whose outcome was not: the same answer again is a delivery.
+            guard let recorded = try? store.read({ try $0.mofExport(id: manifest.exportId) }),
+                let again = try? MoFAcknowledgements.verify(bytes, pinned: ministry, at: Date()),
+                again.exportId == recorded.id, (again.accepted ? MoFAckState.accepted : .rejected) == recorded.ackState
+            else { throw DeliveryFailure("\(error.code): \(error.message)", permanent: true) }
+            export = recorded
+        } catch let error as TanbaError {
+            throw DeliveryFailure("\(error.code): \(error.message)", permanent: error.category != .internal)
+        }
+        guard export.id == manifest.exportId else {
+            throw DeliveryFailure(
+                "the Ministry acknowledged export \(export.id), not \(manifest.exportId)", permanent: true)
+        }
+        guard export.ackState == .accepted else {
+            throw DeliveryFailure(
+                "rejected by the Ministry" + (export.ackReason.map { ": \($0)" } ?? ""), permanent: true)
+        }
+        return bytes
+    }
+}
+
+/// A file read in 64 KiB chunks, as a request body: the export is streamed, never held.
+struct FileChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let handle: FileHandle
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle
+        mutating func next() async throws -> ByteBuffer? {
+            guard let data = try handle.read(upToCount: 1 << 16), !data.isEmpty else { return nil }
+            return ByteBuffer(bytes: data)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle) }
+}
+
+extension MoFTransport {
+    /// The Ministry's SNT list at `url` (GET), for reconciliation.
+    /// - Throws: `FILE_UNREADABLE` when it cannot be fetched (no connection, a status other than 200, over 64 MiB).
+    public static func fetchSNTList(_ url: String, client: HTTPClient = .shared) async throws -> [UInt8] {
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+            guard response.status.code == 200 else {
+                throw TanbaError(.fileUnreadable, "the SNT list at \(url) answered HTTP \(response.status.code)")
+            }
+            return Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch let error as TanbaError {
+            throw error
+        } catch {
+            throw TanbaError(
+                .fileUnreadable, "cannot fetch the SNT list from \(url): \(EAEUTransport.describe(error))")
+        }
+    }
+}

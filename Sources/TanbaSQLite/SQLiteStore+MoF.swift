@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import TanbaErrors
+import TanbaStore
+
+/// The Ministry of Finance export on SQLite: events paged by (day, seq) off their index, exports and their
+/// acknowledgements.
+extension Connection {
+    static let mofEventColumns = "seq, day, at, kind, document, snt, seller, buyer, quantities, fragment"
+    static let mofExportColumns = """
+        id, mode, from_day, to_day, created_at, counts, digest, size, ack_state, ack_at, ack_reason
+        """
+
+    static func mofEvent(_ row: Row) -> MoFEvent {
+        MoFEvent(
+            seq: row[0], day: row[1], at: Date(timeIntervalSince1970: row[2]),
+            kind: MoFEventKind(rawValue: row[3]) ?? .withdrawal, document: row[4], snt: row[5], seller: row[6],
+            buyer: row[7], quantities: row[8], fragment: [UInt8](row[9] as Data))
+    }
+
+    static func mofExport(_ row: Row) -> MoFExportRecord {
+        MoFExportRecord(
+            id: row[0], mode: MoFExportMode(rawValue: row[1]) ?? .onDemand, fromDay: row[2], toDay: row[3],
+            createdAt: Date(timeIntervalSince1970: row[4]), counts: MoFExportRecord.counts(row[5]), digest: row[6],
+            size: row[7], ackState: MoFAckState(rawValue: row[8]) ?? .pending,
+            ackAt: (row[9] as Double?).map(Date.init(timeIntervalSince1970:)), ackReason: row[10])
+    }
+
+    func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent] {
+        // Two seeks on the (day, seq) index, never a scan: the rest of `after`'s day, then the following days. (One
+        // query with `(day, seq) > (?, ?)` made SQLite walk the period from its start on every page: a million events
+        // took fifty times as long as a hundred thousand.)
+        var page: [MoFEvent] = []
+        if after.day >= from && after.day <= to {
+            page = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(Self.mofEventColumns) FROM mof_events WHERE day = ? AND seq > ? ORDER BY seq LIMIT ?"
+                ),
+                arguments: [after.day, after.seq, limit]
+            ).map(Self.mofEvent)
+        }
+        guard page.count < limit else { return page }
+        page += try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Self.mofEventColumns) FROM mof_events WHERE day > ? AND day >= ? AND day <= ?
+                    ORDER BY day, seq LIMIT ?
+                    """),
+            arguments: [after.day, from, to, limit - page.count]
+        ).map(Self.mofEvent)
+        return page
+    }
+
+    func mofExports(limit: Int) throws -> [MoFExportRecord] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(Self.mofExportColumns) FROM mof_exports ORDER BY created_at DESC, id DESC LIMIT ?"),
+            arguments: [limit]
+        ).map(Self.mofExport)
+    }
+
+    func mofExport(id: String) throws -> MoFExportRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.mofExportColumns) FROM mof_exports WHERE id = ?"), arguments: [id]
+        ).map(Self.mofExport)
+    }
+
+    func dailyMoFExport(day: String) throws -> MoFExportRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT \(Self.mofExportColumns) FROM mof_exports WHERE mode = 'daily' AND from_day = ?"),
+            arguments: [day]
+        ).map(Self.mofExport)
+    }
+
+    func lastDailyMoFDay() throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT max(from_day) FROM mof_exports WHERE mode = 'daily'"))
+    }
+
+    func save(_ events: [MoFEvent]) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO mof_events (day, at, kind, document, snt, seller, buyer, quantities, fragment)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for event in events {
+            try statement.execute(arguments: [
+                event.day, event.at.timeIntervalSince1970, event.kind.rawValue, event.document, event.snt,
+                event.seller, event.buyer, event.quantities, Data(event.fragment),
+            ])
+        }
+    }
+
+    func save(_ export: MoFExportRecord) throws {
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO mof_exports (\(Self.mofExportColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                export.id, export.mode.rawValue, export.fromDay, export.toDay, export.createdAt.timeIntervalSince1970,
+                export.countsText, export.digest, export.size, export.ackState.rawValue,
+                export.ackAt?.timeIntervalSince1970, export.ackReason,
+            ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw TanbaError(.mofDayExported, "the day \(export.fromDay) was exported by the daily export already")
+        }
+    }
+
+    func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE mof_exports SET ack_state = ?, ack_at = ?, ack_reason = ?
+                WHERE id = ? AND ack_state = 'pending'
+                """
+        ).execute(arguments: [state.rawValue, at.timeIntervalSince1970, reason, id])
+        return db.changesCount == 1
+    }
+}

@@ -1,0 +1,199 @@
+public import Foundation
+
+/// What the Ministry of Finance export reports: one kind per decision the tax and customs administration follows.
+public enum MoFEventKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// An accepted shipment: ownership passed from seller to buyer (the buyer's accepting answer).
+    case ownershipTransfer
+    /// An introduction into circulation on import, with its customs declaration.
+    case `import`
+    /// An export outside the EAEU, with its declaration.
+    case export
+    /// A withdrawal from circulation (retail sale, damage…).
+    case withdrawal
+    /// A shipment to another EAEU member state.
+    case eaeuShipment
+}
+
+/// One event of the Ministry's export, extracted from the decision that made it and stored by the same
+/// transaction (table `mof_events`).
+///
+/// The event's XML element is rendered when the decision is made and kept as it is: an export only concatenates
+/// them, page by page, so that a period of a million events streams from the store to the file without being
+/// parsed or held. The other fields are what the store selects and reconciles by.
+public struct MoFEvent: Sendable, Hashable {
+    /// The store's order of insertion (0 for an event not stored yet): exports page by it.
+    public let seq: Int64
+    /// The day of the decision in Kazakhstan's time (UTC+5), `YYYY-MM-DD`: the day it belongs to.
+    public let day: String
+    public let at: Date
+    public let kind: MoFEventKind
+    /// The hub's id of the document that made it (the answer, for an ownership transfer).
+    public let document: String
+    /// For an ownership transfer: the registration number of the tax side's accompanying invoice (SNT), if the
+    /// shipment named one; its seller and buyer; the quantities per GTIN, as `GTIN=quantity;…`.
+    public let snt: String?
+    public let seller: String?
+    public let buyer: String?
+    public let quantities: String?
+    /// The event's element, UTF-8, in the export's namespace.
+    public let fragment: [UInt8]
+
+    public init(
+        seq: Int64 = 0, day: String, at: Date, kind: MoFEventKind, document: String, snt: String? = nil,
+        seller: String? = nil, buyer: String? = nil, quantities: String? = nil, fragment: [UInt8]
+    ) {
+        self.seq = seq
+        self.day = day
+        self.at = at
+        self.kind = kind
+        self.document = document
+        self.snt = snt
+        self.seller = seller
+        self.buyer = buyer
+        self.quantities = quantities
+        self.fragment = fragment
+    }
+
+    /// Kazakhstan's one time zone (UTC+5 since 1 March 2024): the days of the export are its days.
+    public static let kazakhstan = TimeZone(secondsFromGMT: 5 * 3600)!
+
+    /// The day (`YYYY-MM-DD`, Kazakhstan's time) `date` falls on.
+    public static func day(of date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = kazakhstan
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// The first instant of `day` (Kazakhstan's midnight), nil unless `day` is a real `YYYY-MM-DD` day.
+    public static func start(of day: String) -> Date? {
+        let parts = day.split(separator: "-", omittingEmptySubsequences: false)
+        guard day.utf8.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2])
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = kazakhstan
+        let components = DateComponents(year: year, month: month, day: dayOfMonth)
+        guard components.isValidDate(in: calendar), let date = calendar.date(from: components),
+            Self.day(of: date) == day
+        else { return nil }
+        return date
+    }
+
+    /// A place in an export's order: (day, seq). `Position(day: from, seq: 0)` is before the period's first event.
+    public struct Position: Sendable, Hashable {
+        public let day: String
+        public let seq: Int64
+
+        public init(day: String, seq: Int64) {
+            self.day = day
+            self.seq = seq
+        }
+    }
+
+    /// This event's place in an export's order.
+    public var position: Position { Position(day: day, seq: seq) }
+
+    /// The day after `day`.
+    public static func next(_ day: String) -> String? {
+        start(of: day).map { Self.day(of: $0 + 36 * 3600) }
+    }
+}
+
+/// Whether an export is the scheduled one of its day or one asked for a period.
+public enum MoFExportMode: String, Sendable, Hashable, Codable {
+    /// The daily export: each day once, in order; the cursor is the last of them.
+    case daily
+    /// An operator's export of a period (`tanba mof export --from --to`): marked so, leaves the cursor alone.
+    case onDemand
+}
+
+/// What the Ministry answered about an export.
+public enum MoFAckState: String, Sendable, Hashable, Codable {
+    /// No acknowledgement yet.
+    case pending
+    case accepted
+    case rejected
+}
+
+/// An export made: its period, counts, the file's digest and size, and the Ministry's acknowledgement.
+public struct MoFExportRecord: Sendable, Hashable, Codable {
+    /// A UUID in lower case: the file's name, the manifest's `ExportId`, the outbox message's idempotency key.
+    public let id: String
+    public let mode: MoFExportMode
+    public let fromDay: String
+    public let toDay: String
+    public let createdAt: Date
+    /// Events per kind.
+    public let counts: [MoFEventKind: Int]
+    /// SHA-256 (hex, lower case) of the file, and its size in bytes.
+    public let digest: String
+    public let size: Int64
+    public var ackState: MoFAckState
+    public var ackAt: Date?
+    public var ackReason: String?
+
+    public init(
+        id: String, mode: MoFExportMode, fromDay: String, toDay: String, createdAt: Date, counts: [MoFEventKind: Int],
+        digest: String, size: Int64, ackState: MoFAckState = .pending, ackAt: Date? = nil, ackReason: String? = nil
+    ) {
+        self.id = id
+        self.mode = mode
+        self.fromDay = fromDay
+        self.toDay = toDay
+        self.createdAt = createdAt
+        self.counts = counts
+        self.digest = digest
+        self.size = size
+        self.ackState = ackState
+        self.ackAt = ackAt
+        self.ackReason = ackReason
+    }
+
+    /// Every event of the export.
+    public var total: Int { counts.values.reduce(0, +) }
+
+    /// The counts as stored: `kind=n;…` in the kinds' order.
+    public var countsText: String {
+        MoFEventKind.allCases.map { "\($0.rawValue)=\(counts[$0] ?? 0)" }.joined(separator: ";")
+    }
+
+    /// Reads `countsText`.
+    public static func counts(_ text: String) -> [MoFEventKind: Int] {
+        var counts: [MoFEventKind: Int] = [:]
+        for part in text.split(separator: ";") {
+            let pair = part.split(separator: "=")
+            if pair.count == 2, let kind = MoFEventKind(rawValue: String(pair[0])), let n = Int(pair[1]) {
+                counts[kind] = n
+            }
+        }
+        return counts
+    }
+}
+
+/// The Ministry's export as stored.
+public protocol MoFReader {
+    /// Events of the days `from`…`to` (both inclusive) after `after` in (day, seq) order, at most `limit`: one page
+    /// of an export (keyset pagination over the (day, seq) index: a page costs the same wherever it is in the
+    /// period, and nothing is sorted).
+    func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent]
+    /// Exports, newest first, at most `limit`.
+    func mofExports(limit: Int) throws -> [MoFExportRecord]
+    func mofExport(id: String) throws -> MoFExportRecord?
+    /// The daily export of `day`, if it was made.
+    func dailyMoFExport(day: String) throws -> MoFExportRecord?
+    /// The last day the daily export covered (its cursor), nil before the first.
+    func lastDailyMoFDay() throws -> String?
+}
+
+/// What the Ministry's export writes.
+public protocol MoFWriter: MoFReader {
+    /// Stores events with the decision that made them.
+    func save(_ events: [MoFEvent]) throws
+    /// Records an export made.
+    /// - Throws: `MOF_DAY_EXPORTED` when a daily export of the same day exists (two processes exporting one day at
+    ///   once: the database's unique index lets one win).
+    func save(_ export: MoFExportRecord) throws
+    /// Records the Ministry's acknowledgement of export `id` if it had none. False if it had one (or is absent).
+    func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool
+}

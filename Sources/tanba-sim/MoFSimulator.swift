@@ -1,0 +1,262 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+import TanbaErrors
+import TanbaIntegrations
+import TanbaXML
+
+/// `tanba-sim mof`: the Ministry of Finance's system receiving the hub's exports (docs/INTEGRATIONS.md).
+struct MoFSimulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mof",
+        abstract: "The Ministry of Finance's system: receives exports, checks them, answers signed acknowledgements.")
+
+    @Option(help: "Address to listen on: loopback only (127.0.0.1 or ::1).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, named in the listening line).") var port = 8091
+    @Option(name: .customLong("fail-first"), help: "Answer the first N requests 503, as a failing receiver does.")
+    var failFirst = 0
+    @Option(help: "The Ministry's PEM key: acknowledgements are signed with it.") var key: String
+    @Option(help: "The Ministry's PEM certificate (goes with --key).") var cert: String
+    @Option(help: "The hub's certificate (PEM): manifests must be signed with it; unchecked when not given.")
+    var trust: String?
+    @Option(help: "Append one JSON line per export received to this file (and read it back at start).")
+    var record: String?
+    @Option(help: "The SNT list (SNTList XML) served at GET /mof/snt.") var snt: String?
+
+    func validate() throws {
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
+        guard failFirst >= 0 else { throw ValidationError("--fail-first is 0 or more") }
+    }
+
+    func run() throws {
+        let pinned: Certificate?
+        if let trust {
+            guard let certificate = try Certificate.load(contentsOf: URL(fileURLWithPath: trust)).first else {
+                throw TanbaError(.configInvalid, "no certificate in \(trust)")
+            }
+            pinned = certificate
+        } else {
+            pinned = nil
+        }
+        let signer = try DocumentSigner(keyFile: URL(fileURLWithPath: key), certificateFile: URL(fileURLWithPath: cert))
+        let simulator = try MoFSimulator(
+            failFirst: failFirst, signer: signer, pinned: pinned, record: record.map { URL(fileURLWithPath: $0) },
+            snt: snt.map { URL(fileURLWithPath: $0) })
+        try serveSimulator(router: simulator.router(), host: host, port: port)
+    }
+}
+
+/// The simulated Ministry. Per `POST /mof/exports`, in this order:
+/// 1. the first `failFirst` requests are answered 503, whatever they hold;
+/// 2. the manifest (`X-Tanba-Manifest`, base64) is read and, with `--trust`, its signature verified against the hub's
+///    certificate: 400 `unsigned manifest`, `wrong signer: CODE`, `invalid manifest: CODE`;
+/// 3. an export id acknowledged before gets the first acknowledgement again (a duplicate);
+/// 4. the body is streamed: its SHA-256, size and events per kind computed on the way (never held whole);
+/// 5. the export is recorded and answered 200 with a signed `MoFAcknowledgement`: accepted when digest, size and
+///    counts match the manifest, else rejected with the reason.
+final class MoFSimulator: Sendable {
+    struct Received: Codable, Sendable {
+        var exportId: String
+        var mode: String
+        var from: String
+        var to: String
+        var sha256: String
+        var size: Int64
+        var events: Int
+        var counts: [String: Int]
+        var accepted: Bool
+        var reason: String?
+        /// The acknowledgement sent, base64: a duplicate (also after a restart) gets it again.
+        var acknowledgement: String
+    }
+
+    struct State {
+        var failuresLeft: Int
+        var failed = 0
+        var duplicates = 0
+        var exports: [Received] = []
+    }
+
+    let state: Mutex<State>
+    let signer: DocumentSigner
+    let pinned: Certificate?
+    let record: URL?
+    let snt: URL?
+
+    init(failFirst: Int, signer: DocumentSigner, pinned: Certificate?, record: URL?, snt: URL?) throws {
+        self.signer = signer
+        self.pinned = pinned
+        self.record = record
+        self.snt = snt
+        var initial = State(failuresLeft: failFirst)
+        if let record, FileManager.default.fileExists(atPath: record.path) {
+            guard let text = try? String(contentsOf: record, encoding: .utf8) else {
+                throw TanbaError(.fileUnreadable, "cannot read the record file \(record.path)")
+            }
+            for line in text.split(separator: "\n") where !line.isEmpty {
+                guard let entry = try? JSONDecoder().decode(Received.self, from: Data(line.utf8)) else {
+                    throw TanbaError(.configInvalid, "the record file \(record.path) has a line that is not a record")
+                }
+                initial.exports.append(entry)
+            }
+        }
+        state = Mutex(initial)
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/mof/exports") { request, _ -> Response in
+            try await self.receive(request)
+        }
+        router.get("/mof/received") { _, _ -> Response in
+            struct Summary: Codable {
+                var exports: [Received]
+                var duplicates: Int
+                var failed: Int
+            }
+            let summary = self.state.withLock {
+                Summary(exports: $0.exports, duplicates: $0.duplicates, failed: $0.failed)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: (try? encoder.encode(summary)) ?? Data("{}".utf8))))
+        }
+        router.get("/mof/snt") { _, _ -> Response in
+            guard let snt = self.snt, let data = FileManager.default.contents(atPath: snt.path) else {
+                return Self.text(.notFound, "no SNT list (--snt)")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/xml"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data))
+            )
+        }
+        return router
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    static func xml(_ bytes: [UInt8]) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    func receive(_ request: Request) async throws -> Response {
+        let failing = state.withLock { state in
+            guard state.failuresLeft > 0 else { return false }
+            state.failuresLeft -= 1
+            state.failed += 1
+            return true
+        }
+        if failing {
+            var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+        guard let header = request.headers[HTTPField.Name("X-Tanba-Manifest")!],
+            let manifestBytes = Data(base64Encoded: header)
+        else { return Self.text(.badRequest, "invalid manifest: no X-Tanba-Manifest header in base64") }
+        let manifest: MoFManifest
+        do {
+            if let pinned {
+                let document = try XMLDocument.parse(Array(manifestBytes))
+                do { _ = try SignatureVerifier.verify(document, pinnedTo: pinned) } catch let error as TanbaError {
+                    if error.code == .sigMissing { return Self.text(.badRequest, "unsigned manifest") }
+                    return Self.text(.badRequest, "wrong signer: \(error.code) \(error.message)")
+                }
+            }
+            manifest = try MoFManifest.parse(Array(manifestBytes))
+        } catch let error as TanbaError {
+            return Self.text(.badRequest, "invalid manifest: \(error.code) \(error.message)")
+        }
+        if let earlier = state.withLock({ state -> String? in
+            guard let seen = state.exports.first(where: { $0.exportId == manifest.exportId }) else { return nil }
+            state.duplicates += 1
+            return seen.acknowledgement
+        }), let bytes = Data(base64Encoded: earlier) {
+            return Self.xml(Array(bytes))
+        }
+        // The body, streamed: digest, size and events per kind on the way.
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var counter = EventCounter()
+        for try await chunk in request.body {
+            let bytes = Array(chunk.readableBytesView)
+            hasher.update(data: bytes)
+            size += Int64(bytes.count)
+            counter.feed(bytes)
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var reason: String?
+        let declared = Dictionary(manifest.counts.map { ($0.kind, $0.count) }, uniquingKeysWith: +)
+        if digest != manifest.sha256 {
+            reason = "digest mismatch: received \(digest), manifest \(manifest.sha256)"
+        } else if size != manifest.size {
+            reason = "size mismatch: received \(size), manifest \(manifest.size)"
+        } else if declared.filter({ $0.value > 0 }) != counter.counts.filter({ $0.value > 0 }) {
+            reason = "counts differ from the manifest's"
+        }
+        let acknowledgement = MoFAcknowledgement(
+            exportId: manifest.exportId, sha256: digest, accepted: reason == nil, reason: reason,
+            events: counter.counts.values.reduce(0, +), acknowledgedAt: Date())
+        let signed = try signer.sign(acknowledgement.xml())
+        let entry = Received(
+            exportId: manifest.exportId, mode: manifest.mode, from: manifest.from, to: manifest.to, sha256: digest,
+            size: size, events: counter.counts.values.reduce(0, +), counts: counter.counts, accepted: reason == nil,
+            reason: reason, acknowledgement: Data(signed).base64EncodedString())
+        state.withLock { state in
+            state.exports.append(entry)
+            if let record = self.record, let line = try? JSONEncoder().encode(entry) {
+                if !FileManager.default.fileExists(atPath: record.path) {
+                    _ = FileManager.default.createFile(atPath: record.path, contents: nil)
+                }
+                if let handle = try? FileHandle(forWritingTo: record) {
+                    _ = try? handle.seekToEnd()
+                    try? handle.write(contentsOf: line + Data("\n".utf8))
+                    try? handle.close()
+                }
+            }
+        }
+        return Self.xml(signed)
+    }
+}
+
+/// Counts the events of an export file as it streams by: every event element starts a line (the hub writes one
+/// per line), so only the first bytes of each line are kept, however long the line.
+struct EventCounter {
+    static let kinds: [(tag: [UInt8], kind: String)] = [
+        ("<OwnershipTransfer ", "ownershipTransfer"), ("<Import ", "import"), ("<Export ", "export"),
+        ("<Withdrawal ", "withdrawal"), ("<EAEUShipment ", "eaeuShipment"),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    var counts: [String: Int] = [:]
+    var head: [UInt8] = []
+    var headDone = false
+
+    mutating func feed(_ bytes: [UInt8]) {
+        for byte in bytes {
+            if byte == 0x0A {
+                head.removeAll(keepingCapacity: true)
+                headDone = false
+                continue
+            }
+            guard !headDone else { continue }
+            head.append(byte)
+            if head.count == 20 || byte == 0x20 {
+                headDone = true
+                for (tag, kind) in Self.kinds where head.starts(with: tag) { counts[kind, default: 0] += 1 }
+            }
+        }
+    }
+}

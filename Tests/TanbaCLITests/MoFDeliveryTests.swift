@@ -1,0 +1,228 @@
+import Foundation
+import TanbaIntegrations
+import TanbaStore
+import TanbaStoreTestSupport
+import TanbaTestSupport
+import Testing
+
+/// The Ministry of Finance exports between processes: `tanba mof export` (twice: the second a new process),
+/// `tanba serve` with the daily schedule and the `mof` outbox worker, and `tanba-sim mof` failing twice before it
+/// takes the export. Failure modes: an export lost or taken twice when the receiver fails, a day exported again by
+/// a second process, a file whose digest the receiver cannot confirm, an acknowledgement not recorded.
+@Suite(.serialized) struct MoFDeliveryTests {
+    static let day = "2026-11-20"
+
+    struct Setup {
+        let location: String
+        let folder: String
+        let store: any HubStore
+
+        init(_ backend: TestBackend) throws {
+            location = try backend.makeLocation()
+            if !location.hasPrefix("postgres://") {
+                try FileManager.default.createDirectory(
+                    at: URL(fileURLWithPath: location).deletingLastPathComponent(), withIntermediateDirectories: true)
+            }
+            store = try TestBackend.open(location)
+            folder =
+                FileManager.default.temporaryDirectory.appendingPathComponent("tanba-mof-\(UUID().uuidString)")
+                .path
+            // Four events on the day (one at its first second in Kazakhstan), one on the day before.
+            let start = MoFEvent.start(of: MoFDeliveryTests.day)!
+            let events = [(-1.0, "before"), (0, "first"), (3600, "a"), (7200, "b"), (86399, "last")].map {
+                offset, name in
+                let at = start + offset
+                return MoFEvent(
+                    day: MoFEvent.day(of: at), at: at, kind: .withdrawal, document: name,
+                    fragment: MoFFormat.withdrawal(
+                        .init(at: at, document: name, number: name, date: MoFEvent.day(of: at)), owner: "050140001238",
+                        reason: "retailSale", codes: ["01048700010000112100\(name)"]))
+            }
+            try store.write { try $0.save(events) }
+        }
+
+        var common: [String] {
+            let pki = CLITests.pki.path
+            return [
+                "--store", location, "--mof-exports", folder, "--hub-key", "\(pki)/participants/hub.key.pem",
+                "--hub-cert", "\(pki)/participants/hub.cert.pem",
+            ]
+        }
+    }
+
+    static func simulator(_ extra: [String]) throws -> ServeProcess {
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        return try ServeProcess(
+            [
+                "mof", "--port", "0", "--key", "\(pki)/buyer-head.key.pem", "--cert", "\(pki)/buyer-head.cert.pem",
+                "--trust", "\(pki)/hub.cert.pem",
+            ] + extra, executable: EAEUDeliveryTests.simulator)
+    }
+
+    static func received(_ simulator: ServeProcess) throws -> [String: Any] {
+        let answer = try runProcess(
+            "/usr/bin/curl", ["-sf", simulator.url + "/mof/received"], directory: CLITests.repository,
+            environment: ProcessInfo.processInfo.environment)
+        return try #require(try JSONSerialization.jsonObject(with: Data(answer.output.utf8)) as? [String: Any])
+    }
+
+    static func exports(_ setup: Setup) throws -> [[String: Any]] {
+        let listed = try CLITests.run(["mof", "exports", "--json", "--store", setup.location])
+        #expect(listed.status == 0, "\(listed.error)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aDayIsExportedOnceAcrossProcessesAndDeliveredOnceAfterTheMinistryFailedTwice(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let first = try CLITests.run(["mof", "export", "--day", Self.day, "--json"] + setup.common)
+        #expect(first.status == 0, "\(first.output) \(first.error)")
+        let made = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [[String: Any]])
+        try #require(made.count == 1)
+        #expect(made[0]["total"] as? Int == 4 && made[0]["mode"] as? String == "daily")
+        // A second process: the day is exported already, by its code; nothing new queued.
+        let again = try CLITests.run(["mof", "export", "--day", Self.day] + setup.common)
+        #expect(again.status != 0 && (again.output + again.error).contains("MOF_DAY_EXPORTED"))
+        #expect(try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.count == 1)
+
+        let simulator = try Self.simulator(["--fail-first", "2"])
+        defer { _ = simulator.stop() }
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let hub = try ServeProcess(
+            ServeTests.arguments(port: 0, location: setup.location) + [
+                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
+            ])
+        defer { _ = hub.stop() }
+        let deadline = Date() + 30
+        var message: QueuedMessage?
+        while Date() < deadline {
+            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
+            if message?.state != .pending { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(message?.state == .delivered && message?.attempts == 2, "\(message?.lastError ?? "")")
+        let received = try Self.received(simulator)
+        let exports = try #require(received["exports"] as? [[String: Any]])
+        #expect(exports.count == 1 && received["failed"] as? Int == 2 && received["duplicates"] as? Int == 0)
+        #expect(exports.first?["events"] as? Int == 4 && exports.first?["accepted"] as? Bool == true)
+        #expect(exports.first?["sha256"] as? String == made[0]["sha256"] as? String)
+        let listed = try Self.exports(setup)
+        #expect(listed.count == 1 && listed[0]["acknowledgement"] as? String == "accepted")
+        #expect(listed[0]["delivery"] as? String == "delivered (2 failed)")
+    }
+
+    /// `tanba serve --mof-schedule` exports every closed day after the cursor (from `--mof-start`), each once, and
+    /// its worker delivers them; a restarted hub exports nothing again.
+    @Test func theScheduleExportsEachClosedDayOnceAcrossARestart() throws {
+        let setup = try Setup(.sqlite)
+        let simulator = try Self.simulator([])
+        defer { _ = simulator.stop() }
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let options =
+            ServeTests.arguments(port: 0, location: setup.location) + [
+                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                "--mof-exports", setup.folder, "--mof-schedule", "00:00", "--mof-start", "2026-11-19",
+                "--outbox-retry-base", "0.2",
+            ]
+        var hub = try ServeProcess(options)
+        // The days from the 19th to the last closed one (yesterday, once today's grace passed), each once.
+        let lastClosed = MoFEvent.day(of: MoFEvent.start(of: MoFEvent.day(of: Date() - 900))! - 3600)
+        var expected = 0
+        var day = "2026-11-19"
+        while day <= lastClosed {
+            expected += 1
+            day = MoFEvent.next(day)!
+        }
+        func settled() throws -> [QueuedMessage]? {
+            let messages = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof", limit: 200)) }
+            return messages.count == expected && messages.allSatisfy({ $0.state == .delivered }) ? messages : nil
+        }
+        let deadline = Date() + 30
+        var delivered: [QueuedMessage]?
+        while Date() < deadline, delivered == nil {
+            delivered = try settled()
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        try #require(delivered != nil)
+        _ = hub.stop()
+        let before = try Self.exports(setup)
+        hub = try ServeProcess(options)
+        Thread.sleep(forTimeInterval: 2)
+        _ = hub.stop()
+        let after = try Self.exports(setup)
+        #expect(after.count == before.count)
+        let days = after.compactMap { $0["from"] as? String }
+        #expect(days.count == expected && Set(days).count == days.count && days.min() == "2026-11-19")
+        #expect(days.max() == lastClosed)
+        let totals = Dictionary(after.map { ($0["from"] as! String, $0["total"] as! Int) }, uniquingKeysWith: +)
+        #expect(totals["2026-11-19"] == 1 && totals[Self.day] == 4)
+        #expect(after.allSatisfy { $0["acknowledgement"] as? String == "accepted" })
+        let received = try #require(try Self.received(simulator)["exports"] as? [[String: Any]])
+        #expect(received.count == after.count)
+    }
+
+    /// `tanba mof ack` with an acknowledgement file: unsigned, signed by another than the Ministry, then the good
+    /// one, then the good one again: each by its code and exit status; and `tanba mof reconcile` against the
+    /// simulator's SNT list.
+    @Test func anAcknowledgementFileIsCheckedByTheCommandAndReconciliationReadsTheMinistrysList() throws {
+        let setup = try Setup(.sqlite)
+        let made = try CLITests.run(["mof", "export", "--day", Self.day, "--json"] + setup.common)
+        #expect(made.status == 0, "\(made.error)")
+        let export = try #require(
+            (try JSONSerialization.jsonObject(with: Data(made.output.utf8)) as? [[String: Any]])?.first)
+        let (id, digest) = (try #require(export["id"] as? String), try #require(export["sha256"] as? String))
+        let folder = URL(fileURLWithPath: setup.folder)
+        let unsigned = folder.appendingPathComponent("ack.xml")
+        try Data(MoFAcknowledgement(exportId: id, sha256: digest, accepted: true, acknowledgedAt: Date()).xml())
+            .write(to: unsigned)
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        func sign(_ who: String) throws -> String {
+            let out = folder.appendingPathComponent("ack-\(who).xml").path
+            let signed = try CLITests.run([
+                "sign", "--key", "\(pki)/\(who).key.pem", "--cert", "\(pki)/\(who).cert.pem", "-o", out, unsigned.path,
+            ])
+            #expect(signed.status == 0, "\(signed.error)")
+            return out
+        }
+        func ack(_ file: String) throws -> (status: Int32, text: String) {
+            let result = try CLITests.run([
+                "mof", "ack", file, "--mof-cert", "\(pki)/buyer-head.cert.pem", "--store", setup.location,
+            ])
+            return (result.status, result.output + result.error)
+        }
+        let bad = try ack(unsigned.path)
+        #expect(bad.status == 1 && bad.text.contains("MOF_ACK_UNSIGNED"), "\(bad.text)")
+        let impostor = try ack(try sign("company-head"))
+        #expect(impostor.status == 1 && impostor.text.contains("MOF_ACK_WRONG_SIGNER"), "\(impostor.text)")
+        let good = try sign("buyer-head")
+        let accepted = try ack(good)
+        #expect(accepted.status == 0 && accepted.text.contains("ack accepted"), "\(accepted.text)")
+        let replayed = try ack(good)
+        #expect(replayed.status == 1 && replayed.text.contains("MOF_ACK_REPLAYED"), "\(replayed.text)")
+        // Every attempt is in the audit trail, refusals by their code.
+        let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter { $0.action == "mof-ack" }
+        #expect(
+            audit.map(\.result) == [
+                "refused MOF_ACK_UNSIGNED", "refused MOF_ACK_WRONG_SIGNER", "accepted", "refused MOF_ACK_REPLAYED",
+            ])
+
+        let list = folder.appendingPathComponent("snt.xml")
+        try Data(
+            SNTList(
+                from: Self.day, to: Self.day,
+                entries: [.init(number: "SNT-77", seller: "050140001238", buyer: "031240500125", quantities: [:])]
+            ).xml()
+        ).write(to: list)
+        let simulator = try Self.simulator(["--snt", list.path])
+        defer { _ = simulator.stop() }
+        let reconciled = try CLITests.run([
+            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--snt-url", simulator.url + "/mof/snt", "--json",
+            "--store", setup.location,
+        ])
+        #expect(reconciled.status == 1, "\(reconciled.output) \(reconciled.error)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(reconciled.output.utf8)) as? [String: Any])
+        #expect(report["sntWithoutShipment"] as? [String] == ["SNT-77"])
+    }
+}
