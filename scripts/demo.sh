@@ -146,18 +146,35 @@ print(json.dumps({p["id"]: {"status": "ACTIVE", "name": p["name"]} for p in json
     eaeu_pid=$!
     "$sim" egov --port 0 --registry "$dir/register.json" > "$dir/egov-sim.log" 2>&1 &
     egov_pid=$!
-    trap 'kill $eaeu_pid $egov_pid 2>/dev/null' EXIT
+    # The Ministry of Finance (the demo PKI's buyer-head key stands in for the Ministry's).
+    "$sim" mof --port 0 --key "$dir/pki/participants/buyer-head.key.pem" \
+      --cert "$dir/pki/participants/buyer-head.cert.pem" --trust "$dir/pki/participants/hub.cert.pem" \
+      --record "$dir/mof-received.jsonl" > "$dir/mof-sim.log" 2>&1 &
+    mof_pid=$!
+    trap 'kill $eaeu_pid $egov_pid $mof_pid 2>/dev/null' EXIT
     for _ in $(seq 1 100); do
-      grep -q listening "$dir/eaeu-sim.log" && grep -q listening "$dir/egov-sim.log" && break
+      grep -q listening "$dir/eaeu-sim.log" && grep -q listening "$dir/egov-sim.log" \
+        && grep -q listening "$dir/mof-sim.log" && break
       sleep 0.1
     done
     eaeu_url=$(grep -o 'http://[0-9.:]*' "$dir/eaeu-sim.log" | head -1)
     egov_url=$(grep -o 'http://[0-9.:]*' "$dir/egov-sim.log" | head -1)
+    mof_url=$(grep -o 'http://[0-9.:]*' "$dir/mof-sim.log" | head -1)
+    # A fiscal data operator, and three pairs of shoes on the seller's shelf for its till to sell.
+    "$tanba" participants add --id 100740001231 --name "ТОО «Демо ОФД»" --roles ofd >/dev/null
+    "$tanba" codes order --participant 050140001238 --gtin 04870001000011 --count 3 -o "$dir/till-codes.txt" >/dev/null
+    "$tanba" codes change apply @"$dir/till-codes.txt" --participant 050140001238 >/dev/null
+    "$tanba" codes change introduce @"$dir/till-codes.txt" --participant 050140001238 >/dev/null
     # Russia's system, for arrivals: the demo PKI's certificate of a CA the trust store does not hold, pinned.
     integrations=(--eaeu-endpoint "$eaeu_url/eaeu/soap" --register-endpoint "$egov_url/egov/sync"
-      --eaeu-partner "RU=$dir/pki/participants/untrusted.cert.pem")
+      --eaeu-partner "RU=$dir/pki/participants/untrusted.cert.pem"
+      --mof-endpoint "$mof_url/mof/exports" --mof-cert "$dir/pki/participants/buyer-head.cert.pem"
+      --mof-schedule 00:30)
     echo "EAEU partner simulator: $eaeu_url (what it received: $eaeu_url/eaeu/received); registers' gateway: $egov_url ($dir/register.json)"
     echo "The outbox of messages to them: $tanba outbox counts"
+    echo "Ministry of Finance simulator: $mof_url (daily exports at 00:30; today's, now: $tanba mof export --from \$(date +%F) --to \$(date +%F) ${hub[*]})"
+    echo "A till selling the seller's shoes through the OFD (docs/INTEGRATIONS.md, Fiscal data):"
+    echo "  $sim ofd --hub http://127.0.0.1:$port --key $dir/pki/participants/ofd.key.pem --cert $dir/pki/participants/ofd.cert.pem --seller 050140001238 --codes $dir/till-codes.txt --lines 3"
     echo "Russia's system sending goods to ТОО «Шымкент Сауда» (docs/INTEGRATIONS.md, Arrivals):"
     echo "  $sim eaeu-send --hub http://127.0.0.1:$port --key $dir/pki/participants/untrusted.key.pem --cert $dir/pki/participants/untrusted.cert.pem --receiver 031240500125 --gtin 04870001000011 --count 3"
   fi
