@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v17 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v19 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
