@@ -137,6 +137,10 @@ public protocol RowNumbering: AnyObject {
 }
 
 extension StoreWriter {
+    public func record(_ history: [(entry: HistoryEntry, codes: [String])]) throws {
+        for (entry, codes) in history { try record(entry, for: codes) }
+    }
+
     /// Takes the row numbers a snapshot of the same store read (`ChangeSet.rowHints`); most stores ignore them.
     public func adopt(rowHints: [String: Int64]) {}
 
@@ -161,7 +165,7 @@ extension StoreWriter {
         }
         if !set.updates.isEmpty { try update(set.updates) }
         if !set.origins.isEmpty { try save(set.origins) }
-        for (entry, codes) in set.history { try record(entry, for: codes) }
+        if !set.history.isEmpty { try record(set.history) }
         for change in set.statusChanges {
             guard let current = try document(id: change.id), current.status == change.expected else {
                 throw TanbaError(.storeConflict, "document \(change.id) changed status meanwhile")

@@ -93,6 +93,9 @@ public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWrit
     /// Records that `codes` went through one event (time, operation, resulting status and owner, document): the
     /// history of each of them gains that entry.
     func record(_ event: HistoryEntry, for codes: [String]) throws
+    /// Records several events, in their order (a later one gets a later place in each code's history). A store
+    /// that pays a round trip per statement writes them all at once; the default records them one by one.
+    func record(_ history: [(entry: HistoryEntry, codes: [String])]) throws
     func save(_ participant: Participant) throws
     /// Registers a participant not registered yet: true for the one caller that inserts it, false when it exists
     /// (two registrations of one BIN at once: one wins, in the database).
