@@ -21,11 +21,7 @@ struct CRLCommand: ParsableCommand {
     var failFirst = 0
 
     func validate() throws {
-        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
-        }
-        guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
-        guard failFirst >= 0 else { throw ValidationError("--fail-first is 0 or more") }
+        try validateListening(host: host, port: port, failFirst: failFirst)
     }
 
     func run() throws {

@@ -61,7 +61,7 @@ struct EAEUSendCommand: ParsableCommand {
             addressing: WSAddressing(
                 messageID: WSAddressing.newMessageID(), action: EAEUMessages.departureAction, to: hub + "/eaeu/soap"))
         let url = hub + "/eaeu/soap"
-        let lines = try Self.blocking {
+        let lines = try blocking {
             var lines: [(String, Bool)] = []
             for _ in 0..<times { lines.append(try await Self.post(envelope, to: url, codes: codes)) }
             return lines
@@ -104,21 +104,5 @@ struct EAEUSendCommand: ParsableCommand {
         formatter.timeZone = TimeZone(secondsFromGMT: 5 * 3600)
         formatter.locale = Locale(identifier: "en_US_POSIX")
         return formatter.string(from: Date())
-    }
-
-    /// Runs async work from the synchronous command line.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let done = DispatchSemaphore(value: 0)
-        let box = Box<T>()
-        Task {
-            do { box.value = .success(try await work()) } catch { box.value = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try box.value!.get()
-    }
-
-    final class Box<T: Sendable>: @unchecked Sendable {
-        var value: Result<T, any Error>?
     }
 }

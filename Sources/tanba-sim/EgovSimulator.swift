@@ -21,9 +21,7 @@ struct EgovCommand: ParsableCommand {
     @Option(help: "The register: a JSON file of BIN/IIN → {status, name}, read for every request.") var registry: String
 
     func validate() throws {
-        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
-        }
+        try validateListening(host: host, port: port)
     }
 
     struct Entry: Decodable {

@@ -27,23 +27,11 @@ struct MoFSimulatorCommand: ParsableCommand {
     @Option(help: "The SNT list (SNTList XML) served at GET /mof/snt.") var snt: String?
 
     func validate() throws {
-        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
-        }
-        guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
-        guard failFirst >= 0 else { throw ValidationError("--fail-first is 0 or more") }
+        try validateListening(host: host, port: port, failFirst: failFirst)
     }
 
     func run() throws {
-        let pinned: Certificate?
-        if let trust {
-            guard let certificate = try Certificate.load(contentsOf: URL(fileURLWithPath: trust)).first else {
-                throw TanbaError(.configInvalid, "no certificate in \(trust)")
-            }
-            pinned = certificate
-        } else {
-            pinned = nil
-        }
+        let pinned = try pinnedCertificate(trust)
         let signer = try DocumentSigner(keyFile: URL(fileURLWithPath: key), certificateFile: URL(fileURLWithPath: cert))
         let simulator = try MoFSimulator(
             failFirst: failFirst, signer: signer, pinned: pinned, record: record.map { URL(fileURLWithPath: $0) },

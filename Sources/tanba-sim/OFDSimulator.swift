@@ -95,8 +95,8 @@ enum OFDBatch {
         var text = """
             <?xml version="1.0" encoding="UTF-8"?>
             <FiscalReceipts xmlns="urn:kz:tanba:fiscal-receipts:1" version="1.0">
-              <BatchId>\(escape(batch))</BatchId>
-              <Operator>\(escape(ofd))</Operator>
+              <BatchId>\(XMLText.escape(batch))</BatchId>
+              <Operator>\(XMLText.escape(ofd))</Operator>
               <Receipts>
 
             """
@@ -106,74 +106,51 @@ enum OFDBatch {
                       <Register><RegistrationNumber>\(register)</RegistrationNumber><SerialNumber>SIM-KKM-1</SerialNumber></Register>
                       <FiscalSign>\(firstSign + UInt64(index))</FiscalSign>
                       <DateTime>\(time)</DateTime>
-                      <Seller>\(escape(seller))</Seller>
+                      <Seller>\(XMLText.escape(seller))</Seller>
                       <Kind>\(kind)</Kind>
                       <Lines>
 
                 """
             for code in codes[start..<min(codes.count, start + linesPerReceipt)] {
                 text +=
-                    "          <Line><Code>\(escape(code))</Code><Price>1250.00</Price><Quantity>1</Quantity></Line>\n"
+                    "          <Line><Code>\(XMLText.escape(code))</Code><Price>1250.00</Price><Quantity>1</Quantity></Line>\n"
             }
             text += "        </Lines>\n    </Receipt>\n"
         }
         return text + "  </Receipts>\n</FiscalReceipts>\n"
     }
 
-    /// XML text: the five characters XML reserves, escaped.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
     /// Posts `body` `times` times, one after the other: each answer's status and body.
     static func post(_ body: [UInt8], to url: String, times: Int) throws -> [(status: UInt, body: String)] {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome()
-        Task {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                for _ in 0..<times {
-                    var request = HTTPClientRequest(url: url)
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
-                    request.body = .bytes(ByteBuffer(bytes: body))
-                    let response = try await client.execute(request, timeout: .seconds(120))
-                    let answer = try await response.body.collect(upTo: 64 << 20)
-                    outcome.append((response.status.code, String(buffer: answer)))
+        do {
+            return try blocking {
+                let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                var results: [Answer] = []
+                do {
+                    for _ in 0..<times {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
+                        request.body = .bytes(ByteBuffer(bytes: body))
+                        let response = try await client.execute(request, timeout: .seconds(120))
+                        let answer = try await response.body.collect(upTo: 64 << 20)
+                        results.append(Answer(status: response.status.code, body: String(buffer: answer)))
+                    }
+                } catch {
+                    try? await client.shutdown()
+                    throw error
                 }
-            } catch {
-                outcome.fail("\(error)")
-            }
-            try? await client.shutdown()
-            done.signal()
+                try? await client.shutdown()
+                return results
+            }.map { ($0.status, $0.body) }
+        } catch {
+            throw TanbaError(.configInvalid, "cannot post to \(url): \(error)")
         }
-        done.wait()
-        if let failure = outcome.failure {
-            throw TanbaError(.configInvalid, "cannot post to \(url): \(failure)")
-        }
-        return outcome.results
     }
 
-    /// What the posting task found, handed to the waiting thread.
-    final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [(status: UInt, body: String)] = []
-        private var error: String?
-
-        func append(_ result: (UInt, String)) { lock.withLock { list.append(result) } }
-        func fail(_ text: String) { lock.withLock { error = text } }
-        var results: [(status: UInt, body: String)] { lock.withLock { list } }
-        var failure: String? { lock.withLock { error } }
+    /// One answer, as the posting task hands it back.
+    struct Answer: Sendable {
+        let status: UInt
+        let body: String
     }
 }

@@ -36,26 +36,14 @@ struct EAEUCommand: ParsableCommand {
     var hold: Double = 0
 
     func validate() throws {
-        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
-        }
-        guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
-        guard failFirst >= 0 else { throw ValidationError("--fail-first is 0 or more") }
+        try validateListening(host: host, port: port, failFirst: failFirst)
         guard hold >= 0 else { throw ValidationError("--hold is 0 or more seconds") }
     }
 
     /// Runs the server until SIGTERM or SIGINT. The command line is synchronous (as `tanba serve`'s): the server runs
     /// on Swift concurrency while this thread waits.
     func run() throws {
-        let pinned: Certificate?
-        if let trust {
-            guard let certificate = try Certificate.load(contentsOf: URL(fileURLWithPath: trust)).first else {
-                throw TanbaError(.configInvalid, "no certificate in \(trust)")
-            }
-            pinned = certificate
-        } else {
-            pinned = nil
-        }
+        let pinned = try pinnedCertificate(trust)
         let simulator = try EAEUSimulator(
             failFirst: failFirst, pinned: pinned, record: record.map { URL(fileURLWithPath: $0) }, hold: hold)
         try serveSimulator(router: simulator.router(), host: host, port: port)
@@ -90,4 +78,40 @@ func serveSimulator(router: Router<BasicRequestContext>, host: String, port requ
 /// The server's error, carried back to the waiting thread.
 final class Failure: Sendable {
     let error = Mutex<String?>(nil)
+}
+
+/// What every simulator checks of where it listens: loopback only, a port number, no negative count of failures.
+func validateListening(host: String, port: Int, failFirst: Int = 0) throws {
+    guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+        throw ValidationError("the simulator listens on loopback only (127.0.0.1 or ::1), not \(host)")
+    }
+    guard (0...65535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
+    guard failFirst >= 0 else { throw ValidationError("--fail-first is 0 or more") }
+}
+
+/// The certificate a simulator pins (`--trust`): what it received must be signed with it; nil when not given.
+/// - Throws: `CONFIG_INVALID` for a file without a certificate.
+func pinnedCertificate(_ path: String?) throws -> Certificate? {
+    guard let path else { return nil }
+    guard let certificate = try Certificate.load(contentsOf: URL(fileURLWithPath: path)).first else {
+        throw TanbaError(.configInvalid, "no certificate in \(path)")
+    }
+    return certificate
+}
+
+/// Runs async work (a client's requests) from the synchronous command line and returns its result.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    Task {
+        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+/// The result of `blocking`'s task, handed to the waiting thread (written once, before the semaphore is signalled).
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }
