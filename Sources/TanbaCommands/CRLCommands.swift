@@ -69,12 +69,7 @@ struct PKICRLRefreshCommand: ParsableCommand {
             }
             let anchor = TrustAnchor(store)
             let refresher = crl.refresher(trust: anchor, logger: Logger(label: "tanba.crl"))
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                await refresher.refresh()
-                done.signal()
-            }
-            done.wait()
+            _ = try runBlocking { await refresher.refresh() }
             let status = refresher.status()
             if output.json {
                 print(String(decoding: try status.json(), as: UTF8.self))

@@ -57,13 +57,11 @@ struct SubmitCommand: ParsableCommand {
     func run() throws {
         try reportingFailures(command: "submit", json: json) {
             let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw TanbaError(.fileUnreadable, "cannot read \(file)")
-            }
+            let data = try readFile(file)
             let action = dryRun ? "dry-run" : "submit"
             // The person is the document's signer and the participant its sender, as over HTTP; the address says
             // which operating-system user on which host ran the command.
-            let decision = try pipeline.submit(Array(data), dryRun: dryRun) { decision in
+            let decision = try pipeline.submit(data, dryRun: dryRun) { decision in
                 OperatorAudit.event(
                     action, participant: decision.sender, iin: decision.signer?.iin, object: decision.documentID,
                     result: decision.outcome)

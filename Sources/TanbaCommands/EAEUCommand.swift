@@ -75,10 +75,8 @@ struct EAEUCommand: ParsableCommand {
             try reportingFailures(command: "eaeu receive", json: json) {
                 let pipeline = try makePipeline(
                     trust: trust, schemas: schemas, store: storeOptions, hub: hub, partners: try partners.partners())
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
-                }
-                let (decision, answer) = try pipeline.receiveEAEU(Array(data)) { decision in
+                let data = try readFile(file)
+                let (decision, answer) = try pipeline.receiveEAEU(data) { decision in
                     OperatorAudit.event(
                         "eaeu-receive", participant: nil, iin: nil, object: decision.documentID,
                         result: decision.repeated ? "repeated" : decision.outcome)

@@ -42,12 +42,10 @@ struct FiscalCommand: ParsableCommand {
         func run() throws {
             try reportingFailures(command: "fiscal submit", json: output.json) {
                 let pipeline = try makePipeline(trust: trust, schemas: schemas, store: storeOptions, hub: hub)
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
-                }
+                let data = try readFile(file)
                 let core = HubCore(pipeline: pipeline)
                 let answer = try core.submitFiscal(
-                    Array(data), via: ChannelOrigin(OperatorAudit.channel, address: OperatorAudit.who))
+                    data, via: ChannelOrigin(OperatorAudit.channel, address: OperatorAudit.who))
                 if output.json { return try printJSON(answer) }
                 print("batch \(answer.batch) of \(answer.ofd): \(answer.outcome)")
                 for receipt in answer.receipts {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import TanbaCore
 import TanbaErrors
 import TanbaIntegrations
@@ -144,12 +143,10 @@ struct MoFCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "mof ack", json: output.json) {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
-                }
+                let data = try readFile(file)
                 let store = try storeOptions.open()
                 let export = try MoFAcknowledgements.apply(
-                    Array(data), pinned: try ministry.load(), store: store, source: OperatorAudit.who)
+                    data, pinned: try ministry.load(), store: store, source: OperatorAudit.who)
                 if output.json { return try printJSON(Listed(export, delivery: nil)) }
                 print(Listed(export, delivery: nil).line)
             }
@@ -174,26 +171,15 @@ struct MoFCommand: ParsableCommand {
 
         /// The list at `url`, fetched while this (synchronous) command waits.
         static func fetch(_ url: String) throws -> [UInt8] {
-            let result = Mutex<Result<[UInt8], any Error>?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                let fetched: Result<[UInt8], any Error>
-                do { fetched = .success(try await MoFTransport.fetchSNTList(url)) } catch { fetched = .failure(error) }
-                result.withLock { $0 = fetched }
-                done.signal()
-            }
-            done.wait()
-            return try result.withLock { $0! }.get()
+            try runBlocking { try await MoFTransport.fetchSNTList(url) }
         }
 
         func run() throws {
             try reportingFailures(command: "mof reconcile", json: output.json) {
                 var list: SNTList?
                 if let snt {
-                    guard let data = FileManager.default.contents(atPath: snt) else {
-                        throw TanbaError(.fileUnreadable, "cannot read \(snt)")
-                    }
-                    list = try SNTList.parse(Array(data))
+                    let data = try readFile(snt)
+                    list = try SNTList.parse(data)
                 } else if let sntURL {
                     list = try SNTList.parse(try Self.fetch(sntURL))
                 }

@@ -60,7 +60,10 @@ struct RegistersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import the registers' dump into the hub's copy, which registrations are then checked against.",
             discussion: """
-                The dump is a JSON object of BIN/IIN → {"status": CODE, "name": …}, CODE in the register's directory                 (ACTIVE, SUSPENDED, IN_LIQUIDATION, LIQUIDATED). All of it or nothing: an invalid subject is                 REGISTER_ANSWER_INVALID naming it. Registered participants among the subjects take their status                 (a suspended or liquidated one can no longer log in or sign); each change and the import are audited.
+                The dump is a JSON object of BIN/IIN → {"status": CODE, "name": …}, CODE in the register's directory \
+                (ACTIVE, SUSPENDED, IN_LIQUIDATION, LIQUIDATED). All of it or nothing: an invalid subject is \
+                REGISTER_ANSWER_INVALID naming it. Registered participants among the subjects take their status \
+                (a suspended or liquidated one can no longer log in or sign); each change and the import are audited.
                 """)
         @Argument(help: "The registers' dump (JSON).") var file: String
         @OptionGroup var storeOptions: StoreOptions
@@ -68,11 +71,9 @@ struct RegistersCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "registers import", json: output.json) {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw TanbaError(.fileUnreadable, "cannot read \(file)")
-                }
+                let data = try readFile(file)
                 let now = Date()
-                let entries = try RegisterCopy.parse(Array(data), at: now)
+                let entries = try RegisterCopy.parse(data, at: now)
                 let store = try storeOptions.open()
                 let report = try OperatorAudit.write(
                     store, action: "registers-import", object: URL(fileURLWithPath: file).lastPathComponent,
@@ -104,15 +105,7 @@ struct RegistersCommand: ParsableCommand {
                         .configInvalid,
                         "no registers' endpoint: pass --register-endpoint or set TANBA_REGISTER_ENDPOINT")
                 }
-                let done = DispatchSemaphore(value: 0)
-                nonisolated(unsafe) var outcome: Result<RegisterRefresh.Report, any Error> = .failure(
-                    CancellationError())
-                Task {
-                    do { outcome = .success(try await refresh.refresh()) } catch { outcome = .failure(error) }
-                    done.signal()
-                }
-                done.wait()
-                let report = try outcome.get()
+                let report = try runBlocking { try await refresh.refresh() }
                 if output.json { return try printJSON(report) }
                 print("asked about \(report.asked) participants")
                 for change in report.changed { print("changed \(change)") }
