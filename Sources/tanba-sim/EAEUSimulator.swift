@@ -29,8 +29,7 @@ final class EAEUSimulator: Sendable {
     }
 
     struct State {
-        var failuresLeft: Int
-        var failed = 0
+        var failures: FailFirst
         var duplicates = 0
         var messages: [Received] = []
         var answers: [String: [UInt8]] = [:]
@@ -38,28 +37,19 @@ final class EAEUSimulator: Sendable {
 
     let state: Mutex<State>
     let pinned: Certificate?
-    let record: URL?
+    let record: RecordFile?
 
     /// Seconds a newly received message's answer is held (`--hold`).
     let hold: Double
 
     init(failFirst: Int, pinned: Certificate?, record: URL?, hold: Double = 0) throws {
         self.pinned = pinned
-        self.record = record
+        self.record = record.map(RecordFile.init)
         self.hold = hold
-        var initial = State(failuresLeft: failFirst)
-        if let record, FileManager.default.fileExists(atPath: record.path) {
-            let text: String
-            do { text = try String(contentsOf: record, encoding: .utf8) } catch {
-                throw TanbaError(.fileUnreadable, "cannot read the record file \(record.path)")
-            }
-            for line in text.split(separator: "\n") where !line.isEmpty {
-                guard let entry = try? JSONDecoder().decode(Received.self, from: Data(line.utf8)) else {
-                    throw TanbaError(.configInvalid, "the record file \(record.path) has a line that is not a record")
-                }
-                initial.messages.append(entry)
-                if let answer = Self.answer(rebuiltFrom: entry) { initial.answers[entry.messageID] = answer }
-            }
+        var initial = State(failures: FailFirst(failFirst))
+        for entry in try self.record?.entries(Received.self) ?? [] {
+            initial.messages.append(entry)
+            if let answer = Self.answer(rebuiltFrom: entry) { initial.answers[entry.messageID] = answer }
         }
         state = Mutex(initial)
     }
@@ -80,7 +70,7 @@ final class EAEUSimulator: Sendable {
             let summary = self.state.withLock { state in
                 Summary(
                     messages: state.messages.map { .init(messageID: $0.messageID, edocId: $0.edocId, codes: $0.codes) },
-                    duplicates: state.duplicates, failed: state.failed)
+                    duplicates: state.duplicates, failed: state.failures.failed)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -106,12 +96,7 @@ final class EAEUSimulator: Sendable {
 
     /// One request's answer.
     func receive(_ bytes: [UInt8]) -> Response {
-        let failing = state.withLock { state in
-            guard state.failuresLeft > 0 else { return false }
-            state.failuresLeft -= 1
-            state.failed += 1
-            return true
-        }
+        let failing = state.withLock { $0.failures.fails() }
         if failing {
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "1"],
@@ -158,7 +143,7 @@ final class EAEUSimulator: Sendable {
             }
             state.messages.append(entry)
             state.answers[addressing.messageID] = answer
-            appendRecord(entry)
+            record?.append(entry)
             return answer
         }
         return xml(.ok, stored)
@@ -177,25 +162,6 @@ final class EAEUSimulator: Sendable {
             addressing: WSAddressing(
                 messageID: messageID, action: EAEUMessages.resultAction, to: WSAddressing.anonymous,
                 relatesTo: entry.messageID))
-    }
-
-    /// One JSON line per new message, written while the state's lock is held so lines keep the order of messages.
-    private func appendRecord(_ entry: Received) {
-        guard let record else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(entry) else { return }
-        line.append(0x0A)
-        if !FileManager.default.fileExists(atPath: record.path) {
-            _ = FileManager.default.createFile(atPath: record.path, contents: nil)
-        }
-        guard let handle = try? FileHandle(forWritingTo: record) else {
-            FileHandle.standardError.write(Data("tanba-sim: cannot write the record file \(record.path)\n".utf8))
-            return
-        }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: line)
     }
 
     private func fault(_ text: String, relatesTo request: WSAddressing?) -> Response {

@@ -65,8 +65,7 @@ final class MoFSimulator: Sendable {
     }
 
     struct State {
-        var failuresLeft: Int
-        var failed = 0
+        var failures: FailFirst
         var duplicates = 0
         var exports: [Received] = []
     }
@@ -74,26 +73,16 @@ final class MoFSimulator: Sendable {
     let state: Mutex<State>
     let signer: DocumentSigner
     let pinned: Certificate?
-    let record: URL?
+    let record: RecordFile?
     let snt: URL?
 
     init(failFirst: Int, signer: DocumentSigner, pinned: Certificate?, record: URL?, snt: URL?) throws {
         self.signer = signer
         self.pinned = pinned
-        self.record = record
+        self.record = record.map(RecordFile.init)
         self.snt = snt
-        var initial = State(failuresLeft: failFirst)
-        if let record, FileManager.default.fileExists(atPath: record.path) {
-            guard let text = try? String(contentsOf: record, encoding: .utf8) else {
-                throw TanbaError(.fileUnreadable, "cannot read the record file \(record.path)")
-            }
-            for line in text.split(separator: "\n") where !line.isEmpty {
-                guard let entry = try? JSONDecoder().decode(Received.self, from: Data(line.utf8)) else {
-                    throw TanbaError(.configInvalid, "the record file \(record.path) has a line that is not a record")
-                }
-                initial.exports.append(entry)
-            }
-        }
+        var initial = State(failures: FailFirst(failFirst))
+        initial.exports = try self.record?.entries(Received.self) ?? []
         state = Mutex(initial)
     }
 
@@ -109,7 +98,7 @@ final class MoFSimulator: Sendable {
                 var failed: Int
             }
             let summary = self.state.withLock {
-                Summary(exports: $0.exports, duplicates: $0.duplicates, failed: $0.failed)
+                Summary(exports: $0.exports, duplicates: $0.duplicates, failed: $0.failures.failed)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -141,12 +130,7 @@ final class MoFSimulator: Sendable {
     }
 
     func receive(_ request: Request) async throws -> Response {
-        let failing = state.withLock { state in
-            guard state.failuresLeft > 0 else { return false }
-            state.failuresLeft -= 1
-            state.failed += 1
-            return true
-        }
+        let failing = state.withLock { $0.failures.fails() }
         if failing {
             var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
             response.headers[.retryAfter] = "1"
@@ -205,16 +189,7 @@ final class MoFSimulator: Sendable {
             reason: reason, acknowledgement: Data(signed).base64EncodedString())
         state.withLock { state in
             state.exports.append(entry)
-            if let record = self.record, let line = try? JSONEncoder().encode(entry) {
-                if !FileManager.default.fileExists(atPath: record.path) {
-                    _ = FileManager.default.createFile(atPath: record.path, contents: nil)
-                }
-                if let handle = try? FileHandle(forWritingTo: record) {
-                    _ = try? handle.seekToEnd()
-                    try? handle.write(contentsOf: line + Data("\n".utf8))
-                    try? handle.close()
-                }
-            }
+            record?.append(entry)
         }
         return Self.xml(signed)
     }
