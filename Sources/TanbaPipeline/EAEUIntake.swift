@@ -16,6 +16,13 @@ extension DocumentPipeline {
     /// A name-based UUID in lower case (SHA-256 of `name`, version 5 layout): ids that a retry must find again.
     public static func nameBasedUUID(_ name: String) -> String { EAEUDepartures.uuid(named: name) }
 
+    /// Errors as a partner reads them in a refusal or a fault: each one's code, its element and its message (in
+    /// English, the partners' common language with the hub), separated by semicolons.
+    public static func eaeuText(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { d in d.code.rawValue + (d.path.map { " at \($0)" } ?? "") + ": " + d.message }
+            .joined(separator: "; ")
+    }
+
     /// Receives a partner state's goods message (P.LS.03): decided as any document is (`submit`, taking only
     /// `eaeuArrival`), audited by `journal` in the decision's transaction, and answered.
     ///
@@ -39,9 +46,7 @@ extension DocumentPipeline {
                 ? (decision.repeated
                     ? "received before as \(decision.documentID); nothing changed"
                     : "registered \(decision.changes.count) identification codes as \(decision.documentID)")
-                : decision.diagnostics.map { d in
-                    d.code.rawValue + (d.path.map { " at \($0)" } ?? "") + ": " + d.message
-                }.joined(separator: "; "))
+                : Self.eaeuText(decision.diagnostics))
         return (decision, .result(result, signed: try hub.sign(EAEUMessages.processingResult(result))))
     }
 }

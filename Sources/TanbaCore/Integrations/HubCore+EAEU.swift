@@ -56,10 +56,6 @@ extension HubCore {
         }
     }
 
-    /// A refusal as a fault's text: each error's code, its element, its message (in English, the partners'
-    /// common language with the hub).
-    public static func faultText(_ error: TanbaError) -> String {
-        error.diagnostics.map { d in d.code.rawValue + (d.path.map { " at \($0)" } ?? "") + ": " + d.message }
-            .joined(separator: "; ")
-    }
+    /// A refusal as a fault's text, written as the processing result writes its errors.
+    public static func faultText(_ error: TanbaError) -> String { DocumentPipeline.eaeuText(error.diagnostics) }
 }
