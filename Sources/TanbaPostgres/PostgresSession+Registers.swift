@@ -16,8 +16,8 @@ extension PostgresSession {
         }
     }
 
-    func registerEntryCount() throws -> Int {
-        Int(try run(Statement("SELECT count(*) FROM register_entries")).first?.get(0, as: Int64.self) ?? 0)
+    func registerImported() throws -> Bool {
+        try run(Statement("SELECT EXISTS (SELECT 1 FROM register_entries)")).first?.get(0, as: Bool.self) ?? false
     }
 
     func save(_ entries: [RegisterEntry]) throws -> Int {

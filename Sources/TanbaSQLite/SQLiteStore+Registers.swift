@@ -16,8 +16,8 @@ extension Connection {
         }
     }
 
-    func registerEntryCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM register_entries") ?? 0
+    func registerImported() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM register_entries)") ?? false
     }
 
     func save(_ entries: [RegisterEntry]) throws -> Int {

@@ -353,7 +353,7 @@ public final class ChangeRecorder: StoreWriter {
     // MARK: Registers
 
     public func registerEntry(_ id: String) throws -> RegisterEntry? { try base.registerEntry(id) }
-    public func registerEntryCount() throws -> Int { try base.registerEntryCount() }
+    public func registerImported() throws -> Bool { try base.registerImported() }
 
     public func save(_ entries: [RegisterEntry]) throws -> Int {
         throw TanbaError(.internal, "the registers' copy is not part of a document's decision")

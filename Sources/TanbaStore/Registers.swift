@@ -24,9 +24,9 @@ public struct RegisterEntry: Sendable, Hashable, Codable {
 /// The hub's copy of the registers, read.
 public protocol RegisterReader {
     func registerEntry(_ id: String) throws -> RegisterEntry?
-    /// How many subjects the copy holds: none means no register was imported, and registrations are not checked
-    /// against it.
-    func registerEntryCount() throws -> Int
+    /// Whether the copy holds any subject: none means no register was imported, and registrations are not
+    /// checked against it. (Asked at every registration: an existence test, not a count of the whole register.)
+    func registerImported() throws -> Bool
 }
 
 /// The hub's copy of the registers, written.

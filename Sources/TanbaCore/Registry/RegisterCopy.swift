@@ -81,7 +81,7 @@ public enum RegisterCopy {
     /// - Throws: `REGISTRATION_NOT_IN_REGISTER` when the registers do not know `id`; `AUTH_PARTICIPANT_INACTIVE`
     ///   when they say it is suspended or liquidated.
     public static func check(_ id: String, in tx: any StoreReader, at now: Date) throws -> RegisterStanding? {
-        guard try tx.registerEntryCount() > 0 else { return nil }
+        guard try tx.registerImported() else { return nil }
         guard let entry = try tx.registerEntry(id) else {
             throw TanbaError(
                 .registrationNotInRegister,
