@@ -570,6 +570,8 @@ final class Connection: StoreWriter, RowNumbering {
         for id in ids { list.value(id) }
         var result: [String: CodeRecord] = [:]
         result.reserveCapacity(ids.count)
+        // The row numbers are kept too (for the change set's update by number): grown once, not by doubling.
+        seqByID.reserveCapacity(seqByID.count + ids.count)
         try readCodes(
             "SELECT \(Self.readColumns) FROM codes WHERE id IN (SELECT value FROM json_each(?))", [list.finished()]
         ) { result[$0.id] = $0 }

@@ -33,9 +33,9 @@ public struct CodeState: Sendable, Hashable {
     /// Codes grouped by their state: an operation on a shipment gives most codes the same one, so a store
     /// writes one statement per group.
     public static func grouped(_ codes: [CodeRecord]) -> [CodeState: [String]] {
-        var groups: [CodeState: [String]] = [:]
-        for code in codes { groups[CodeState(code), default: []].append(code.id) }
-        return groups
+        var groups = RunGroups<CodeState>()
+        for code in codes { groups.add(code.id, to: CodeState(code)) }
+        return groups.finished()
     }
 }
 
@@ -46,11 +46,44 @@ public struct CodeTransition: Sendable, Hashable {
 
     /// Changes grouped by (expected state, new state): a store checks and writes each group in one statement.
     public static func grouped(_ changes: [CodeChange]) -> [CodeTransition: [String]] {
-        var groups: [CodeTransition: [String]] = [:]
+        var groups = RunGroups<CodeTransition>()
         for change in changes {
-            groups[CodeTransition(from: CodeState(change.before), to: CodeState(change.after)), default: []].append(
-                change.before.id)
+            groups.add(
+                change.before.id, to: CodeTransition(from: CodeState(change.before), to: CodeState(change.after)))
         }
+        return groups.finished()
+    }
+}
+
+/// Ids grouped by a key that neighbours mostly share (the codes of one document move from one state to one
+/// other): each id is compared with the previous one's key, and the table is hashed only when the key changes.
+/// A 100,000-code document hashed a key per code before (a tenth of its decision's time with the records'
+/// hashing); the groups are the same, each in the order of its ids.
+struct RunGroups<Key: Hashable> {
+    private var groups: [Key: [String]] = [:]
+    private var key: Key?
+    private var run: [String] = []
+
+    mutating func add(_ id: String, to key: Key) {
+        if key != self.key {
+            flush()
+            self.key = key
+        }
+        run.append(id)
+    }
+
+    private mutating func flush() {
+        guard let key, !run.isEmpty else { return }
+        if groups.isEmpty {
+            groups[key] = run
+        } else {
+            groups[key, default: []].append(contentsOf: run)
+        }
+        run = []
+    }
+
+    mutating func finished() -> [Key: [String]] {
+        flush()
         return groups
     }
 }

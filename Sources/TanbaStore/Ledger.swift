@@ -33,26 +33,40 @@ public struct Ledger: Sendable {
     public static func perform(
         _ operation: CodeOperation, on ids: [String], document: String?, at date: Date, in tx: any StoreWriter
     ) throws -> [CodeRecord] {
-        let named = Set(ids)
-        let found = try tx.codes(Array(named))
+        // Duplicates may stay in the list: the store's `IN` reads each code once.
+        let found = try tx.codes(ids)
+        // Only a code inside a package asks which codes were named (its package with it?): the set is built then.
+        var named: Set<String>?
         // One lookup per code and no copy of the whole batch: an accompanying document names 100,000 codes, and
         // each copy of a code record retains its strings.
         var missing: [Diagnostic] = []
         var problems: [Diagnostic] = []
-        var targets: [CodeRecord] = []
-        targets.reserveCapacity(ids.count)
-        // Each target as read, the state its change expects (a unit withdrawn from its package is changed from
+        var changes: [CodeChange] = []
+        changes.reserveCapacity(ids.count)
+        var changed: [CodeRecord] = []
+        changed.reserveCapacity(ids.count)
+        // Each target is changed from the state it was read in (a unit withdrawn from its package is changed from
         // inside it, though the operation sees it outside).
-        var befores: [CodeRecord] = []
-        befores.reserveCapacity(ids.count)
+        var refusals: [Diagnostic] = []
+        func change(_ before: CodeRecord, as target: CodeRecord) throws {
+            do {
+                let after = try CodeStateMachine.apply(operation, to: target)
+                changes.append(CodeChange(before: before, after: after))
+                changed.append(after)
+            } catch let error as TanbaError {
+                refusals += error.diagnostics
+            }
+        }
+        var packages: [String] = []
         for id in ids {
-            guard var code = found[id] else {
+            guard let before = found[id] else {
                 missing.append(Diagnostic(.codeNotFound, "\(id): no such code", subject: id))
                 continue
             }
-            // Named together with its package: the package's expansion covers it.
-            if let parent = code.parent, named.contains(parent) { continue }
-            if let parent = code.parent {
+            if let parent = before.parent {
+                if named == nil { named = Set(ids) }
+                // Named together with its package: the package's expansion covers it.
+                if named!.contains(parent) { continue }
                 guard case .withdraw = operation else {
                     problems.append(
                         Diagnostic(
@@ -62,30 +76,22 @@ public struct Ledger: Sendable {
                     )
                     continue
                 }
-                code.parent = nil
+                var target = before
+                target.parent = nil
+                try change(before, as: target)
+            } else {
+                try change(before, as: before)
             }
-            befores.append(found[id]!)
-            targets.append(code)
+            // Only packages have contents: units need no lookup.
+            if before.level != .unit { packages.append(id) }
         }
-        problems = missing + problems
-        // Only packages have contents: units need no lookup.
-        let packages = targets.compactMap { $0.level == .unit ? nil : $0.id }
         if !packages.isEmpty {
-            let contents = try descendants(of: packages, in: tx)
-            targets += contents
-            befores += contents
+            for content in try descendants(of: packages, in: tx) { try change(content, as: content) }
         }
-        var changed: [CodeRecord] = []
-        changed.reserveCapacity(targets.count)
-        for code in targets {
-            do { changed.append(try CodeStateMachine.apply(operation, to: code)) } catch let error as TanbaError {
-                problems += error.diagnostics
-            }
-        }
+        // Missing codes first, then codes in packages, then the state machine's refusals.
+        problems = missing + problems + refusals
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
-        // Every code passed (else the refusal above), so `changed` follows `befores` one for one.
-        targets = []  // no longer needed: 100,000 records fewer at the peak
-        try tx.update(zip(befores, changed).map { CodeChange(before: $0, after: $1) })
+        try tx.update(changes)
         try record(operation.name, changed, at: date, document: document, in: tx)
         return changed
     }
@@ -166,15 +172,14 @@ public struct Ledger: Sendable {
     static func record(
         _ operation: String, _ codes: [CodeRecord], at date: Date, document: String?, in tx: any StoreWriter
     ) throws {
-        var groups: [HistoryEntry: [String]] = [:]
+        var groups = RunGroups<HistoryEntry>()
         for code in codes {
-            groups[
-                HistoryEntry(
-                    at: date, operation: operation, status: code.status, owner: code.owner, document: document),
-                default: []
-            ].append(code.id)
+            groups.add(
+                code.id,
+                to: HistoryEntry(
+                    at: date, operation: operation, status: code.status, owner: code.owner, document: document))
         }
-        for (entry, ids) in groups { try tx.record(entry, for: ids) }
+        for (entry, ids) in groups.finished() { try tx.record(entry, for: ids) }
     }
 
     /// Everything inside the given packages, at any depth.
