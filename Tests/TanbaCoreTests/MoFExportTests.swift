@@ -301,4 +301,33 @@ import Testing
             )
         }
     }
+
+    /// The operators' list of exports (the command line's, the API's and the web page's): newest first, each with
+    /// its outbox message's state and failures and the acknowledgement.
+    @Test(arguments: TestBackend.available)
+    func theExportListShowsEachExportsDeliveryAndAcknowledgement(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        try setup.store.write { try $0.save(Self.boundaryEvents()) }
+        let exporter = try setup.exporter()
+        let now = Self.at("2026-11-22", "09:00:00")
+        let older = try exporter.exportDay("2026-11-20", at: now)
+        let newer = try exporter.exportPeriod(from: "2026-11-19", to: "2026-11-21", at: now + 60)
+        // The outbox dates its messages by the clock, not by the exporter's `now`.
+        let clock = Date() + 5
+        let taken = try setup.store.write {
+            try $0.claim(channel: "mof", limit: 10, worker: "w", now: clock, leaseUntil: clock + 60)
+        }
+        try #require(taken.count == 2)
+        try setup.store.write { tx in
+            for message in taken where message.idempotencyKey == older.id {
+                _ = try tx.markFailed(message.seq, error: "HTTP 503 from the Ministry", retryAt: clock, dead: false)
+            }
+        }
+        let listed = try MoFExportView.list(store: setup.store, limit: 10)
+        #expect(listed.map(\.id) == [newer.id, older.id])
+        #expect(listed[1].deliveryState == "pending" && listed[1].failedAttempts == 1)
+        #expect(listed[1].delivery == "pending (1 failed)" && listed[1].lastError == "HTTP 503 from the Ministry")
+        #expect(listed[0].mode == "onDemand" && listed[0].acknowledgement == "pending" && listed[0].failedAttempts == 0)
+        #expect(try MoFExportView.list(store: setup.store, limit: 1).map(\.id) == [newer.id])
+    }
 }
