@@ -115,11 +115,18 @@ struct MoFCommand: ParsableCommand {
                 FILE (an SNTList) or --snt-url URL (the Ministry's or the simulator's list): also the SNTs no \
                 shipment names, quantities per GTIN that differ, and SNTs whose parties differ. Exit status 0 when \
                 everything matches, 1 when something differs.
+
+                --send also signs the report with the hub's key (--hub-key, --hub-cert) and queues it for the \
+                Ministry (outbox channel mof, kind MOF.RECONCILIATION.1), whose worker (`tanba serve \
+                --mof-endpoint`) delivers it; without an endpoint it waits in the outbox. The report's id is made \
+                from the period and its findings: the same report sent again is not queued twice.
                 """)
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String
         @Option(name: .long, help: "The Ministry's SNT list (SNTList XML).") var snt: String?
         @Option(name: .customLong("snt-url"), help: "Fetch the SNT list from this URL (GET).") var sntURL: String?
+        @Flag(help: "Sign the report with the hub's key and queue it for the Ministry.") var send = false
+        @OptionGroup var hub: HubOptions
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -139,11 +146,34 @@ struct MoFCommand: ParsableCommand {
                 }
                 let store = try storeOptions.open()
                 let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)
+                var sent: MoFReconciliation.Sent?
+                if send {
+                    sent = try report.send(signer: try hub.signer(), store: store, source: OperatorAudit.who)
+                }
                 let differs =
                     !report.withoutSNT.isEmpty || !(report.sntWithoutShipment ?? []).isEmpty
                     || !(report.differences ?? []).isEmpty || !(report.partiesDiffer ?? []).isEmpty
                 if output.json {
-                    try printJSON(report)
+                    struct Sending: Encodable {
+                        let reportId: String
+                        let queuedBefore: Bool
+                    }
+                    /// The report's fields, as without --send, and what was sent.
+                    struct Output: Encodable {
+                        let from: String
+                        let to: String
+                        let withoutSNT: [MoFReconciliation.Transfer]
+                        let sntWithoutShipment: [String]?
+                        let differences: [MoFReconciliation.Difference]?
+                        let partiesDiffer: [String]?
+                        let sent: Sending?
+                    }
+                    try printJSON(
+                        Output(
+                            from: report.from, to: report.to, withoutSNT: report.withoutSNT,
+                            sntWithoutShipment: report.sntWithoutShipment, differences: report.differences,
+                            partiesDiffer: report.partiesDiffer,
+                            sent: sent.map { Sending(reportId: $0.report.reportId, queuedBefore: $0.queuedBefore) }))
                 } else {
                     print("\(from)…\(to): \(report.withoutSNT.count) shipment(s) without an SNT")
                     for transfer in report.withoutSNT {
@@ -164,6 +194,12 @@ struct MoFCommand: ParsableCommand {
                                 + "SNT \(difference.snt_)")
                     }
                     for number in report.partiesDiffer ?? [] { print("  parties differ: SNT \(number)") }
+                    if let sent {
+                        print(
+                            sent.queuedBefore
+                                ? "report \(sent.report.reportId) was queued for the Ministry before: not queued again"
+                                : "report \(sent.report.reportId) queued for the Ministry (outbox channel mof)")
+                    }
                 }
                 if differs { throw ExitCode(1) }
             }

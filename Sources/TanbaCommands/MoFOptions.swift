@@ -67,6 +67,12 @@ struct MoFServeOptions: ParsableArguments {
     var mofEndpoint: String?
     @Option(
         name: .long,
+        help:
+            "The Ministry's endpoint for reconciliation reports (default: $TANBA_MOF_RECONCILIATION_ENDPOINT, else --mof-endpoint with its last path segment reconciliations)."
+    )
+    var mofReconciliationEndpoint: String?
+    @Option(
+        name: .long,
         help: "Run the daily export from this time of day on, Kazakhstan's time (HH:MM); none: no daily export.")
     var mofSchedule: String?
     @Option(
@@ -103,8 +109,20 @@ struct MoFServeOptions: ParsableArguments {
             guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw TanbaError(.configInvalid, "the Ministry's endpoint \(text) is not an http:// or https:// URL")
             }
+            var reconciliations: String?
+            if let other = mofReconciliationEndpoint
+                ?? ProcessInfo.processInfo.environment["TANBA_MOF_RECONCILIATION_ENDPOINT"], !other.isEmpty
+            {
+                guard let url = URL(string: other), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                    throw TanbaError(
+                        .configInvalid,
+                        "the Ministry's reconciliation endpoint \(other) is not an http:// or https:// URL")
+                }
+                reconciliations = other
+            }
             let transport = MoFTransport(
-                endpoint: text, folder: exportOptions.folder(store: path), ministry: try ministry.load(), store: store,
+                endpoint: text, reconciliationEndpoint: reconciliations, folder: exportOptions.folder(store: path),
+                ministry: try ministry.load(), store: store,
                 timeout: .milliseconds(Int64(max(outbox.outboxTimeout, 1) * 1000)))
             services.append(
                 OutboxService(delivery: outbox.delivery(store: store, transport: transport), logger: logger))
