@@ -239,9 +239,10 @@ import Testing
     }
 
     /// `tanba mof reconcile --send`, twice (two processes, the same findings): one report queued, the second run
-    /// told so; `tanba serve --mof-endpoint` delivers it to `tanba-sim mof`, which verifies the hub's signature and
-    /// records one report. The same signed report posted again is a duplicate; an unsigned one, one signed by
-    /// another than the hub, and one that is not XML are each refused 400, nothing recorded.
+    /// told so; `tanba serve --mof-endpoint` delivers it to `tanba-sim mof` (at the exports' sibling URL, after one
+    /// 503), which verifies the hub's signature and records one report. The same signed report posted again is a
+    /// duplicate; an unsigned one, one signed by another than the hub, one that is not XML and one the hub signed
+    /// that is not our schema's are each refused 400, nothing recorded.
     @Test(arguments: TestBackend.available)
     func aReconciliationReportIsSentOnceAndTheMinistryRefusesBadOnes(_ backend: TestBackend) throws {
         let setup = try Setup(backend)
@@ -285,7 +286,7 @@ import Testing
         let queued = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }
         #expect(queued.map(\.kind) == ["MOF.RECONCILIATION.1"] && queued.first?.idempotencyKey == id)
 
-        let simulator = try Self.simulator([])
+        let simulator = try Self.simulator(["--fail-first", "1"])
         defer { _ = simulator.stop() }
         let hub = try ServeProcess(
             ServeTests.arguments(port: 0, location: setup.location) + [
@@ -300,7 +301,7 @@ import Testing
             if message?.state != .pending { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        #expect(message?.state == .delivered, "\(message?.lastError ?? "")")
+        #expect(message?.state == .delivered && message?.attempts == 1, "\(message?.lastError ?? "")")
         var received = try Self.received(simulator)
         var reports = try #require(received["reconciliations"] as? [[String: Any]])
         #expect(reports.count == 1 && reports.first?["reportId"] as? String == id)
@@ -326,8 +327,22 @@ import Testing
         #expect(signing.status == 0, "\(signing.error)")
         let garbage = folder.appendingPathComponent("garbage.xml")
         try Data("<MoFReconciliation".utf8).write(to: garbage)
+        // Signed by the hub, but a day that is no day: the schema's fault, named.
+        let outOfPattern = folder.appendingPathComponent("out-of-pattern.xml")
+        try Data(
+            String(decoding: other.xml(), as: UTF8.self).replacingOccurrences(
+                of: "<Day>\(Self.day)</Day>", with: "<Day>20.11.2026</Day>"
+            ).utf8
+        ).write(to: outOfPattern)
+        let hubSigned = folder.appendingPathComponent("hub-signed.xml").path
+        let signedByHub = try CLITests.run([
+            "sign", "--key", "\(pki)/hub.key.pem", "--cert", "\(pki)/hub.cert.pem", "-o", hubSigned,
+            outOfPattern.path,
+        ])
+        #expect(signedByHub.status == 0, "\(signedByHub.error)")
         for (file, said) in [
             (unsigned.path, "unsigned report"), (impostor, "wrong signer"), (garbage.path, "malformed report"),
+            (hubSigned, "invalid report: MOF_RECONCILIATION_INVALID"),
         ] {
             let answer = try Self.post(file, to: simulator.url + "/mof/reconciliations")
             #expect(answer.status == 400 && answer.body.contains(said), "\(file): \(answer)")
@@ -335,6 +350,7 @@ import Testing
         received = try Self.received(simulator)
         reports = try #require(received["reconciliations"] as? [[String: Any]])
         #expect(reports.count == 1 && received["reconciliationDuplicates"] as? Int == 1)
+        #expect(received["failed"] as? Int == 1)
         // Both runs are in the audit trail, on the Ministry's channel.
         let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
             $0.action == "mof-reconcile-send"
