@@ -53,10 +53,11 @@ struct MoFSimulatorCommand: ParsableCommand {
 ///    counts match the manifest, else rejected with the reason.
 ///
 /// Per `POST /mof/reconciliations` (the hub's signed reconciliation report), in this order: the first `failFirst`
-/// requests (counted with the exports') are answered 503; a body that is not XML is 400 `malformed report`; with
-/// `--trust`, an unsigned report is 400 `unsigned report` and one signed by another certificate, or whose signature
-/// does not verify, 400 `wrong signer`; a report not of our schema is 400 `invalid report`; a report id seen before
-/// is a duplicate (200, counted, not recorded again); otherwise it is recorded and answered 200.
+/// requests (counted with the exports') are answered 503; a body over 16 MiB is 413; one that is not XML is 400
+/// `malformed report`; with `--trust`, an unsigned report is 400 `unsigned report` and one signed by another
+/// certificate, or whose signature does not verify, 400 `wrong signer`; a report not of our schema is 400 `invalid
+/// report`; a report id seen before is a duplicate (200, counted, not recorded again); otherwise it is recorded and
+/// answered 200.
 final class MoFSimulator: Sendable {
     struct Received: Codable, Sendable {
         var exportId: String
@@ -162,18 +163,22 @@ final class MoFSimulator: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
+    /// The 503 of `--fail-first` while it lasts (exports and reconciliation reports count together: a receiver that
+    /// is down is down for both), else nil.
+    func failing() -> Response? {
+        guard state.withLock({ $0.failures.fails() }) else { return nil }
+        var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
     static func xml(_ bytes: [UInt8]) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     func receive(_ request: Request) async throws -> Response {
-        let failing = state.withLock { $0.failures.fails() }
-        if failing {
-            var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
-            response.headers[.retryAfter] = "1"
-            return response
-        }
+        if let unavailable = failing() { return unavailable }
         guard let header = request.headers[HTTPField.Name("X-Tanba-Manifest")!],
             let manifestBytes = Data(base64Encoded: header)
         else { return Self.text(.badRequest, "invalid manifest: no X-Tanba-Manifest header in base64") }
@@ -236,14 +241,12 @@ final class MoFSimulator: Sendable {
 extension MoFSimulator {
     /// A reconciliation report: checked, deduplicated by its id, recorded (see the class's comment for the order).
     func receiveReconciliation(_ request: Request) async throws -> Response {
-        let failing = state.withLock { $0.failures.fails() }
-        if failing {
-            var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
-            response.headers[.retryAfter] = "1"
-            return response
-        }
+        if let unavailable = failing() { return unavailable }
         // A report is small (the findings of a period); 16 MiB bounds what a wrong client can make us hold.
-        let body = Array(try await request.body.collect(upTo: 16 << 20).readableBytesView)
+        let body: [UInt8]
+        do { body = Array(try await request.body.collect(upTo: 16 << 20).readableBytesView) } catch {
+            return Self.text(.contentTooLarge, "a reconciliation report is at most 16 MiB")
+        }
         let document: XMLDocument
         do { document = try XMLDocument.parse(body) } catch let error as TanbaError {
             return Self.text(.badRequest, "malformed report: \(error.code) \(error.message)")
