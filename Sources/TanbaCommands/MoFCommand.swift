@@ -137,6 +137,8 @@ struct MoFCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "mof reconcile", json: output.json) {
+                // Without the hub's key there is nothing to send: refused before any work.
+                let signer = send ? try hub.signer() : nil
                 var list: SNTList?
                 if let snt {
                     let data = try readFile(snt)
@@ -147,9 +149,7 @@ struct MoFCommand: ParsableCommand {
                 let store = try storeOptions.open()
                 let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)
                 var sent: MoFReconciliation.Sent?
-                if send {
-                    sent = try report.send(signer: try hub.signer(), store: store, source: OperatorAudit.who)
-                }
+                if let signer { sent = try report.send(signer: signer, store: store, source: OperatorAudit.who) }
                 let differs =
                     !report.withoutSNT.isEmpty || !(report.sntWithoutShipment ?? []).isEmpty
                     || !(report.differences ?? []).isEmpty || !(report.partiesDiffer ?? []).isEmpty

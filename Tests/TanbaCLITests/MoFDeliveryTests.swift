@@ -278,6 +278,14 @@ import Testing
             #expect(report["sntWithoutShipment"] as? [String] == ["SNT-77"])
             return try #require(report["sent"] as? [String: Any])
         }
+        // Without the hub's key nothing is signed, so nothing is sent: refused by its code, nothing queued.
+        let keyless = try CLITests.run([
+            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--send", "--store", setup.location,
+        ])
+        #expect(
+            keyless.status == 2 && (keyless.output + keyless.error).contains("CONFIG_INVALID"),
+            "\(keyless.output) \(keyless.error)")
+        #expect(try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.isEmpty)
         let first = try send()
         let second = try send()
         let id = try #require(first["reportId"] as? String)
