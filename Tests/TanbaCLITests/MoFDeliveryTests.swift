@@ -365,4 +365,43 @@ import Testing
         }
         #expect(audit.count == 2 && audit.allSatisfy { $0.channel == "mof" && $0.object == id })
     }
+
+    /// A Ministry that refuses the report itself (here: it trusts another certificate than the hub's, so the hub's
+    /// signature is a wrong signer's) answers 400: the message is dead at once, with what the Ministry said, for an
+    /// operator to look at — sending the same bytes again would not change the answer.
+    @Test(arguments: TestBackend.available)
+    func aReportTheMinistryRefusesIsDeadAtOnce(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let sent = try CLITests.run([
+            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--send", "--store", setup.location,
+            "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
+        ])
+        // No transfer on the day, no list: nothing differs, and the report (empty) is sent all the same.
+        #expect(sent.status == 0 && sent.output.contains("queued for the Ministry"), "\(sent.output) \(sent.error)")
+        let simulator = try ServeProcess(
+            [
+                "mof", "--port", "0", "--key", "\(pki)/buyer-head.key.pem", "--cert", "\(pki)/buyer-head.cert.pem",
+                "--trust", "\(pki)/company-head.cert.pem",
+            ], executable: EAEUDeliveryTests.simulator)
+        defer { _ = simulator.stop() }
+        let hub = try ServeProcess(
+            ServeTests.arguments(port: 0, location: setup.location) + [
+                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
+            ])
+        defer { _ = hub.stop() }
+        let deadline = Date() + 30
+        var message: QueuedMessage?
+        while Date() < deadline {
+            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
+            if message?.state != .pending { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
+        #expect(
+            message?.lastError?.contains("HTTP 400") == true && message?.lastError?.contains("wrong signer") == true)
+        let received = try Self.received(simulator)
+        #expect((received["reconciliations"] as? [Any])?.isEmpty == true)
+    }
 }
