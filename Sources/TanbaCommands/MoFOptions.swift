@@ -91,6 +91,13 @@ struct MoFServeOptions: ParsableArguments {
         return hour * 60 + minute
     }
 
+    /// - Throws: `CONFIG_INVALID` unless `text` is an http:// or https:// URL with a host.
+    static func checkHTTP(_ text: String, _ what: String) throws {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw TanbaError(.configInvalid, "\(what) \(text) is not an http:// or https:// URL")
+        }
+    }
+
     func services(
         store: any HubStore, path: String, hub: HubOptions, outbox: OutboxOptions, logger: Logger
     ) throws -> [any Service] {
@@ -106,18 +113,12 @@ struct MoFServeOptions: ParsableArguments {
         }
         let text = mofEndpoint ?? ProcessInfo.processInfo.environment["TANBA_MOF_ENDPOINT"]
         if let text, !text.isEmpty {
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw TanbaError(.configInvalid, "the Ministry's endpoint \(text) is not an http:// or https:// URL")
-            }
+            try Self.checkHTTP(text, "the Ministry's endpoint")
             var reconciliations: String?
             if let other = mofReconciliationEndpoint
                 ?? ProcessInfo.processInfo.environment["TANBA_MOF_RECONCILIATION_ENDPOINT"], !other.isEmpty
             {
-                guard let url = URL(string: other), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                    throw TanbaError(
-                        .configInvalid,
-                        "the Ministry's reconciliation endpoint \(other) is not an http:// or https:// URL")
-                }
+                try Self.checkHTTP(other, "the Ministry's reconciliation endpoint")
                 reconciliations = other
             }
             let transport = MoFTransport(

@@ -368,7 +368,8 @@ import Testing
 
     /// A Ministry that refuses the report itself (here: it trusts another certificate than the hub's, so the hub's
     /// signature is a wrong signer's) answers 400: the message is dead at once, with what the Ministry said, for an
-    /// operator to look at — sending the same bytes again would not change the answer.
+    /// operator to look at — sending the same bytes again would not change the answer. The report goes to
+    /// `--mof-reconciliation-endpoint` when it is given.
     @Test(arguments: TestBackend.available)
     func aReportTheMinistryRefusesIsDeadAtOnce(_ backend: TestBackend) throws {
         let setup = try Setup(backend)
@@ -387,7 +388,9 @@ import Testing
         defer { _ = simulator.stop() }
         let hub = try ServeProcess(
             ServeTests.arguments(port: 0, location: setup.location) + [
-                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                // The reconciliation endpoint given apart: the exports' sibling would be /nowhere/reconciliations (404).
+                "--mof-endpoint", simulator.url + "/nowhere/exports", "--mof-reconciliation-endpoint",
+                simulator.url + "/mof/reconciliations", "--mof-cert", "\(pki)/buyer-head.cert.pem",
                 "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
             ])
         defer { _ = hub.stop() }
