@@ -13,42 +13,11 @@ struct MoFCommand: ParsableCommand {
         abstract: "Ministry of Finance exports: daily and on demand, their acknowledgements, SNT reconciliation.",
         subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self])
 
-    /// An export as listed.
-    struct Listed: Encodable {
-        let id: String
-        let mode: String
-        let from: String
-        let to: String
-        let createdAt: Date
-        let counts: [String: Int]
-        let total: Int
-        let sha256: String
-        let size: Int64
-        let acknowledgement: String
-        let acknowledgedAt: Date?
-        let reason: String?
-        let delivery: String?
-
-        init(_ export: MoFExportRecord, delivery: QueuedMessage?) {
-            id = export.id
-            mode = export.mode.rawValue
-            from = export.fromDay
-            to = export.toDay
-            createdAt = export.createdAt
-            counts = Dictionary(uniqueKeysWithValues: export.counts.map { ($0.key.rawValue, $0.value) })
-            total = export.total
-            sha256 = export.digest
-            size = export.size
-            acknowledgement = export.ackState.rawValue
-            acknowledgedAt = export.ackAt
-            reason = export.ackReason
-            self.delivery = delivery.map { $0.state.rawValue + ($0.attempts > 0 ? " (\($0.attempts) failed)" : "") }
-        }
-
-        var line: String {
-            "\(id)  \(mode)  \(from)…\(to)  \(total) events  sha256 \(sha256)  \(size) bytes  delivery "
-                + "\(delivery ?? "-")  ack \(acknowledgement)" + (reason.map { " (\($0))" } ?? "")
-        }
+    /// An export's line in the text output.
+    static func line(_ export: MoFExportView) -> String {
+        "\(export.id)  \(export.mode)  \(export.from)…\(export.to)  \(export.total) events  sha256 \(export.sha256)  "
+            + "\(export.size) bytes  delivery \(export.delivery ?? "-")  ack \(export.acknowledgement)"
+            + (export.reason.map { " (\($0))" } ?? "")
     }
 
     struct Export: ParsableCommand {
@@ -86,10 +55,10 @@ struct MoFCommand: ParsableCommand {
                 } else {
                     made = try exporter.exportDue(start: start)
                 }
-                let listed = made.map { Listed($0, delivery: nil) }
+                let listed = made.map { MoFExportView($0, message: nil) }
                 if output.json { return try printJSON(listed) }
                 if made.isEmpty { print("nothing to export: every closed day is exported") }
-                for export in listed { print(export.line) }
+                for export in listed { print(MoFCommand.line(export)) }
             }
         }
     }
@@ -97,34 +66,18 @@ struct MoFCommand: ParsableCommand {
     struct Exports: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The exports made, newest first: period, counts, digest, delivery and acknowledgement.")
-        @Option(name: .long, help: "At most this many.") var limit = 50
+        @Option(name: .long, help: "At most this many (1…200).") var limit = 50
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             try reportingFailures(command: "mof exports", json: output.json) {
                 let store = try storeOptions.open()
-                let listed = try store.read { tx in
-                    try tx.mofExports(limit: max(1, limit)).map { export in
-                        Listed(export, delivery: try MoFCommand.message(of: export.id, in: tx))
-                    }
-                }
+                let listed = try MoFExportView.list(store: store, limit: limit)
                 if output.json { return try printJSON(listed) }
                 if listed.isEmpty { print("no export made yet") }
-                for export in listed { print(export.line) }
+                for export in listed { print(MoFCommand.line(export)) }
             }
-        }
-    }
-
-    /// The outbox message of export `id`.
-    static func message(of id: String, in tx: any StoreReader) throws -> QueuedMessage? {
-        // Exports are few (one a day): their messages are found in the channel's queue.
-        var after: Int64 = 0
-        while true {
-            let page = try tx.queued(OutboxFilter(channel: MoFExporter.channel, after: after, limit: 200))
-            if let found = page.first(where: { $0.idempotencyKey == id }) { return found }
-            guard let last = page.last, page.count == 200 else { return nil }
-            after = last.seq
         }
     }
 
@@ -147,8 +100,9 @@ struct MoFCommand: ParsableCommand {
                 let store = try storeOptions.open()
                 let export = try MoFAcknowledgements.apply(
                     data, pinned: try ministry.load(), store: store, source: OperatorAudit.who)
-                if output.json { return try printJSON(Listed(export, delivery: nil)) }
-                print(Listed(export, delivery: nil).line)
+                let view = MoFExportView(export, message: nil)
+                if output.json { return try printJSON(view) }
+                print(MoFCommand.line(view))
             }
         }
     }
@@ -161,11 +115,18 @@ struct MoFCommand: ParsableCommand {
                 FILE (an SNTList) or --snt-url URL (the Ministry's or the simulator's list): also the SNTs no \
                 shipment names, quantities per GTIN that differ, and SNTs whose parties differ. Exit status 0 when \
                 everything matches, 1 when something differs.
+
+                --send also signs the report with the hub's key (--hub-key, --hub-cert) and queues it for the \
+                Ministry (outbox channel mof, kind MOF.RECONCILIATION.1), whose worker (`tanba serve \
+                --mof-endpoint`) delivers it; without an endpoint it waits in the outbox. The report's id is made \
+                from the period and its findings: the same report sent again is not queued twice.
                 """)
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String
         @Option(name: .long, help: "The Ministry's SNT list (SNTList XML).") var snt: String?
         @Option(name: .customLong("snt-url"), help: "Fetch the SNT list from this URL (GET).") var sntURL: String?
+        @Flag(help: "Sign the report with the hub's key and queue it for the Ministry.") var send = false
+        @OptionGroup var hub: HubOptions
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -176,6 +137,8 @@ struct MoFCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures(command: "mof reconcile", json: output.json) {
+                // Without the hub's key there is nothing to send: refused before any work.
+                let signer = send ? try hub.signer() : nil
                 var list: SNTList?
                 if let snt {
                     let data = try readFile(snt)
@@ -185,11 +148,32 @@ struct MoFCommand: ParsableCommand {
                 }
                 let store = try storeOptions.open()
                 let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)
+                var sent: MoFReconciliation.Sent?
+                if let signer { sent = try report.send(signer: signer, store: store, source: OperatorAudit.who) }
                 let differs =
                     !report.withoutSNT.isEmpty || !(report.sntWithoutShipment ?? []).isEmpty
                     || !(report.differences ?? []).isEmpty || !(report.partiesDiffer ?? []).isEmpty
                 if output.json {
-                    try printJSON(report)
+                    struct Sending: Encodable {
+                        let reportId: String
+                        let queuedBefore: Bool
+                    }
+                    /// The report's fields, as without --send, and what was sent.
+                    struct Output: Encodable {
+                        let from: String
+                        let to: String
+                        let withoutSNT: [MoFReconciliation.Transfer]
+                        let sntWithoutShipment: [String]?
+                        let differences: [MoFReconciliation.Difference]?
+                        let partiesDiffer: [String]?
+                        let sent: Sending?
+                    }
+                    try printJSON(
+                        Output(
+                            from: report.from, to: report.to, withoutSNT: report.withoutSNT,
+                            sntWithoutShipment: report.sntWithoutShipment, differences: report.differences,
+                            partiesDiffer: report.partiesDiffer,
+                            sent: sent.map { Sending(reportId: $0.report.reportId, queuedBefore: $0.queuedBefore) }))
                 } else {
                     print("\(from)…\(to): \(report.withoutSNT.count) shipment(s) without an SNT")
                     for transfer in report.withoutSNT {
@@ -210,6 +194,12 @@ struct MoFCommand: ParsableCommand {
                                 + "SNT \(difference.snt_)")
                     }
                     for number in report.partiesDiffer ?? [] { print("  parties differ: SNT \(number)") }
+                    if let sent {
+                        print(
+                            sent.queuedBefore
+                                ? "report \(sent.report.reportId) was queued for the Ministry before: not queued again"
+                                : "report \(sent.report.reportId) queued for the Ministry (outbox channel mof)")
+                    }
                 }
                 if differs { throw ExitCode(1) }
             }

@@ -67,6 +67,12 @@ struct MoFServeOptions: ParsableArguments {
     var mofEndpoint: String?
     @Option(
         name: .long,
+        help:
+            "The Ministry's endpoint for reconciliation reports (default: $TANBA_MOF_RECONCILIATION_ENDPOINT, else --mof-endpoint with its last path segment reconciliations)."
+    )
+    var mofReconciliationEndpoint: String?
+    @Option(
+        name: .long,
         help: "Run the daily export from this time of day on, Kazakhstan's time (HH:MM); none: no daily export.")
     var mofSchedule: String?
     @Option(
@@ -85,6 +91,13 @@ struct MoFServeOptions: ParsableArguments {
         return hour * 60 + minute
     }
 
+    /// - Throws: `CONFIG_INVALID` unless `text` is an http:// or https:// URL with a host.
+    static func checkHTTP(_ text: String, _ what: String) throws {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw TanbaError(.configInvalid, "\(what) \(text) is not an http:// or https:// URL")
+        }
+    }
+
     func services(
         store: any HubStore, path: String, hub: HubOptions, outbox: OutboxOptions, logger: Logger
     ) throws -> [any Service] {
@@ -100,11 +113,17 @@ struct MoFServeOptions: ParsableArguments {
         }
         let text = mofEndpoint ?? ProcessInfo.processInfo.environment["TANBA_MOF_ENDPOINT"]
         if let text, !text.isEmpty {
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw TanbaError(.configInvalid, "the Ministry's endpoint \(text) is not an http:// or https:// URL")
+            try Self.checkHTTP(text, "the Ministry's endpoint")
+            var reconciliations: String?
+            if let other = mofReconciliationEndpoint
+                ?? ProcessInfo.processInfo.environment["TANBA_MOF_RECONCILIATION_ENDPOINT"], !other.isEmpty
+            {
+                try Self.checkHTTP(other, "the Ministry's reconciliation endpoint")
+                reconciliations = other
             }
             let transport = MoFTransport(
-                endpoint: text, folder: exportOptions.folder(store: path), ministry: try ministry.load(), store: store,
+                endpoint: text, reconciliationEndpoint: reconciliations, folder: exportOptions.folder(store: path),
+                ministry: try ministry.load(), store: store,
                 timeout: .milliseconds(Int64(max(outbox.outboxTimeout, 1) * 1000)))
             services.append(
                 OutboxService(delivery: outbox.delivery(store: store, transport: transport), logger: logger))

@@ -13,6 +13,7 @@ extension ErrorCode {
     public static let mofAckReplayed = ErrorCode("MOF_ACK_REPLAYED")
     public static let mofAckOutOfOrder = ErrorCode("MOF_ACK_OUT_OF_ORDER")
     public static let mofSNTListInvalid = ErrorCode("MOF_SNT_LIST_INVALID")
+    public static let mofReconciliationInvalid = ErrorCode("MOF_RECONCILIATION_INVALID")
 }
 
 extension ErrorCatalogue {
@@ -62,5 +63,8 @@ extension ErrorCatalogue {
         .init(
             code: .mofSNTListInvalid, category: .document,
             summary: "A list of SNTs from the tax side is not our schema's `SNTList` (the element is named)."),
+        .init(
+            code: .mofReconciliationInvalid, category: .document,
+            summary: "A reconciliation report is not our schema's `MoFReconciliation` (the element is named)."),
     ]
 }

@@ -166,6 +166,7 @@ public struct HubAPI: Sendable {
         addCodeRoutes(to: router)
         addPublicRoutes(to: router)
         addFiscalRoutes(to: router)
+        addOperatorRoutes(to: router)
         for channel in channels { channel.addRoutes(to: router, api: self) }
         routes.set(router.routes.map { (method: $0.method, path: $0.path) })
         return router

@@ -42,6 +42,17 @@ enum OpenAPI {
               "X-Tanba-Reference-Version": {"description": "The version of the list served", "required": true, "schema": {"type": "string"}}
             },
             "schemas": {
+              "MoFExport": {"type": "object", "required": ["id", "mode", "from", "to", "createdAt", "counts", "total", "sha256", "size", "acknowledgement", "failedAttempts"], "properties": {
+                "id": {"type": "string", "format": "uuid"}, "mode": {"type": "string", "enum": ["daily", "onDemand"]},
+                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                "createdAt": {"type": "string", "format": "date-time"},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Events per kind: ownershipTransfer, import, export, withdrawal, eaeuShipment"},
+                "total": {"type": "integer"}, "sha256": {"type": "string"}, "size": {"type": "integer", "format": "int64"},
+                "acknowledgement": {"type": "string", "enum": ["pending", "accepted", "rejected"]},
+                "acknowledgedAt": {"type": "string", "format": "date-time"}, "reason": {"type": "string", "description": "A rejection's reason"},
+                "delivery": {"type": "string", "description": "The outbox message's state with its failed attempts, e.g. delivered (2 failed)"},
+                "deliveryState": {"type": "string", "enum": ["pending", "delivered", "dead"]},
+                "failedAttempts": {"type": "integer"}, "lastError": {"type": "string"}}},
               "Problem": {
                 "type": "object",
                 "required": ["type", "title", "status", "code", "detail", "errors"],
@@ -267,6 +278,9 @@ enum OpenAPI {
               "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["expected", "status"], "properties": {"expected": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "status": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "comment": {"type": "string", "maxLength": 2000, "nullable": true}}}}}},
               "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationCase"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/operator/mof/exports": {"get": {"summary": "Operators (a participant with the operator role): the Ministry of Finance exports, newest first, each with its outbox delivery and the Ministry's acknowledgement (as tanba mof exports). 403 for anyone else",
+              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}],
+              "responses": {"200": {"description": "the exports", "content": {"application/json": {"schema": {"type": "object", "required": ["exports"], "properties": {"exports": {"type": "array", "items": {"$ref": "#/components/schemas/MoFExport"}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/fiscal/receipts": {"post": {"summary": "A fiscal data operator (OFD) posts a signed batch of cash receipts with marking codes (xsd/fiscal-receipts-1.xsd). No bearer token: the batch's XMLDSig signature authenticates it (the signer acts for the batch's Operator, a participant with role ofd). Each receipt is applied once per register and fiscal sign: a batch posted again is answered from the store, nothing changed. A sale withdraws the code (retailSale), a refund returns it; a line the codes' state machine cannot apply is recorded with its violation for the inspectors. A malformed batch, a bad signature, a signer not an OFD or an unreadable code: 422 with every error, nothing applied",
               "security": [],
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},

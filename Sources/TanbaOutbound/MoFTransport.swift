@@ -20,9 +20,17 @@ public import TanbaXML
 /// acknowledgement (unsigned, wrong signer, another export's digest…) → dead, for an operator to look at: it is
 /// the receiver that is wrong, and sending again would not change it. 5xx, 408, 429, a timeout or no connection →
 /// tried again later; another 4xx → dead.
+///
+/// The hub's reconciliation reports (kind `MOF.RECONCILIATION.1`) travel on the same channel: the signed report is
+/// the body of `POST reconciliationEndpoint`, its id as `Idempotency-Key`; any 2xx is delivery (the Ministry
+/// deduplicates by the report's id), and the other statuses are handled as for an export.
 public struct MoFTransport: OutboxTransport {
     public let channel = MoFExporter.channel
+    /// Where exports are posted (`…/mof/exports`).
     public let endpoint: String
+    /// Where reconciliation reports are posted: by default the exports' URL with its last path segment
+    /// `reconciliations` (`…/mof/reconciliations`, see `reconciliationEndpoint(for:)`).
+    public let reconciliationEndpoint: String
     public let folder: URL
     public let ministry: Certificate
     public let store: any HubStore
@@ -30,10 +38,11 @@ public struct MoFTransport: OutboxTransport {
     public let timeout: TimeAmount
 
     public init(
-        endpoint: String, folder: URL, ministry: Certificate, store: any HubStore, client: HTTPClient = .shared,
-        timeout: TimeAmount = .seconds(300)
+        endpoint: String, reconciliationEndpoint: String? = nil, folder: URL, ministry: Certificate,
+        store: any HubStore, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(300)
     ) {
         self.endpoint = endpoint
+        self.reconciliationEndpoint = reconciliationEndpoint ?? Self.reconciliationEndpoint(for: endpoint)
         self.folder = folder
         self.ministry = ministry
         self.store = store
@@ -41,7 +50,21 @@ public struct MoFTransport: OutboxTransport {
         self.timeout = timeout
     }
 
+    /// The sibling of the exports' URL for reconciliation reports: its last path segment replaced by
+    /// `reconciliations` (`https://host/mof/exports` → `https://host/mof/reconciliations`), query and fragment
+    /// dropped; a URL without a path gets `/reconciliations`.
+    public static func reconciliationEndpoint(for exports: String) -> String {
+        guard var parts = URLComponents(string: exports) else { return exports }
+        var segments = parts.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if !segments.isEmpty { segments.removeLast() }
+        parts.path = "/" + (segments + ["reconciliations"]).joined(separator: "/")
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? exports
+    }
+
     public func deliver(_ message: QueuedMessage) async throws -> [UInt8] {
+        if message.kind == MoFReconciliation.kind { return try await deliverReconciliation(message) }
         let manifest: MoFManifest
         do { manifest = try MoFManifest.parse(message.body) } catch {
             throw DeliveryFailure("the queued manifest cannot be read: \(error)", permanent: true)
@@ -59,21 +82,8 @@ public struct MoFTransport: OutboxTransport {
         request.headers.add(name: "Idempotency-Key", value: manifest.exportId)
         request.headers.add(name: "X-Tanba-Manifest", value: Data(message.body).base64EncodedString())
         request.body = .stream(FileChunks(handle: handle), length: .known(manifest.size))
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            response = try await client.execute(request, timeout: timeout)
-            body = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            throw DeliveryFailure("the Ministry could not be reached: \(EAEUTransport.describe(error))")
-        }
-        let status = response.status.code
-        let bytes = Array(body.readableBytesView)
-        guard status == 200 else {
-            let temporary = status >= 500 || status == 408 || status == 429
-            let said = String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw DeliveryFailure("HTTP \(status) from the Ministry: \(said)", permanent: !temporary)
-        }
+        let (status, bytes) = try await post(request)
+        guard status == 200 else { throw Self.refusal(status, bytes) }
         let export: MoFExportRecord
         do {
             export = try MoFAcknowledgements.apply(bytes, pinned: ministry, store: store, source: endpoint)
@@ -95,6 +105,41 @@ public struct MoFTransport: OutboxTransport {
             throw DeliveryFailure(
                 "rejected by the Ministry" + (export.ackReason.map { ": \($0)" } ?? ""), permanent: true)
         }
+        return bytes
+    }
+}
+
+extension MoFTransport {
+    /// Sends `request` and reads the answer (up to 1 MiB): its status and body.
+    /// - Throws: a `DeliveryFailure` to try again when the Ministry cannot be reached.
+    func post(_ request: HTTPClientRequest) async throws -> (status: UInt, body: [UInt8]) {
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (response.status.code, Array(body.readableBytesView))
+        } catch {
+            throw DeliveryFailure("the Ministry could not be reached: \(EAEUTransport.describe(error))")
+        }
+    }
+
+    /// An answer that is not a delivery: 5xx, 408 and 429 may pass (tried again), any other status will not.
+    static func refusal(_ status: UInt, _ body: [UInt8]) -> DeliveryFailure {
+        let temporary = status >= 500 || status == 408 || status == 429
+        let said = String(decoding: body.prefix(300), as: UTF8.self)
+        return DeliveryFailure("HTTP \(status) from the Ministry: \(said)", permanent: !temporary)
+    }
+
+    /// Posts a signed reconciliation report (the queued body, as signed when it was queued). The report's id
+    /// (the message's idempotency key) goes as `Idempotency-Key`: a report sent again after a crash is one
+    /// report to the Ministry.
+    func deliverReconciliation(_ message: QueuedMessage) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: reconciliationEndpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/xml")
+        request.headers.add(name: "Idempotency-Key", value: message.idempotencyKey)
+        request.body = .bytes(message.body)
+        let (status, bytes) = try await post(request)
+        guard (200..<300).contains(status) else { throw Self.refusal(status, bytes) }
         return bytes
     }
 }

@@ -22,7 +22,10 @@ struct MoFSimulatorCommand: ParsableCommand {
     @Option(help: "The Ministry's PEM certificate (goes with --key).") var cert: String
     @Option(help: "The hub's certificate (PEM): manifests must be signed with it; unchecked when not given.")
     var trust: String?
-    @Option(help: "Append one JSON line per export received to this file (and read it back at start).")
+    @Option(
+        help:
+            "Append one JSON line per export received to this file, and per reconciliation report to FILE.reconciliations (both read back at start)."
+    )
     var record: String?
     @Option(help: "The SNT list (SNTList XML) served at GET /mof/snt.") var snt: String?
 
@@ -48,6 +51,13 @@ struct MoFSimulatorCommand: ParsableCommand {
 /// 4. the body is streamed: its SHA-256, size and events per kind computed on the way (never held whole);
 /// 5. the export is recorded and answered 200 with a signed `MoFAcknowledgement`: accepted when digest, size and
 ///    counts match the manifest, else rejected with the reason.
+///
+/// Per `POST /mof/reconciliations` (the hub's signed reconciliation report), in this order: the first `failFirst`
+/// requests (counted with the exports') are answered 503; a body over 16 MiB is 413; one that is not XML is 400
+/// `malformed report`; with `--trust`, an unsigned report is 400 `unsigned report` and one signed by another
+/// certificate, or whose signature does not verify, 400 `wrong signer`; a report not of our schema is 400 `invalid
+/// report`; a report id seen before is a duplicate (200, counted, not recorded again); otherwise it is recorded and
+/// answered 200.
 final class MoFSimulator: Sendable {
     struct Received: Codable, Sendable {
         var exportId: String
@@ -64,25 +74,46 @@ final class MoFSimulator: Sendable {
         var acknowledgement: String
     }
 
+    /// A reconciliation report received: its id, period, what it found, and who signed it.
+    struct Reconciliation: Codable, Sendable {
+        var reportId: String
+        var from: String
+        var to: String
+        var createdAt: Date
+        var withoutSNT: Int
+        /// Nil when the hub compared no SNT list.
+        var sntWithoutShipment: Int?
+        var quantitiesDiffer: Int?
+        var partiesDiffer: Int?
+        /// The signer's certificate subject, as the signature names it.
+        var signer: String?
+    }
+
     struct State {
         var failures: FailFirst
         var duplicates = 0
         var exports: [Received] = []
+        var reconciliations: [Reconciliation] = []
+        var reconciliationDuplicates = 0
     }
 
     let state: Mutex<State>
     let signer: DocumentSigner
     let pinned: Certificate?
     let record: RecordFile?
+    /// Beside `record`: one JSON line per reconciliation report (another shape than an export's line).
+    let reconciliationRecord: RecordFile?
     let snt: URL?
 
     init(failFirst: Int, signer: DocumentSigner, pinned: Certificate?, record: URL?, snt: URL?) throws {
         self.signer = signer
         self.pinned = pinned
         self.record = record.map(RecordFile.init)
+        reconciliationRecord = record.map { RecordFile(url: URL(fileURLWithPath: $0.path + ".reconciliations")) }
         self.snt = snt
         var initial = State(failures: FailFirst(failFirst))
         initial.exports = try self.record?.entries(Received.self) ?? []
+        initial.reconciliations = try reconciliationRecord?.entries(Reconciliation.self) ?? []
         state = Mutex(initial)
     }
 
@@ -91,17 +122,25 @@ final class MoFSimulator: Sendable {
         router.post("/mof/exports") { request, _ -> Response in
             try await self.receive(request)
         }
+        router.post("/mof/reconciliations") { request, _ -> Response in
+            try await self.receiveReconciliation(request)
+        }
         router.get("/mof/received") { _, _ -> Response in
             struct Summary: Codable {
                 var exports: [Received]
                 var duplicates: Int
+                var reconciliations: [Reconciliation]
+                var reconciliationDuplicates: Int
                 var failed: Int
             }
             let summary = self.state.withLock {
-                Summary(exports: $0.exports, duplicates: $0.duplicates, failed: $0.failures.failed)
+                Summary(
+                    exports: $0.exports, duplicates: $0.duplicates, reconciliations: $0.reconciliations,
+                    reconciliationDuplicates: $0.reconciliationDuplicates, failed: $0.failures.failed)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: (try? encoder.encode(summary)) ?? Data("{}".utf8))))
@@ -124,18 +163,22 @@ final class MoFSimulator: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
+    /// The 503 of `--fail-first` while it lasts (exports and reconciliation reports count together: a receiver that
+    /// is down is down for both), else nil.
+    func failing() -> Response? {
+        guard state.withLock({ $0.failures.fails() }) else { return nil }
+        var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
     static func xml(_ bytes: [UInt8]) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     func receive(_ request: Request) async throws -> Response {
-        let failing = state.withLock { $0.failures.fails() }
-        if failing {
-            var response = Self.text(.serviceUnavailable, "the Ministry's system is unavailable (--fail-first)")
-            response.headers[.retryAfter] = "1"
-            return response
-        }
+        if let unavailable = failing() { return unavailable }
         guard let header = request.headers[HTTPField.Name("X-Tanba-Manifest")!],
             let manifestBytes = Data(base64Encoded: header)
         else { return Self.text(.badRequest, "invalid manifest: no X-Tanba-Manifest header in base64") }
@@ -192,6 +235,54 @@ final class MoFSimulator: Sendable {
             record?.append(entry)
         }
         return Self.xml(signed)
+    }
+}
+
+extension MoFSimulator {
+    /// A reconciliation report: checked, deduplicated by its id, recorded (see the class's comment for the order).
+    func receiveReconciliation(_ request: Request) async throws -> Response {
+        if let unavailable = failing() { return unavailable }
+        // A report is small (the findings of a period); 16 MiB bounds what a wrong client can make us hold.
+        let body: [UInt8]
+        do { body = Array(try await request.body.collect(upTo: 16 << 20).readableBytesView) } catch {
+            return Self.text(.contentTooLarge, "a reconciliation report is at most 16 MiB")
+        }
+        let document: XMLDocument
+        do { document = try XMLDocument.parse(body) } catch let error as TanbaError {
+            return Self.text(.badRequest, "malformed report: \(error.code) \(error.message)")
+        }
+        var signer: String?
+        if let pinned {
+            do {
+                signer = try SignatureVerifier.verify(document, pinnedTo: pinned).certificate.subject
+            } catch let error as TanbaError {
+                if error.code == .sigMissing { return Self.text(.badRequest, "unsigned report") }
+                return Self.text(.badRequest, "wrong signer: \(error.code) \(error.message)")
+            }
+        }
+        let report: MoFReconciliationReport
+        do { report = try MoFReconciliationReport.parse(document.root) } catch let error as TanbaError {
+            return Self.text(.badRequest, "invalid report: \(error.code) \(error.message)")
+        }
+        let entry = Reconciliation(
+            reportId: report.reportId, from: report.from, to: report.to, createdAt: report.createdAt,
+            withoutSNT: report.withoutSNT.count, sntWithoutShipment: report.comparison?.sntWithoutShipment.count,
+            quantitiesDiffer: report.comparison?.differences.count,
+            partiesDiffer: report.comparison?.partiesDiffer.count, signer: signer)
+        let duplicate = state.withLock { state -> Bool in
+            if state.reconciliations.contains(where: { $0.reportId == report.reportId }) {
+                state.reconciliationDuplicates += 1
+                return true
+            }
+            state.reconciliations.append(entry)
+            reconciliationRecord?.append(entry)
+            return false
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(
+                byteBuffer: ByteBuffer(
+                    string: "{\"reportId\":\"\(report.reportId)\",\"duplicate\":\(duplicate)}\n")))
     }
 }
 

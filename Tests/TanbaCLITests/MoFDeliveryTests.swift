@@ -3,6 +3,7 @@ import TanbaIntegrations
 import TanbaStore
 import TanbaStoreTestSupport
 import TanbaTestSupport
+import TanbaXML
 import Testing
 
 /// The Ministry of Finance exports between processes: `tanba mof export` (twice: the second a new process),
@@ -224,5 +225,186 @@ import Testing
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(reconciled.output.utf8)) as? [String: Any])
         #expect(report["sntWithoutShipment"] as? [String] == ["SNT-77"])
+    }
+
+    /// An HTTP POST of `file` to `url` with curl: the status and the answer.
+    static func post(_ file: String, to url: String) throws -> (status: Int, body: String) {
+        let answer = try runProcess(
+            "/usr/bin/curl",
+            [
+                "-s", "-w", "\n%{http_code}", "-H", "Content-Type: application/xml", "--data-binary", "@\(file)", url,
+            ], directory: CLITests.repository, environment: ProcessInfo.processInfo.environment)
+        let lines = answer.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// `tanba mof reconcile --send`, twice (two processes, the same findings): one report queued, the second run
+    /// told so; `tanba serve --mof-endpoint` delivers it to `tanba-sim mof` (at the exports' sibling URL, after one
+    /// 503), which verifies the hub's signature and records one report. The same signed report posted again is a
+    /// duplicate; an unsigned one, one signed by another than the hub, one that is not XML and one the hub signed
+    /// that is not our schema's are each refused 400, nothing recorded.
+    @Test(arguments: TestBackend.available)
+    func aReconciliationReportIsSentOnceAndTheMinistryRefusesBadOnes(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let at = MoFEvent.start(of: Self.day)! + 600
+        try setup.store.write {
+            try $0.save([
+                MoFEvent(
+                    day: Self.day, at: at, kind: .ownershipTransfer, document: "transfer-1", seller: "050140001238",
+                    buyer: "031240500125", quantities: "04870001000011=3",
+                    fragment: Array("<OwnershipTransfer/>\n".utf8))
+            ])
+        }
+        let folder = URL(fileURLWithPath: setup.folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let list = folder.appendingPathComponent("snt.xml")
+        try Data(
+            SNTList(
+                from: Self.day, to: Self.day,
+                entries: [.init(number: "SNT-77", seller: "050140001238", buyer: "031240500125", quantities: [:])]
+            ).xml()
+        ).write(to: list)
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        func send() throws -> [String: Any] {
+            let result = try CLITests.run([
+                "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--snt", list.path, "--send", "--json",
+                "--store", setup.location, "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
+            ])
+            // Something differs (a shipment without an SNT, an SNT without a shipment): exit status 1, as without
+            // --send.
+            #expect(result.status == 1, "\(result.output) \(result.error)")
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+            #expect(report["sntWithoutShipment"] as? [String] == ["SNT-77"])
+            return try #require(report["sent"] as? [String: Any])
+        }
+        // Without the hub's key nothing is signed, so nothing is sent: refused by its code, nothing queued.
+        let keyless = try CLITests.run([
+            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--send", "--store", setup.location,
+        ])
+        #expect(
+            keyless.status == 2 && (keyless.output + keyless.error).contains("CONFIG_INVALID"),
+            "\(keyless.output) \(keyless.error)")
+        #expect(try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.isEmpty)
+        let first = try send()
+        let second = try send()
+        let id = try #require(first["reportId"] as? String)
+        #expect(first["queuedBefore"] as? Bool == false && second["queuedBefore"] as? Bool == true)
+        #expect(second["reportId"] as? String == id)
+        let queued = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }
+        #expect(queued.map(\.kind) == ["MOF.RECONCILIATION.1"] && queued.first?.idempotencyKey == id)
+
+        let simulator = try Self.simulator(["--fail-first", "1"])
+        defer { _ = simulator.stop() }
+        let hub = try ServeProcess(
+            ServeTests.arguments(port: 0, location: setup.location) + [
+                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
+            ])
+        defer { _ = hub.stop() }
+        let deadline = Date() + 30
+        var message: QueuedMessage?
+        while Date() < deadline {
+            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
+            if message?.state != .pending { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(message?.state == .delivered && message?.attempts == 1, "\(message?.lastError ?? "")")
+        var received = try Self.received(simulator)
+        var reports = try #require(received["reconciliations"] as? [[String: Any]])
+        #expect(reports.count == 1 && reports.first?["reportId"] as? String == id)
+        #expect(reports.first?["withoutSNT"] as? Int == 1 && reports.first?["sntWithoutShipment"] as? Int == 1)
+        #expect((reports.first?["signer"] as? String)?.isEmpty == false)
+
+        // The same signed report again (a retry after a lost answer): a duplicate, recorded once.
+        let signed = folder.appendingPathComponent("report.xml")
+        try Data(try #require(message?.body)).write(to: signed)
+        let duplicate = try Self.post(signed.path, to: simulator.url + "/mof/reconciliations")
+        #expect(duplicate.status == 200 && duplicate.body.contains("\"duplicate\":true"), "\(duplicate)")
+        // Bad input: unsigned, signed by a participant instead of the hub, not XML.
+        let parsed = try MoFReconciliationReport.parse(try XMLDocument.parse(Array(try Data(contentsOf: signed))).root)
+        var other = parsed
+        other.reportId = UUID().uuidString.lowercased()
+        let unsigned = folder.appendingPathComponent("unsigned.xml")
+        try Data(other.xml()).write(to: unsigned)
+        let impostor = folder.appendingPathComponent("impostor.xml").path
+        let signing = try CLITests.run([
+            "sign", "--key", "\(pki)/company-head.key.pem", "--cert", "\(pki)/company-head.cert.pem", "-o", impostor,
+            unsigned.path,
+        ])
+        #expect(signing.status == 0, "\(signing.error)")
+        let garbage = folder.appendingPathComponent("garbage.xml")
+        try Data("<MoFReconciliation".utf8).write(to: garbage)
+        // Signed by the hub, but a day that is no day: the schema's fault, named.
+        let outOfPattern = folder.appendingPathComponent("out-of-pattern.xml")
+        try Data(
+            String(decoding: other.xml(), as: UTF8.self).replacingOccurrences(
+                of: "<Day>\(Self.day)</Day>", with: "<Day>20.11.2026</Day>"
+            ).utf8
+        ).write(to: outOfPattern)
+        let hubSigned = folder.appendingPathComponent("hub-signed.xml").path
+        let signedByHub = try CLITests.run([
+            "sign", "--key", "\(pki)/hub.key.pem", "--cert", "\(pki)/hub.cert.pem", "-o", hubSigned,
+            outOfPattern.path,
+        ])
+        #expect(signedByHub.status == 0, "\(signedByHub.error)")
+        for (file, said) in [
+            (unsigned.path, "unsigned report"), (impostor, "wrong signer"), (garbage.path, "malformed report"),
+            (hubSigned, "invalid report: MOF_RECONCILIATION_INVALID"),
+        ] {
+            let answer = try Self.post(file, to: simulator.url + "/mof/reconciliations")
+            #expect(answer.status == 400 && answer.body.contains(said), "\(file): \(answer)")
+        }
+        received = try Self.received(simulator)
+        reports = try #require(received["reconciliations"] as? [[String: Any]])
+        #expect(reports.count == 1 && received["reconciliationDuplicates"] as? Int == 1)
+        #expect(received["failed"] as? Int == 1)
+        // Both runs are in the audit trail, on the Ministry's channel.
+        let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
+            $0.action == "mof-reconcile-send"
+        }
+        #expect(audit.count == 2 && audit.allSatisfy { $0.channel == "mof" && $0.object == id })
+    }
+
+    /// A Ministry that refuses the report itself (here: it trusts another certificate than the hub's, so the hub's
+    /// signature is a wrong signer's) answers 400: the message is dead at once, with what the Ministry said, for an
+    /// operator to look at — sending the same bytes again would not change the answer. The report goes to
+    /// `--mof-reconciliation-endpoint` when it is given.
+    @Test(arguments: TestBackend.available)
+    func aReportTheMinistryRefusesIsDeadAtOnce(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let sent = try CLITests.run([
+            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--send", "--store", setup.location,
+            "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
+        ])
+        // No transfer on the day, no list: nothing differs, and the report (empty) is sent all the same.
+        #expect(sent.status == 0 && sent.output.contains("queued for the Ministry"), "\(sent.output) \(sent.error)")
+        let simulator = try ServeProcess(
+            [
+                "mof", "--port", "0", "--key", "\(pki)/buyer-head.key.pem", "--cert", "\(pki)/buyer-head.cert.pem",
+                "--trust", "\(pki)/company-head.cert.pem",
+            ], executable: EAEUDeliveryTests.simulator)
+        defer { _ = simulator.stop() }
+        let hub = try ServeProcess(
+            ServeTests.arguments(port: 0, location: setup.location) + [
+                // The reconciliation endpoint given apart: the exports' sibling would be /nowhere/reconciliations (404).
+                "--mof-endpoint", simulator.url + "/nowhere/exports", "--mof-reconciliation-endpoint",
+                simulator.url + "/mof/reconciliations", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
+            ])
+        defer { _ = hub.stop() }
+        let deadline = Date() + 30
+        var message: QueuedMessage?
+        while Date() < deadline {
+            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
+            if message?.state != .pending { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
+        #expect(
+            message?.lastError?.contains("HTTP 400") == true && message?.lastError?.contains("wrong signer") == true)
+        let received = try Self.received(simulator)
+        #expect((received["reconciliations"] as? [Any])?.isEmpty == true)
     }
 }

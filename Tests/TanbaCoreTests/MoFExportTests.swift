@@ -301,4 +301,111 @@ import Testing
             )
         }
     }
+
+    /// The hub's report as sent: valid against the schema, signed by the hub, read back field for field by the
+    /// strict parser; its id made from the period and the findings (the same report twice: one message; a report
+    /// whose findings changed: another); misplaced or out-of-pattern elements refused by name; every send audited.
+    @Test(arguments: TestBackend.available)
+    func theReconciliationReportIsSignedQueuedOnceAndReadBackStrictly(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let noon = Self.at("2026-11-20", "12:00:00")
+        func transfer(_ name: String, snt: String?, quantities: String) -> MoFEvent {
+            MoFEvent(
+                day: "2026-11-20", at: noon, kind: .ownershipTransfer, document: name, snt: snt, seller: "050140001238",
+                buyer: "031240500125", quantities: quantities, fragment: Array("<OwnershipTransfer/>\n".utf8))
+        }
+        try setup.store.write {
+            try $0.save([
+                transfer("no-snt", snt: nil, quantities: "04870001000011=1;04870001000028=2.5"),
+                transfer("differs", snt: "SNT-2", quantities: "04870001000011=5"),
+            ])
+        }
+        let list = SNTList(
+            from: "2026-11-20", to: "2026-11-20",
+            entries: [
+                .init(
+                    number: "SNT-2", seller: "050140001238", buyer: "990140001236", quantities: ["04870001000011": 4]),
+                .init(number: "SNT-9", seller: "050140001238", buyer: "031240500125", quantities: [:]),
+            ])
+        let reconciliation = try MoFReconciliation.make(
+            store: setup.store, from: "2026-11-20", to: "2026-11-20", list: list)
+        let first = try reconciliation.send(signer: Self.hub, store: setup.store, at: noon + 3600, source: "test")
+        #expect(!first.queuedBefore)
+        // The same findings an hour later: the same id, not queued again.
+        let again = try reconciliation.send(signer: Self.hub, store: setup.store, at: noon + 7200, source: "test")
+        #expect(again.queuedBefore && again.report.reportId == first.report.reportId)
+        let queued = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }
+        try #require(queued.count == 1)
+        #expect(queued[0].kind == MoFReconciliation.kind && queued[0].idempotencyKey == first.report.reportId)
+        let document = try XMLDocument.parse(queued[0].body)
+        let schemas = try SchemaSet(directory: CoreFixture.repository.appendingPathComponent("xsd/mof"))
+        try schemas.validate(document)
+        #expect(
+            try SignatureVerifier.verify(document, pinnedTo: Self.hub.certificate).certificate == Self.hub.certificate)
+        let read = try MoFReconciliationReport.parse(document.root)
+        #expect(read.reportId == first.report.reportId && read.from == "2026-11-20")
+        #expect(read.withoutSNT.count == 1 && read.withoutSNT[0].document == "no-snt")
+        #expect(
+            read.withoutSNT[0].lines.map { "\($0.gtin)=\($0.quantity)" } == ["04870001000011=1", "04870001000028=2.5"])
+        #expect(read.comparison?.sntWithoutShipment == ["SNT-9"] && read.comparison?.partiesDiffer == ["SNT-2"])
+        #expect(
+            read.comparison?.differences.map { "\($0.snt) \($0.gtin) \($0.hubQuantity)/\($0.sntQuantity)" } == [
+                "SNT-2 04870001000011 5/4"
+            ])
+        #expect(read.findings() == first.report.findings())
+        // Without the list the findings differ: another report, another id.
+        let hubOnly = try MoFReconciliation.make(store: setup.store, from: "2026-11-20", to: "2026-11-20")
+        #expect(hubOnly.document(createdAt: noon).reportId != first.report.reportId)
+        let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
+            $0.action == "mof-reconcile-send"
+        }
+        #expect(audit.map { $0.result.hasPrefix("queued before ") } == [false, true])
+        #expect(audit.allSatisfy { $0.object == first.report.reportId && $0.channel == "mof" })
+
+        let text = String(decoding: first.report.xml(), as: UTF8.self)
+        for (from, to, element) in [
+            ("Period>", "Span>", "Span"), ("<Day>2026-11-20</Day>", "<Day>20.11.2026</Day>", "Day"),
+            ("<SNT>SNT-9</SNT>", "<SNT>SNT 9</SNT>", "SNT"),
+            ("<Seller>050140001238</Seller>", "<Seller>05</Seller>", "Transfer"),
+            ("</PartiesDiffer>", "</PartiesDiffer><Extra/>", "Extra"),
+        ] {
+            let error = try #require(
+                throws: TanbaError.self,
+                performing: {
+                    _ = try MoFReconciliationReport.parse(
+                        try XMLDocument.parse(Array(text.replacingOccurrences(of: from, with: to).utf8)).root)
+                })
+            #expect(error.code == .mofReconciliationInvalid, "\(element): \(error)")
+            #expect(error.diagnostics.first?.path?.contains(element) == true, "\(element): \(error.diagnostics)")
+        }
+    }
+
+    /// The operators' list of exports (the command line's, the API's and the web page's): newest first, each with
+    /// its outbox message's state and failures and the acknowledgement.
+    @Test(arguments: TestBackend.available)
+    func theExportListShowsEachExportsDeliveryAndAcknowledgement(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        try setup.store.write { try $0.save(Self.boundaryEvents()) }
+        let exporter = try setup.exporter()
+        let now = Self.at("2026-11-22", "09:00:00")
+        let older = try exporter.exportDay("2026-11-20", at: now)
+        let newer = try exporter.exportPeriod(from: "2026-11-19", to: "2026-11-21", at: now + 60)
+        // The outbox dates its messages by the clock, not by the exporter's `now`.
+        let clock = Date() + 5
+        let taken = try setup.store.write {
+            try $0.claim(channel: "mof", limit: 10, worker: "w", now: clock, leaseUntil: clock + 60)
+        }
+        try #require(taken.count == 2)
+        try setup.store.write { tx in
+            for message in taken where message.idempotencyKey == older.id {
+                _ = try tx.markFailed(message.seq, error: "HTTP 503 from the Ministry", retryAt: clock, dead: false)
+            }
+        }
+        let listed = try MoFExportView.list(store: setup.store, limit: 10)
+        #expect(listed.map(\.id) == [newer.id, older.id])
+        #expect(listed[1].deliveryState == "pending" && listed[1].failedAttempts == 1)
+        #expect(listed[1].delivery == "pending (1 failed)" && listed[1].lastError == "HTTP 503 from the Ministry")
+        #expect(listed[0].mode == "onDemand" && listed[0].acknowledgement == "pending" && listed[0].failedAttempts == 0)
+        #expect(try MoFExportView.list(store: setup.store, limit: 1).map(\.id) == [newer.id])
+    }
 }

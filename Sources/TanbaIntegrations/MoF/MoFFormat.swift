@@ -4,13 +4,14 @@ public import TanbaXML
 
 /// The Ministry of Finance export's XML (namespace `urn:tanba:mof:export:1`, schema `xsd/mof/mof-export-1.xsd`).
 ///
-/// There is no public schema of the Ministry for these data: the format is the hub's own. Four documents:
+/// There is no public schema of the Ministry for these data: the format is the hub's own. Five documents:
 /// - the export file `MoFExport`: a head, one element per event (`OwnershipTransfer`, `Import`, `Export`,
 ///   `Withdrawal`, `EAEUShipment`), and a `Summary` with the counts at the end, so that it is written in one pass;
 /// - the signed `MoFExportManifest`: the period, the counts, the file's size and SHA-256 — what the Ministry checks
 ///   the file against;
 /// - the Ministry's signed `MoFAcknowledgement` of one export;
-/// - the Ministry's `SNTList` for reconciliation.
+/// - the Ministry's `SNTList` for reconciliation;
+/// - the hub's signed reconciliation report, `MoFReconciliation` (`MoFReconciliationReport`).
 public enum MoFFormat {
     public static let namespace = "urn:tanba:mof:export:1"
 
@@ -449,6 +450,9 @@ enum MoFParsing {
         }
 
         mutating func reader(_ name: String) throws -> Reader { Reader(element: try required(name), code: code) }
+
+        /// The next child if it is `name`, else nil (an optional element).
+        mutating func optional(_ name: String) -> XMLElement? { next(name) }
 
         mutating func text(_ name: String, limit: Int = 200, pattern: (String) -> Bool = { _ in true }) throws
             -> String

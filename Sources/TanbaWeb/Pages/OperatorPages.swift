@@ -7,13 +7,18 @@ import TanbaHTTP
 import TanbaStore
 
 /// The operators' workspace (a participant with the `operator` role): the outbox of messages to other systems —
-/// counts by channel and state, the queue filtered (the stuck and the dead ones), and sending one again. Every
-/// step is audited by `serve`, as every page is.
+/// counts by channel and state, the queue filtered (the stuck and the dead ones), and sending one again — and the
+/// Ministry of Finance exports with their delivery and acknowledgement. Every step is audited by `serve`, as every
+/// page is.
 extension WebRoutes {
     func addOperatorPages(to router: Router<HubContext>) {
         page(router, .get, "/operator/outbox", action: "web-outbox-messages", query: HubCore.outboxParameters) {
             visit, _ in
             try render("operator-outbox", try outboxContext(visit))
+        }
+        page(router, .get, "/operator/mof", action: "web-mof-exports", query: HubCore.mofExportParameters) {
+            visit, _ in
+            try render("operator-mof", try mofContext(visit))
         }
         page(
             router, .post, "/operator/outbox/:seq/resend", action: "web-outbox-resend",
@@ -82,6 +87,36 @@ extension WebRoutes {
                 "empty": messages.isEmpty,
                 "next": messages.count == limit
                     ? "/operator/outbox?" + (kept + ["after=\(messages.last!.seq)"]).joined(separator: "&") : "",
+            ])
+    }
+
+    /// The exports as `HubCore.mofExports` lists them (the API's and the command line's list), in the visitor's
+    /// language.
+    func mofContext(_ visit: Visit) throws -> [String: Any] {
+        let pairs = visit.request.uri.queryParameters.filter { $0.key != "lang" && !$0.value.isEmpty }.map {
+            (String($0.key), String($0.value))
+        }
+        let exports = try core.mofExports(pairs, as: visit.caller!, naming: { "filter '\($0)'" })
+        let t = app.catalogue.table(visit.language)
+        return context(
+            visit, title: "mof_title", current: "mof_operator",
+            [
+                "rows": exports.map { export -> [String: Any] in
+                    [
+                        "id": export.id, "sha256": export.sha256, "from": export.from, "to": export.to,
+                        "mode": t["mof_mode_\(export.mode)"] ?? export.mode,
+                        "created": visit.formats.dateTime(export.createdAt),
+                        "total": visit.formats.number(export.total), "size": visit.formats.number(Int(export.size)),
+                        "delivery": export.deliveryState.map { t["outbox_state_\($0)"] ?? $0 }
+                            ?? (t["mof_not_queued"] ?? ""),
+                        "delivery_code": export.deliveryState ?? "", "attempts": String(export.failedAttempts),
+                        "ack": t["mof_ack_\(export.acknowledgement)"] ?? export.acknowledgement,
+                        "ack_code": export.acknowledgement,
+                        "ack_at": export.acknowledgedAt.map(visit.formats.dateTime) ?? "",
+                        "reason": export.reason ?? "", "error": export.lastError ?? "",
+                    ]
+                },
+                "empty": exports.isEmpty,
             ])
     }
 }

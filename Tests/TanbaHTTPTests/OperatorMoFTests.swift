@@ -1,0 +1,141 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TanbaDomain
+import TanbaStore
+import TanbaStoreTestSupport
+import Testing
+
+@testable import TanbaXML
+
+/// The Ministry of Finance exports for the hub's operators: `GET /v1/operator/mof/exports` and the web page
+/// `/operator/mof`, on both stores, the page in each language. Failure modes: a participant who is no operator
+/// reading every participant's transfers; the API and the page telling different things (they call one function);
+/// a delivery's failures or the Ministry's rejection not shown; a phrase of another language on the page.
+@Suite struct OperatorMoFTests {
+    typealias Browser = WebPageTests.Browser
+
+    /// Two exports: one delivered after a failure and rejected by the Ministry, one waiting.
+    static func exports(_ hub: HTTPTests.Hub) throws -> (rejected: String, waiting: String) {
+        let now = Date()
+        let rejected = MoFExportRecord(
+            id: UUID().uuidString.lowercased(), mode: .daily, fromDay: "2026-11-19", toDay: "2026-11-19",
+            createdAt: now - 600, counts: [.withdrawal: 3], digest: String(repeating: "a", count: 64), size: 1234,
+            ackState: .rejected, ackAt: now - 300, ackReason: "digest mismatch")
+        let waiting = MoFExportRecord(
+            id: UUID().uuidString.lowercased(), mode: .onDemand, fromDay: "2026-11-01", toDay: "2026-11-20",
+            createdAt: now - 60, counts: [.ownershipTransfer: 2], digest: String(repeating: "b", count: 64), size: 99)
+        try hub.store.write { tx in
+            try tx.save(
+                try Participant(id: TestPKI.operatorBIN, name: "Оператор", isOrganisation: true, roles: [.operator]))
+            for export in [rejected, waiting] {
+                try tx.save(export)
+                try tx.enqueue([
+                    OutboundMessage(
+                        channel: "mof", kind: "MOF.EXPORT.1", idempotencyKey: export.id, body: Array("<m/>".utf8))
+                ])
+            }
+        }
+        // Due by the clock of the enqueue, a moment after `now`.
+        let taken = try hub.store.write {
+            try $0.claim(channel: "mof", limit: 1, worker: "w", now: now + 5, leaseUntil: now + 60)
+        }
+        try #require(taken.first?.idempotencyKey == rejected.id)
+        try hub.store.write {
+            // Due again before the other one, which the next claim must leave waiting.
+            _ = try $0.markFailed(taken[0].seq, error: "HTTP 503 from the Ministry", retryAt: now - 60, dead: false)
+        }
+        let again = try hub.store.write {
+            try $0.claim(channel: "mof", limit: 1, worker: "w", now: now + 6, leaseUntil: now + 60)
+        }
+        try #require(again.first?.idempotencyKey == rejected.id)
+        try hub.store.write { _ = try $0.markDelivered(again[0].seq, reply: nil, at: now + 6) }
+        return (rejected.id, waiting.id)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anOperatorListsTheExportsOverTheAPIAndNoOneElseDoes(_ backend: TestBackend) async throws {
+        let hub = try HTTPTests.hub(backend)
+        let ids = try Self.exports(hub)
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let operatorToken = try await HTTPTests.login(client, as: .hub)
+            let listed = try await client.execute(
+                uri: "/v1/operator/mof/exports", method: .get, headers: HTTPTests.bearer(operatorToken)
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                return try #require(body?["exports"] as? [[String: Any]])
+            }
+            #expect(listed.map { $0["id"] as? String } == [ids.waiting, ids.rejected])
+            #expect(
+                listed[1]["acknowledgement"] as? String == "rejected"
+                    && listed[1]["reason"] as? String == "digest mismatch")
+            #expect(
+                listed[1]["delivery"] as? String == "delivered (1 failed)" && listed[1]["failedAttempts"] as? Int == 1)
+            #expect(listed[0]["deliveryState"] as? String == "pending" && listed[0]["mode"] as? String == "onDemand")
+            #expect((listed[1]["counts"] as? [String: Int])?["withdrawal"] == 3 && listed[1]["size"] as? Int == 1234)
+            try await client.execute(
+                uri: "/v1/operator/mof/exports?limit=1", method: .get, headers: HTTPTests.bearer(operatorToken)
+            ) { response in
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((body?["exports"] as? [[String: Any]])?.count == 1)
+            }
+            for query in ["limit=0", "limit=201", "state=dead"] {
+                try await client.execute(
+                    uri: "/v1/operator/mof/exports?\(query)", method: .get, headers: HTTPTests.bearer(operatorToken)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(query)")
+                    #expect(String(buffer: response.body).contains("REQUEST_PARAMETER_INVALID"), "\(query)")
+                }
+            }
+            // A participant is no operator; no token is no one.
+            let company = try await HTTPTests.login(client, as: .companyHead)
+            try await client.execute(
+                uri: "/v1/operator/mof/exports", method: .get, headers: HTTPTests.bearer(company)
+            ) { response in
+                #expect(response.status == .forbidden && String(buffer: response.body).contains("AUTH_FORBIDDEN"))
+                #expect(!String(buffer: response.body).contains(ids.waiting))
+            }
+            try await client.execute(uri: "/v1/operator/mof/exports", method: .get) { response in
+                #expect(response.status == .unauthorized, "\(String(buffer: response.body))")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anOperatorSeesTheExportsPageInEachLanguage(_ backend: TestBackend) async throws {
+        let hub = try HTTPTests.hub(backend)
+        let ids = try Self.exports(hub)
+        try await WebPageTests.application(hub).test(.live) { client in
+            let operatorBrowser = Browser(client)
+            try await operatorBrowser.logIn(as: .hub)
+            for (language, rejected, waiting, onDemand) in [
+                ("kk", "қабылданбады", "күтілуде", "сұраныс бойынша"), ("ru", "отклонена", "ожидается", "по запросу"),
+                ("en", "rejected", "awaited", "on demand"),
+            ] {
+                operatorBrowser.language = language
+                let page = try await operatorBrowser.open("/operator/mof")
+                #expect(page.status == .ok, "\(page.body)")
+                #expect(page.body.contains("data-export=\"\(ids.rejected)\"") && page.body.contains(rejected))
+                #expect(page.body.contains("data-export=\"\(ids.waiting)\"") && page.body.contains(waiting))
+                #expect(page.body.contains(onDemand) && page.body.contains("digest mismatch"))
+                #expect(
+                    page.body.contains(
+                        "data-export=\"\(ids.rejected)\" data-delivery=\"delivered\" data-ack=\"rejected\""))
+                #expect(
+                    page.body.contains("data-export=\"\(ids.waiting)\" data-delivery=\"pending\" data-ack=\"pending\""))
+                #expect(page.body.contains("id=\"nav-operator-mof\""))
+                try WebPageTests.expectOneLanguage(page.body, language, path: "/operator/mof")
+            }
+            let misspelt = try await operatorBrowser.open("/operator/mof?limit=none")
+            #expect(misspelt.status == .badRequest && misspelt.body.contains("REQUEST_PARAMETER_INVALID"))
+            let seller = Browser(client)
+            try await seller.logIn(as: .companyHead)
+            let forbidden = try await seller.open("/operator/mof")
+            #expect(forbidden.status == .forbidden && !forbidden.body.contains(ids.waiting))
+            let inbox = try await seller.open("/inbox")
+            #expect(inbox.status == .ok && !inbox.body.contains("nav-operator-mof"))
+        }
+    }
+}
