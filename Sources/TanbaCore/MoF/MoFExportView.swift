@@ -2,7 +2,7 @@ public import Foundation
 public import TanbaStore
 
 /// An export as operators see it, with the state of its delivery and of the Ministry's acknowledgement. One
-/// function (`list`) makes the list for every channel: `tanba mof exports`, `GET /api/v1/operator/mof/exports` and
+/// function (`list`) makes the list for every channel: `tanba mof exports`, `GET /v1/operator/mof/exports` and
 /// the web page `/operator/mof` (through `HubCore.mofExports`, which adds the operator check).
 public struct MoFExportView: Sendable, Encodable, Hashable {
     public let id: String
