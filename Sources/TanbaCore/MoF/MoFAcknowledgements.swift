@@ -1,4 +1,5 @@
 public import Foundation
+import TanbaDomain
 import TanbaErrors
 public import TanbaIntegrations
 import TanbaPipeline
@@ -188,8 +189,7 @@ public struct MoFReconciliation: Sendable, Encodable {
         var result: [String: Decimal] = [:]
         for part in (text ?? "").split(separator: ";") {
             let pair = part.split(separator: "=")
-            if pair.count == 2, let value = Decimal(string: String(pair[1]), locale: Locale(identifier: "en_US_POSIX"))
-            {
+            if pair.count == 2, let value = Decimal(string: String(pair[1]), locale: Locale.posix) {
                 result[String(pair[0]), default: 0] += value
             }
         }
@@ -197,6 +197,6 @@ public struct MoFReconciliation: Sendable, Encodable {
     }
 
     static func text(_ value: Decimal) -> String {
-        NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        NSDecimalNumber(decimal: value).description(withLocale: Locale.posix)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import TanbaDomain
 import TanbaErrors
 public import TanbaXML
 
@@ -74,7 +75,7 @@ public enum MoFFormat {
     }
 
     static func decimal(_ value: Decimal) -> String {
-        NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        NSDecimalNumber(decimal: value).description(withLocale: Locale.posix)
     }
 
     static func lines(_ lines: [Line]) -> String {

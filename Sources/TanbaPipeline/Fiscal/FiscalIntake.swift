@@ -321,9 +321,11 @@ public final class FiscalIntake: Sendable {
             return try pinned(
                 .notGenuine, "the verification tail scanned is not the one the hub issued: a copied or forged label")
         }
-        let state =
+        // Words for a violation only: most lines are sales that apply, and building them for each was waste.
+        var state: String {
             code.status.rawValue + (code.withdrawalReason.map { " (\($0.rawValue))" } ?? "")
-            + (code.lockedBy.map { ", locked by the shipment \($0)" } ?? "")
+                + (code.lockedBy.map { ", locked by the shipment \($0)" } ?? "")
+        }
         let sold = code.withdrawalReason == .retailSale || code.withdrawalReason == .distanceSale
         switch receipt.kind {
         case .sale:

@@ -1,4 +1,5 @@
 import Foundation
+import TanbaDomain
 import TanbaIntegrations
 import TanbaStore
 
@@ -19,7 +20,7 @@ enum MoFEvents {
         var quantities: [String: Decimal] = [:]
         for line in lines { quantities[line.gtin, default: 0] += line.quantity }
         let text = quantities.sorted { $0.key < $1.key }.map {
-            "\($0.key)=\(NSDecimalNumber(decimal: $0.value).description(withLocale: Locale(identifier: "en_US_POSIX")))"
+            "\($0.key)=\(NSDecimalNumber(decimal: $0.value).description(withLocale: Locale.posix))"
         }.joined(separator: ";")
         return MoFEvent(
             day: MoFEvent.day(of: context.now), at: context.now, kind: kind, document: context.id, snt: snt,

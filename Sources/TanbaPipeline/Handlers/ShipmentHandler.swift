@@ -159,7 +159,7 @@ struct Reader {
 
     func decimal(_ parent: XMLElement, _ name: String) throws -> Decimal {
         let element = try child(parent, name)
-        guard let value = Decimal(string: element.text, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard let value = Decimal(string: element.text, locale: Locale.posix) else {
             throw TanbaError(.xsdInvalid, "\(name) is not a number", line: element.line, path: element.path)
         }
         return value
