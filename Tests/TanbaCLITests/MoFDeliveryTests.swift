@@ -42,6 +42,25 @@ import Testing
             try store.write { try $0.save(events) }
         }
 
+        /// Runs `tanba serve` on this store with `arguments` (the Ministry's endpoint and certificate) and its
+        /// exports folder, retrying after 0.2 s, until the first message of channel `mof` has left `pending`
+        /// (30 s at most); the hub is stopped before returning the message as it was then.
+        func deliver(_ arguments: [String]) throws -> QueuedMessage? {
+            let hub = try ServeProcess(
+                ServeTests.arguments(port: 0, location: location) + arguments + [
+                    "--mof-exports", folder, "--outbox-retry-base", "0.2",
+                ])
+            defer { _ = hub.stop() }
+            let deadline = Date() + 30
+            var message: QueuedMessage?
+            while Date() < deadline {
+                message = try store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
+                if message?.state != .pending { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return message
+        }
+
         var common: [String] {
             let pki = CLITests.pki.path
             return [
@@ -89,19 +108,9 @@ import Testing
         let simulator = try Self.simulator(["--fail-first", "2"])
         defer { _ = simulator.stop() }
         let pki = CLITests.pki.appendingPathComponent("participants").path
-        let hub = try ServeProcess(
-            ServeTests.arguments(port: 0, location: setup.location) + [
-                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
-                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
-            ])
-        defer { _ = hub.stop() }
-        let deadline = Date() + 30
-        var message: QueuedMessage?
-        while Date() < deadline {
-            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
-            if message?.state != .pending { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let message = try setup.deliver([
+            "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+        ])
         #expect(message?.state == .delivered && message?.attempts == 2, "\(message?.lastError ?? "")")
         let received = try Self.received(simulator)
         let exports = try #require(received["exports"] as? [[String: Any]])
@@ -296,19 +305,9 @@ import Testing
 
         let simulator = try Self.simulator(["--fail-first", "1"])
         defer { _ = simulator.stop() }
-        let hub = try ServeProcess(
-            ServeTests.arguments(port: 0, location: setup.location) + [
-                "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
-                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
-            ])
-        defer { _ = hub.stop() }
-        let deadline = Date() + 30
-        var message: QueuedMessage?
-        while Date() < deadline {
-            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
-            if message?.state != .pending { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let message = try setup.deliver([
+            "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+        ])
         #expect(message?.state == .delivered && message?.attempts == 1, "\(message?.lastError ?? "")")
         var received = try Self.received(simulator)
         var reports = try #require(received["reconciliations"] as? [[String: Any]])
@@ -386,21 +385,11 @@ import Testing
                 "--trust", "\(pki)/company-head.cert.pem",
             ], executable: EAEUDeliveryTests.simulator)
         defer { _ = simulator.stop() }
-        let hub = try ServeProcess(
-            ServeTests.arguments(port: 0, location: setup.location) + [
-                // The reconciliation endpoint given apart: the exports' sibling would be /nowhere/reconciliations (404).
-                "--mof-endpoint", simulator.url + "/nowhere/exports", "--mof-reconciliation-endpoint",
-                simulator.url + "/mof/reconciliations", "--mof-cert", "\(pki)/buyer-head.cert.pem",
-                "--mof-exports", setup.folder, "--outbox-retry-base", "0.2",
-            ])
-        defer { _ = hub.stop() }
-        let deadline = Date() + 30
-        var message: QueuedMessage?
-        while Date() < deadline {
-            message = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
-            if message?.state != .pending { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let message = try setup.deliver([
+            // The reconciliation endpoint given apart: the exports' sibling would be /nowhere/reconciliations (404).
+            "--mof-endpoint", simulator.url + "/nowhere/exports", "--mof-reconciliation-endpoint",
+            simulator.url + "/mof/reconciliations", "--mof-cert", "\(pki)/buyer-head.cert.pem",
+        ])
         #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
         #expect(
             message?.lastError?.contains("HTTP 400") == true && message?.lastError?.contains("wrong signer") == true)
