@@ -425,9 +425,11 @@ if parts.contains("pipeline") || parts.contains("stream") {
             "| peak memory of this part, setup included (VmHWM since its start; resident at its start: "
                 + "\(startKB / 1024) MB) | \(peakKB / 1024) MB |")
     }
-    // A stream of small documents: 300 shipments of 10 codes each, signed beforehand.
-    let smallCodes = try prepare(3_000)
-    let documents = try (0..<300).map { index in
+    // A stream of small documents: 300 shipments of 10 codes each, signed beforehand. TANBA_BENCH_STREAM_DOCUMENTS
+    // and TANBA_BENCH_WRK_SECONDS (below) make the stream and the wrk run longer, for a profile of either.
+    let streamCount = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_STREAM_DOCUMENTS"] ?? "") ?? 300
+    let smallCodes = try prepare(streamCount * 10)
+    let documents = try (0..<streamCount).map { index in
         try signer.sign(shipment("S-\(index)", codes: Array(smallCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
     }
     let streamStart = DispatchTime.now().uptimeNanoseconds
@@ -437,7 +439,9 @@ if parts.contains("pipeline") || parts.contains("stream") {
     }
     let stream = Double(DispatchTime.now().uptimeNanoseconds - streamStart) / 1e9
     print(
-        String(format: "| stream of small shipments (10 codes each), one at a time | %.0f documents/s |", 300 / stream))
+        String(
+            format: "| stream of small shipments (10 codes each), one at a time | %.0f documents/s |",
+            Double(streamCount) / stream))
 
     // The crypto ceiling of the machine in this run: two cores divided by the CPU time of one signature check
     // (a small signed document) and one receipt signature (the hub's key), each measured on one thread.
@@ -466,7 +470,7 @@ if parts.contains("pipeline") || parts.contains("stream") {
         String(
             format:
                 "| the same over HTTP on loopback, 8 connections | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms |",
-            http.rate, http.rate / (300 / stream), http.p50, http.p99))
+            http.rate, http.rate / (Double(streamCount) / stream), http.p50, http.p99))
     print(
         String(
             format: "| CPU per document during the HTTP run (server and client, user + system) | %.2f ms |",
@@ -480,17 +484,19 @@ if parts.contains("pipeline") || parts.contains("stream") {
                 shipment("W-\(index)", codes: Array(wrkCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
         }
         let token = try loginSynchronously(base: "http://127.0.0.1:18471", signer: signer)
+        let wrkSeconds = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_WRK_SECONDS"] ?? "") ?? 2
         let commitsBefore = store.groupCommitStatistics
         let figures = try measureWrk(
             wrk: wrk, base: "http://127.0.0.1:18471", token: token, documents: wrkDocuments, connections: 8,
-            seconds: 2, in: work)
+            seconds: wrkSeconds, in: work)
         let commitsAfter = store.groupCommitStatistics
         precondition(figures.failures == 0, "wrk: \(figures.failures) of \(figures.requests) not accepted")
         print(
             String(
                 format:
-                    "| the same with wrk (peer client, 2 threads, 8 connections, 2 s, %d documents) | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms; %.1f transactions per commit; hub CPU %.2f ms per document |",
-                figures.requests, figures.rate, figures.rate / (300 / stream), figures.p50, figures.p99,
+                    "| the same with wrk (peer client, 2 threads, 8 connections, %d s, %d documents) | %.0f documents/s (%.2f× in-process), p50 %.1f ms, p99 %.1f ms; %.1f transactions per commit; hub CPU %.2f ms per document |",
+                wrkSeconds, figures.requests, figures.rate, figures.rate / (Double(streamCount) / stream), figures.p50,
+                figures.p99,
                 Double(commitsAfter.bodies - commitsBefore.bodies)
                     / Double(max(commitsAfter.batches - commitsBefore.batches, 1)), figures.hubCPUPerDocument))
         print(

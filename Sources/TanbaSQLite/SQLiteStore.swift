@@ -25,11 +25,18 @@ public final class SQLiteStore: HubStore {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Codes are keyed by random serials, so inserts and lookups land all over a large B-tree: a page cache
-            // of 128 MB and memory-mapped reads keep a store of millions of codes off the disk for most pages
-            // (SQLite's default cache is 2 MB).
-            try db.execute(sql: "PRAGMA cache_size = -131072")
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // Codes are keyed by random serials, so lookups land all over a large B-tree: a reader's page cache of
+            // 128 MB keeps a store of millions of codes off the disk for most pages (SQLite's default is 2 MB).
+            // The writer keeps SQLite's default. Why: a B-tree split moves a page through a temporary number past
+            // the end of the file, so nearly every commit ends in SQLite scanning its whole page cache
+            // (`pcache1TruncateUnsafe`), one cache miss per cached page: with 128 MB that scan was 6.7% of a small
+            // document's CPU, with 2 MB 1.0% (perf, `tanba-bench stream`); the 100,000-code document's commit
+            // took the same time with either.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -131072" : "PRAGMA cache_size = -2000")
+            // No memory map (mmap_size 0, the default). Why: in WAL mode a connection unmaps the whole file at its
+            // first read after any other connection's commit, so with documents arriving the map was torn down and
+            // faulted in again for every read transaction (munmap + page faults: 7% of a small document's CPU;
+            // reading the same pages with pread: 2.7%).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // The public side's writes (the journal of checks, reports and signals) live in a file of their own
             // (`checksPath`): the journal takes a batch of anonymous checks every second, and in WAL mode every

@@ -189,7 +189,8 @@ public struct MoFReconciliation: Sendable, Encodable {
         var result: [String: Decimal] = [:]
         for part in (text ?? "").split(separator: ";") {
             let pair = part.split(separator: "=")
-            if pair.count == 2, let value = Decimal(string: String(pair[1]), locale: Locale.posix) {
+            // No locale: `.` is the separator, whatever the process's locale.
+            if pair.count == 2, let value = Decimal(string: String(pair[1])) {
                 result[String(pair[0]), default: 0] += value
             }
         }

@@ -159,7 +159,9 @@ struct Reader {
 
     func decimal(_ parent: XMLElement, _ name: String) throws -> Decimal {
         let element = try child(parent, name)
-        guard let value = Decimal(string: element.text, locale: Locale.posix) else {
+        // No locale: then `.` is the separator, as in xsd:decimal, and ICU is not asked for a locale's separator
+        // for every amount (with `Locale.posix` that was 1.4% of a small shipment's CPU).
+        guard let value = Decimal(string: element.text) else {
             throw TanbaError(.xsdInvalid, "\(name) is not a number", line: element.line, path: element.path)
         }
         return value
