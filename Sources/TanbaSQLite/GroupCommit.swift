@@ -26,17 +26,20 @@ final class GroupCommit: @unchecked Sendable {
 
     init(pool: DatabasePool) { self.pool = pool }
 
+    /// The writer connection's page cache, widened by a bulk change and narrowed after its transaction.
+    private let cache = WriterCache()
+
     /// One writer's body and what became of it.
     private final class Job {
-        let body: (Database) throws -> Void
+        let body: (Database, WriterCache) throws -> Void
         var finished = false
         var error: (any Error)?
-        init(_ body: @escaping (Database) throws -> Void) { self.body = body }
+        init(_ body: @escaping (Database, WriterCache) throws -> Void) { self.body = body }
     }
 
     /// Runs `body` in a transaction shared with the writers of the same moment; returns once it is committed.
     /// Rethrows the body's own error (its savepoint rolled back), or the commit's error.
-    func perform(_ body: @escaping (Database) throws -> Void) throws {
+    func perform(_ body: @escaping (Database, WriterCache) throws -> Void) throws {
         // A write inside a write would wait for the very commit its caller is holding up: say so, do not hang.
         precondition(
             Thread.current.threadDictionary[Self.runningKey] == nil,
@@ -73,11 +76,12 @@ final class GroupCommit: @unchecked Sendable {
         defer { Thread.current.threadDictionary.removeObject(forKey: Self.runningKey) }
         do {
             try pool.writeWithoutTransaction { db in
+                defer { try? cache.narrow(db) }
                 try db.inTransaction(.immediate) {
                     for job in batch {
                         do {
                             try db.inSavepoint {
-                                try job.body(db)
+                                try job.body(db, cache)
                                 return .commit
                             }
                         } catch {

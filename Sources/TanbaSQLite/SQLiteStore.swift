@@ -26,13 +26,9 @@ public final class SQLiteStore: HubStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Codes are keyed by random serials, so lookups land all over a large B-tree: a reader's page cache of
-            // 128 MB keeps a store of millions of codes off the disk for most pages (SQLite's default is 2 MB).
-            // The writer keeps SQLite's default. Why: a B-tree split moves a page through a temporary number past
-            // the end of the file, so nearly every commit ends in SQLite scanning its whole page cache
-            // (`pcache1TruncateUnsafe`), one cache miss per cached page: with 128 MB that scan was 6.7% of a small
-            // document's CPU, with 2 MB 1.0% (perf, `tanba-bench stream`); the 100,000-code document's commit
-            // took the same time with either.
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -131072" : "PRAGMA cache_size = -2000")
+            // 128 MB keeps a store of millions of codes off the disk for most pages (SQLite's default is 2 MB). The
+            // writer's is small but for bulk changes (`WriterCache`).
+            try db.execute(sql: db.configuration.readonly ? WriterCache.wide : WriterCache.narrow)
             // No memory map (mmap_size 0, the default). Why: in WAL mode a connection unmaps the whole file at its
             // first read after any other connection's commit, so with documents arriving the map was torn down and
             // faulted in again for every read transaction (munmap + page faults: 7% of a small document's CPU;
@@ -82,7 +78,7 @@ public final class SQLiteStore: HubStore {
             try withoutActuallyEscaping(body) { body in
                 var result: T?
                 // `perform` returns only after running the body (or throwing), so it never outlives this call.
-                try committer.perform { db in result = try body(Connection(db: db)) }
+                try committer.perform { db, cache in result = try body(Connection(db: db, cache: cache)) }
                 return result!
             }
         }
@@ -536,7 +532,13 @@ final class Connection: StoreWriter, RowNumbering {
         if seqByID.isEmpty { seqByID = rowHints } else { seqByID.merge(rowHints) { mine, _ in mine } }
     }
 
-    init(db: Database) { self.db = db }
+    /// The writer's page cache, which a bulk change widens for its transaction; nil on a read connection.
+    private let cache: WriterCache?
+
+    init(db: Database, cache: WriterCache? = nil) {
+        self.db = db
+        self.cache = cache
+    }
 
     /// The row numbers of `ids` if every one was read in this transaction, as a JSON list.
     private func knownSeqs(_ ids: [String]) -> String? {
@@ -573,6 +575,7 @@ final class Connection: StoreWriter, RowNumbering {
     }
 
     func codes(_ ids: [String]) throws -> [String: CodeRecord] {
+        try cache?.widen(db, for: ids.count)
         var list = JSONRows()
         for id in ids { list.value(id) }
         var result: [String: CodeRecord] = [:]
@@ -695,6 +698,7 @@ final class Connection: StoreWriter, RowNumbering {
     /// identity and verification code (a code order, always) travel as one JSON array of pairs, with the shared
     /// values bound once: `INSERT … SELECT … FROM json_each(?)`.
     func insert(_ codes: [CodeRecord], origin: String?) throws {
+        try cache?.widen(db, for: codes.count)
         struct Shared: Hashable {
             let level: Int, gtin: String?, status: String, owner: String, emitter: String, reason: String?
             let lockedBy: String?, parent: String?, keyID: String?, issuedAt: Double
@@ -736,6 +740,7 @@ final class Connection: StoreWriter, RowNumbering {
     /// One `UPDATE … WHERE id IN (json_each(?))` per distinct new state: an operation on a shipment gives most
     /// codes the same status, owner and lock.
     func update(_ codes: [CodeRecord]) throws {
+        try cache?.widen(db, for: codes.count)
         for (state, ids) in CodeState.grouped(codes) {
             let (key, list) = knownSeqs(ids).map { ("seq", $0) } ?? ("id", Self.jsonList(ids))
             try db.cachedStatement(
@@ -751,6 +756,7 @@ final class Connection: StoreWriter, RowNumbering {
     /// per pair of (expected, new) state, so the database itself checks that nothing changed since the decision
     /// read the codes, in the statement that changes them. The returned row numbers serve the history links.
     func update(_ changes: [CodeChange]) throws {
+        try cache?.widen(db, for: changes.count)
         for (transition, ids) in CodeTransition.grouped(changes) {
             let (from, to) = (transition.from, transition.to)
             if let seqs = knownSeqs(ids) {

@@ -12,6 +12,11 @@ import Testing
 @Suite struct BodyAdmissionTests {
     typealias Connection = ExpectContinueTests
 
+    /// How long a connection waits for the hub's answer. Each answer here must come while the body is still
+    /// incomplete (it never completes), so waiting longer weakens nothing; the suite on two busy cores once left
+    /// the hub's answer (written after its audit entry) unsent after the old 8 s.
+    static let patience: Int64 = 60
+
     static func head(length: Int, token: String?, expect: Bool, path: String = "/v1/documents") -> String {
         "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
             + "Content-Type: application/xml\r\nContent-Length: \(length)\r\n"
@@ -28,7 +33,7 @@ import Testing
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let port = try #require(client.port)
             for token in [nil, "made-up"] {
-                try await Connection.connection(port: port) { received, outbound in
+                try await Connection.connection(port: port, seconds: Self.patience) { received, outbound in
                     // 10 MB declared, one kilobyte sent: the answer must come without the rest.
                     try await outbound.write(
                         ByteBuffer(string: Self.head(length: 10_000_000, token: token, expect: false)))
@@ -50,7 +55,7 @@ import Testing
         let ledger = try hub.store.contentFingerprint()
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let port = try #require(client.port)
-            try await Connection.connection(port: port) { received, outbound in
+            try await Connection.connection(port: port, seconds: Self.patience) { received, outbound in
                 try await outbound.write(
                     ByteBuffer(string: Self.head(length: 10_000_000, token: "forged", expect: true)))
                 let answered = try await received.read { $0.final != nil }
@@ -75,7 +80,7 @@ import Testing
         try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
             let port = try #require(client.port)
             for expect in [false, true] {
-                try await Connection.connection(port: port) { received, outbound in
+                try await Connection.connection(port: port, seconds: Self.patience) { received, outbound in
                     try await outbound.write(
                         ByteBuffer(
                             string: Self.head(length: 10_000_000, token: nil, expect: expect, path: "/v1/auth/token")))
@@ -104,11 +109,11 @@ import Testing
             let token = try await HTTPTests.login(client, as: .companyHead)
             let port = try #require(client.port)
             // The first client holds 1,000,000 bytes of the budget while it sends its body slowly…
-            try await Connection.connection(port: port) { first, slow in
+            try await Connection.connection(port: port, seconds: Self.patience) { first, slow in
                 try await slow.write(ByteBuffer(string: Self.head(length: 1_000_000, token: token, expect: false)))
                 try await slow.write(ByteBuffer(repeating: 0x20, count: 1000))
                 // …so a second body of the same size does not fit: refused from its headers, nothing read.
-                try await Connection.connection(port: port) { second, outbound in
+                try await Connection.connection(port: port, seconds: Self.patience) { second, outbound in
                     // The first request must have reached the route and taken its bytes.
                     try await Task.sleep(for: .milliseconds(300))
                     try await outbound.write(
@@ -128,7 +133,7 @@ import Testing
                 #expect(first.final?.head.hasPrefix("HTTP/1.1 422") == true, "\(first.final?.head ?? "")")
             }
             // With the budget free again, the same body is read.
-            try await Connection.connection(port: port) { received, outbound in
+            try await Connection.connection(port: port, seconds: Self.patience) { received, outbound in
                 try await outbound.write(ByteBuffer(string: Self.head(length: 1_000_000, token: token, expect: true)))
                 let interim = try await received.read { $0.text.contains("\r\n\r\n") }
                 #expect(interim && received.text.hasPrefix("HTTP/1.1 100 Continue"), "\(received.text.prefix(100))")

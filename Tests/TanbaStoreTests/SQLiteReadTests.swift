@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TanbaDomain
+import TanbaEmission
 import TanbaStore
 import Testing
 
@@ -159,5 +160,46 @@ import Testing
         #expect(steps.map(\.comment) == [nil, "first", "second"])
         // The report is found by the inspectors' list, which now reads the public side's file.
         #expect(try store.read { try $0.violations(ViolationFilter()) }.reports.map(\.reference) == ["V-ABCDEFGHJK"])
+    }
+
+    /// The writer's page cache is SQLite's small default between writes; a bulk change widens it for its own
+    /// transaction only, and a small write after it finds it small again (`WriterCache`). Failure modes: a bulk change
+    /// on 2 MB (slow), a small commit after it scanning 128 MB of cached pages (slow), a failed bulk write leaving the
+    /// cache wide.
+    @Test func theWritersCacheIsWideOnlyForABulkChange() throws {
+        let store = try SQLiteStore(path: Self.temporaryPath())
+        func cacheSize(_ tx: any StoreWriter) throws -> Int {
+            try Int.fetchOne((tx as! Connection).db, sql: "PRAGMA cache_size") ?? 0
+        }
+        let small = try store.write { tx in try cacheSize(tx) }
+        #expect(small == -2000)
+        // Readers keep 128 MB: their pages serve look-ups in a store of millions of codes.
+        #expect(try store.read { try Int.fetchOne(($0 as! Connection).db, sql: "PRAGMA cache_size") } == -131072)
+
+        let emitter = CodeEmitter(key: EmissionKey.generate())
+        let codes = try emitter.issue(
+            gtin: "04870001000011", count: WriterCache.bulk, owner: "050140001238", at: Date())
+        let (before, during) = try store.write { tx -> (Int, Int) in
+            let before = try cacheSize(tx)
+            try tx.insert(codes, origin: "ORDER-1")
+            return (before, try cacheSize(tx))
+        }
+        #expect(before == -2000 && during == -131072)
+        #expect(try store.write { tx in try cacheSize(tx) } == -2000)
+        // Fewer codes than a bulk change: the cache stays small.
+        #expect(
+            try store.write { tx in
+                _ = try tx.codes(Array(codes.prefix(WriterCache.bulk - 1)).map(\.id))
+                return try cacheSize(tx)
+            } == -2000)
+        // A bulk write that fails after widening: rolled back, and the cache narrowed all the same.
+        #expect(throws: (any Error).self) {
+            try store.write { tx in
+                _ = try tx.codes(codes.map(\.id))
+                try tx.insert(Array(codes.prefix(1)), origin: "ORDER-2")  // issued already: refused
+            }
+        }
+        #expect(try store.write { tx in try cacheSize(tx) } == -2000)
+        #expect(try store.read { try $0.codeCount() } == WriterCache.bulk)
     }
 }
