@@ -46,7 +46,7 @@ func runPublicCheckBench(
     var sample: [String] = []
     let fill = try seconds {
         // TANBA_BENCH_PUBLIC_BATCHES (of 100,000; 10 by default) makes a smaller store for profiling.
-        let batches = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_PUBLIC_BATCHES"] ?? "") ?? 10
+        let batches = benchSetting("TANBA_BENCH_PUBLIC_BATCHES", 10)
         for batch in 0..<batches {
             let codes = try emitter.issue(gtin: gtin, count: 100_000, owner: BenchParties.seller, at: Date())
             try ledger.issue(codes, order: "ORDER-PUBLIC-\(batch)")
@@ -90,7 +90,7 @@ func runPublicCheckBench(
     let core = HubCore(pipeline: pipeline)
     let probe = Array(sample.prefix(20_000))
     // TANBA_BENCH_PUBLIC_REPEAT runs the in-process pass that many times (for a profiler; 1 by default).
-    let repeats = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_PUBLIC_REPEAT"] ?? "") ?? 1
+    let repeats = benchSetting("TANBA_BENCH_PUBLIC_REPEAT", 1)
     let coreSeconds =
         try seconds {
             for _ in 0..<repeats { for text in probe { _ = try core.publicCheck(text, address: "127.0.0.1") } }

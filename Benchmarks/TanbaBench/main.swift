@@ -34,6 +34,12 @@ func which(_ name: String) -> String? {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 }
 
+/// A whole-number setting of the bench from the environment (`TANBA_BENCH_…`), or `fallback` when unset or not a
+/// number.
+func benchSetting(_ name: String, _ fallback: Int) -> Int {
+    Int(ProcessInfo.processInfo.environment[name] ?? "") ?? fallback
+}
+
 /// Runs a command and returns what it printed (standard error dropped).
 func processOutput(_ path: String, _ arguments: [String]) throws -> String {
     let process = Process()
@@ -427,7 +433,7 @@ if parts.contains("pipeline") || parts.contains("stream") {
     }
     // A stream of small documents: 300 shipments of 10 codes each, signed beforehand. TANBA_BENCH_STREAM_DOCUMENTS
     // and TANBA_BENCH_WRK_SECONDS (below) make the stream and the wrk run longer, for a profile of either.
-    let streamCount = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_STREAM_DOCUMENTS"] ?? "") ?? 300
+    let streamCount = benchSetting("TANBA_BENCH_STREAM_DOCUMENTS", 300)
     let smallCodes = try prepare(streamCount * 10)
     let documents = try (0..<streamCount).map { index in
         try signer.sign(shipment("S-\(index)", codes: Array(smallCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
@@ -484,7 +490,7 @@ if parts.contains("pipeline") || parts.contains("stream") {
                 shipment("W-\(index)", codes: Array(wrkCodes[(index * 10)..<(index * 10 + 10)]), perLine: 10))
         }
         let token = try loginSynchronously(base: "http://127.0.0.1:18471", signer: signer)
-        let wrkSeconds = Int(ProcessInfo.processInfo.environment["TANBA_BENCH_WRK_SECONDS"] ?? "") ?? 2
+        let wrkSeconds = benchSetting("TANBA_BENCH_WRK_SECONDS", 2)
         let commitsBefore = store.groupCommitStatistics
         let figures = try measureWrk(
             wrk: wrk, base: "http://127.0.0.1:18471", token: token, documents: wrkDocuments, connections: 8,

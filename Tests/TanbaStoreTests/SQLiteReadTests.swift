@@ -168,13 +168,13 @@ import Testing
     /// cache wide.
     @Test func theWritersCacheIsWideOnlyForABulkChange() throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
-        func cacheSize(_ tx: any StoreWriter) throws -> Int {
+        func cacheSize(_ tx: any StoreReader) throws -> Int {
             try Int.fetchOne((tx as! Connection).db, sql: "PRAGMA cache_size") ?? 0
         }
         let small = try store.write { tx in try cacheSize(tx) }
         #expect(small == -2000)
         // Readers keep 128 MB: their pages serve look-ups in a store of millions of codes.
-        #expect(try store.read { try Int.fetchOne(($0 as! Connection).db, sql: "PRAGMA cache_size") } == -131072)
+        #expect(try store.read { try cacheSize($0) } == -131072)
 
         let emitter = CodeEmitter(key: EmissionKey.generate())
         let codes = try emitter.issue(
