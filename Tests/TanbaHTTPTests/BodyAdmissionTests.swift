@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import TanbaHTTP
 import TanbaStore
 import Testing
+
+@testable import TanbaHTTP
 
 /// Issue #11, item 3, byte for byte on loopback: nobody makes the hub hold a body without logging in (the token is
 /// checked from the headers, before a byte of the body is read; `Expect: 100-continue` is answered 401 at once),
@@ -114,8 +115,13 @@ import Testing
                 try await slow.write(ByteBuffer(repeating: 0x20, count: 1000))
                 // …so a second body of the same size does not fit: refused from its headers, nothing read.
                 try await Connection.connection(port: port, seconds: Self.patience) { second, outbound in
-                    // The first request must have reached the route and taken its bytes.
-                    try await Task.sleep(for: .milliseconds(300))
+                    // The first request must have reached the route and taken its bytes: waited for, not assumed
+                    // after a fixed sleep (300 ms once was not enough with the whole suite on two cores).
+                    let deadline = ContinuousClock.now + .seconds(Self.patience)
+                    while api.bodyBudget.inUse < 1_000_000, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    try #require(api.bodyBudget.inUse >= 1_000_000, "the first body never took its bytes")
                     try await outbound.write(
                         ByteBuffer(string: Self.head(length: 1_000_000, token: token, expect: true)))
                     let answered = try await second.read { $0.final != nil }
