@@ -88,7 +88,7 @@ import Testing
     }
 
     /// An independent decoder (dmtxread, libdmtx-utils, when installed) reads the PNG as a GS1 DataMatrix too.
-    @Test func dmtxreadReadsTheLabelWhenInstalled() throws {
+    @Test(.blocking) func dmtxreadReadsTheLabelWhenInstalled() throws {
         let tool = "/usr/bin/dmtxread"
         guard FileManager.default.isExecutableFile(atPath: tool) else { return }
         let sample = Fixtures.longest

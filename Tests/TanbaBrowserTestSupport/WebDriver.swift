@@ -71,7 +71,7 @@ public final class ChromeDriver: Sendable {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(25))
         }
-        driver.stop()
+        await driver.stop()
         throw WebDriverError(error: "client", message: "chromedriver did not become ready on port \(port)")
     }
 
@@ -153,12 +153,12 @@ public final class ChromeDriver: Sendable {
             _ = try? await http.send("DELETE", "\(url)/session/\(id)")
         }
         sessions.withLock { $0.removeAll() }
-        stop()
+        await stop()
     }
 
     /// Stops chromedriver: SIGTERM, and SIGKILL if it is still there two seconds later (chromedriver may ignore
     /// SIGTERM while a browser is starting).
-    public func stop() {
+    public func stop() async {
         guard
             let process = self.process.withLock({ process in
                 defer { process = nil }; return process
@@ -167,10 +167,10 @@ public final class ChromeDriver: Sendable {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { usleep(20_000) }
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         }
     }
 

@@ -5,7 +5,7 @@ import TanbaXML
 import Testing
 
 /// The `tanba` binary end to end: exit statuses, text and JSON output, as scripts and ERPs use it.
-@Suite struct CLITests {
+@Suite(.blocking) struct CLITests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let sample = repository.appendingPathComponent("samples/shipment/valid.xml").path
@@ -213,7 +213,7 @@ import Testing
 }
 
 /// GOST through the command line, as a clerk with an NCA GOST key would use it.
-@Suite struct GOSTCLITests {
+@Suite(.blocking) struct GOSTCLITests {
     @Test func gostSignAndVerify() throws {
         let pki = CLITests.pki
         let out = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -258,7 +258,7 @@ import Testing
 }
 
 /// Codes, catalogue and participants through the command line on a fresh embedded store.
-@Suite struct RegistryCLITests {
+@Suite(.blocking) struct RegistryCLITests {
     /// The store's `--store`: a new SQLite file by default, or any location (a PostgreSQL database's URL).
     var store = FileManager.default.temporaryDirectory.appendingPathComponent(
         "tanba-cli-\(UUID().uuidString)/store.sqlite"
@@ -663,7 +663,7 @@ import Testing
             atPath: producer.appendingPathComponent("in/partial.xml.tmp").path,
             toPath: producer.appendingPathComponent("in/partial.xml").path)
         let repeated = producer.appendingPathComponent("archive/partial.xml").path
-        for _ in 0..<200 where !fm.fileExists(atPath: repeated) { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<200 where !fm.fileExists(atPath: repeated) { blockingSleep(seconds: 0.05) }
         #expect(fm.fileExists(atPath: repeated))
         #expect(
             try String(contentsOf: producer.appendingPathComponent("out/partial.receipt.xml"), encoding: .utf8)

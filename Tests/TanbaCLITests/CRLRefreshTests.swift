@@ -11,7 +11,7 @@ import Testing
 /// force and kept on disk; a malformed one, one signed by another CA, a replayed one and an unreachable point are each
 /// refused with their code while the held CRL stays in force. And `tanba serve` with the refresh: a company head's
 /// certificate revoked at the distribution point can no longer log in or submit.
-@Suite(.serialized) struct CRLRefreshTests {
+@Suite(.blocking, .serialized) struct CRLRefreshTests {
     static let simulator: String = EAEUDeliveryTests.simulator
     static let pki = TestPKI(directory: CLITests.pki)
 
@@ -167,7 +167,7 @@ import Testing
         let deadline = Date() + 30
         var refreshed = false
         while Date() < deadline, !refreshed {
-            Thread.sleep(forTimeInterval: 0.3)
+            blockingSleep(seconds: 0.3)
             refreshed =
                 ((try? CRLStatus.read(CRLStatus.file(in: held)))?.attempts.contains { $0.result == .updated }) ?? false
         }

@@ -3,7 +3,7 @@ import Testing
 
 /// Several `tanba` processes on one store: readers and a writer wait for each other's locks instead of failing
 /// with STORE_FAILURE "database is locked".
-@Suite struct ConcurrentCLITests {
+@Suite(.blocking) struct ConcurrentCLITests {
     let registry = RegistryCLITests()
 
     /// Starts every command at once, then waits for all; returns their statuses and standard errors.

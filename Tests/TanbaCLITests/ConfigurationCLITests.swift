@@ -3,7 +3,7 @@ import Testing
 
 /// What a new user hits first: folders and stores that are not there, a stray file in the trust folder. Each is
 /// a clear configuration error (exit 2) in words, never a library's error dump, and no store appears by accident.
-@Suite struct ConfigurationCLITests {
+@Suite(.blocking) struct ConfigurationCLITests {
     static let temporary = FileManager.default.temporaryDirectory
 
     /// Text that must never reach a user: Foundation's and GRDB's error dumps, SQL.

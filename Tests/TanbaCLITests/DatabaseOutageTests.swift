@@ -6,7 +6,7 @@ import Testing
 /// A hub on PostgreSQL whose database server stops under load and comes back: clients are told to come back
 /// later (503, Retry-After, problem+json `STORE_UNAVAILABLE` naming no SQL and no host), and once the server is
 /// back every acknowledged document is there, nothing was applied twice and the audit chain holds.
-@Suite struct DatabaseOutageTests {
+@Suite(.blocking) struct DatabaseOutageTests {
     static let script = CLITests.repository.appendingPathComponent("scripts/postgres.sh").path
 
     /// A server of this test's own (`scripts/postgres.sh`): stopping the suite's shared one would fail every
@@ -134,7 +134,7 @@ import Testing
                     let answer = (try? post(documents[index])) ?? Answer(status: "none", headers: [:], body: "")
                     answers.set(index, answer)
                     if answer.status == "200" { acknowledged.signal() }
-                    Thread.sleep(forTimeInterval: 0.15)
+                    blockingSleep(seconds: 0.15)
                 }
                 clients.leave()
             }.start()
@@ -172,7 +172,7 @@ import Testing
         for (index, document) in documents.enumerated() {
             var again = try post(document)
             for _ in 0..<20 where again.status == "503" {
-                Thread.sleep(forTimeInterval: 0.5)
+                blockingSleep(seconds: 0.5)
                 again = try post(document)
             }
             #expect(again.status == "200", "ZK-OUT-\(index): \(again)")

@@ -5,7 +5,7 @@ import Testing
 /// A partner state's system (`tanba-sim eaeu-send`, a process) sends goods messages to `tanba serve` (a process)
 /// over SOAP. Failure modes: an arrival not introducing its codes, its repeat introducing them twice, an unsigned
 /// or wrongly signed message changing anything, a refusal not audited.
-@Suite(.serialized) struct EAEUArrivalProcessTests {
+@Suite(.blocking, .serialized) struct EAEUArrivalProcessTests {
     static let pki = CLITests.pki.appendingPathComponent("participants")
     /// Russia's system: a certificate of a CA the hub's trust store does not hold, pinned with --eaeu-partner.
     static let partnerKey = pki.appendingPathComponent("untrusted.key.pem").path

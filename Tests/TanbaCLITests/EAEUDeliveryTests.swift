@@ -8,7 +8,7 @@ import Testing
 /// An accepted EAEU shipment reaches the partner's system: `tanba serve` delivers the outbox to `tanba-sim eaeu`,
 /// both as processes. Failure modes: a message lost or sent twice when the receiver fails, lost when the hub is
 /// killed in mid-delivery, or taken twice by the receiver after the hub sends it again.
-@Suite(.serialized) struct EAEUDeliveryTests {
+@Suite(.blocking, .serialized) struct EAEUDeliveryTests {
     /// `tanba-sim`, built beside `tanba` (the same folder: only the last component differs).
     static let simulator: String = URL(fileURLWithPath: CLITests.tanba).deletingLastPathComponent()
         .appendingPathComponent("tanba-sim").path
@@ -83,7 +83,7 @@ import Testing
             {
                 return message
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            blockingSleep(seconds: 0.1)
         }
         return nil
     }
@@ -133,7 +133,7 @@ import Testing
         // The receiver has the message and holds its answer: the hub is in mid-delivery. Kill it.
         let deadline = Date() + 30
         while Date() < deadline, (try Self.received(simulator)["messages"] as? [Any])?.count != 1 {
-            Thread.sleep(forTimeInterval: 0.05)
+            blockingSleep(seconds: 0.05)
         }
         first.kill()
         let pending = try store.read { try $0.queued(OutboxFilter(channel: "eaeu")) }

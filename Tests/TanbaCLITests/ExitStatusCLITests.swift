@@ -5,7 +5,7 @@ import Testing
 /// One exit-status scheme for every command (README, `tanba --help`): 0 success, 1 the input was judged and
 /// refused, 2 the command could not run, 64 usage. A failure of every command, each with the status its first
 /// error's category implies.
-@Suite struct ExitStatusCLITests {
+@Suite(.blocking) struct ExitStatusCLITests {
     /// A store path nothing has created.
     let missingStore = FileManager.default.temporaryDirectory.appendingPathComponent(
         "tanba-nostore-\(UUID().uuidString)/typo.sqlite"

@@ -7,7 +7,7 @@ import Testing
 /// Cash receipts from an OFD, end to end with real processes: `tanba-sim ofd` signs batches with the test OFD's key
 /// and posts them to `tanba serve`. Failure modes: a batch posted twice applied twice, a repeat answered
 /// differently, a second sale of the same codes not reaching the inspectors, the history not showing the sale.
-@Suite(.serialized) struct FiscalCLITests {
+@Suite(.blocking, .serialized) struct FiscalCLITests {
     static let simulator = EAEUDeliveryTests.simulator
 
     /// The shop (footwear, codes of the 91 + 92 format) with `count` codes in circulation, and the test OFD.

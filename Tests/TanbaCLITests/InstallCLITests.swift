@@ -4,7 +4,7 @@ import Testing
 
 /// `make install PREFIX=…` (scripts/install.sh): the installed binary, run by name from any folder, finds its
 /// schemas and reference data in PREFIX/share/tanba.
-@Suite struct InstallCLITests {
+@Suite(.blocking) struct InstallCLITests {
     @Test func anInstalledTanbaFindsItsDataFromAnyFolder() throws {
         let temporary = FileManager.default.temporaryDirectory
         let prefix = temporary.appendingPathComponent("tanba-prefix-\(UUID().uuidString)")
@@ -44,7 +44,7 @@ import Testing
                 where (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) && attempt < 50
             {
                 attempt += 1
-                Thread.sleep(forTimeInterval: 0.1)
+                blockingSleep(seconds: 0.1)
             }
         }
         let lost = outcome!

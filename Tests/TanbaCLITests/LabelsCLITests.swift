@@ -4,7 +4,7 @@ import Testing
 
 /// `tanba codes labels`: an order's codes as PNG symbols that read back to the codes as issued (GS1 DataMatrix with
 /// FNC1, the tail), as A4 sheets (HTML and SVG), and for codes named; refusals by reason.
-@Suite struct LabelsCLITests {
+@Suite(.blocking) struct LabelsCLITests {
     let cli = RegistryCLITests()
 
     @Test func anOrdersLabelsReadBackAsTheCodesIssued() throws {

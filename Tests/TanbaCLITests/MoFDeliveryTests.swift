@@ -10,7 +10,7 @@ import Testing
 /// `tanba serve` with the daily schedule and the `mof` outbox worker, and `tanba-sim mof` failing twice before it
 /// takes the export. Failure modes: an export lost or taken twice when the receiver fails, a day exported again by
 /// a second process, a file whose digest the receiver cannot confirm, an acknowledgement not recorded.
-@Suite(.serialized) struct MoFDeliveryTests {
+@Suite(.blocking, .serialized) struct MoFDeliveryTests {
     static let day = "2026-11-20"
 
     struct Setup {
@@ -56,7 +56,7 @@ import Testing
             while Date() < deadline {
                 message = try store.read { try $0.queued(OutboxFilter(channel: "mof")) }.first
                 if message?.state != .pending { break }
-                Thread.sleep(forTimeInterval: 0.1)
+                blockingSleep(seconds: 0.1)
             }
             return message
         }
@@ -152,13 +152,13 @@ import Testing
         var delivered: [QueuedMessage]?
         while Date() < deadline, delivered == nil {
             delivered = try settled()
-            Thread.sleep(forTimeInterval: 0.2)
+            blockingSleep(seconds: 0.2)
         }
         try #require(delivered != nil)
         _ = hub.stop()
         let before = try Self.exports(setup)
         hub = try ServeProcess(options)
-        Thread.sleep(forTimeInterval: 2)
+        blockingSleep(seconds: 2)
         _ = hub.stop()
         let after = try Self.exports(setup)
         #expect(after.count == before.count)

@@ -3,7 +3,7 @@ import Testing
 
 /// The operator's own actions are in the audit trail (channel `cli`, `user@host`), a CLI submission with its
 /// sender and signer, refusals too; the chain stays intact.
-@Suite struct OperatorAuditCLITests {
+@Suite(.blocking) struct OperatorAuditCLITests {
     let registry = RegistryCLITests()
 
     @Test func everyChangeOnTheCommandLineIsAudited() throws {

@@ -6,7 +6,7 @@ import Testing
 /// `tanba outbox` on both stores: what operators see of the queue and sending again. Failure modes: a delivered or
 /// never-failed message sent again (a duplicate to a state system), a resend not in the audit trail, a bad filter
 /// taken as no filter.
-@Suite struct OutboxCLITests {
+@Suite(.blocking) struct OutboxCLITests {
     @Test(arguments: TestBackend.available)
     func operatorsSeeTheQueueAndSendDeadMessagesAgainAudited(_ backend: TestBackend) throws {
         let location = try backend.makeLocation()

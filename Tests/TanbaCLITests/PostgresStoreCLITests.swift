@@ -4,7 +4,7 @@ import Testing
 
 /// `--store postgres://…` on the command line: a server that cannot be reached is `STORE_UNAVAILABLE` (exit 2),
 /// a malformed URL `CONFIG_INVALID`, and neither message repeats the password.
-@Suite struct PostgresStoreCLITests {
+@Suite(.blocking) struct PostgresStoreCLITests {
     /// A loopback port nothing listens on: bound and closed again at once.
     static func closedPort() throws -> Int {
         let probe = try runProcess(

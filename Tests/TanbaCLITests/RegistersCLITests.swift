@@ -6,7 +6,7 @@ import Testing
 /// participants, audited, and a participant liquidated there can no longer sign. Failure modes: a liquidated
 /// participant's document accepted; a wrong or failed answer from the gateway changing anything; a refresh that
 /// changes a status without an audit entry.
-@Suite struct RegistersCLITests {
+@Suite(.blocking) struct RegistersCLITests {
     @Test func aParticipantLiquidatedInTheRegisterCannotSignAndBadAnswersChangeNothing() throws {
         let registry = RegistryCLITests()
         let (signed, _, trust) = try registry.signedShipment()

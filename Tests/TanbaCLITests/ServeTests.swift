@@ -11,7 +11,7 @@ final class Output: Sendable {
 }
 
 /// `tanba serve` as a supervisor or a script runs it: standard output is a pipe, the port may be taken.
-@Suite struct ServeTests {
+@Suite(.blocking) struct ServeTests {
     static func arguments(port: Int, store: URL) -> [String] { arguments(port: port, location: store.path) }
 
     /// The same for any store location (an SQLite path or a PostgreSQL URL).
@@ -73,7 +73,7 @@ final class ServeProcess {
         var port: Int?
         let deadline = Date() + 60
         while port == nil && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
+            blockingSleep(seconds: 0.1)
             if let range = output.text.range(
                 of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
             {

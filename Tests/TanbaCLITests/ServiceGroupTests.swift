@@ -5,7 +5,7 @@ import Testing
 
 /// `tanba serve --folders`: the HTTP server and the drop folders run as one service group on one store (SQLite or PostgreSQL); they
 /// start together, and on SIGTERM a request in flight is answered before the process ends, with status 0.
-@Suite struct ServiceGroupTests {
+@Suite(.blocking) struct ServiceGroupTests {
     @Test(arguments: TestBackend.available)
     func serveRunsTheDropFoldersAndFinishesARequestInFlightOnSIGTERM(_ backend: TestBackend) throws {
         let registry = RegistryCLITests(store: try backend.makeLocation())
@@ -28,7 +28,7 @@ import Testing
         let receipt = root.appendingPathComponent("\(seller)/out/esd.receipt.xml")
         let deadline = Date() + 30
         while !FileManager.default.fileExists(atPath: receipt.path) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
+            blockingSleep(seconds: 0.1)
         }
         #expect(try String(contentsOf: receipt, encoding: .utf8).contains("<Result>accepted</Result>"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("\(seller)/archive/esd.xml").path))
@@ -44,7 +44,7 @@ import Testing
         let curlOut = Pipe()
         curl.standardOutput = curlOut
         try curl.run()
-        Thread.sleep(forTimeInterval: 1)
+        blockingSleep(seconds: 1)
         #expect(curl.isRunning, "the upload should still be under way")
         server.process.terminate()  // SIGTERM
         let status = String(decoding: curlOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

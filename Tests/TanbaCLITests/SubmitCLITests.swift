@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `tanba submit --json` in the documented shape, and refused documents in the sender's outbox listing.
-@Suite struct SubmitCLITests {
+@Suite(.blocking) struct SubmitCLITests {
     let registry = RegistryCLITests()
 
     /// The signed shipment with its content changed after signing: refused for its signature, its sender read.

@@ -6,7 +6,7 @@ import Testing
 /// Two `tanba serve` processes on one store (an SQLite file, a PostgreSQL database), as a hub at scale runs: a participant logs in at one and works at the
 /// other, and two conflicting shipments of the same codes posted to the two hubs at once have exactly one winner;
 /// the audit trail both wrote stays one chain.
-@Suite struct TwoHubsTests {
+@Suite(.blocking) struct TwoHubsTests {
     /// Runs curl, returns (HTTP status, body).
     static func curl(_ arguments: [String]) throws -> (status: String, body: String) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-curl-\(UUID().uuidString)")

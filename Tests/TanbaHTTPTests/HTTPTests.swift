@@ -206,7 +206,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.available) func nobodyReadsOrSendsAnothersDocuments(_ backend: TestBackend)
+    @Test(.blocking, arguments: TestBackend.available) func nobodyReadsOrSendsAnothersDocuments(_ backend: TestBackend)
         async throws
     {
         let hub = try Self.hub(backend)

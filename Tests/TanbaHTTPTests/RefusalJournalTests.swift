@@ -55,7 +55,7 @@ import Testing
     }
 
     /// The rule lives in the database: even a statement asking to replace an entry leaves it as it was.
-    @Test(arguments: TestBackend.available) func theStoreKeepsTheFirstRefusalEntryWhateverTheStatement(
+    @Test(.blocking, arguments: TestBackend.available) func theStoreKeepsTheFirstRefusalEntryWhateverTheStatement(
         _ backend: TestBackend
     ) throws {
         let hub = try HTTPTests.hub(backend)

@@ -10,7 +10,7 @@ import Testing
 /// Two hub processes on one store share logins: a challenge issued by one is redeemed at the other, once; a token
 /// works on both and after a restart; the store keeps no token, only its hash.
 @Suite struct SharedSessionTests {
-    @Test(arguments: TestBackend.available) func aLoginStartedOnOneHubWorksOnAnotherOnceAndAfterARestart(
+    @Test(.blocking, arguments: TestBackend.available) func aLoginStartedOnOneHubWorksOnAnotherOnceAndAfterARestart(
         _ backend: TestBackend
     ) async throws {
         let hub = try HTTPTests.hub(backend)

@@ -12,7 +12,7 @@ import Testing
 /// again after its answer was lost (a duplicate MessageID: the first answer again, counted, not recorded twice), an
 /// unsigned message and one signed by someone else than the pinned hub (`unsigned`, `wrong signer`), and an envelope
 /// without its MessageID (a Fault naming it).
-@Suite(.serialized) struct SimulatorProcessTests {
+@Suite(.blocking, .serialized) struct SimulatorProcessTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
@@ -153,7 +153,7 @@ final class Simulator {
         var port: Int?
         let deadline = Date() + 60
         while port == nil && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.05)
+            blockingSleep(seconds: 0.05)
             if let range = output.text.range(
                 of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
             {

@@ -151,7 +151,9 @@ final class FiscalWorld: @unchecked Sendable {
     }
 
     /// An OFD retrying one batch 8 times at once: applied once; every copy answered, 1 applied and 7 repeated.
-    @Test(arguments: TestBackend.available) func eightCopiesOfOneBatchAtOnceApplyItOnce(_ backend: TestBackend) throws {
+    @Test(.blocking, arguments: TestBackend.available) func eightCopiesOfOneBatchAtOnceApplyItOnce(
+        _ backend: TestBackend
+    ) throws {
         let world = try FiscalWorld(backend: backend)
         let batch = try FiscalWorld.signed(
             world.batch(

@@ -12,7 +12,7 @@ import Testing
 /// Submissions racing each other: the invariants (one document per number, one application per content, a code
 /// issued once) hold because the decision is checked again inside the write and the database enforces them, not
 /// because a check before the write happened to run first.
-@Suite struct RaceTests {
+@Suite(.blocking) struct RaceTests {
     /// Runs `body` on `count` threads released at the same moment, and collects every result.
     static func race<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>]
     {

@@ -6,7 +6,7 @@ import Testing
 
 /// `tanba signer` as a user runs it: the port on the first line, the certificate's pin, refusals of a bad
 /// command line, and a clean stop on SIGTERM.
-@Suite(.timeLimit(.minutes(3))) struct SignerCommandTests {
+@Suite(.blocking, .timeLimit(.minutes(3))) struct SignerCommandTests {
     typealias H = SignerHarness
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -217,7 +217,7 @@ extension ChangeSetTests {
     /// PostgreSQL's cached (generic) plan of the conditional update finds codes by identity whatever its
     /// statistics say of owners: with a plain `owner = $8` and statistics from before a batch changed hands (a
     /// seller's 140,000 codes in the benchmark), it read every code the seller owns for each small shipment.
-    @Test(.enabled(if: TestBackend.server != nil))
+    @Test(.blocking, .enabled(if: TestBackend.server != nil))
     static func postgresFindsTheCodesOfAConditionalUpdateByTheirIdentityNotByTheirOwner() throws {
         let url = try TestBackend.postgres.makeLocation()
         let store = try PostgresStore(url: url)

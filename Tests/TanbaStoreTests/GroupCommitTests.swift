@@ -4,6 +4,7 @@ import TanbaDomain
 import TanbaErrors
 import TanbaSQLite
 import TanbaStore
+import TanbaTestSupport
 import Testing
 
 /// Group commit: writers of the same moment share one transaction and one sync, yet each is all-or-nothing on
@@ -22,7 +23,7 @@ import Testing
         throw TanbaError(.internal, "no BIN for \(index)")
     }
 
-    @Test func concurrentWritersShareCommitsAndAFailingOneLeavesNoTrace() throws {
+    @Test(.blocking) func concurrentWritersShareCommitsAndAFailingOneLeavesNoTrace() throws {
         let store = try SQLiteStore(
             path: FileManager.default.temporaryDirectory.appendingPathComponent(
                 "tanba-gc-\(UUID().uuidString)/s.sqlite"
@@ -67,7 +68,7 @@ import Testing
             }.start()
         }
         for _ in 1..<participants.count { ready.wait() }
-        Thread.sleep(forTimeInterval: 0.2)  // from "about to write" to waiting in the queue
+        blockingSleep(seconds: 0.2)  // from "about to write" to waiting in the queue
         release.signal()
         group.wait()
         let stored = Set(try store.read { try $0.participants() }.map(\.id))

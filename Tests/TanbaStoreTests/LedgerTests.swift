@@ -45,7 +45,7 @@ import Testing
 
     /// Every connection commits synchronously (a receipt is given only for what survives a crash), even on a
     /// server whose default is off; the location a message may show has no password.
-    @Test(.enabled(if: TestBackend.server != nil))
+    @Test(.blocking, .enabled(if: TestBackend.server != nil))
     static func thePostgresStoreCommitsSynchronouslyAndItsLocationNamesNoPassword() throws {
         let url = try TestBackend.postgres.makeLocation()
         var components = try #require(URLComponents(string: url))

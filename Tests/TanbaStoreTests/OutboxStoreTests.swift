@@ -83,7 +83,7 @@ import Testing
 
     /// Eight workers on their own threads take from 400 messages at once until none is left: every message is taken
     /// by exactly one of them.
-    @Test(arguments: TestBackend.available)
+    @Test(.blocking, arguments: TestBackend.available)
     func workersTakingAtOnceNeverTakeOneMessageTwice(_ backend: TestBackend) throws {
         let store = try LedgerTests(backend).store
         try store.write { try $0.enqueue(Self.messages(400)) }

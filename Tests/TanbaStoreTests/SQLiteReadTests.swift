@@ -4,6 +4,7 @@ import Synchronization
 import TanbaDomain
 import TanbaEmission
 import TanbaStore
+import TanbaTestSupport
 import Testing
 
 @testable import TanbaSQLite
@@ -23,7 +24,7 @@ import Testing
             id: try GroupCommitTests.participant(1).id, name: name, isOrganisation: true, roles: [.wholesaler])
     }
 
-    @Test func aReadSeesEveryCommitBeforeItAndManyAtOnceAllFinish() throws {
+    @Test(.blocking) func aReadSeesEveryCommitBeforeItAndManyAtOnceAllFinish() throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
         let id = try GroupCommitTests.participant(1).id
         try store.write { try $0.save(try Self.participant(named: "first")) }
@@ -45,7 +46,7 @@ import Testing
                 let names = try? store.read { tx -> [String] in
                     let before = try tx.participant(id)?.name ?? "-"
                     holding.signal()
-                    Thread.sleep(forTimeInterval: 0.05)
+                    blockingSleep(seconds: 0.05)
                     return [before, try tx.participant(id)?.name ?? "-"]
                 }
                 seen.withLock { $0.append(contentsOf: names.map { $0[0] == $0[1] ? [$0[0]] : ["torn"] } ?? ["failed"]) }

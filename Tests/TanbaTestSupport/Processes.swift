@@ -1,13 +1,18 @@
 public import Foundation
+public import Testing
 
 /// Runs a program to its end and returns its exit status with everything it wrote to standard output and error.
 ///
 /// Shared by the tests that drive the `tanba` binary and those that ask peer tools (xmlsec1, openssl, cc).
-/// Both pipes are drained before waiting, so a chatty program cannot block on a full pipe.
+/// Both pipes are drained before waiting, so a chatty program cannot block on a full pipe. It blocks its thread
+/// until the program ends, so it belongs in a `.blocking` test (and records an issue elsewhere).
 @discardableResult
 public func runProcess(
-    _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil
+    _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> (status: Int32, output: String, error: String) {
+    expectOffTheCooperativePool(
+        "running \(URL(fileURLWithPath: executable).lastPathComponent)", sourceLocation: sourceLocation)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

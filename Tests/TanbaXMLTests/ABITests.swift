@@ -4,7 +4,7 @@ import Testing
 
 /// SwiftPM drops xmlsec's -D flags; the shim repeats them. If they ever diverge, `xmlSecDSigCtx` changes size
 /// (1032 vs 1104 bytes) and every field after the first `xmlSecSize` is read at the wrong offset.
-@Suite struct ABITests {
+@Suite(.blocking) struct ABITests {
     @Test func swiftSeesTheSameLayoutAsTheCCompiler() throws {
         let cc = try #require(Fixtures.which("cc"), "a C compiler is needed for the ABI check")
         // The system's own pkg-config file, with the -D flags the library was built with: not the trimmed copy the

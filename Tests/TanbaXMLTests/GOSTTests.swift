@@ -311,7 +311,7 @@ import Testing
     }
 
     /// Kazakh r_LE ‖ s_LE is the engine's s_BE ‖ r_BE reversed; public keys are x_LE ‖ y_LE in both.
-    @Test func tanbaSignatureVerifiesInTheGostEngine() throws {
+    @Test(.blocking) func tanbaSignatureVerifiesInTheGostEngine() throws {
         let message = try Fixtures.temporaryFile(Fixtures.validShipment, name: "message.xml")
         let folder = message.deletingLastPathComponent()
         let ours = try GOSTPrivateKey.generate()
@@ -339,7 +339,7 @@ import Testing
         #expect(!refused.output.contains("Verified OK"))
     }
 
-    @Test func gostEngineSignatureVerifiesInTanba() throws {
+    @Test(.blocking) func gostEngineSignatureVerifiesInTanba() throws {
         let message = try Fixtures.temporaryFile(Fixtures.validShipment, name: "message.xml")
         let folder = message.deletingLastPathComponent()
         let (key, publicDER) = try engineKey(in: folder)

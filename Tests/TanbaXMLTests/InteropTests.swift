@@ -39,7 +39,7 @@ enum Interop {
 }
 
 /// Both directions against the xmlsec1 command-line tool, the reference implementation on this machine.
-@Suite struct InteropTests {
+@Suite(.blocking) struct InteropTests {
     let xmlsec1: String
 
     init() throws { xmlsec1 = try #require(Fixtures.which("xmlsec1"), "xmlsec1 is installed by make test") }

@@ -150,7 +150,7 @@ import Testing
         #expect(required.revocationListInfo.contains { $0.isStale(at: now) })
     }
 
-    @Test func verificationsDuringRepeatedSwapsNeverFailSpuriously() throws {
+    @Test(.blocking) func verificationsDuringRepeatedSwapsNeverFailSpuriously() throws {
         let folder = try Self.crlFolder()
         let anchor = TrustAnchor(try Self.store(folder))
         let verifier = SignatureVerifier(trust: anchor)
