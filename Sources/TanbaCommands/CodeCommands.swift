@@ -171,7 +171,7 @@ struct CodesCommand: ParsableCommand {
                 let lock = rule.lock == .unlocked ? "must not be locked" : "must be locked by the named shipment"
                 lines.append(
                     "| `\(rule.operation)` | \(rule.from.map { "`\($0.rawValue)`" }.joined(separator: ", ")) | `\(rule.to.rawValue)` | "
-                        + "\(rule.ownerOnly ? "the owner" : "the shipment's parties") | \(lock) | \(rule.effect) |")
+                        + "\(rule.who) | \(lock) | \(rule.effect) |")
             }
             return lines.joined(separator: "\n") + "\n"
         }

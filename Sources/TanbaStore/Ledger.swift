@@ -67,7 +67,10 @@ public struct Ledger: Sendable {
                 if named == nil { named = Set(ids) }
                 // Named together with its package: the package's expansion covers it.
                 if named!.contains(parent) { continue }
-                guard case .withdraw = operation else {
+                // Withdrawn out of its package, or back alone from abroad (its package was broken up there).
+                switch operation {
+                case .withdraw, .reimport: break
+                default:
                     problems.append(
                         Diagnostic(
                             .codeInPackage,

@@ -23,7 +23,7 @@ import Testing
         (.lockForShipment(by: owner, document: document), nil),
         (.acceptShipment(document: document, buyer: stranger), document),
         (.releaseShipment(document: document), document), (.withdraw(by: owner, reason: .retailSale), nil),
-        (.returnToCirculation(by: owner), nil),
+        (.returnToCirculation(by: owner), nil), (.reimport(to: stranger), nil),
     ]
 
     /// The expected table: which operation is allowed from which status (docs/STATES.md).
@@ -31,14 +31,16 @@ import Testing
         .issued: ["apply", "cancel"],
         .applied: ["cancel", "introduce"],
         .inCirculation: ["ship", "accept", "release", "withdraw"],
-        .withdrawn: ["return"],
+        .withdrawn: ["return", "reimport"],
         .cancelled: [],
     ]
 
     @Test(arguments: CodeStatus.allCases)
     func everyOperationFromEveryStatus(status: CodeStatus) throws {
         for (operation, lock) in Self.operations {
-            let code = Self.code(status, lockedBy: lock, reason: status == .withdrawn ? .retailSale : nil)
+            // Withdrawn for a reason that lets the operation bring it back (a sale returns, a shipment abroad comes back).
+            let reason: WithdrawalReason = operation.name == "reimport" ? .eaeuShipment : .retailSale
+            let code = Self.code(status, lockedBy: lock, reason: status == .withdrawn ? reason : nil)
             if Self.allowed[status]!.contains(operation.name) {
                 let next = try CodeStateMachine.apply(operation, to: code)
                 #expect(next.id == code.id)
@@ -69,6 +71,23 @@ import Testing
         let returned = try CodeStateMachine.apply(
             .returnToCirculation(by: Self.owner), to: Self.code(.withdrawn, reason: .retailSale))
         #expect(returned.status == .inCirculation && returned.withdrawalReason == nil)
+        let back = try CodeStateMachine.apply(
+            .reimport(to: Self.stranger), to: Self.code(.withdrawn, reason: .eaeuShipment))
+        #expect(back.status == .inCirculation && back.owner == Self.stranger && back.withdrawalReason == nil)
+    }
+
+    /// Failure modes: goods sold, destroyed or exported outside the EAEU coming back by a partner's message, and
+    /// goods that went to a member state brought back by the owner's return document instead of the partner's.
+    @Test func onlyGoodsShippedToAMemberStateComeBackFromOne() {
+        for reason in WithdrawalReason.allCases where reason != .eaeuShipment {
+            expectCode(.codeReturnNotAllowed, reason.rawValue) {
+                _ = try CodeStateMachine.apply(.reimport(to: Self.stranger), to: Self.code(.withdrawn, reason: reason))
+            }
+        }
+        expectCode(.codeReturnNotAllowed) {
+            _ = try CodeStateMachine.apply(
+                .returnToCirculation(by: Self.owner), to: Self.code(.withdrawn, reason: .eaeuShipment))
+        }
     }
 
     @Test func onlyTheOwnerActs() {

@@ -99,6 +99,59 @@ import Testing
         #expect(try World.verifier.verify(try XMLDocument.parse(signed)).signer.bin == TestPKI.operatorBIN)
     }
 
+    /// Goods the seller shipped to Russia come back, with a new unit, for the Kazakh buyer: the returning codes are
+    /// back in circulation for the buyer with `reimport` in their history and their first origin kept; the new unit
+    /// is introduced. Failure modes: a returning code refused as "known", a returned code arriving a second time
+    /// (`EAEU_CODE_KNOWN`), and a code withdrawn for another reason (exported outside the EAEU) let back in.
+    @Test(arguments: TestBackend.available) func goodsShippedToAMemberStateComeBackForTheReceiver(
+        _ backend: TestBackend
+    ) throws {
+        let hub = try Arrival(backend: backend)
+        let world = hub.world
+        let shipped = Array(world.codes[0..<2])
+        let departure = try world.pipeline.submit(
+            try World.signed(EAEUShipmentRuleTests.shipment(shipped, country: "RU", taxId: "7707083893")))
+        #expect(departure.accepted, "\(departure.diagnostics)")
+        #expect(try world.code(shipped[0]).withdrawalReason == .eaeuShipment)
+        // Another of the seller's codes left Kazakhstan outside the EAEU: it cannot come back by an arrival.
+        let exported = world.codes[2]
+        try world.store.write { tx in
+            _ = try Ledger.perform(
+                .withdraw(by: World.seller, reason: .export), on: [exported], document: "EXPORT-1", at: Date(),
+                in: tx)
+        }
+        let fresh = Self.newCodes(1)
+        let (decision, answer) = try hub.receive(try Self.signed(Self.message(codes: shipped + fresh)))
+        #expect(decision.accepted, "\(decision.diagnostics)")
+        #expect(decision.changes.count == 3)
+        for code in shipped {
+            let record = try world.code(code)
+            #expect(record.status == .inCirculation && record.owner == World.buyer && record.withdrawalReason == nil)
+            #expect(record.emitter == World.seller, "a returning code stays the hub's own")
+            let history = try world.store.read { try $0.events(of: code) }
+            #expect(history.map(\.operation).suffix(2) == ["withdraw", "reimport"], "\(history.map(\.operation))")
+            #expect(history.last?.document == decision.documentID && history.last?.owner == World.buyer)
+        }
+        #expect(try world.code(fresh[0]).owner == World.buyer)
+        guard case .result(let result, _) = answer else {
+            Issue.record("no processing result")
+            return
+        }
+        #expect(result.accepted)
+        // Back in circulation now: a second message naming them (another EDocId) is refused, as is the exported code.
+        for (name, code) in [("returned already", shipped[0]), ("exported outside the EAEU", exported)] {
+            let (codes, audit) = (hub.codeCount, hub.auditCount)
+            let refused = try hub.receive(try Self.signed(Self.message(codes: [code])))
+            #expect(!refused.decision.accepted, "\(name)")
+            #expect(
+                refused.decision.diagnostics.map(\.code) == [.eaeuCodeKnown], "\(name): \(refused.decision.diagnostics)"
+            )
+            #expect(hub.codeCount == codes && hub.auditCount == audit + 1, "\(name)")
+        }
+        #expect(try world.code(exported).status == .withdrawn && world.code(exported).withdrawalReason == .export)
+        #expect(try world.code(shipped[0]).owner == World.buyer)
+    }
+
     /// A partner retrying (a lost answer): the same message is applied once and accepted again.
     @Test(arguments: TestBackend.available) func theSameMessageAgainChangesNothing(_ backend: TestBackend) throws {
         let hub = try Arrival(backend: backend)

@@ -17,6 +17,9 @@ public enum CodeOperation: Sendable, Hashable {
     case withdraw(by: String, reason: WithdrawalReason)
     /// Back into circulation after a withdrawal whose reason allows it (e.g. a consumer return).
     case returnToCirculation(by: String)
+    /// Goods shipped to another EAEU member state come back: a partner system's goods message names them for a
+    /// Kazakh receiver, who becomes their owner.
+    case reimport(to: String)
 
     /// The operation's stable name, used in histories and docs/STATES.md.
     public var name: String {
@@ -29,6 +32,7 @@ public enum CodeOperation: Sendable, Hashable {
         case .releaseShipment: "release"
         case .withdraw: "withdraw"
         case .returnToCirculation: "return"
+        case .reimport: "reimport"
         }
     }
 }
@@ -52,6 +56,21 @@ public enum CodeStateMachine {
         public let ownerOnly: Bool
         public let lock: LockRule
         public let effect: String
+        /// Who may act, in words (docs/STATES.md).
+        public let who: String
+
+        init(
+            operation: String, from: [CodeStatus], to: CodeStatus, ownerOnly: Bool, lock: LockRule, effect: String,
+            who: String? = nil
+        ) {
+            self.operation = operation
+            self.from = from
+            self.to = to
+            self.ownerOnly = ownerOnly
+            self.lock = lock
+            self.effect = effect
+            self.who = who ?? (ownerOnly ? "the owner" : "the shipment's parties")
+        }
     }
 
     /// Every allowed transition. Anything else is refused.
@@ -80,6 +99,10 @@ public enum CodeStateMachine {
         Rule(
             operation: "return", from: [.withdrawn], to: .inCirculation, ownerOnly: true, lock: .unlocked,
             effect: "back into circulation, only after a withdrawal whose reason allows it"),
+        Rule(
+            operation: "reimport", from: [.withdrawn], to: .inCirculation, ownerOnly: false, lock: .unlocked,
+            effect: "back from another EAEU member state, only after an EAEU shipment; owner becomes the receiver",
+            who: "a partner state's system (an arrival)"),
     ]
 
     /// Applies `operation` to `code`, or throws the specific reason it is refused.
@@ -99,7 +122,7 @@ public enum CodeStateMachine {
             case .apply(let by), .cancel(let by), .introduce(let by), .lockForShipment(let by, _),
                 .withdraw(let by, _), .returnToCirculation(let by):
                 by
-            case .acceptShipment, .releaseShipment: nil
+            case .acceptShipment, .releaseShipment, .reimport: nil
             }
         if rule.ownerOnly, let actor, code.owner != actor {
             throw TanbaError(.codeNotOwner, "\(code.id): belongs to \(code.owner), not to \(actor)", subject: code.id)
@@ -141,6 +164,17 @@ public enum CodeStateMachine {
                     "\(code.id): withdrawn for \(code.withdrawalReason?.rawValue ?? "no reason"), which allows no return",
                     subject: code.id)
             }
+            next.withdrawalReason = nil
+        case .reimport(let receiver):
+            // Only what left for a member state comes back by a partner's message; goods sold, destroyed or
+            // exported outside the EAEU do not return this way.
+            guard code.withdrawalReason == .eaeuShipment else {
+                throw TanbaError(
+                    .codeReturnNotAllowed,
+                    "\(code.id): withdrawn for \(code.withdrawalReason?.rawValue ?? "no reason"), not shipped to an "
+                        + "EAEU member state, so it cannot come back from one", subject: code.id)
+            }
+            next.owner = receiver
             next.withdrawalReason = nil
         }
         return next

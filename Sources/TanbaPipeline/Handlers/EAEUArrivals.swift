@@ -119,42 +119,59 @@ struct EAEUArrivalHandler: DocumentHandler {
                     "EDocRefId \(ref) names no message the hub received from \(sender); send that one first",
                     at: refElement))
         }
-        // A code is issued once, ever: a unit the hub knows (issued here, or arrived before) cannot arrive as new.
+        // A code is issued once, ever: a unit the hub knows cannot arrive as new. Goods that left for a member
+        // state (withdrawn by an EAEU shipment) come back instead: they return into circulation for the receiver,
+        // whichever member state's system sends them (they may have travelled on from the first).
         let ids = items.flatMap { $0.codes.map(\.id) }
         let known = try tx.codes(ids)
+        var returning: [String] = []
         for item in items {
             for code in item.codes {
                 guard let record = known[code.id] else { continue }
+                if record.status == .withdrawn, record.withdrawalReason == .eaeuShipment {
+                    returning.append(code.id)
+                    continue
+                }
                 problems.append(
                     Diagnostic(
                         .eaeuCodeKnown,
-                        "\(code.id) is known to the hub already (\(record.status.rawValue), owned by \(record.owner)); "
-                            + "goods that left Kazakhstan and come back are not registered by an arrival",
-                        at: code.element, subject: code.id))
+                        "\(code.id) is known to the hub already (\(record.status.rawValue)"
+                            + (record.withdrawalReason.map { ", \($0.rawValue)" } ?? "")
+                            + ", owned by \(record.owner)); only goods shipped to an EAEU member state come back "
+                            + "by an arrival", at: code.element, subject: code.id))
             }
         }
         guard problems.isEmpty else { throw TanbaError(diagnostics: problems) }
         let receiver = arrival.receiverBIN
-        let codes = items.flatMap { item in
+        let fresh = items.map { item in (gtin: item.gtin, codes: item.codes.filter { known[$0.id] == nil }) }
+        let codes = fresh.flatMap { item in
             item.codes.map {
                 CodeRecord(
                     id: $0.id, level: .unit, gtin: item.gtin, status: .inCirculation, owner: receiver,
                     emitter: sender, issuedAt: context.now)
             }
         }
-        // The code's history: issued abroad (its row), then introduced here for the receiver — the entry the
-        // public check finds the origin by.
-        try tx.insert(codes, origin: context.id)
-        try tx.record(
-            HistoryEntry(
-                at: context.now, operation: "introduce", status: .inCirculation, owner: receiver,
-                document: context.id), for: ids)
-        try tx.save(
-            Set(items.map(\.gtin)).sorted().map {
-                GoodsOrigin(
-                    document: context.id, gtin: $0, kind: .import, introducer: receiver,
-                    country: arrival.senderCountry.rawValue)
-            })
-        return Outcome(changes: codes, status: .accepted, recipient: receiver)
+        if !codes.isEmpty {
+            // The code's history: issued abroad (its row), then introduced here for the receiver — the entry the
+            // public check finds the origin by.
+            try tx.insert(codes, origin: context.id)
+            try tx.record(
+                HistoryEntry(
+                    at: context.now, operation: "introduce", status: .inCirculation, owner: receiver,
+                    document: context.id), for: codes.map(\.id))
+            try tx.save(
+                Set(fresh.filter { !$0.codes.isEmpty }.map(\.gtin)).sorted().map {
+                    GoodsOrigin(
+                        document: context.id, gtin: $0, kind: .import, introducer: receiver,
+                        country: arrival.senderCountry.rawValue)
+                })
+        }
+        // A returning code keeps its origin (its first introduction); its history gains `reimport`.
+        let returned =
+            returning.isEmpty
+            ? []
+            : try Ledger.perform(
+                .reimport(to: receiver), on: returning, document: context.id, at: context.now, in: tx)
+        return Outcome(changes: codes + returned, status: .accepted, recipient: receiver)
     }
 }
