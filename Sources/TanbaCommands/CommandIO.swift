@@ -1,4 +1,5 @@
 import Foundation
+import TanbaCore
 import TanbaErrors
 
 /// A file a command was given, whole.
@@ -26,4 +27,12 @@ func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) 
 /// The result of `runBlocking`'s task, handed to the waiting thread (written once, before the semaphore is signalled).
 private final class BlockingResult<T: Sendable>: @unchecked Sendable {
     var result: Result<T, any Error>?
+}
+
+extension QueryText {
+    /// How a command's refusal names a parameter: as the option that carries it (`dateFrom` is `--date-from`). The
+    /// core's parsers of the API's query parameters read a command's options too, with the same refusals.
+    static let option: Naming = { name in
+        "--" + name.map { $0.isUppercase ? "-\($0.lowercased())" : "\($0)" }.joined()
+    }
 }

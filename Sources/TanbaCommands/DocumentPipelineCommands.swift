@@ -120,17 +120,12 @@ struct DocumentsCommand: ParsableCommand {
             ]
             let query = try QueryText(
                 options.compactMap { name, value in value.map { (name, $0) } }, known: DocumentQuery.parameters,
-                naming: Self.option)
+                naming: QueryText.option)
             var filter = try DocumentQuery.filter(query, reference: reference)
             // The operator's view: any sender and recipient, not one participant's box.
             filter.sender = sender
             filter.recipient = recipient
             return filter
-        }
-
-        /// How a refusal names a parameter: as the option that carries it (`dateFrom` is `--date-from`).
-        static let option: QueryText.Naming = { name in
-            "--" + name.map { $0.isUppercase ? "-\($0.lowercased())" : "\($0)" }.joined()
         }
 
         func run() throws {

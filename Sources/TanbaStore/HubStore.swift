@@ -276,11 +276,8 @@ public struct DocumentFilter: Sendable {
 }
 
 /// A position in a document list (newest first, ties broken by id, descending): the received time as the store
-/// keeps it and the id of the last document a page showed.
-///
-/// Clients see it as an opaque string. The time travels as the exact stored number (seconds since 1970, written
-/// so that it reads back to the same `Double`): a rounded time would repeat or skip documents received in the
-/// same instant as a page's last one.
+/// keeps it and the id of the last document a page showed. Clients see it as an opaque string (`OpaqueCursor`,
+/// tag `v1`).
 public struct DocumentCursor: Sendable, Hashable {
     public let receivedAt: Double
     public let id: String
@@ -291,25 +288,12 @@ public struct DocumentCursor: Sendable, Hashable {
     }
 
     /// The opaque form: base64url (no padding) of `v1|<seconds>|<id>`.
-    public var encoded: String {
-        Data("v1|\(receivedAt)|\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    public var encoded: String { OpaqueCursor.encode(tag: "v1", seconds: receivedAt, key: id) }
 
     /// Reads a cursor a page gave out; nil for anything else (a damaged, made-up or foreign string).
     public init?(encoded text: String) {
-        guard text.count <= 512, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) })
-        else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
-            return nil
-        }
-        let parts = plain.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let seconds = Double(parts[1]), seconds.isFinite, !parts[2].isEmpty,
-            !parts[2].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-        else { return nil }
-        self.init(receivedAt: seconds, id: String(parts[2]))
+        guard let decoded = OpaqueCursor.decode(text, tag: "v1") else { return nil }
+        self.init(receivedAt: decoded.seconds, id: decoded.key)
     }
 }
 

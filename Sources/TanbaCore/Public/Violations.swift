@@ -119,12 +119,7 @@ public enum Violations {
         }
         filter.from = try query.instant("from", endOfDay: false)
         filter.until = try query.instant("to", endOfDay: true)
-        if let after = try query.string("after") {
-            guard let cursor = ViolationCursor(encoded: after) else {
-                throw query.invalid("after", "is not a cursor this hub gave out (use a page's 'next' as is)")
-            }
-            filter.after = cursor
-        }
+        filter.after = try query.cursor("after", ViolationCursor.init(encoded:))
         return filter
     }
 

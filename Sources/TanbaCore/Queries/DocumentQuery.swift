@@ -70,12 +70,7 @@ public enum DocumentQuery {
             guard (1...100).contains(number.count) else { throw query.invalid("number", "must be 1 to 100 characters") }
             filter.number = number
         }
-        if let after = try query.string("after") {
-            guard let cursor = DocumentCursor(encoded: after) else {
-                throw query.invalid("after", "is not a cursor this hub gave out (use a page's 'next' as is)")
-            }
-            filter.after = cursor
-        }
+        filter.after = try query.cursor("after", DocumentCursor.init(encoded:))
         return filter
     }
 }

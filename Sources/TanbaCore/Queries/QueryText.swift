@@ -68,6 +68,16 @@ public struct QueryText: Sendable {
         return value
     }
 
+    /// A page's cursor (its `next`, given back as is), read by `decode`; nil when absent.
+    /// - Throws: `REQUEST_PARAMETER_INVALID` for a string `decode` refuses: damaged, made up, another list's.
+    public func cursor<Cursor>(_ name: String, _ decode: (String) -> Cursor?) throws -> Cursor? {
+        guard let text = try string(name) else { return nil }
+        guard let cursor = decode(text) else {
+            throw invalid(name, "is not a cursor this hub gave out (use a page's 'next' as is)")
+        }
+        return cursor
+    }
+
     /// A calendar date, `YYYY-MM-DD`, checked to exist (no 2026-02-30).
     public func date(_ name: String) throws -> String? {
         guard let text = try string(name) else { return nil }

@@ -54,6 +54,9 @@ public typealias DocumentSummaryPage = PageJSON<DocumentSummary>
 extension PageJSON where Item == DocumentSummary {
     /// The page as every channel shows it.
     public init(_ page: DocumentPage) {
-        self.init(documents: page.documents.map(DocumentSummary.init), next: page.next?.encoded)
+        self.init("documents", items: page.documents.map(DocumentSummary.init), next: page.next?.encoded)
     }
+
+    /// The page's documents, newest first.
+    public var documents: [DocumentSummary] { items }
 }
