@@ -70,14 +70,20 @@ gs1_code = st.one_of(
 )
 
 
-def cursor(seconds: float, document: str) -> str:
-    return base64.urlsafe_b64encode(f"v1|{seconds}|{document}".encode()).decode().rstrip("=")
+def cursor(seconds: float, key: str, tag: str = "v1") -> str:
+    return base64.urlsafe_b64encode(f"{tag}|{seconds}|{key}".encode()).decode().rstrip("=")
 
 
 tanba_cursor = st.builds(
     cursor,
     st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=40),
+)
+# The list of Ministry of Finance exports: its own tag, and an export's id (a UUID in lower case) as the key.
+tanba_mof_cursor = st.builds(
+    lambda seconds, id: cursor(seconds, str(id), "mof1"),
+    st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
+    st.uuids(),
 )
 
 def png(width: int, height: int, shade: int) -> str:
@@ -116,3 +122,4 @@ schemathesis.openapi.format("tanba-violation-cursor", violation_cursor)
 schemathesis.openapi.format("gtin", gtin)
 schemathesis.openapi.format("gs1-code", gs1_code)
 schemathesis.openapi.format("tanba-cursor", tanba_cursor)
+schemathesis.openapi.format("tanba-mof-cursor", tanba_mof_cursor)

@@ -65,18 +65,30 @@ struct MoFCommand: ParsableCommand {
 
     struct Exports: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The exports made, newest first: period, counts, digest, delivery and acknowledgement.")
+            abstract: "The exports made, newest first, a page at a time: period, counts, digest, delivery and "
+                + "acknowledgement.",
+            discussion: """
+                The list of GET /v1/operator/mof/exports: the same parameters and refusals. When older exports \
+                remain, the last line is `next: --after CURSOR` (with --json: `next`, null on the last page); \
+                give it back as is for the next page.
+                """)
         @Option(name: .long, help: "At most this many (1…200).") var limit = 50
+        @Option(name: .long, help: "Continue after this cursor (the 'next' a previous page printed).") var after:
+            String?
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             try reportingFailures(command: "mof exports", json: output.json) {
-                let store = try storeOptions.open()
-                let listed = try MoFExportView.list(store: store, limit: limit)
-                if output.json { return try printJSON(listed) }
-                if listed.isEmpty { print("no export made yet") }
-                for export in listed { print(MoFCommand.line(export)) }
+                let options = [("limit", "\(limit)")] + (after.map { [("after", $0)] } ?? [])
+                let asked = try MoFExportView.page(
+                    asked: try QueryText(options, known: HubCore.mofExportParameters, naming: QueryText.option))
+                let page = try MoFExportView.list(
+                    store: try storeOptions.open(), limit: asked.limit, after: asked.after)
+                if output.json { return try printJSON(page) }
+                if page.exports.isEmpty { print(after == nil ? "no export made yet" : "no older export") }
+                for export in page.exports { print(MoFCommand.line(export)) }
+                if let next = page.next { print("next: --after \(next)") }
             }
         }
     }

@@ -5,9 +5,9 @@
 /// `scripts/schemathesis.sh` (run by `make test`) fuzzes the running hub against it with every check.
 ///
 /// Parameters whose validity a pattern cannot express (a check digit, a cursor the hub gave out) carry a
-/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code` or `tanba-cursor`, and no pattern or length beside it
-/// (their descriptions give the shape): the format is the whole assertion, and a pattern beside it would make a
-/// generator draw strings the pattern allows but the format does not. The fuzzer's hooks
+/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code`, `tanba-cursor` or `tanba-mof-cursor`, and no pattern or
+/// length beside it (their descriptions give the shape): the format is the whole assertion, and a pattern beside
+/// it would make a generator draw strings the pattern allows but the format does not. The fuzzer's hooks
 /// (`scripts/schemathesis_hooks.py`) generate values of these formats.
 enum OpenAPI {
     static let document = #"""
@@ -278,9 +278,10 @@ enum OpenAPI {
               "parameters": [{"name": "reference", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^V-[2-9A-HJKMNP-Z]{10}$"}}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["expected", "status"], "properties": {"expected": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "status": {"type": "string", "enum": ["new", "inReview", "confirmed", "dismissed"]}, "comment": {"type": "string", "maxLength": 2000, "nullable": true}}}}}},
               "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ViolationCase"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}, "413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
-            "/v1/operator/mof/exports": {"get": {"summary": "Operators (a participant with the operator role): the Ministry of Finance exports, newest first, each with its outbox delivery and the Ministry's acknowledgement (as tanba mof exports). 403 for anyone else",
-              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}],
-              "responses": {"200": {"description": "the exports", "content": {"application/json": {"schema": {"type": "object", "required": ["exports"], "properties": {"exports": {"type": "array", "items": {"$ref": "#/components/schemas/MoFExport"}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/operator/mof/exports": {"get": {"summary": "Operators (a participant with the operator role): the Ministry of Finance exports, newest first, a page at a time, each with its outbox delivery and the Ministry's acknowledgement (as tanba mof exports). 403 for anyone else",
+              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-mof-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one and a document list's cursor included, is 400"}],
+              "responses": {"200": {"description": "a page of exports", "content": {"application/json": {"schema": {"type": "object", "required": ["exports", "next"], "properties": {"exports": {"type": "array", "items": {"$ref": "#/components/schemas/MoFExport"}}, "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page (older exports); null on the last page"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/fiscal/receipts": {"post": {"summary": "A fiscal data operator (OFD) posts a signed batch of cash receipts with marking codes (xsd/fiscal-receipts-1.xsd). No bearer token: the batch's XMLDSig signature authenticates it (the signer acts for the batch's Operator, a participant with role ofd). Each receipt is applied once per register and fiscal sign: a batch posted again is answered from the store, nothing changed. A sale withdraws the code (retailSale), a refund returns it; a line the codes' state machine cannot apply is recorded with its violation for the inspectors. A malformed batch, a bad signature, a signer not an OFD or an unreadable code: 422 with every error, nothing applied",
               "security": [],
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},

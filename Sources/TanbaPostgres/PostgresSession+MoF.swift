@@ -49,11 +49,15 @@ extension PostgresSession {
         return page + (try run(s).map(Self.mofEvent))
     }
 
-    func mofExports(limit: Int) throws -> [MoFExportRecord] {
+    /// As on SQLite: `(created_at, id) < cursor`, newest first, one row more than asked.
+    func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage {
         var s = Statement()
-        s.sql =
-            "SELECT \(Self.mofExportColumns) FROM mof_exports ORDER BY created_at DESC, id DESC LIMIT \(s.bind(limit))"
-        return try run(s).map(Self.mofExport)
+        var sql = "SELECT \(Self.mofExportColumns) FROM mof_exports"
+        if let after { sql += " WHERE (created_at, id) < (\(s.bind(after.createdAt)), \(s.bind(after.id)))" }
+        s.sql = sql + " ORDER BY created_at DESC, id DESC LIMIT \(s.bind(limit + 1))"
+        return MoFExportPage(
+            read: try run(s).map { (export: try Self.mofExport($0), createdAt: try $0.get(4, as: Double.self)) },
+            limit: limit)
     }
 
     func mofExport(id: String) throws -> MoFExportRecord? {

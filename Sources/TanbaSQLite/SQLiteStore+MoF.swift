@@ -51,12 +51,19 @@ extension Connection {
         return page
     }
 
-    func mofExports(limit: Int) throws -> [MoFExportRecord] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT \(Self.mofExportColumns) FROM mof_exports ORDER BY created_at DESC, id DESC LIMIT ?"),
-            arguments: [limit]
-        ).map(Self.mofExport)
+    /// Keyset paging: `(created_at, id) < cursor`, newest first. The index on `created_at` takes the range; the
+    /// few exports of one instant (one a day, and the operators' on demand) are put in id order as they are read.
+    func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage {
+        var sql = "SELECT \(Self.mofExportColumns) FROM mof_exports"
+        var arguments: StatementArguments = []
+        if let after {
+            sql += " WHERE (created_at, id) < (?, ?)"
+            arguments += [after.createdAt, after.id]
+        }
+        arguments += [limit + 1]
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: sql + " ORDER BY created_at DESC, id DESC LIMIT ?"), arguments: arguments)
+        return MoFExportPage(read: rows.map { (export: Self.mofExport($0), createdAt: $0[4] as Double) }, limit: limit)
     }
 
     func mofExport(id: String) throws -> MoFExportRecord? {

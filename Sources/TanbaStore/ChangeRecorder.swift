@@ -364,7 +364,9 @@ public final class ChangeRecorder: StoreWriter {
     public func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent] {
         try base.mofEvents(from: from, to: to, after: after, limit: limit)
     }
-    public func mofExports(limit: Int) throws -> [MoFExportRecord] { try base.mofExports(limit: limit) }
+    public func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage {
+        try base.mofExportPage(after: after, limit: limit)
+    }
     public func mofExport(id: String) throws -> MoFExportRecord? { try base.mofExport(id: id) }
     public func dailyMoFExport(day: String) throws -> MoFExportRecord? { try base.dailyMoFExport(day: day) }
     public func lastDailyMoFDay() throws -> String? { try base.lastDailyMoFDay() }

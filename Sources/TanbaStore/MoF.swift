@@ -171,14 +171,62 @@ public struct MoFExportRecord: Sendable, Hashable, Codable {
     }
 }
 
+/// A position in the list of exports (newest first: the creation time as the store keeps it, then the id, both
+/// descending): the last export a page showed. Clients see it as an opaque string (`OpaqueCursor`, tag `mof1`, so
+/// that a document list's cursor is not taken for one).
+public struct MoFExportCursor: Sendable, Hashable {
+    public let createdAt: Double
+    public let id: String
+
+    public init(createdAt: Double, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    /// The opaque form: base64url (no padding) of `mof1|<seconds>|<id>`.
+    public var encoded: String { OpaqueCursor.encode(tag: "mof1", seconds: createdAt, key: id) }
+
+    /// Reads a cursor a page gave out; nil for anything else: a damaged or made-up string, another list's cursor,
+    /// or one whose id is not an export's (a UUID in lower case).
+    public init?(encoded text: String) {
+        guard let decoded = OpaqueCursor.decode(text, tag: "mof1"),
+            UUID(uuidString: decoded.key)?.uuidString.lowercased() == decoded.key
+        else { return nil }
+        self.init(createdAt: decoded.seconds, id: decoded.key)
+    }
+}
+
+/// One page of the list of exports: at most the limit asked, and where the next page starts (nil on the last).
+public struct MoFExportPage: Sendable {
+    public let exports: [MoFExportRecord]
+    public let next: MoFExportCursor?
+
+    public init(exports: [MoFExportRecord], next: MoFExportCursor?) {
+        self.exports = exports
+        self.next = next
+    }
+
+    /// The page of `limit` exports from what a store read for it: at most `limit + 1` exports in the list's order,
+    /// each with its creation time as stored (the cursor's time must be the stored number, not one converted
+    /// through `Date`). The row beyond `limit` only says that a next page exists, without a second query or an
+    /// empty last page.
+    public init(read rows: [(export: MoFExportRecord, createdAt: Double)], limit: Int) {
+        let shown = rows.prefix(limit)
+        exports = shown.map(\.export)
+        next = rows.count > limit ? shown.last.map { MoFExportCursor(createdAt: $0.createdAt, id: $0.export.id) } : nil
+    }
+}
+
 /// The Ministry's export as stored.
 public protocol MoFReader {
     /// Events of the days `from`…`to` (both inclusive) after `after` in (day, seq) order, at most `limit`: one page
     /// of an export (keyset pagination over the (day, seq) index: a page costs the same wherever it is in the
     /// period, and nothing is sorted).
     func mofEvents(from: String, to: String, after: MoFEvent.Position, limit: Int) throws -> [MoFEvent]
-    /// Exports, newest first, at most `limit`.
-    func mofExports(limit: Int) throws -> [MoFExportRecord]
+    /// One page of the exports, newest first (creation time, then id, both descending): those strictly after
+    /// `after` in that order (all from the newest when nil), at most `limit`. The order is on a unique key, so
+    /// exports made in the same instant are neither repeated nor skipped between pages.
+    func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage
     func mofExport(id: String) throws -> MoFExportRecord?
     /// The daily export of `day`, if it was made.
     func dailyMoFExport(day: String) throws -> MoFExportRecord?

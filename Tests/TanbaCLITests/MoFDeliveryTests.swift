@@ -86,10 +86,12 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(answer.output.utf8)) as? [String: Any])
     }
 
-    static func exports(_ setup: Setup) throws -> [[String: Any]] {
-        let listed = try CLITests.run(["mof", "exports", "--json", "--store", setup.location])
+    /// The first page of `tanba mof exports --json`: the API's page, `{"exports": [...], "next": ...}`.
+    static func exports(_ setup: Setup, _ options: [String] = []) throws -> (exports: [[String: Any]], next: Any?) {
+        let listed = try CLITests.run(["mof", "exports", "--json", "--store", setup.location] + options)
         #expect(listed.status == 0, "\(listed.error)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        let page = try CLITests.json(listed.output)
+        return (try #require(page["exports"] as? [[String: Any]]), page["next"])
     }
 
     @Test(arguments: TestBackend.available)
@@ -117,7 +119,7 @@ import Testing
         #expect(exports.count == 1 && received["failed"] as? Int == 2 && received["duplicates"] as? Int == 0)
         #expect(exports.first?["events"] as? Int == 4 && exports.first?["accepted"] as? Bool == true)
         #expect(exports.first?["sha256"] as? String == made[0]["sha256"] as? String)
-        let listed = try Self.exports(setup)
+        let listed = try Self.exports(setup).exports
         #expect(listed.count == 1 && listed[0]["acknowledgement"] as? String == "accepted")
         #expect(listed[0]["delivery"] as? String == "delivered (2 failed)")
     }
@@ -156,11 +158,11 @@ import Testing
         }
         try #require(delivered != nil)
         _ = hub.stop()
-        let before = try Self.exports(setup)
+        let before = try Self.exports(setup).exports
         hub = try ServeProcess(options)
         blockingSleep(seconds: 2)
         _ = hub.stop()
-        let after = try Self.exports(setup)
+        let after = try Self.exports(setup).exports
         #expect(after.count == before.count)
         let days = after.compactMap { $0["from"] as? String }
         #expect(days.count == expected && Set(days).count == days.count && days.min() == "2026-11-19")

@@ -156,7 +156,7 @@ import Testing
         async let second = Task.detached { try? b.exportDue(at: now, start: "2026-11-20") }.value
         let made = (await first ?? []) + (await second ?? [])
         #expect(made.count == 1)
-        #expect(try setup.store.read { try $0.mofExports(limit: 10) }.count == 1)
+        #expect(try setup.store.read { try $0.mofExportPage(after: nil, limit: 10) }.exports.count == 1)
         #expect(try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }.count == 1)
         let files = try FileManager.default.contentsOfDirectory(atPath: setup.folder.path)
         #expect(files == ["\(made[0].id).xml"])
@@ -401,11 +401,11 @@ import Testing
                 _ = try tx.markFailed(message.seq, error: "HTTP 503 from the Ministry", retryAt: clock, dead: false)
             }
         }
-        let listed = try MoFExportView.list(store: setup.store, limit: 10)
+        let listed = try MoFExportView.list(store: setup.store, limit: 10).exports
         #expect(listed.map(\.id) == [newer.id, older.id])
         #expect(listed[1].deliveryState == "pending" && listed[1].failedAttempts == 1)
         #expect(listed[1].delivery == "pending (1 failed)" && listed[1].lastError == "HTTP 503 from the Ministry")
         #expect(listed[0].mode == "onDemand" && listed[0].acknowledgement == "pending" && listed[0].failedAttempts == 0)
-        #expect(try MoFExportView.list(store: setup.store, limit: 1).map(\.id) == [newer.id])
+        #expect(try MoFExportView.list(store: setup.store, limit: 1).exports.map(\.id) == [newer.id])
     }
 }

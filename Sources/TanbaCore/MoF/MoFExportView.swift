@@ -2,8 +2,9 @@ public import Foundation
 public import TanbaStore
 
 /// An export as operators see it, with the state of its delivery and of the Ministry's acknowledgement. One
-/// function (`list`) makes the list for every channel: `tanba mof exports`, `GET /v1/operator/mof/exports` and
-/// the web page `/operator/mof` (through `HubCore.mofExports`, which adds the operator check).
+/// function (`list`) makes the list, a page at a time, for every channel: `tanba mof exports`,
+/// `GET /v1/operator/mof/exports` and the web page `/operator/mof` (through `HubCore.mofExports`, which adds the
+/// operator check).
 public struct MoFExportView: Sendable, Encodable, Hashable {
     public let id: String
     /// `daily` or `onDemand`.
@@ -50,13 +51,31 @@ public struct MoFExportView: Sendable, Encodable, Hashable {
     /// The most exports one list holds.
     public static let maxLimit = 200
 
-    /// The newest `limit` exports (1…`maxLimit`), each with its outbox message, read in one transaction so that an
-    /// export and its delivery are seen at one moment.
-    public static func list(store: any HubStore, limit: Int = 50) throws -> [MoFExportView] {
+    /// One page of the list: its exports, and the cursor of the next page (`MoFExportCursor.encoded`, null on
+    /// the last), as the API answers and `tanba mof exports --json` prints it.
+    public typealias Page = PageJSON<MoFExportView>
+
+    /// The page `query` asks for: `limit` (1…`maxLimit`, 50) and `after` (a page's `next`), read alike for every
+    /// channel, each naming the parameters its own way (`HubCore.mofExportParameters` are the names). Read before
+    /// the store is opened or asked: a bad parameter is refused before any work.
+    /// - Throws: `REQUEST_PARAMETER_INVALID` naming the parameter that does not parse, `after` for a string that
+    ///   is not a cursor of this list.
+    public static func page(asked query: QueryText) throws -> (limit: Int, after: MoFExportCursor?) {
+        (
+            try query.integer("limit", in: 1...maxLimit, default: 50),
+            try query.cursor("after", MoFExportCursor.init(encoded:))
+        )
+    }
+
+    /// The `limit` exports (1…`maxLimit`) after `after` (from the newest when nil), newest first, each with its
+    /// outbox message, read in one transaction so that an export and its delivery are seen at one moment.
+    public static func list(store: any HubStore, limit: Int = 50, after: MoFExportCursor? = nil) throws -> Page {
         try store.read { tx in
-            let exports = try tx.mofExports(limit: min(max(1, limit), maxLimit))
-            let messages = try Self.messages(of: Set(exports.map(\.id)), in: tx)
-            return exports.map { MoFExportView($0, message: messages[$0.id]) }
+            let page = try tx.mofExportPage(after: after, limit: min(max(1, limit), maxLimit))
+            let messages = try Self.messages(of: Set(page.exports.map(\.id)), in: tx)
+            return Page(
+                "exports", items: page.exports.map { MoFExportView($0, message: messages[$0.id]) },
+                next: page.next?.encoded)
         }
     }
 
@@ -75,4 +94,9 @@ public struct MoFExportView: Sendable, Encodable, Hashable {
         }
         return found
     }
+}
+
+extension PageJSON where Item == MoFExportView {
+    /// The page's exports, newest first.
+    public var exports: [MoFExportView] { items }
 }

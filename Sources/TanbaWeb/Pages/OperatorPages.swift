@@ -90,13 +90,15 @@ extension WebRoutes {
             ])
     }
 
-    /// The exports as `HubCore.mofExports` lists them (the API's and the command line's list), in the visitor's
-    /// language.
+    /// A page of the exports as `HubCore.mofExports` lists them (the API's and the command line's list), in the
+    /// visitor's language, with the link to the older ones (the page's `next`, the other parameters kept).
     func mofContext(_ visit: Visit) throws -> [String: Any] {
         let pairs = visit.request.uri.queryParameters.filter { $0.key != "lang" && !$0.value.isEmpty }.map {
             (String($0.key), String($0.value))
         }
-        let exports = try core.mofExports(pairs, as: visit.caller!, naming: { "filter '\($0)'" })
+        let page = try core.mofExports(pairs, as: visit.caller!, naming: { "filter '\($0)'" })
+        let exports = page.exports
+        let kept = pairs.filter { $0.0 != "after" }.map { "\($0.0)=\(Self.escape($0.1))" }
         let t = app.catalogue.table(visit.language)
         return context(
             visit, title: "mof_title", current: "mof_operator",
@@ -116,7 +118,11 @@ extension WebRoutes {
                         "reason": export.reason ?? "", "error": export.lastError ?? "",
                     ]
                 },
-                "empty": exports.isEmpty,
+                // "No export made yet" is the first page's to say; a later one may only have none older.
+                "empty": exports.isEmpty && !pairs.contains { $0.0 == "after" },
+                "next": page.next.map {
+                    "/operator/mof?" + (kept + ["after=\(Self.escape($0))"]).joined(separator: "&")
+                } ?? "",
             ])
     }
 }
