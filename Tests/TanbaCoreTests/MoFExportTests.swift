@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TanbaCore
+import TanbaDomain
 import TanbaErrors
 import TanbaIntegrations
 import TanbaStore
@@ -13,7 +14,8 @@ import Testing
 /// Kazakhstan's midnight, not UTC's) in a day's export; an event repeated or skipped by a second run after a
 /// restart; a day exported twice (also by two exporters at once); a day exported before it closed; an on-demand
 /// export moving the daily cursor; a file whose digest is not its bytes' — and every way an acknowledgement can be
-/// bad, each refused with its own code, changing nothing, audited.
+/// bad, each refused with its own code, changing nothing, audited; the operators' list repeating or skipping an
+/// export between pages, or reading a cursor it did not give out.
 @Suite struct MoFExportTests {
     static let hub = try! DocumentSigner(
         keyFile: CoreFixture.pki.keyFile(.hub), certificateFile: CoreFixture.pki.certificateFile(.hub))
@@ -407,5 +409,58 @@ import Testing
         #expect(listed[1].delivery == "pending (1 failed)" && listed[1].lastError == "HTTP 503 from the Ministry")
         #expect(listed[0].mode == "onDemand" && listed[0].acknowledgement == "pending" && listed[0].failedAttempts == 0)
         #expect(try MoFExportView.list(store: setup.store, limit: 1).exports.map(\.id) == [newer.id])
+    }
+
+    // MARK: The list, a page at a time
+
+    /// A core over a store holding `MoFExportFixture.five`, and one of the hub's operators to ask it.
+    static func pagedList(_ backend: TestBackend) throws -> (CoreFixture, Caller, [MoFExportRecord]) {
+        let fixture = try CoreFixture(backend)
+        try fixture.store.write {
+            try $0.save(
+                try Participant(id: CoreFixture.inspector, name: "Оператор", isOrganisation: true, roles: [.operator]))
+        }
+        return (fixture, Caller(participant: CoreFixture.inspector), try MoFExportFixture.five(in: fixture.store))
+    }
+
+    /// Failure modes: an export repeated or skipped between pages (two made in the same instant, a page ending
+    /// between them), the pages out of order, a last page that promises another, and older exports out of reach.
+    @Test(arguments: TestBackend.available)
+    func fiveExportsPagedTwoAtATimeComeEachOnceNewestFirstAndTheLastPageHasNoNext(_ backend: TestBackend) throws {
+        let (fixture, caller, exports) = try Self.pagedList(backend)
+        var pages: [[String]] = []
+        var after: String?
+        repeat {
+            let page = try fixture.core.mofExports([("limit", "2")] + (after.map { [("after", $0)] } ?? []), as: caller)
+            pages.append(page.exports.map(\.id))
+            after = page.next
+        } while after != nil && pages.count < 10
+        #expect(pages.map(\.count) == [2, 2, 1])
+        #expect(pages.flatMap { $0 } == exports.map(\.id))
+        // Exactly as many as asked for is the last page too: no next that leads to an empty one.
+        let whole = try fixture.core.mofExports([("limit", "5")], as: caller)
+        #expect(whole.exports.map(\.id) == exports.map(\.id) && whole.next == nil)
+        // "No more pages" is written as null, beside the exports under their old name.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(whole)) as? [String: Any]
+        #expect(json?["next"] is NSNull && (json?["exports"] as? [Any])?.count == 5)
+    }
+
+    /// Failure modes: a damaged, made-up or altered cursor, or another list's, read as some position (a page that
+    /// is not the one asked for) instead of refused by its parameter's name; the refusal reaching someone who is no
+    /// operator before the operator check.
+    @Test(arguments: TestBackend.available)
+    func aCursorTheListDidNotGiveOutIsRefusedNamingAfter(_ backend: TestBackend) throws {
+        let (fixture, caller, _) = try Self.pagedList(backend)
+        let real = try #require(try fixture.core.mofExports([("limit", "2")], as: caller).next)
+        for (what, cursor) in MoFExportFixture.badCursors(from: real) + [("empty", "")] {
+            let error = expectCode(.requestParameterInvalid, what) {
+                _ = try fixture.core.mofExports([("limit", "2"), ("after", cursor)], as: caller)
+            }
+            #expect(error?.message.hasPrefix("query parameter 'after'") == true, "\(what): \(error?.message ?? "")")
+        }
+        #expect(try fixture.core.mofExports([("limit", "2"), ("after", real)], as: caller).exports.count == 2)
+        expectCode(.authForbidden) {
+            _ = try fixture.core.mofExports([("after", "not a cursor!")], as: Caller(participant: CoreFixture.seller))
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TanbaCore
 import Testing
 
 /// The served description says what the server does: the statuses every operation can answer, the parameters'
@@ -66,5 +67,27 @@ import Testing
             let formats = (schema(name)["anyOf"] as? [[String: Any]] ?? []).compactMap { $0["format"] as? String }
             #expect(Set(formats) == ["date", "date-time"], "\(name)")
         }
+    }
+
+    /// The Ministry of Finance export list pages by its own cursor (a document list's is refused, so the fuzzer
+    /// must not draw one), and every answer has `next`, null on the last page; the older `exports` stay.
+    @Test func theExportListDescribesItsOwnCursorAndANextThatMayBeNull() async throws {
+        let document = try await Self.description()
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        let operation = try #require(paths["/v1/operator/mof/exports"]?["get"])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        let schemas = Dictionary(
+            uniqueKeysWithValues: parameters.compactMap { p in
+                (p["name"] as? String).map { ($0, p["schema"] as? [String: Any] ?? [:]) }
+            })
+        #expect(Set(schemas.keys) == HubCore.mofExportParameters)
+        #expect(schemas["after"]?["format"] as? String == "tanba-mof-cursor" && schemas["after"]?["pattern"] == nil)
+        #expect(schemas["limit"]?["maximum"] as? Int == MoFExportView.maxLimit)
+        let answer = try #require(
+            ((((operation["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any])?[
+                "application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        #expect(Set(answer["required"] as? [String] ?? []) == ["exports", "next"])
+        let next = (answer["properties"] as? [String: [String: Any]])?["next"]
+        #expect(next?["type"] as? String == "string" && next?["nullable"] as? Bool == true)
     }
 }

@@ -12,7 +12,9 @@ import Testing
 /// The Ministry of Finance exports for the hub's operators: `GET /v1/operator/mof/exports` and the web page
 /// `/operator/mof`, on both stores, the page in each language. Failure modes: a participant who is no operator
 /// reading every participant's transfers; the API and the page telling different things (they call one function);
-/// a delivery's failures or the Ministry's rejection not shown; a phrase of another language on the page.
+/// a delivery's failures or the Ministry's rejection not shown; a phrase of another language on the page; older
+/// exports out of reach, or an export repeated or skipped between pages; a cursor the list did not give out read
+/// as some position.
 @Suite struct OperatorMoFTests {
     typealias Browser = WebPageTests.Browser
 
@@ -128,6 +130,8 @@ import Testing
                 #expect(page.body.contains("id=\"nav-operator-mof\""))
                 try WebPageTests.expectOneLanguage(page.body, language, path: "/operator/mof")
             }
+            // Two exports and the default page of 50: no link to older ones.
+            #expect(!(try await operatorBrowser.open("/operator/mof")).body.contains("id=\"next-page\""))
             let misspelt = try await operatorBrowser.open("/operator/mof?limit=none")
             #expect(misspelt.status == .badRequest && misspelt.body.contains("REQUEST_PARAMETER_INVALID"))
             let seller = Browser(client)
@@ -137,5 +141,126 @@ import Testing
             let inbox = try await seller.open("/inbox")
             #expect(inbox.status == .ok && !inbox.body.contains("nav-operator-mof"))
         }
+    }
+
+    // MARK: A page at a time
+
+    /// A hub whose store holds `MoFExportFixture.five` and an operator (the hub's own participant).
+    static func pagedHub(_ backend: TestBackend) throws -> (HTTPTests.Hub, [String]) {
+        let hub = try HTTPTests.hub(backend)
+        try hub.store.write {
+            try $0.save(
+                try Participant(id: TestPKI.operatorBIN, name: "Оператор", isOrganisation: true, roles: [.operator]))
+        }
+        return (hub, try MoFExportFixture.five(in: hub.store).map(\.id))
+    }
+
+    static func escaped(_ text: String) -> String { Browser.escape(text) }
+
+    @Test(arguments: TestBackend.available)
+    func fiveExportsPagedTwoAtATimeOverTheAPIComeEachOnceAndTheLastPageHasANullNext(_ backend: TestBackend)
+        async throws
+    {
+        let (hub, ids) = try Self.pagedHub(backend)
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await HTTPTests.login(client, as: .hub)
+            var pages: [[String]] = []
+            var after: String?
+            var lastNext: Any?
+            repeat {
+                let body = try await client.execute(
+                    uri: "/v1/operator/mof/exports?limit=2" + (after.map { "&after=\(Self.escaped($0))" } ?? ""),
+                    method: .get, headers: HTTPTests.bearer(token)
+                ) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                    return try #require(
+                        try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                }
+                pages.append((body["exports"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+                lastNext = body["next"]
+                after = body["next"] as? String
+            } while after != nil && pages.count < 10
+            #expect(pages.map(\.count) == [2, 2, 1])
+            #expect(pages.flatMap { $0 } == ids)
+            // The last page says so: `next` is there, and null.
+            #expect(lastNext is NSNull)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aCursorTheListDidNotGiveOutIsRefusedOverTheAPINamingAfter(_ backend: TestBackend) async throws {
+        let (hub, _) = try Self.pagedHub(backend)
+        try await hub.api.application(host: "127.0.0.1", port: 0).test(.live) { client in
+            let token = try await HTTPTests.login(client, as: .hub)
+            let real = try await client.execute(
+                uri: "/v1/operator/mof/exports?limit=2", method: .get, headers: HTTPTests.bearer(token)
+            ) { response in
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                return try #require(body?["next"] as? String)
+            }
+            for (what, cursor) in MoFExportFixture.badCursors(from: real) + [("empty", "")] {
+                try await client.execute(
+                    uri: "/v1/operator/mof/exports?limit=2&after=\(Self.escaped(cursor))", method: .get,
+                    headers: HTTPTests.bearer(token)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(what)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(what)")
+                    let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    #expect(problem?["code"] as? String == "REQUEST_PARAMETER_INVALID", "\(what)")
+                    #expect(
+                        (problem?["detail"] as? String)?.hasPrefix("query parameter 'after'") == true,
+                        "\(what): \(problem ?? [:])")
+                }
+            }
+        }
+    }
+
+    /// The link to older exports, in each language: followed to the end, it shows every export once, newest
+    /// first, and the last page has none; a cursor the list did not give out is the page's error with its code.
+    @Test(arguments: TestBackend.available)
+    func theExportsPageLinksToOlderExportsInEachLanguage(_ backend: TestBackend) async throws {
+        let (hub, ids) = try Self.pagedHub(backend)
+        try await WebPageTests.application(hub).test(.live) { client in
+            let browser = Browser(client)
+            try await browser.logIn(as: .hub)
+            for (language, older) in [
+                ("kk", "Бұрынғы экспорттар"), ("ru", "Более ранние выгрузки"), ("en", "Older exports"),
+            ] {
+                browser.language = language
+                var shown: [String] = []
+                var uri: String? = "/operator/mof?limit=2"
+                var pages = 0
+                while let next = uri, pages < 10 {
+                    let page = try await browser.open(next)
+                    pages += 1
+                    #expect(page.status == .ok, "\(language) \(next): \(page.body)")
+                    try WebPageTests.expectOneLanguage(page.body, language, path: next)
+                    shown += page.body.components(separatedBy: "data-export=\"").dropFirst().map {
+                        String($0.prefix { $0 != "\"" })
+                    }
+                    uri = Self.olderLink(in: page.body).map {
+                        #expect($0.text == older, "\(language)")
+                        return $0.href
+                    }
+                }
+                #expect(pages == 3 && shown == ids, "\(language)")
+                let refused = try await browser.open("/operator/mof?limit=2&after=\(Self.escaped("not a cursor!"))")
+                #expect(refused.status == .badRequest, "\(language)")
+                #expect(refused.body.contains("REQUEST_PARAMETER_INVALID"), "\(language): \(refused.body)")
+                try WebPageTests.expectOneLanguage(refused.body, language, path: "/operator/mof?after=")
+            }
+        }
+    }
+
+    /// The page's link to older exports, as a browser follows it (the address unescaped), and its text.
+    static func olderLink(in html: String) -> (href: String, text: String)? {
+        guard let anchor = html.range(of: "\" rel=\"next\" id=\"next-page\">"),
+            let start = html[..<anchor.lowerBound].range(of: "href=\"", options: .backwards),
+            let end = html[anchor.upperBound...].range(of: "</a>")
+        else { return nil }
+        return (
+            WebPageTests.unescape(String(html[start.upperBound..<anchor.lowerBound])),
+            String(html[anchor.upperBound..<end.lowerBound])
+        )
     }
 }
