@@ -182,6 +182,7 @@ let package = Package(
             name: "TanbaOutbound",
             dependencies: [
                 "TanbaCore", "TanbaIntegrations", "TanbaStore", "TanbaPipeline", "TanbaDomain", "TanbaErrors",
+                "TanbaXML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

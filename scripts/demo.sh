@@ -144,7 +144,10 @@ print(json.dumps({p["id"]: {"status": "ACTIVE", "name": p["name"]} for p in json
     "$sim" eaeu --port 0 --trust "$dir/pki/participants/hub.cert.pem" --record "$dir/eaeu-received.jsonl" \
       > "$dir/eaeu-sim.log" 2>&1 &
     eaeu_pid=$!
-    "$sim" egov --port 0 --registry "$dir/register.json" > "$dir/egov-sim.log" 2>&1 &
+    # The registers' gateway signs its answers (the demo PKI's company-employee key stands in for its own); the hub
+    # pins that certificate with --register-cert.
+    "$sim" egov --port 0 --registry "$dir/register.json" --key "$dir/pki/participants/company-employee.key.pem" \
+      --cert "$dir/pki/participants/company-employee.cert.pem" > "$dir/egov-sim.log" 2>&1 &
     egov_pid=$!
     # The Ministry of Finance (the demo PKI's buyer-head key stands in for the Ministry's).
     "$sim" mof --port 0 --key "$dir/pki/participants/buyer-head.key.pem" \
@@ -167,6 +170,7 @@ print(json.dumps({p["id"]: {"status": "ACTIVE", "name": p["name"]} for p in json
     "$tanba" codes change introduce @"$dir/till-codes.txt" --participant 050140001238 >/dev/null
     # Russia's system, for arrivals: the demo PKI's certificate of a CA the trust store does not hold, pinned.
     integrations=(--eaeu-endpoint "$eaeu_url/eaeu/soap" --register-endpoint "$egov_url/egov/sync"
+      --register-cert "$dir/pki/participants/company-employee.cert.pem"
       --eaeu-partner "RU=$dir/pki/participants/untrusted.cert.pem"
       --mof-endpoint "$mof_url/mof/exports" --mof-cert "$dir/pki/participants/buyer-head.cert.pem"
       --mof-schedule 00:30)

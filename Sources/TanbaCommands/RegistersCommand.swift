@@ -6,6 +6,7 @@ import TanbaCore
 import TanbaErrors
 import TanbaOutbound
 import TanbaStore
+import TanbaXML
 
 /// Where the state registers are asked (the e-government gateway), and how often: shared by `tanba serve` and
 /// `tanba registers refresh`. The gateway's password comes from `TANBA_REGISTER_PASSWORD`, never the command line.
@@ -16,6 +17,12 @@ struct RegisterOptions: ParsableArguments {
             "The e-government gateway's SyncChannel endpoint for the registers (default: $TANBA_REGISTER_ENDPOINT; none: statuses are not read)."
     )
     var registerEndpoint: String?
+    @Option(
+        name: .long,
+        help:
+            "The gateway's PEM certificate: its answers must be signed with it (default: $TANBA_REGISTER_CERT; needed with an endpoint)."
+    )
+    var registerCert: String?
     @Option(name: .long, help: "The hub's sender id at the gateway.") var registerSender = "tanba"
     @Option(name: .long, help: "Seconds between two refreshes in `tanba serve`.") var registerRefresh: Double = 3600
 
@@ -33,10 +40,23 @@ struct RegisterOptions: ParsableArguments {
         return text
     }
 
+    /// The gateway's certificate. Required with an endpoint: an unsigned answer could suspend any participant.
+    func gatewayCertificate() throws -> Certificate {
+        guard let path = registerCert ?? ProcessInfo.processInfo.environment["TANBA_REGISTER_CERT"], !path.isEmpty
+        else {
+            throw TanbaError(
+                .configInvalid, "the registers' gateway certificate is needed to verify its answers: --register-cert")
+        }
+        guard let first = try Certificate.load(contentsOf: URL(fileURLWithPath: path)).first else {
+            throw TanbaError(.configInvalid, "no certificate in \(path)")
+        }
+        return first
+    }
+
     func refresher(store: any HubStore) throws -> RegisterRefresh? {
         guard let endpoint = try endpoint() else { return nil }
         return RegisterRefresh(
-            store: store, endpoint: endpoint, senderId: registerSender,
+            store: store, endpoint: endpoint, gateway: try gatewayCertificate(), senderId: registerSender,
             password: ProcessInfo.processInfo.environment["TANBA_REGISTER_PASSWORD"] ?? "")
     }
 

@@ -2,6 +2,9 @@
 extension ErrorCode {
     public static let authParticipantInactive = ErrorCode("AUTH_PARTICIPANT_INACTIVE")
     public static let registerAnswerInvalid = ErrorCode("REGISTER_ANSWER_INVALID")
+    public static let registerAnswerUnsigned = ErrorCode("REGISTER_ANSWER_UNSIGNED")
+    public static let registerAnswerWrongSigner = ErrorCode("REGISTER_ANSWER_WRONG_SIGNER")
+    public static let registerAnswerStale = ErrorCode("REGISTER_ANSWER_STALE")
     public static let registerUnreachable = ErrorCode("REGISTER_UNREACHABLE")
     public static let registrationNotInRegister = ErrorCode("REGISTRATION_NOT_IN_REGISTER")
 }
@@ -20,6 +23,21 @@ extension ErrorCatalogue {
                 "The registers' gateway answered with something that is not a register answer (malformed, another "
                 + "message's, an error status, a status not in the directory), or a register's dump to import is "
                 + "not one: nothing was changed."),
+        .init(
+            code: .registerAnswerUnsigned, category: .internal,
+            summary: "The registers' gateway answered without a signature: nothing was changed, the refusal is audited."
+        ),
+        .init(
+            code: .registerAnswerWrongSigner, category: .internal,
+            summary:
+                "The registers' gateway's answer is not signed by its configured certificate (--register-cert), or its "
+                + "signature does not verify: nothing was changed, the refusal is audited."),
+        .init(
+            code: .registerAnswerStale, category: .internal,
+            summary:
+                "The registers' gateway's answer is dated before the question was asked or after now (beyond five "
+                + "minutes of clock difference): a replayed or delayed answer; nothing was changed, the refusal is "
+                + "audited."),
         .init(
             code: .registerUnreachable, category: .internal,
             summary:

@@ -9,6 +9,7 @@ import TanbaErrors
 import TanbaIntegrations
 import TanbaPipeline
 public import TanbaStore
+public import TanbaXML
 
 /// Reads participants' statuses from the state registers through the e-government gateway (`RegisterGateway`) and
 /// keeps them on the participants: one suspended or liquidated can no longer log in or sign
@@ -24,12 +25,15 @@ public struct RegisterRefresh: Sendable {
     public let password: String
     public let batch: Int
     public let timeout: TimeAmount
+    /// The gateway's certificate: its answers must be signed with it.
+    public let gateway: Certificate
 
     public init(
-        store: any HubStore, endpoint: String, client: HTTPClient = .shared, senderId: String = "tanba",
-        password: String = "", batch: Int = 100, timeout: TimeAmount = .seconds(30)
+        store: any HubStore, endpoint: String, gateway: Certificate, client: HTTPClient = .shared,
+        senderId: String = "tanba", password: String = "", batch: Int = 100, timeout: TimeAmount = .seconds(30)
     ) {
         self.store = store
+        self.gateway = gateway
         self.endpoint = endpoint
         self.client = client
         self.senderId = senderId
@@ -49,8 +53,11 @@ public struct RegisterRefresh: Sendable {
     }
 
     /// Asks about every participant and saves what changed.
-    /// - Throws: `REGISTER_UNREACHABLE`, `REGISTER_ANSWER_INVALID` (what an earlier message of the same refresh
-    ///   saved stays saved: each message is applied whole or not at all).
+    /// - Throws: `REGISTER_UNREACHABLE`; for an answer that is not the gateway's valid answer to the message (audited,
+    ///   channel `registers`, action `register-answer`, result `refused CODE`) the XML core's codes,
+    ///   `REGISTER_ANSWER_UNSIGNED`, `REGISTER_ANSWER_WRONG_SIGNER`, `REGISTER_ANSWER_STALE` or
+    ///   `REGISTER_ANSWER_INVALID`. What an earlier message of the same refresh saved stays saved: each message is
+    ///   applied whole or not at all.
     public func refresh(now: Date = Date()) async throws -> Report {
         let participants = try await store.snapshot { try $0.participants() }
         var report = Report()
@@ -58,10 +65,22 @@ public struct RegisterRefresh: Sendable {
             let chunk = Array(participants[start..<min(start + batch, participants.count)])
             let ids = chunk.map(\.id)
             let messageId = UUID().uuidString.lowercased()
+            let askedAt = Date()
             let answer = try await post(
-                RegisterGateway.request(ids: ids, messageId: messageId, senderId: senderId, password: password, at: now)
-            )
-            let subjects = try RegisterGateway.parseResponse(answer, messageId: messageId, ids: ids)
+                RegisterGateway.request(
+                    ids: ids, messageId: messageId, senderId: senderId, password: password, at: askedAt))
+            let subjects: [RegisterGateway.Subject]
+            do {
+                subjects = try RegisterGateway.parseResponse(
+                    answer, messageId: messageId, ids: ids, askedAt: askedAt, gateway: gateway, now: Date())
+            } catch let error as TanbaError {
+                // Bad input from a counterpart is audited like a refused document: the operator sees that someone
+                // other than the gateway answered, or the gateway answered wrongly, not only a log line.
+                let event = Audit.Event(
+                    channel: "registers", action: "register-answer", object: messageId, result: "refused \(error.code)")
+                _ = try? await store.transaction { try Audit.append(event, at: now, in: $0) }
+                throw error
+            }
             let byId = Dictionary(uniqueKeysWithValues: subjects.map { ($0.id, $0) })
             report.asked += ids.count
             report.unknown += ids.filter { byId[$0]?.status == nil }

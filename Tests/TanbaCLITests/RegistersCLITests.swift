@@ -4,8 +4,9 @@ import Testing
 
 /// `tanba registers refresh` against `tanba-sim egov` (both processes): the registers' statuses land on the
 /// participants, audited, and a participant liquidated there can no longer sign. Failure modes: a liquidated
-/// participant's document accepted; a wrong or failed answer from the gateway changing anything; a refresh that
-/// changes a status without an audit entry.
+/// participant's document accepted; a wrong or failed answer from the gateway changing anything — an error status,
+/// no connection, an unsigned answer, one signed by another certificate, one dated before the question (replayed) —
+/// or going unaudited; a refresh that changes a status without an audit entry.
 @Suite(.blocking) struct RegistersCLITests {
     @Test func aParticipantLiquidatedInTheRegisterCannotSignAndBadAnswersChangeNothing() throws {
         let registry = RegistryCLITests()
@@ -20,13 +21,23 @@ import Testing
             "050140001238": ["status": "ACTIVE", "name": "ТОО «Алатау Дистрибьюшн»"],
             "850315300128": ["status": "SUSPENDED"],
         ])
-        let simulator = try ServeProcess(
-            ["egov", "--port", "0", "--registry", file.path], executable: EAEUDeliveryTests.simulator)
+        // The gateway signs with the demo PKI's company-employee key (a stand-in), which the hub pins.
+        let participants = CLITests.pki.appendingPathComponent("participants")
+        let gatewayKey = participants.appendingPathComponent("company-employee.key.pem").path
+        let gatewayCert = participants.appendingPathComponent("company-employee.cert.pem").path
+        func gateway(_ extra: [String]) throws -> ServeProcess {
+            try ServeProcess(
+                ["egov", "--port", "0", "--registry", file.path] + extra, executable: EAEUDeliveryTests.simulator)
+        }
+        let simulator = try gateway(["--key", gatewayKey, "--cert", gatewayCert])
         defer { simulator.kill() }
-        let endpoint = ["--register-endpoint", simulator.url + "/egov/sync"]
-        func refresh() throws -> (status: Int32, output: String, error: String) {
+        let endpoint = ["--register-endpoint", simulator.url + "/egov/sync", "--register-cert", gatewayCert]
+        func refresh(_ endpoint: [String] = endpoint) throws -> (status: Int32, output: String, error: String) {
             try registry.run(["registers", "refresh", "--json"] + endpoint)
         }
+        // No certificate to check the answers with: refused before anything is asked.
+        let unpinned = try registry.run(["registers", "refresh", "--register-endpoint", simulator.url + "/egov/sync"])
+        #expect(unpinned.status != 0 && unpinned.error.contains("CONFIG_INVALID"), "\(unpinned.error)")
 
         let first = try refresh()
         #expect(first.status == 0, "\(first.error)")
@@ -56,13 +67,49 @@ import Testing
         let failed = try refresh()
         #expect(failed.status != 0 && failed.output.contains("REGISTER_ANSWER_INVALID"), "\(failed.output)")
         let unreachable = try registry.run([
-            "registers", "refresh", "--register-endpoint", "http://127.0.0.1:9/egov/sync",
+            "registers", "refresh", "--register-endpoint", "http://127.0.0.1:9/egov/sync", "--register-cert",
+            gatewayCert,
         ])
         #expect(unreachable.status != 0 && unreachable.error.contains("REGISTER_UNREACHABLE"), "\(unreachable.error)")
         #expect(try standings() == before)
 
-        // The seller is liquidated: its document, valid in every other respect, is refused.
+        // Answers that are not the gateway's, each liquidating the seller if taken: unsigned, signed by a
+        // certificate other than the pinned one, and dated an hour before the question (a replayed answer).
         try publish(["050140001238": ["status": "LIQUIDATED"], "850315300128": ["status": "SUSPENDED"]])
+        let unsigned = try gateway([])
+        defer { unsigned.kill() }
+        let replaying = try gateway(["--key", gatewayKey, "--cert", gatewayCert, "--date-offset=-3600"])
+        defer { replaying.kill() }
+        let otherCert = participants.appendingPathComponent("buyer-head.cert.pem").path
+        let forged: [(String, [String], String)] = [
+            (
+                "unsigned", ["--register-endpoint", unsigned.url + "/egov/sync", "--register-cert", gatewayCert],
+                "REGISTER_ANSWER_UNSIGNED"
+            ),
+            (
+                "another signer", ["--register-endpoint", simulator.url + "/egov/sync", "--register-cert", otherCert],
+                "REGISTER_ANSWER_WRONG_SIGNER"
+            ),
+            (
+                "replayed", ["--register-endpoint", replaying.url + "/egov/sync", "--register-cert", gatewayCert],
+                "REGISTER_ANSWER_STALE"
+            ),
+        ]
+        for (name, options, code) in forged {
+            let refused = try refresh(options)
+            #expect(refused.status != 0 && refused.output.contains(code), "\(name): \(refused.output)")
+            #expect(try standings() == before, "\(name) changed a participant")
+        }
+        let refusals = try registry.run(["audit", "search", "--action", "register-answer", "--json"])
+        let refused = try #require(
+            try JSONSerialization.jsonObject(with: Data(refusals.output.utf8)) as? [[String: Any]])
+        #expect(
+            refused.compactMap { $0["result"] as? String }.sorted() == [
+                "refused REGISTER_ANSWER_INVALID", "refused REGISTER_ANSWER_STALE", "refused REGISTER_ANSWER_UNSIGNED",
+                "refused REGISTER_ANSWER_WRONG_SIGNER",
+            ], "\(refusals.output)")
+
+        // The seller is liquidated: its document, valid in every other respect, is refused.
         let third = try CLITests.json(try refresh().output)
         #expect(third["changed"] as? [String] == ["050140001238: active → liquidated"], "\(third)")
         let submitted = try registry.run(["submit", signed, "--json"] + trust)

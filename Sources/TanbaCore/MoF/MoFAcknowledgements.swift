@@ -77,19 +77,9 @@ public enum MoFAcknowledgements {
             throw TanbaError(
                 .mofAckInvalid, "the acknowledgement is not safe, well-formed XML: \(error.code) \(error.message)")
         }
-        let signatures = document.root.descendants(named: "Signature", namespace: "http://www.w3.org/2000/09/xmldsig#")
-        guard !signatures.isEmpty else {
-            throw TanbaError(.mofAckUnsigned, "the acknowledgement carries no signature", path: document.root.path)
-        }
-        do {
-            _ = try SignatureVerifier.verify(document, pinnedTo: pinned, at: now)
-        } catch let error as TanbaError {
-            if error.code == .sigMissing { throw TanbaError(.mofAckUnsigned, error.message) }
-            throw TanbaError(
-                .mofAckWrongSigner,
-                "the acknowledgement is not signed by the Ministry's certificate: \(error.code) \(error.message)",
-                line: error.diagnostics.first?.line, path: error.diagnostics.first?.path)
-        }
+        _ = try SignatureVerifier.verify(
+            document, pinnedTo: pinned, at: now, counterpart: "acknowledgement", unsigned: .mofAckUnsigned,
+            wrongSigner: .mofAckWrongSigner)
         return try MoFAcknowledgement.parse(document.root)
     }
 }

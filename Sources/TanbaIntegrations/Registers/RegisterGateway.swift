@@ -1,7 +1,7 @@
 public import Foundation
 public import TanbaDomain
 import TanbaErrors
-import TanbaXML
+public import TanbaXML
 
 /// The e-government gateway's synchronous channel (ШЭП / SmartBridge `SyncChannel` v10), as the hub asks the state
 /// registers of legal entities and entrepreneurs for participants' statuses.
@@ -82,12 +82,32 @@ public enum RegisterGateway {
         return Array(xml.utf8)
     }
 
-    /// Reads the gateway's answer to the request `messageId` for `ids`.
-    /// - Throws: the XML core's codes for input that is not safe XML; `REGISTER_ANSWER_INVALID` naming the element
-    ///   for anything else that is not this answer: another envelope, an error status, the answer to another
-    ///   message, a subject not asked for or asked twice, a status code not in `directory`.
-    public static func parseResponse(_ bytes: [UInt8], messageId: String, ids: [String]) throws -> [Subject] {
-        let root = try XMLDocument.parse(bytes).root
+    /// How far the gateway's clock may be from the hub's when its answer is dated.
+    public static let clockSkew: TimeInterval = 300
+
+    /// Reads the gateway's answer to the request `messageId` for `ids`, asked at `askedAt`, once it is known to come
+    /// from the gateway: signed (an enveloped XMLDSig, last child of the Envelope) by the pinned `gateway`
+    /// certificate, and dated between the question and now.
+    /// - Throws: the XML core's codes for input that is not safe XML; `REGISTER_ANSWER_UNSIGNED` without a
+    ///   signature; `REGISTER_ANSWER_WRONG_SIGNER` when it is not the gateway's or does not verify;
+    ///   `REGISTER_ANSWER_STALE` when `responseDate` is before the question or after now (beyond `clockSkew`): a
+    ///   replayed or delayed answer; `REGISTER_ANSWER_INVALID` naming the element for anything else that is not this
+    ///   answer: another envelope, an error status, the answer to another message, a subject not asked for or asked
+    ///   twice, a status code not in `directory`.
+    public static func parseResponse(
+        _ bytes: [UInt8], messageId: String, ids: [String], askedAt: Date, gateway: Certificate, now: Date = Date()
+    ) throws -> [Subject] {
+        let document = try XMLDocument.parse(bytes)
+        _ = try SignatureVerifier.verify(
+            document, pinnedTo: gateway, at: now, counterpart: "registers' answer", unsigned: .registerAnswerUnsigned,
+            wrongSigner: .registerAnswerWrongSigner)
+        return try subjects(in: document.root, messageId: messageId, ids: ids, askedAt: askedAt, now: now)
+    }
+
+    /// The answer's subjects, its signature checked already.
+    static func subjects(in root: XMLElement, messageId: String, ids: [String], askedAt: Date, now: Date) throws
+        -> [Subject]
+    {
         guard root.name == "Envelope", root.namespaceURI == soap else {
             throw invalid(root, "not a SOAP 1.1 Envelope")
         }
@@ -98,6 +118,17 @@ public enum RegisterGateway {
         let correlation = try required(info, "correlationId", nil)
         guard correlation.text == messageId else {
             throw invalid(correlation, "the answer is to message \(correlation.text), not \(messageId)")
+        }
+        let dated = try required(info, "responseDate", nil)
+        guard let date = ISO8601DateFormatter().date(from: dated.text) else {
+            throw invalid(dated, "responseDate \(dated.text) is not an ISO 8601 time with its offset")
+        }
+        guard date >= askedAt - clockSkew, date <= now + clockSkew else {
+            throw TanbaError(
+                .registerAnswerStale,
+                "the answer is dated \(dated.text), "
+                    + (date < askedAt ? "before the question was asked (\(timestamp(askedAt)))" : "in the future")
+                    + ": a replayed or delayed answer", line: dated.line, path: dated.path)
         }
         let status = try required(info, "status", nil)
         let code = try required(status, "code", nil)

@@ -1,5 +1,5 @@
 public import Foundation
-import TanbaErrors
+public import TanbaErrors
 
 extension SignatureVerifier {
     /// Verifies a document's one enveloped signature against a pinned certificate instead of a trust store.
@@ -46,5 +46,32 @@ extension SignatureVerifier {
         return VerifiedDocument(
             document: document, signer: signer.identity, certificate: leaf, algorithm: shape.algorithm,
             canonicalization: shape.canonicalization, checkedAt: time)
+    }
+
+    /// Verifies a counterpart's message against the one certificate pinned for it, naming a failure by the
+    /// counterpart's own codes: `unsigned` when the message carries no signature, `wrongSigner` for any other
+    /// failure — another certificate, a signature that does not verify, the pin outside its validity — with the
+    /// signature check's own code and words in the message, so the operator sees which.
+    ///
+    /// The Ministry's acknowledgements and the registers' answers are refused this way: what matters to the hub is
+    /// that the counterpart did not sign it, whichever check found that out.
+    public static func verify(
+        _ document: XMLDocument, pinnedTo pinned: Certificate, at time: Date, counterpart: String,
+        unsigned: ErrorCode, wrongSigner: ErrorCode
+    ) throws -> VerifiedDocument {
+        let signatures = document.root.descendants(named: "Signature", namespace: XMLDSigURI.namespace)
+        guard !signatures.isEmpty else {
+            throw TanbaError(unsigned, "the \(counterpart) carries no signature", path: document.root.path)
+        }
+        do {
+            return try verify(document, pinnedTo: pinned, at: time)
+        } catch let error as TanbaError {
+            if error.code == .sigMissing { throw TanbaError(unsigned, error.message) }
+            throw TanbaError(
+                wrongSigner,
+                "the \(counterpart) is not signed by the configured certificate (\(pinned.subject)): "
+                    + "\(error.code) \(error.message)",
+                line: error.diagnostics.first?.line, path: error.diagnostics.first?.path)
+        }
     }
 }
