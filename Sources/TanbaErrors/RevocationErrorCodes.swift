@@ -7,6 +7,7 @@ extension ErrorCode {
     public static let crlIssuerUnknown = ErrorCode("CRL_ISSUER_UNKNOWN")
     public static let crlSignatureInvalid = ErrorCode("CRL_SIGNATURE_INVALID")
     public static let crlReplayed = ErrorCode("CRL_REPLAYED")
+    public static let crlDeltaBaseUnknown = ErrorCode("CRL_DELTA_BASE_UNKNOWN")
     public static let crlTooLarge = ErrorCode("CRL_TOO_LARGE")
     public static let crlUnreachable = ErrorCode("CRL_UNREACHABLE")
 }
@@ -22,8 +23,8 @@ extension ErrorCatalogue {
         .init(
             code: .crlMalformed, category: .document,
             summary:
-                "A fetched CRL is not one CRL in PEM or DER, or is a delta CRL (not supported); the held CRL stays in "
-                + "force."),
+                "A fetched CRL is not one CRL in PEM or DER, or is a delta CRL without a CRL number or not numbered "
+                + "above its base; the held CRL stays in force."),
         .init(
             code: .crlIssuerUnknown, category: .document,
             summary:
@@ -37,8 +38,14 @@ extension ErrorCatalogue {
         .init(
             code: .crlReplayed, category: .document,
             summary:
-                "A fetched CRL is older than the one held (a lower CRL number or an earlier thisUpdate): a replay is "
-                + "refused and the held CRL stays in force."),
+                "A fetched CRL is older than the one held (a lower CRL number or an earlier thisUpdate; a delta CRL: "
+                + "not numbered above the delta CRL held): a replay is refused and the held CRL stays in force."),
+        .init(
+            code: .crlDeltaBaseUnknown, category: .document,
+            summary:
+                "A fetched delta CRL lists the changes since a full CRL the hub does not hold (no full CRL of its CA, "
+                + "one older than the delta's base or without a CRL number, a base that is itself a delta CRL, or "
+                + "another scope): nothing changes until the full CRL is fetched."),
         .init(
             code: .crlTooLarge, category: .document,
             summary: "A fetched CRL is larger than the size limit; the held CRL stays in force."),
