@@ -145,22 +145,31 @@ struct PKICRLCommand: ParsableCommand {
     @Option(help: "The CA: root-ca, intermediate-ca, gost-root-ca or gost-intermediate-ca.") var ca = "intermediate-ca"
     @Option(help: "A participant whose certificate it revokes (repeatable).") var revoke: [String] = []
     @Option(help: "The CRL number (the generated CRLs are number 1).") var number: UInt64?
+    @Option(
+        name: .customLong("delta-of"),
+        help: "Make it a delta CRL of this base CRL number (give --number above it), as NCA publishes hourly.")
+    var deltaOf: UInt64?
+    @Option(help: "A participant it lists with reason removeFromCRL (repeatable; delta CRLs: off hold).")
+    var remove: [String] = []
     @Option(help: "Hours from now to its nextUpdate (negative, as --valid-hours=-1: already stale).")
     var validHours: Double = 24
     @Option(name: [.short, .long], help: "Write it here (default: standard output).") var output: String?
 
     func run() throws {
         try reportingFailures(command: "pki crl", json: false) {
-            let participants = try revoke.map { name in
-                guard let participant = TestPKI.Participant(rawValue: name) else {
-                    throw TanbaError(.configInvalid, "--revoke \(name): no such participant in the test PKI")
+            func participants(_ names: [String], option: String) throws -> [TestPKI.Participant] {
+                try names.map { name in
+                    guard let participant = TestPKI.Participant(rawValue: name) else {
+                        throw TanbaError(.configInvalid, "--\(option) \(name): no such participant in the test PKI")
+                    }
+                    return participant
                 }
-                return participant
             }
             let now = Date()
             let pem = try TestPKI(directory: URL(fileURLWithPath: directory)).revocationList(
-                of: ca, revoking: participants, thisUpdate: now - 60, nextUpdate: now + validHours * 3600,
-                number: number)
+                of: ca, revoking: try participants(revoke, option: "revoke"), thisUpdate: now - 60,
+                nextUpdate: now + validHours * 3600, number: number, deltaOf: deltaOf,
+                removing: try participants(remove, option: "remove"))
             if let output {
                 try Data(pem.utf8).write(to: URL(fileURLWithPath: output))
             } else {

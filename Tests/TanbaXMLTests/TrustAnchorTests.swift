@@ -20,14 +20,16 @@ import Testing
         try TrustStore(caDirectory: Fixtures.pki.trustDirectory, crlDirectory: crl, revocation: revocation)
     }
 
+    /// A CRL of `ca` (the RSA intermediate unless said), full or, with `deltaOf`, delta.
     static func crl(
-        revoking: [TestPKI.Participant] = [], number: UInt64?, thisUpdate: Date = Date() - 60,
+        of ca: String = "intermediate-ca", revoking: [TestPKI.Participant] = [], number: UInt64?,
+        deltaOf: UInt64? = nil, removing: [TestPKI.Participant] = [], thisUpdate: Date = Date() - 60,
         nextUpdate: Date = Date() + 86_400
     ) throws -> [UInt8] {
         Array(
             try Fixtures.pki.revocationList(
-                of: "intermediate-ca", revoking: revoking, thisUpdate: thisUpdate, nextUpdate: nextUpdate,
-                number: number
+                of: ca, revoking: revoking, thisUpdate: thisUpdate, nextUpdate: nextUpdate, number: number,
+                deltaOf: deltaOf, removing: removing
             ).utf8)
     }
 
@@ -192,14 +194,20 @@ import Testing
         let pki = try TestPKI.create(at: directory, crlBaseURL: "http://127.0.0.1:9/crl/")
         let head = try Certificate.load(contentsOf: pki.certificateFile(.companyHead))[0]
         #expect(head.crlDistributionPoints == ["http://127.0.0.1:9/crl/intermediate-ca.crl"])
+        #expect(head.freshestCRL == ["http://127.0.0.1:9/crl/intermediate-ca-delta.crl"])
         let anchor = TrustAnchor(try TrustStore(caDirectory: pki.trustDirectory, crlDirectory: pki.crlDirectory))
         let root = try Certificate.load(contentsOf: pki.trustDirectory.appendingPathComponent("root-ca.pem"))[0]
-        #expect(anchor.distributionPoints[root.subject] == ["http://127.0.0.1:9/crl/root-ca.crl"])
+        #expect(
+            anchor.distributionPoints[root.subject]
+                == ["http://127.0.0.1:9/crl/root-ca.crl", "http://127.0.0.1:9/crl/root-ca-delta.crl"])
         #expect(anchor.distributionPoints[head.issuer] == nil)
         let signer = try DocumentSigner(
             keyFile: pki.keyFile(.companyHead), certificateFile: pki.certificateFile(.companyHead))
         _ = try SignatureVerifier(trust: anchor).verify(try XMLDocument.parse(try signer.sign(Fixtures.validShipment)))
-        #expect(anchor.distributionPoints[head.issuer] == ["http://127.0.0.1:9/crl/intermediate-ca.crl"])
+        // The delta CRLs' point (Freshest CRL, 2.5.29.46) too.
+        #expect(
+            anchor.distributionPoints[head.issuer]
+                == ["http://127.0.0.1:9/crl/intermediate-ca.crl", "http://127.0.0.1:9/crl/intermediate-ca-delta.crl"])
     }
 }
 

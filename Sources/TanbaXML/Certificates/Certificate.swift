@@ -212,8 +212,15 @@ public struct PublicKeyInfo: Sendable, Hashable, Codable, CustomStringConvertibl
 extension Certificate {
     /// The HTTP(S) URLs of the CRL distribution points extension (2.5.29.31): where the issuer of this certificate
     /// publishes the CRL that covers it. Other kinds of names (LDAP, directory names) are left out.
-    public var crlDistributionPoints: [String] {
-        let index = X509_get_ext_by_NID(pointer, NID_crl_distribution_points, -1)
+    public var crlDistributionPoints: [String] { distributionPointURLs(NID_crl_distribution_points) }
+
+    /// The HTTP(S) URLs of the Freshest CRL extension (2.5.29.46): where the issuer publishes the delta CRLs of that
+    /// CRL (NCA's `nca_d_…` points).
+    public var freshestCRL: [String] { distributionPointURLs(NID_freshest_crl) }
+
+    /// The HTTP(S) URIs of a CRLDistributionPoints-shaped extension (both extensions above share that syntax).
+    private func distributionPointURLs(_ nid: Int32) -> [String] {
+        let index = X509_get_ext_by_NID(pointer, nid, -1)
         guard index >= 0, let ext = X509_get_ext(pointer, index), let data = X509_EXTENSION_get_data(ext) else {
             return []
         }

@@ -9,7 +9,8 @@ import Synchronization
 /// verification ends.
 public final class TrustAnchor: Sendable {
     private let store: Mutex<TrustStore>
-    /// CRL distribution points named by certificates that validated against a trusted CA, by that CA's name.
+    /// CRL distribution points (full and Freshest CRL) named by certificates that validated against a trusted CA, by
+    /// that CA's name.
     private let seen = Mutex<[String: Set<String>]>([:])
     /// A bound on the URLs remembered (each comes from a certificate a trusted CA issued; the bound only keeps a
     /// CA that names a new URL in every certificate from growing the set without end).
@@ -33,9 +34,10 @@ public final class TrustAnchor: Sendable {
         }
     }
 
-    /// Remembers the CRL distribution points of a certificate whose chain validated: its issuer publishes there.
+    /// Remembers the CRL distribution points of a certificate whose chain validated, its delta CRLs' (Freshest CRL)
+    /// among them: its issuer publishes there.
     func observe(_ certificate: Certificate) {
-        let points = certificate.crlDistributionPoints
+        let points = Set(certificate.crlDistributionPoints + certificate.freshestCRL)
         guard !points.isEmpty else { return }
         let issuer = certificate.issuer
         seen.withLock { seen in
@@ -45,12 +47,13 @@ public final class TrustAnchor: Sendable {
         }
     }
 
-    /// The CRL distribution points to fetch, by the name of the CA that publishes there: those named by the trust
-    /// store's own CA certificates (for their issuers) and by the certificates seen in validated signatures.
+    /// The CRL distribution points to fetch (full and delta CRLs), by the name of the CA that publishes there: those
+    /// named by the trust store's own CA certificates (for their issuers) and by the certificates seen in validated
+    /// signatures.
     public var distributionPoints: [String: Set<String>] {
         var points = seen.withLock { $0 }
         for anchor in current.anchors {
-            let urls = anchor.crlDistributionPoints
+            let urls = anchor.crlDistributionPoints + anchor.freshestCRL
             if !urls.isEmpty { points[anchor.issuer, default: []].formUnion(urls) }
         }
         return points

@@ -18,10 +18,13 @@ public struct CertificateRequest: Sendable {
     public var subjectAlternativeNames: [String]
     /// URLs where the issuer publishes the CRL covering this certificate (extension 2.5.29.31); empty: none.
     public var crlDistributionPoints: [String]
+    /// URLs where the issuer publishes the delta CRLs of that CRL (Freshest CRL, 2.5.29.46); empty: none.
+    public var freshestCRL: [String]
 
     public init(
         subject: [(String, String)], serialNumber: UInt64, notBefore: Date, notAfter: Date, isCA: Bool = false,
-        extendedKeyUsage: [String] = [], subjectAlternativeNames: [String] = [], crlDistributionPoints: [String] = []
+        extendedKeyUsage: [String] = [], subjectAlternativeNames: [String] = [], crlDistributionPoints: [String] = [],
+        freshestCRL: [String] = []
     ) {
         self.subject = subject
         self.serialNumber = serialNumber
@@ -30,6 +33,7 @@ public struct CertificateRequest: Sendable {
         self.isCA = isCA
         self.extendedKeyUsage = extendedKeyUsage
         self.crlDistributionPoints = crlDistributionPoints
+        self.freshestCRL = freshestCRL
         self.subjectAlternativeNames = subjectAlternativeNames
     }
 }
@@ -88,15 +92,17 @@ public enum CertificateIssuer {
 
     /// A CRL of `ca` revoking `serials`, valid from `thisUpdate` to `nextUpdate`, as PEM.
     /// - Parameters:
-    ///   - number: the CRL number extension (2.5.29.20), which orders a CA's CRLs; nil: none. Not written in GOST CRLs.
-    ///   - deltaOf: makes it a delta CRL of that base CRL number (2.5.29.27), as NCA publishes hourly; for tests.
+    ///   - number: the CRL number extension (2.5.29.20), which orders a CA's CRLs; nil: none.
+    ///   - deltaOf: makes it a delta CRL of that base CRL number (2.5.29.27, critical), as NCA publishes hourly.
+    ///   - removing: serials listed with reason removeFromCRL (8): in a delta CRL, "no longer on hold".
     public static func revocationList(
         ca: Certificate, key: PrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date,
-        number: UInt64? = nil, deltaOf: UInt64? = nil
+        number: UInt64? = nil, deltaOf: UInt64? = nil, removing: [UInt64] = []
     ) throws -> String {
         if let gost = key.gost {
             return try KazakhIssuer.revocationList(
-                ca: ca, key: gost, revoking: serials, thisUpdate: thisUpdate, nextUpdate: nextUpdate)
+                ca: ca, key: gost, revoking: serials, thisUpdate: thisUpdate, nextUpdate: nextUpdate, number: number,
+                deltaOf: deltaOf, removing: removing)
         }
         guard let evp = key.evp else { throw TanbaError(.keyInvalid, "no usable CA key") }
         guard let crl = X509_CRL_new() else { throw TanbaError(.internal, "X509_CRL_new failed") }
@@ -111,7 +117,7 @@ public enum CertificateIssuer {
         }
         X509_CRL_set1_lastUpdate(crl, last)
         X509_CRL_set1_nextUpdate(crl, next)
-        for serial in serials {
+        for (serial, isRemoval) in serials.map({ ($0, false) }) + removing.map({ ($0, true) }) {
             guard let revoked = X509_REVOKED_new(), let number = ASN1_INTEGER_new() else {
                 throw TanbaError(.internal, "X509_REVOKED_new failed")
             }
@@ -120,6 +126,13 @@ public enum CertificateIssuer {
             X509_REVOKED_set_revocationDate(revoked, last)
             ASN1_INTEGER_free(number)
             X509_CRL_add0_revoked(crl, revoked)  // the CRL owns it now
+            if isRemoval {
+                try KazakhIssuer.withRemoveFromCRLReason { reason in
+                    guard X509_REVOKED_add1_ext_i2d(revoked, NID_crl_reason, reason, 0, 0) == 1 else {
+                        throw TanbaError(.internal, "bad CRL entry reason: \(OpenSSL.lastError())")
+                    }
+                }
+            }
         }
         // The CRL number and delta indicator have no configuration-string form in OpenSSL: set as integers.
         for (nid, value, critical) in [(NID_crl_number, number, Int32(0)), (NID_delta_crl, deltaOf, Int32(1))] {
@@ -153,6 +166,9 @@ extension CertificateRequest {
         if !crlDistributionPoints.isEmpty {
             extensions.append(
                 (NID_crl_distribution_points, crlDistributionPoints.map { "URI:\($0)" }.joined(separator: ",")))
+        }
+        if !freshestCRL.isEmpty {
+            extensions.append((NID_freshest_crl, freshestCRL.map { "URI:\($0)" }.joined(separator: ",")))
         }
         return extensions
     }
@@ -221,8 +237,21 @@ enum KazakhIssuer {
     }
 
     static func revocationList(
-        ca: Certificate, key: GOSTPrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date
+        ca: Certificate, key: GOSTPrivateKey, revoking serials: [UInt64], thisUpdate: Date, nextUpdate: Date,
+        number: UInt64?, deltaOf: UInt64?, removing: [UInt64]
     ) throws -> String {
+        // Extensions made by OpenSSL from their values (as the RSA path adds them), then placed in the DER built here.
+        let removal = try withRemoveFromCRLReason { try extensionDER(NID_crl_reason, critical: false, value: $0) }
+        var crlExtensions: [[UInt8]] = []
+        for (nid, value, critical) in [(NID_crl_number, number, false), (NID_delta_crl, deltaOf, true)] {
+            guard let value else { continue }
+            guard let integer = ASN1_INTEGER_new() else { throw TanbaError(.internal, "ASN1_INTEGER_new failed") }
+            defer { ASN1_INTEGER_free(integer) }
+            ASN1_INTEGER_set_uint64(integer, value)
+            crlExtensions.append(try extensionDER(nid, critical: critical, value: UnsafeMutableRawPointer(integer)))
+        }
+        // RFC 5280 wants the entries in no order, but OpenSSL sorts them on lookup anyway.
+        let entries = serials.map { ($0, false) } + removing.map { ($0, true) }
         var tbs = DER.Serializer()
         try tbs.appendConstructedNode(identifier: .sequence) { coder in
             try coder.serialize(1)  // v2
@@ -230,19 +259,46 @@ enum KazakhIssuer {
             coder.serializeRawBytes(try der(X509_get_subject_name(ca.pointer), i2d_X509_NAME))
             coder.serializeRawBytes(try time(thisUpdate))
             coder.serializeRawBytes(try time(nextUpdate))
-            if !serials.isEmpty {
+            if !entries.isEmpty {
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    for serial in serials {
+                    for (serial, isRemoval) in entries {
                         try coder.appendConstructedNode(identifier: .sequence) { coder in
                             try coder.serialize(serial)
                             coder.serializeRawBytes(try time(thisUpdate))
+                            if isRemoval {
+                                coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(removal) }
+                            }
                         }
+                    }
+                }
+            }
+            if !crlExtensions.isEmpty {
+                coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) {
+                    $0.appendConstructedNode(identifier: .sequence) { coder in
+                        for ext in crlExtensions { coder.serializeRawBytes(ext) }
                     }
                 }
             }
         }
         let encoded = try signed(tbs.serializedBytes, key: key)
         return PEMDocument(type: "X509 CRL", derBytes: encoded).pemString + "\n"
+    }
+
+    /// Runs `body` with the CRL entry reason removeFromCRL (8) as an `ASN1_ENUMERATED`.
+    static func withRemoveFromCRLReason<T>(_ body: (UnsafeMutableRawPointer) throws -> T) throws -> T {
+        guard let reason = ASN1_ENUMERATED_new() else { throw TanbaError(.internal, "ASN1_ENUMERATED_new failed") }
+        defer { ASN1_ENUMERATED_free(reason) }
+        ASN1_ENUMERATED_set(reason, Int(CRL_REASON_REMOVE_FROM_CRL))
+        return try body(UnsafeMutableRawPointer(reason))
+    }
+
+    /// The DER of extension `nid` holding `value` (an OpenSSL object of the extension's type).
+    private static func extensionDER(_ nid: Int32, critical: Bool, value: UnsafeMutableRawPointer) throws -> [UInt8] {
+        guard let ext = X509V3_EXT_i2d(nid, critical ? 1 : 0, value) else {
+            throw TanbaError(.internal, "bad CRL extension: \(OpenSSL.lastError())")
+        }
+        defer { X509_EXTENSION_free(ext) }
+        return try der(ext, i2d_X509_EXTENSION)
     }
 
     /// SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING(r_LE ‖ s_LE) }.

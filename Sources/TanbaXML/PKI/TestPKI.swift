@@ -70,7 +70,8 @@ public struct TestPKI: Sendable {
 
     /// Creates a new test PKI in `directory` (created if missing; existing files are overwritten).
     /// - Parameter crlBaseURL: when given, every certificate names its issuer's CRL at `<crlBaseURL>/<ca>.crl`
-    ///   (extension 2.5.29.31, e.g. `…/intermediate-ca.crl`), as NCA's certificates name `crl.pki.gov.kz`.
+    ///   (extension 2.5.29.31, e.g. `…/intermediate-ca.crl`), as NCA's certificates name `crl.pki.gov.kz`, and its
+    ///   delta CRLs at `<crlBaseURL>/<ca>-delta.crl` (Freshest CRL, 2.5.29.46).
     @discardableResult
     public static func create(at directory: URL, now: Date = Date(), crlBaseURL: String? = nil) throws -> TestPKI {
         let pki = TestPKI(directory: directory)
@@ -83,8 +84,9 @@ public struct TestPKI: Sendable {
         func write(_ text: String, _ path: String) throws {
             try Data(text.utf8).write(to: directory.appendingPathComponent(path))
         }
-        func distributionPoint(_ ca: String) -> [String] {
-            crlBaseURL.map { ["\($0.hasSuffix("/") ? String($0.dropLast()) : $0)/\(ca).crl"] } ?? []
+        func distributionPoint(_ ca: String, delta: Bool = false) -> [String] {
+            crlBaseURL.map { ["\($0.hasSuffix("/") ? String($0.dropLast()) : $0)/\(ca)\(delta ? "-delta" : "").crl"] }
+                ?? []
         }
 
         let rootKey = try PrivateKey.generate(.rsa(bits: 2048))
@@ -102,7 +104,8 @@ public struct TestPKI: Sendable {
                     ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST RSA)"),
                 ],
                 serialNumber: 2, notBefore: now - year, notAfter: now + 10 * year, isCA: true,
-                crlDistributionPoints: distributionPoint("root-ca")),
+                crlDistributionPoints: distributionPoint("root-ca"),
+                freshestCRL: distributionPoint("root-ca", delta: true)),
             subjectKey: intermediateKey, issuer: root, issuerKey: rootKey)
         let untrustedKey = try PrivateKey.generate(.ecP256)
         let untrustedRoot = try CertificateIssuer.issue(
@@ -128,7 +131,8 @@ public struct TestPKI: Sendable {
                     ("C", "KZ"), ("O", "Tanba Test Accredited CA"), ("CN", "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (TEST GOST)"),
                 ],
                 serialNumber: 4, notBefore: now - year, notAfter: now + 10 * year, isCA: true,
-                crlDistributionPoints: distributionPoint("gost-root-ca")),
+                crlDistributionPoints: distributionPoint("gost-root-ca"),
+                freshestCRL: distributionPoint("gost-root-ca", delta: true)),
             subjectKey: gostIntermediateKey, issuer: gostRoot, issuerKey: gostRootKey)
         try write(gostRoot.pem, "trust/gost-root-ca.pem")
         try write(gostIntermediate.pem, "trust/gost-intermediate-ca.pem")
@@ -234,7 +238,8 @@ public struct TestPKI: Sendable {
             let certificate = try CertificateIssuer.issue(
                 CertificateRequest(
                     subject: subject.filter { !$0.1.isEmpty }, serialNumber: serial, notBefore: notBefore,
-                    notAfter: notAfter, extendedKeyUsage: usage, crlDistributionPoints: distributionPoint(crlName)),
+                    notAfter: notAfter, extendedKeyUsage: usage, crlDistributionPoints: distributionPoint(crlName),
+                    freshestCRL: distributionPoint(crlName, delta: true)),
                 subjectKey: key, issuer: issuer, issuerKey: issuerKey)
             try write(key.pem, "participants/\(participant.rawValue).key.pem")
             try write(certificate.pem, "participants/\(participant.rawValue).cert.pem")
@@ -253,12 +258,13 @@ public struct TestPKI: Sendable {
             "crl/intermediate-ca.crl.pem")
         try write(
             CertificateIssuer.revocationList(
-                ca: gostRoot, key: gostRootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
+                ca: gostRoot, key: gostRootKey, revoking: [], thisUpdate: now - 2 * year, nextUpdate: now + 10 * year,
+                number: 1),
             "crl/gost-root-ca.crl.pem")
         try write(
             CertificateIssuer.revocationList(
                 ca: gostIntermediate, key: gostIntermediateKey, revoking: gostRevokedSerials,
-                thisUpdate: now - 2 * year, nextUpdate: now + 10 * year),
+                thisUpdate: now - 2 * year, nextUpdate: now + 10 * year, number: 1),
             "crl/gost-intermediate-ca.crl.pem")
         try write(Self.readme, "README.md")
         return pki
@@ -268,24 +274,25 @@ public struct TestPKI: Sendable {
     /// PEM: what a CA publishes at its distribution point, for tests and demos of the CRL refresh.
     /// - Parameters:
     ///   - revoking: the participants whose certificates it lists (those the CA did not issue are left out).
-    ///   - number: its CRL number (the generated CRLs of the RSA CAs are number 1).
+    ///   - number: its CRL number (the generated CRLs are number 1).
+    ///   - deltaOf: makes it a delta CRL of that base CRL number.
+    ///   - removing: participants it lists with reason removeFromCRL (a delta CRL's "no longer on hold").
     public func revocationList(
         of ca: String, revoking: [Participant], thisUpdate: Date = Date(), nextUpdate: Date = Date() + 86_400,
-        number: UInt64? = nil
+        number: UInt64? = nil, deltaOf: UInt64? = nil, removing: [Participant] = []
     ) throws -> String {
         let certificate = try Certificate.load(contentsOf: trustDirectory.appendingPathComponent("\(ca).pem"))[0]
         let key = try PrivateKey(
             pem: Array(readFile(directory.appendingPathComponent("ca/\(ca).key.pem"), limit: 1 << 20)))
-        var serials: [UInt64] = []
-        for participant in revoking {
-            let issued = try Certificate.load(contentsOf: certificateFile(participant))[0]
-            if issued.issuer == certificate.subject, let serial = UInt64(issued.serialNumber, radix: 16) {
-                serials.append(serial)
+        func serials(_ participants: [Participant]) throws -> [UInt64] {
+            try participants.compactMap { participant in
+                let issued = try Certificate.load(contentsOf: certificateFile(participant))[0]
+                return issued.issuer == certificate.subject ? UInt64(issued.serialNumber, radix: 16) : nil
             }
         }
         return try CertificateIssuer.revocationList(
-            ca: certificate, key: key, revoking: serials, thisUpdate: thisUpdate, nextUpdate: nextUpdate, number: number
-        )
+            ca: certificate, key: key, revoking: try serials(revoking), thisUpdate: thisUpdate, nextUpdate: nextUpdate,
+            number: number, deltaOf: deltaOf, removing: try serials(removing))
     }
 
     static let readme = """
