@@ -17,8 +17,19 @@ final class RevocationList: @unchecked Sendable {
     var revokedCount: Int { X509_CRL_get_REVOKED(pointer).map { Int(tanba_sk_X509_REVOKED_num($0)) } ?? 0 }
 
     /// The CRL number extension (2.5.29.20) as its big-endian magnitude without leading zeros; nil when absent.
-    var number: [UInt8]? {
-        guard let raw = X509_CRL_get_ext_d2i(pointer, NID_crl_number, nil, nil) else {
+    var number: [UInt8]? { integerExtension(NID_crl_number) }
+
+    /// Whether this is a delta CRL (extension 2.5.29.27), which lists only changes since a base CRL.
+    var isDelta: Bool { X509_CRL_get_ext_by_NID(pointer, NID_delta_crl, -1) >= 0 }
+
+    /// A delta CRL's BaseCRLNumber (the Delta CRL Indicator, 2.5.29.27): the number of the full CRL it lists the
+    /// changes since, as `number` is written; nil for a full CRL, or when the indicator does not decode (twice, or
+    /// not an INTEGER) while `isDelta` still says it is there.
+    var deltaBase: [UInt8]? { integerExtension(NID_delta_crl) }
+
+    /// An INTEGER extension's big-endian magnitude without leading zeros; nil when absent, repeated or undecodable.
+    private func integerExtension(_ nid: Int32) -> [UInt8]? {
+        guard let raw = X509_CRL_get_ext_d2i(pointer, nid, nil, nil) else {
             OpenSSL.clearErrors()
             return nil
         }
@@ -28,8 +39,33 @@ final class RevocationList: @unchecked Sendable {
         return Array(bytes.drop { $0 == 0 })
     }
 
-    /// Whether this is a delta CRL (extension 2.5.29.27), which lists only changes since a base CRL.
-    var isDelta: Bool { X509_CRL_get_ext_by_NID(pointer, NID_delta_crl, -1) >= 0 }
+    /// The extension `nid`'s value (the DER inside its OCTET STRING); nil when absent.
+    func extensionValue(_ nid: Int32) -> [UInt8]? {
+        let index = X509_CRL_get_ext_by_NID(pointer, nid, -1)
+        guard index >= 0, let ext = X509_CRL_get_ext(pointer, index), let data = X509_EXTENSION_get_data(ext) else {
+            return nil
+        }
+        return Array(UnsafeBufferPointer(start: data.pointee.data, count: Int(data.pointee.length)))
+    }
+
+    /// Two CRL numbers (as `number` gives them) in order.
+    static func compare(_ x: [UInt8], _ y: [UInt8]) -> ComparisonResult {
+        if x == y { return .orderedSame }
+        if x.count != y.count { return x.count < y.count ? .orderedAscending : .orderedDescending }
+        return x.lexicographicallyPrecedes(y) ? .orderedAscending : .orderedDescending
+    }
+
+    /// Whether this full CRL already lists everything `delta` does: its number is at least the delta's (RFC 5280
+    /// numbers a CA's full and delta CRLs in one sequence). False when either has no number.
+    func supersedes(_ delta: RevocationList) -> Bool {
+        guard let mine = number, let theirs = delta.number else { return false }
+        return Self.compare(mine, theirs) != .orderedAscending
+    }
+
+    /// Whether `other` has this CRL's issuer name.
+    func hasIssuer(of other: RevocationList) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_CRL_get_issuer(other.pointer)) == 0
+    }
 
     /// Whether `issuer` is this CRL's issuer by name.
     func isNamed(by issuer: Certificate) -> Bool {
@@ -54,14 +90,37 @@ final class RevocationList: @unchecked Sendable {
         X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_issuer_name(certificate.pointer)) == 0
     }
 
-    /// Whether the CRL lists `certificate`'s serial number.
+    /// Whether the CRL lists `certificate`'s serial number as revoked (or on hold). An entry whose reason is
+    /// removeFromCRL (RFC 5280 §5.3.1, delta CRLs only) does not revoke: OpenSSL reports it apart, and so does this.
     func revokes(_ certificate: Certificate) -> Bool {
         var entry: OpaquePointer? = nil
         return X509_CRL_get0_by_serial(pointer, &entry, X509_get_serialNumber(certificate.pointer)) == 1
     }
+
+    /// How many entries carry the reason removeFromCRL (8): a delta CRL's word that a certificate on hold is no longer
+    /// revoked, which the hub does not act on (a certificate stays as its full CRL lists it; see `DeltaRevocation`).
+    var removalCount: Int {
+        guard let entries = X509_CRL_get_REVOKED(pointer) else { return 0 }
+        var count = 0
+        for index in 0..<tanba_sk_X509_REVOKED_num(entries) {
+            guard let entry = tanba_sk_X509_REVOKED_value(entries, index),
+                let raw = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, nil, nil)
+            else { continue }
+            let reason = raw.assumingMemoryBound(to: ASN1_ENUMERATED.self)
+            if ASN1_ENUMERATED_get(reason) == Int(CRL_REASON_REMOVE_FROM_CRL) { count += 1 }
+            ASN1_ENUMERATED_free(reason)
+        }
+        OpenSSL.clearErrors()
+        return count
+    }
 }
 
 extension Certificate {
+    /// How a validation error names this certificate at `depth` of its chain, as the OpenSSL path words it.
+    func named(atDepth depth: Int) -> String {
+        "\(depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)") (\(subject))"
+    }
+
     /// Whether this certificate's subject is `other`'s issuer name.
     func isNamedIssuer(of other: Certificate) -> Bool {
         X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_issuer_name(other.pointer)) == 0
@@ -122,14 +181,15 @@ struct KazakhChainValidator {
             let candidates = (store.anchors + intermediates).filter { $0 != current && $0.isNamedIssuer(of: current) }
             guard !candidates.isEmpty else {
                 throw TanbaError(
-                    .certUntrusted, "\(describe(chain.count - 1, current)): unable to get local issuer certificate")
+                    .certUntrusted, "\(current.named(atDepth: chain.count - 1)): unable to get local issuer certificate"
+                )
             }
             guard let issuer = candidates.first(where: { current.isSigned(by: $0) }) else {
                 throw TanbaError(
-                    .certChainInvalid, "\(describe(chain.count - 1, current)): certificate signature failure")
+                    .certChainInvalid, "\(current.named(atDepth: chain.count - 1)): certificate signature failure")
             }
             guard issuer.isCA else {
-                throw TanbaError(.certChainInvalid, "\(describe(chain.count, issuer)): invalid CA certificate")
+                throw TanbaError(.certChainInvalid, "\(issuer.named(atDepth: chain.count)): invalid CA certificate")
             }
             chain.append(issuer)
             current = issuer
@@ -138,10 +198,10 @@ struct KazakhChainValidator {
         var until = store.crlWindow.upperBound
         for (depth, certificate) in chain.enumerated() {
             if time < certificate.notBefore {
-                throw TanbaError(.certNotYetValid, "\(describe(depth, certificate)): certificate is not yet valid")
+                throw TanbaError(.certNotYetValid, "\(certificate.named(atDepth: depth)): certificate is not yet valid")
             }
             if time > certificate.notAfter {
-                throw TanbaError(.certExpired, "\(describe(depth, certificate)): certificate has expired")
+                throw TanbaError(.certExpired, "\(certificate.named(atDepth: depth)): certificate has expired")
             }
             from = max(from, certificate.notBefore)
             until = min(until, certificate.notAfter)
@@ -150,32 +210,31 @@ struct KazakhChainValidator {
         for depth in 0..<(chain.count - 1) {
             let certificate = chain[depth]
             let issuer = chain[depth + 1]
+            // Full CRLs here; their deltas are applied below, once every full CRL of the chain is checked, in the
+            // order OpenSSL's path checks them.
             let issued = store.revocationLists.filter {
-                $0.covers(certificate) && $0.thisUpdate <= time && $0.isSigned(by: issuer)
+                !$0.isDelta && $0.covers(certificate) && $0.thisUpdate <= time && $0.isSigned(by: issuer)
             }
             var current = issued.filter { $0.nextUpdate.map { time <= $0 } ?? true }
             if current.isEmpty, !issued.isEmpty {
                 // Only stale CRLs: as OpenSSL, `required` refuses with its own code; best effort reads them anyway.
                 guard store.revocation == .bestEffort else {
-                    throw TanbaError(.certCRLExpired, "\(describe(depth, certificate)): CRL has expired")
+                    throw TanbaError(.certCRLExpired, "\(certificate.named(atDepth: depth)): CRL has expired")
                 }
                 current = issued
             }
             if current.isEmpty {
                 guard store.revocation == .bestEffort else {
                     throw TanbaError(
-                        .certRevocationUnknown, "\(describe(depth, certificate)): unable to get certificate CRL")
+                        .certRevocationUnknown, "\(certificate.named(atDepth: depth)): unable to get certificate CRL")
                 }
                 continue
             }
             if current.contains(where: { $0.revokes(certificate) }) {
-                throw TanbaError(.certRevoked, "\(describe(depth, certificate)): certificate revoked")
+                throw TanbaError(.certRevoked, "\(certificate.named(atDepth: depth)): certificate revoked")
             }
         }
+        try DeltaRevocation(store: store).check(chain, at: time)
         return from <= until ? from...until : time...time
-    }
-
-    private func describe(_ depth: Int, _ certificate: Certificate) -> String {
-        "\(depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)") (\(certificate.subject))"
     }
 }

@@ -23,7 +23,8 @@ public final class TrustStore: @unchecked Sendable {
     public let anchors: [Certificate]
     /// How many CRLs were loaded.
     public let crlCount: Int
-    /// The CRLs, for chains OpenSSL cannot check itself (Kazakh GOST).
+    /// The CRLs, full and delta: for chains OpenSSL cannot check itself (Kazakh GOST) and for every chain's deltas
+    /// (`DeltaRevocation`; the `X509_STORE` holds the full CRLs only).
     let revocationLists: [RevocationList]
     public let revocation: RevocationPolicy
     /// When every loaded CRL is in force (the latest thisUpdate to the earliest nextUpdate).
@@ -75,7 +76,8 @@ public final class TrustStore: @unchecked Sendable {
         var from = Date.distantPast
         var until = Date.distantFuture
         for crl in crls {
-            X509_STORE_add_crl(store, crl.pointer)  // takes its own reference
+            // Full CRLs only: OpenSSL would take a newer delta CRL for the complete one (see DeltaRevocation).
+            if !crl.isDelta { X509_STORE_add_crl(store, crl.pointer) }  // takes its own reference
             from = max(from, crl.thisUpdate)
             until = min(until, crl.nextUpdate ?? .distantFuture)
         }
@@ -125,9 +127,9 @@ public final class TrustStore: @unchecked Sendable {
     /// - Parameter intermediates: untrusted certificates that may complete the chain (e.g. from KeyInfo).
     /// - Returns: the window of verification times in which this result holds: every certificate of the chain
     ///   and every CRL of the store in force.
-    /// - Throws: `CERT_UNTRUSTED`, `CERT_EXPIRED`, `CERT_NOT_YET_VALID`, `CERT_REVOKED`,
-    ///   `CERT_REVOCATION_UNKNOWN`, `CERT_CRL_EXPIRED` (a CA's CRL is past its nextUpdate; `required` only) or
-    ///   `CERT_CHAIN_INVALID`, naming the certificate at fault.
+    /// - Throws: `CERT_UNTRUSTED`, `CERT_EXPIRED`, `CERT_NOT_YET_VALID`, `CERT_REVOKED` (by a full CRL or its delta),
+    ///   `CERT_REVOCATION_UNKNOWN`, `CERT_CRL_EXPIRED` (a CA's CRL, or the delta CRL held for it, is past its
+    ///   nextUpdate; `required` only) or `CERT_CHAIN_INVALID`, naming the certificate at fault.
     @discardableResult
     public func validate(_ leaf: Certificate, intermediates: [Certificate] = [], at time: Date) throws
         -> ClosedRange<Date>
@@ -155,23 +157,28 @@ public final class TrustStore: @unchecked Sendable {
         if result == 1 {
             var from = crlWindow.lowerBound
             var until = crlWindow.upperBound
-            if let chain = X509_STORE_CTX_get0_chain(context) {
-                for index in 0..<tanba_sk_X509_num(chain) {
-                    guard let certificate = tanba_sk_X509_value(chain, index) else { continue }
+            var chain: [Certificate] = []
+            if let verified = X509_STORE_CTX_get0_chain(context) {
+                for index in 0..<tanba_sk_X509_num(verified) {
+                    guard let certificate = tanba_sk_X509_value(verified, index) else { continue }
                     from = max(from, OpenSSL.date(X509_get0_notBefore(certificate)))
                     until = min(until, OpenSSL.date(X509_get0_notAfter(certificate)))
+                    X509_up_ref(certificate)  // the chain is the context's; each Certificate holds its own reference
+                    chain.append(Certificate(owning: certificate))
                 }
             }
+            // OpenSSL checked the full CRLs; the deltas, kept out of its store, are checked here (see DeltaRevocation).
+            try DeltaRevocation(store: self).check(chain, at: time)
             return from <= until ? from...until : time...time
         }
         let error = X509_STORE_CTX_get_error(context)
-        let depth = X509_STORE_CTX_get_error_depth(context)
-        let subject =
-            X509_STORE_CTX_get_current_cert(context).map { Certificate.oneLine(X509_get_subject_name($0)) }
-            ?? leaf.subject
+        let depth = Int(X509_STORE_CTX_get_error_depth(context))
+        let certificate = X509_STORE_CTX_get_current_cert(context).map { current in
+            X509_up_ref(current)
+            return Certificate(owning: current)
+        }
         let reason = String(cString: X509_verify_cert_error_string(Int(error)))
-        let which = depth == 0 ? "the signer's certificate" : "CA certificate at depth \(depth)"
-        throw TanbaError(Self.code(for: error), "\(which) (\(subject)): \(reason)")
+        throw TanbaError(Self.code(for: error), "\((certificate ?? leaf).named(atDepth: depth)): \(reason)")
     }
 
     /// Best effort: a CA without a CRL, or whose CRL is past its nextUpdate, is no error; a stale CRL is still read,
