@@ -51,8 +51,8 @@ struct PKICRLRefreshCommand: ParsableCommand {
         abstract: "Fetch the trusted CAs' CRLs once and keep the good ones in the CRL folder.",
         discussion: """
             Fetches the distribution points the CA certificates name and every --crl-url. A CRL is kept only when it \
-            is one CRL of a trusted CA, signed by it and newer than the one held; it replaces its predecessor's file \
-            in --crl. Exit status 0 when nothing was refused, else the first refusal's (1: a CRL refused, 2: a \
+            is one CRL of a trusted CA, signed by it and newer than the one of its kind held (a delta CRL must also \
+            follow the full CRL held); it replaces its predecessor's file in --crl. Exit status 0 when nothing was refused, else the first refusal's (1: a CRL refused, 2: a \
             distribution point unreachable).
             """)
 
@@ -88,7 +88,8 @@ struct PKICRLStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crl-status",
         abstract:
-            "Show the CRLs held (thisUpdate, nextUpdate, number, stale) and the last refresh per distribution point.")
+            "Show the CRLs held (full or delta, number, thisUpdate, nextUpdate, stale) and the last refresh per distribution point."
+    )
 
     @OptionGroup var trust: TrustOptions
     @OptionGroup var output: OutputOptions
@@ -115,8 +116,9 @@ struct PKICRLStatusCommand: ParsableCommand {
         for held in status.held {
             let crl = held.crl
             lines.append(
-                "  \(crl.issuer): number \(crl.number ?? "none"), thisUpdate \(format.string(from: crl.thisUpdate)), "
+                "  \(crl.issuer): \(Self.kind(crl)), number \(crl.number ?? "none"), thisUpdate \(format.string(from: crl.thisUpdate)), "
                     + "nextUpdate \(crl.nextUpdate.map { format.string(from: $0) } ?? "none"), \(crl.revoked) revoked"
+                    + (crl.removals > 0 ? " (\(crl.removals) removeFromCRL, not applied)" : "")
                     + (held.stale ? ", STALE (past nextUpdate)" : "") + (crl.file.map { " [\($0)]" } ?? ""))
         }
         lines.append(
@@ -126,13 +128,18 @@ struct PKICRLStatusCommand: ParsableCommand {
             var line = "  \(attempt.url): \(attempt.result.rawValue) at \(format.string(from: attempt.at))"
             if let crl = attempt.crl {
                 line +=
-                    " (\(crl.issuer), number \(crl.number ?? "none"), thisUpdate \(format.string(from: crl.thisUpdate)), "
+                    " (\(crl.issuer), \(Self.kind(crl)), number \(crl.number ?? "none"), thisUpdate \(format.string(from: crl.thisUpdate)), "
                     + "nextUpdate \(crl.nextUpdate.map { format.string(from: $0) } ?? "none"))"
             }
             if let code = attempt.code { line += " \(code.rawValue): \(attempt.message ?? "")" }
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "full", or "delta of N" (its base CRL number).
+    static func kind(_ crl: RevocationListInfo) -> String {
+        crl.kind == .delta ? "delta of \(crl.base ?? "?")" : crl.kind.rawValue
     }
 }
 

@@ -12,7 +12,7 @@ public struct CRLRefreshAttempt: Sendable, Codable, Equatable {
     public enum Result: String, Sendable, Codable {
         /// Newer than the one held: in force now.
         case updated
-        /// The very CRL already held.
+        /// Nothing new: the very CRL already held, or a delta CRL the full CRL held already covers.
         case unchanged
         /// Not fetched, or refused: the held CRL stays in force.
         case refused
@@ -78,13 +78,14 @@ public struct CRLStatus: Sendable, Codable {
 ///
 /// Where: the distribution points (2.5.29.31) that the trusted CA certificates and the certificates seen in validated
 /// signatures name (a certificate's distribution point is its issuer's), and the URLs configured. Each fetch has a
-/// deadline and a size limit. A CRL is put in force only when it is one CRL (PEM or DER, not a delta CRL) of a
-/// trusted CA, signed by that CA and newer than the one held; all the good ones of a pass are swapped in at once
+/// deadline and a size limit. A CRL is put in force only when it is one CRL (PEM or DER) of a trusted CA, signed by that
+/// CA and newer than the one of its kind held; a delta CRL must also follow the full CRL held for its CA
+/// (`TrustStore.check(fetchedCRL:source:expectedIssuer:)`). All the good ones of a pass are swapped in at once
 /// (`TrustAnchor.replace`), after they are written to the CRL folder. Anything else is refused with its code, logged,
 /// kept in `attempts`, and the held CRL stays in force.
 public final class CRLRefresher: Sendable {
     public let trust: TrustAnchor
-    /// URLs fetched besides the distribution points (e.g. NCA's full CRLs), whatever CA they turn out to be of.
+    /// URLs fetched besides the distribution points (e.g. NCA's full and delta CRLs), whatever CA they turn out to be of.
     public let urls: [String]
     public let timeout: Duration
     public let maximumBytes: Int
@@ -127,7 +128,7 @@ public final class CRLRefresher: Sendable {
         // and nothing written into the CRL folder.
         if targets.isEmpty { return [] }
         var attempts: [CRLRefreshAttempt] = []
-        var good: [String: (url: String, crl: CheckedRevocationList)] = [:]
+        var good: [GoodKey: (url: String, crl: CheckedRevocationList)] = [:]
         for (url, expected) in targets.sorted(by: { $0.key < $1.key }) {
             var info: RevocationListInfo?
             do {
@@ -140,9 +141,10 @@ public final class CRLRefresher: Sendable {
                     continue
                 }
                 info = checked.info
-                // Two distribution points of one CA: the newer CRL wins.
-                if let other = good[checked.info.issuer], !Self.isNewer(checked.info, than: other.crl.info) { continue }
-                good[checked.info.issuer] = (url, checked)
+                // Two distribution points of one CA (for one kind, full or delta): the newer CRL wins.
+                let key = GoodKey(issuer: checked.info.issuer, kind: checked.info.kind)
+                if let other = good[key], !Self.isNewer(checked.info, than: other.crl.info) { continue }
+                good[key] = (url, checked)
                 attempts.append(
                     .init(
                         url: url, expectedIssuer: expected, at: now(), result: .updated, crl: checked.info, code: nil,
@@ -198,6 +200,12 @@ public final class CRLRefresher: Sendable {
         return .milliseconds(Int64(max(0.05, seconds) * 1000))
     }
 
+    /// What one pass keeps one CRL of: a CA's full CRL and its delta CRL are taken side by side.
+    struct GoodKey: Hashable {
+        let issuer: String
+        let kind: RevocationListInfo.Kind
+    }
+
     static func isNewer(_ a: RevocationListInfo, than b: RevocationListInfo) -> Bool {
         if let x = a.number.flatMap({ UInt64($0) }), let y = b.number.flatMap({ UInt64($0) }), x != y { return x > y }
         return a.thisUpdate > b.thisUpdate
@@ -244,6 +252,9 @@ public final class CRLRefresher: Sendable {
         var metadata: Logger.Metadata = ["crl.url": "\(attempt.url)", "crl.result": "\(attempt.result.rawValue)"]
         if let crl = attempt.crl {
             metadata["crl.issuer"] = "\(crl.issuer)"
+            metadata["crl.kind"] = "\(crl.kind.rawValue)"
+            if let base = crl.base { metadata["crl.base"] = "\(base)" }
+            if crl.removals > 0 { metadata["crl.removals_not_applied"] = "\(crl.removals)" }
             metadata["crl.this_update"] = "\(crl.thisUpdate)"
             metadata["crl.next_update"] = "\(crl.nextUpdate.map { "\($0)" } ?? "none")"
             metadata["crl.number"] = "\(crl.number ?? "none")"

@@ -133,29 +133,64 @@ import Testing
         #expect(status.output.contains("CRL_UNREACHABLE") && status.output.contains("intermediate-ca.crl"))
     }
 
-    @Test func aRevokedHeadCanNoLongerLogInOrSubmitOnceServeRefreshesTheCRL() throws {
-        let (published, simulator) = try Self.distributionPoint()
-        defer { _ = simulator.stop() }
+    /// `tanba serve` over a registered store, refreshing the CRLs held in `held` every half second from `urls`.
+    static func serve(held: URL, urls: [String]) throws -> (hub: ServeProcess, folder: URL) {
         let registry = RegistryCLITests()
         try registry.registered()
-        let held = try Self.crlFolder()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tanba-crl-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var arguments = ServeTests.arguments(port: 0, location: registry.store)
         if let index = arguments.firstIndex(of: "--crl") { arguments[index + 1] = held.path }
-        let hub = try ServeProcess(
-            arguments + ["--crl-refresh", "0.5", "--crl-url", "\(simulator.url)/intermediate-ca.crl"])
+        let hub = try ServeProcess(arguments + ["--crl-refresh", "0.5"] + urls.flatMap { ["--crl-url", $0] })
+        return (hub, folder)
+    }
+
+    /// The company head submits a document signed now; nil when it is accepted, else the answer's body.
+    static func submit(as token: String, hub: ServeProcess, folder: URL, number: String) throws -> String? {
+        let signed = try DatabaseOutageTests.signed(
+            DatabaseOutageTests.codeOrder(number: number), in: folder, name: number)
+        let answer = try DatabaseOutageTests.curl([
+            "-H", "Authorization: Bearer \(token)", "--data-binary", "@\(signed)", "\(hub.url)/v1/documents",
+        ])
+        return answer.status == "200" ? nil : "\(answer.status) \(answer.body)"
+    }
+
+    /// Waits (up to 30 s) until the refresher's status file says `url` was updated.
+    static func waitForUpdate(of url: String?, in held: URL) -> Bool {
+        let deadline = Date() + 30
+        while Date() < deadline {
+            blockingSleep(seconds: 0.3)
+            let attempts = (try? CRLStatus.read(CRLStatus.file(in: held)))?.attempts ?? []
+            if attempts.contains(where: { $0.result == .updated && (url == nil || $0.url == url) }) { return true }
+        }
+        return false
+    }
+
+    /// After a refresh revoked the head's certificate: its new document and its new login are refused as revoked.
+    static func expectHeadRefused(token: String, hub: ServeProcess, folder: URL, number: String) throws {
+        let refused = try submit(as: token, hub: hub, folder: folder, number: number)
+        #expect(refused?.contains("CERT_REVOKED") == true, "\(String(describing: refused))")
+        let challenge = try DatabaseOutageTests.curl(["-X", "POST", "\(hub.url)/v1/auth/challenge"])
+        let document = try #require(
+            (try JSONSerialization.jsonObject(with: Data(challenge.body.utf8)) as? [String: Any])?["document"]
+                as? String)
+        let signedChallenge = try DatabaseOutageTests.signed(document, in: folder, name: "challenge-\(number)")
+        let login = try DatabaseOutageTests.curl(["--data-binary", "@\(signedChallenge)", "\(hub.url)/v1/auth/token"])
+        #expect(login.status != "200", "\(login.status) \(login.body)")
+        #expect(login.body.contains("CERT_REVOKED"), "\(login.body)")
+    }
+
+    @Test func aRevokedHeadCanNoLongerLogInOrSubmitOnceServeRefreshesTheCRL() throws {
+        let (published, simulator) = try Self.distributionPoint()
+        defer { _ = simulator.stop() }
+        let held = try Self.crlFolder()
+        let (hub, folder) = try Self.serve(held: held, urls: ["\(simulator.url)/intermediate-ca.crl"])
         defer { _ = hub.stop() }
 
         // Before: the head logs in and submits.
         let token = try DatabaseOutageTests.login(at: hub.url, folder: folder)
-        let first = try DatabaseOutageTests.signed(
-            DatabaseOutageTests.codeOrder(number: "ZK-CRL-1"), in: folder, name: "first")
-        let accepted = try DatabaseOutageTests.curl([
-            "-H", "Authorization: Bearer \(token)", "--data-binary", "@\(first)", "\(hub.url)/v1/documents",
-        ])
-        #expect(accepted.status == "200", "\(accepted.body)")
+        #expect(try Self.submit(as: token, hub: hub, folder: folder, number: "ZK-CRL-1") == nil)
 
         // The CA publishes a CRL revoking the head's certificate; the hub picks it up within a refresh or two.
         let now = Date()
@@ -164,29 +199,47 @@ import Testing
                 of: "intermediate-ca", revoking: [.revoked, .companyHead], thisUpdate: now - 60,
                 nextUpdate: now + 86_400, number: 2),
             as: "intermediate-ca", in: published)
-        let deadline = Date() + 30
-        var refreshed = false
-        while Date() < deadline, !refreshed {
-            blockingSleep(seconds: 0.3)
-            refreshed =
-                ((try? CRLStatus.read(CRLStatus.file(in: held)))?.attempts.contains { $0.result == .updated }) ?? false
-        }
-        #expect(refreshed, "\(hub.output.text)")
+        #expect(Self.waitForUpdate(of: nil, in: held), "\(hub.output.text)")
+        try Self.expectHeadRefused(token: token, hub: hub, folder: folder, number: "ZK-CRL-2")
+    }
 
-        // After: the same head's new document and new login are refused as revoked.
-        let second = try DatabaseOutageTests.signed(
-            DatabaseOutageTests.codeOrder(number: "ZK-CRL-2"), in: folder, name: "second")
-        let refused = try DatabaseOutageTests.curl([
-            "-H", "Authorization: Bearer \(token)", "--data-binary", "@\(second)", "\(hub.url)/v1/documents",
+    @Test func aHeadRevokedOnlyInTheDeltaCRLCanNoLongerLogInOrSubmitOnceServeRefreshesIt() throws {
+        let (published, simulator) = try Self.distributionPoint()
+        defer { _ = simulator.stop() }
+        let held = try Self.crlFolder()
+        // NCA's pair of points: the daily full CRL and the hourly delta, both as --crl-url.
+        let deltaURL = "\(simulator.url)/intermediate-ca-delta.crl"
+        let (hub, folder) = try Self.serve(held: held, urls: ["\(simulator.url)/intermediate-ca.crl", deltaURL])
+        defer { _ = hub.stop() }
+        // The full point serves the full CRL the hub holds (number 1); the delta point nothing yet.
+        try Self.publish(
+            try String(contentsOf: held.appendingPathComponent("intermediate-ca.crl.pem"), encoding: .utf8),
+            as: "intermediate-ca", in: published)
+
+        let token = try DatabaseOutageTests.login(at: hub.url, folder: folder)
+        #expect(try Self.submit(as: token, hub: hub, folder: folder, number: "ZK-DCRL-1") == nil)
+
+        // The CA revokes the head's certificate in its next delta CRL (number 2, base 1); the full CRL is unchanged.
+        let now = Date()
+        try Self.publish(
+            try Self.pki.revocationList(
+                of: "intermediate-ca", revoking: [.companyHead], thisUpdate: now - 60, nextUpdate: now + 3600,
+                number: 2, deltaOf: 1),
+            as: "intermediate-ca-delta", in: published)
+        #expect(Self.waitForUpdate(of: deltaURL, in: held), "\(hub.output.text)")
+        try Self.expectHeadRefused(token: token, hub: hub, folder: folder, number: "ZK-DCRL-2")
+
+        // `tanba pki crl-status` shows it as a delta, of which full CRL.
+        let trust = CLITests.pki.appendingPathComponent("trust").path
+        let status = try CLITests.run(["pki", "crl-status", "--trust", trust, "--crl", held.path])
+        #expect(status.status == 0, "\(status.error)")
+        #expect(status.output.contains("delta of 1, number 2"), "\(status.output)")
+        // The refresher's log line says so too (one pass of `tanba pki crl-refresh` over a fresh copy; serve's log
+        // goes to a standard error this test does not read).
+        let pass = try CLITests.run([
+            "pki", "crl-refresh", "--trust", trust, "--crl", try Self.crlFolder().path, "--crl-url", deltaURL,
         ])
-        #expect(refused.body.contains("CERT_REVOKED"), "\(refused.status) \(refused.body)")
-        let challenge = try DatabaseOutageTests.curl(["-X", "POST", "\(hub.url)/v1/auth/challenge"])
-        let document = try #require(
-            (try JSONSerialization.jsonObject(with: Data(challenge.body.utf8)) as? [String: Any])?["document"]
-                as? String)
-        let signedChallenge = try DatabaseOutageTests.signed(document, in: folder, name: "challenge-2")
-        let login = try DatabaseOutageTests.curl(["--data-binary", "@\(signedChallenge)", "\(hub.url)/v1/auth/token"])
-        #expect(login.status != "200", "\(login.status) \(login.body)")
-        #expect(login.body.contains("CERT_REVOKED"), "\(login.body)")
+        #expect(pass.status == 0, "\(pass.output) \(pass.error)")
+        #expect(pass.error.contains("crl.kind=delta") && pass.error.contains("crl.base=1"), "\(pass.error)")
     }
 }
