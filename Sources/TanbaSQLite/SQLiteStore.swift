@@ -12,6 +12,7 @@ public final class SQLiteStore: HubStore {
     private let pool: DatabasePool
     private let committer: GroupCommit
     private let readers: ReadConnections
+    private let checkpointer: Checkpointer
     public let location: String
     /// WAL readers never wait for the writer: a point read is memory and page cache.
     public var readsAreLocal: Bool { true }
@@ -42,6 +43,9 @@ public final class SQLiteStore: HubStore {
             // the ledger has their names.
             try db.execute(sql: "ATTACH DATABASE ? AS checks", arguments: [Self.checksPath(of: path)])
             if !db.configuration.readonly {
+                // The log is copied into the file by `Checkpointer`, off the writer's path; the writer's own
+                // automatic checkpoint is only its safety net.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.safetyNetPages)")
                 try db.execute(sql: "PRAGMA checks.journal_mode = WAL")
                 try db.execute(sql: "PRAGMA checks.synchronous = FULL")
             }
@@ -59,6 +63,7 @@ public final class SQLiteStore: HubStore {
         }
         location = path
         committer = GroupCommit(pool: pool)
+        checkpointer = Checkpointer(path: path, checksPath: Self.checksPath(of: path))
         readers = ReadConnections(
             path: path, configuration: configuration, limit: ProcessInfo.processInfo.activeProcessorCount + 2)
     }
@@ -83,6 +88,11 @@ public final class SQLiteStore: HubStore {
             }
         }
     }
+
+    deinit { checkpointer.stop() }
+
+    /// Passes of the background checkpoint so far (`Checkpointer`).
+    public var checkpointPasses: Int { checkpointer.passes }
 
     /// Batches, bodies and the largest batch written so far by group commit.
     public var groupCommitStatistics: (batches: Int, bodies: Int, largest: Int) { committer.statistics }

@@ -167,6 +167,33 @@ import Testing
     /// transaction only, and a small write after it finds it small again (`WriterCache`). Failure modes: a bulk change
     /// on 2 MB (slow), a small commit after it scanning 128 MB of cached pages (slow), a failed bulk write leaving the
     /// cache wide.
+    /// Committed pages reach the store's file from the background checkpoint, not from the committing writer.
+    /// Failure modes: the writer still checkpointing every 1,000 pages itself (documents queued behind its copy
+    /// and sync), and the log never copied once the writer's own threshold is raised.
+    @Test(.blocking) func theLogIsCopiedIntoTheFileInTheBackgroundNotByTheWriter() throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        #expect(
+            try store.write { tx in try Int.fetchOne((tx as! Connection).db, sql: "PRAGMA wal_autocheckpoint") }
+                == Checkpointer.safetyNetPages)
+        func fileSize() throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        let before = try fileSize()
+        let passes = store.checkpointPasses
+        // 2,000 codes: far fewer pages than the writer's own threshold, so only the background can copy them.
+        let codes = try CodeEmitter(key: EmissionKey.generate()).issue(
+            gtin: "04870001000011", count: 2_000, owner: "050140001238", at: Date())
+        for chunk in stride(from: 0, to: codes.count, by: 100) {
+            try store.write { try $0.insert(Array(codes[chunk..<chunk + 100]), origin: "ORDER-\(chunk)") }
+        }
+        let deadline = Date() + 30
+        while try fileSize() <= before, Date() < deadline { blockingSleep(seconds: 0.05) }
+        #expect(try fileSize() > before, "the log was not copied into the file")
+        #expect(store.checkpointPasses > passes)
+        #expect(try store.read { try $0.codeCount() } == 2_000)
+    }
+
     @Test func theWritersCacheIsWideOnlyForABulkChange() throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
         func cacheSize(_ tx: any StoreReader) throws -> Int {
