@@ -1,5 +1,7 @@
 /// Codes of the Ministry of Finance exports (docs/INTEGRATIONS.md): making an export, and the refusals of what the
 /// Ministry sends back (acknowledgements, SNT lists). A refused acknowledgement changes nothing and is audited.
+/// The `MOF_ACK_…` codes serve both kinds of acknowledgement — of an export and of a reconciliation report — which
+/// are verified by one procedure; only the unknown subject has a code per kind.
 extension ErrorCode {
     public static let mofPeriodInvalid = ErrorCode("MOF_PERIOD_INVALID")
     public static let mofDayOpen = ErrorCode("MOF_DAY_OPEN")
@@ -9,6 +11,7 @@ extension ErrorCode {
     public static let mofAckUnsigned = ErrorCode("MOF_ACK_UNSIGNED")
     public static let mofAckWrongSigner = ErrorCode("MOF_ACK_WRONG_SIGNER")
     public static let mofAckUnknownExport = ErrorCode("MOF_ACK_UNKNOWN_EXPORT")
+    public static let mofAckUnknownReport = ErrorCode("MOF_ACK_UNKNOWN_REPORT")
     public static let mofAckDigestMismatch = ErrorCode("MOF_ACK_DIGEST_MISMATCH")
     public static let mofAckReplayed = ErrorCode("MOF_ACK_REPLAYED")
     public static let mofAckOutOfOrder = ErrorCode("MOF_ACK_OUT_OF_ORDER")
@@ -37,8 +40,9 @@ extension ErrorCatalogue {
         .init(
             code: .mofAckInvalid, category: .document,
             summary:
-                "An acknowledgement from the Ministry is not one: not our schema's `MoFAcknowledgement`, a field "
-                + "missing or out of pattern (the element is named)."),
+                "An acknowledgement from the Ministry is not one: not our schema's `MoFAcknowledgement` (of an "
+                + "export) or `MoFReconciliationAcknowledgement` (of a reconciliation report), a field missing or out "
+                + "of pattern (the element is named)."),
         .init(
             code: .mofAckUnsigned, category: .document,
             summary: "An acknowledgement from the Ministry carries no signature."),
@@ -49,17 +53,26 @@ extension ErrorCatalogue {
                 + "signature does not verify."),
         .init(
             code: .mofAckUnknownExport, category: .document,
-            summary: "An acknowledgement names an export the hub never made."),
+            summary:
+                "An acknowledgement names an export the hub never made, or, as the answer to an export's delivery, "
+                + "another export than the one delivered."),
+        .init(
+            code: .mofAckUnknownReport, category: .document,
+            summary:
+                "An acknowledgement names a reconciliation report the hub never made, or, as the answer to a "
+                + "report's delivery, another report than the one delivered."),
         .init(
             code: .mofAckDigestMismatch, category: .document,
             summary:
-                "An acknowledgement's digest is not the digest of the export it names: it acknowledges other bytes."),
+                "An acknowledgement's digest is not the digest of the export or report it names: it acknowledges "
+                + "other bytes."),
         .init(
             code: .mofAckReplayed, category: .document,
-            summary: "The export named was acknowledged already: a repeated acknowledgement changes nothing."),
+            summary:
+                "The export or report named was acknowledged already: a repeated acknowledgement changes nothing."),
         .init(
             code: .mofAckOutOfOrder, category: .document,
-            summary: "An acknowledgement is dated before the export it names was made."),
+            summary: "An acknowledgement is dated before the export or report it names was made."),
         .init(
             code: .mofSNTListInvalid, category: .document,
             summary: "A list of SNTs from the tax side is not our schema's `SNTList` (the element is named)."),

@@ -5,14 +5,15 @@ public import TanbaXML
 
 /// The Ministry of Finance export's XML (namespace `urn:tanba:mof:export:1`, schema `xsd/mof/mof-export-1.xsd`).
 ///
-/// There is no public schema of the Ministry for these data: the format is the hub's own. Five documents:
+/// There is no public schema of the Ministry for these data: the format is the hub's own. Six documents:
 /// - the export file `MoFExport`: a head, one element per event (`OwnershipTransfer`, `Import`, `Export`,
 ///   `Withdrawal`, `EAEUShipment`), and a `Summary` with the counts at the end, so that it is written in one pass;
 /// - the signed `MoFExportManifest`: the period, the counts, the file's size and SHA-256 — what the Ministry checks
 ///   the file against;
 /// - the Ministry's signed `MoFAcknowledgement` of one export;
 /// - the Ministry's `SNTList` for reconciliation;
-/// - the hub's signed reconciliation report, `MoFReconciliation` (`MoFReconciliationReport`).
+/// - the hub's signed reconciliation report, `MoFReconciliation` (`MoFReconciliationReport`), and the Ministry's
+///   signed answer to it, `MoFReconciliationAcknowledgement`.
 public enum MoFFormat {
     public static let namespace = "urn:tanba:mof:export:1"
 
@@ -25,6 +26,13 @@ public enum MoFFormat {
 
     static func element(_ name: String, _ text: String) -> String {
         "<\(name)>\(XMLText.escape(text))</\(name)>"
+    }
+
+    /// What every acknowledgement of the Ministry says after naming what it acknowledges: the digest of the bytes
+    /// received, the result, the reason (read back by `MoFParsing.Reader.verdict`).
+    static func verdict(_ sha256: String, _ accepted: Bool, _ reason: String?) -> String {
+        element("SHA256", sha256) + element("Result", accepted ? "accepted" : "rejected")
+            + (reason.map { element("Reason", $0) } ?? "")
     }
 
     // MARK: Events
@@ -271,9 +279,7 @@ public struct MoFAcknowledgement: Sendable, Hashable {
     public func xml() -> [UInt8] {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<MoFAcknowledgement xmlns=\"\(MoFFormat.namespace)\" version=\"1\">"
-        xml += MoFFormat.element("ExportId", exportId) + MoFFormat.element("SHA256", sha256)
-        xml += MoFFormat.element("Result", accepted ? "accepted" : "rejected")
-        if let reason { xml += MoFFormat.element("Reason", reason) }
+        xml += MoFFormat.element("ExportId", exportId) + MoFFormat.verdict(sha256, accepted, reason)
         if let events { xml += MoFFormat.element("Events", "\(events)") }
         xml += MoFFormat.element("AcknowledgedAt", MoFFormat.dateTime(acknowledgedAt))
         xml += "</MoFAcknowledgement>\n"
@@ -285,9 +291,7 @@ public struct MoFAcknowledgement: Sendable, Hashable {
     public static func parse(_ root: XMLElement) throws -> MoFAcknowledgement {
         var r = try MoFParsing.Reader(root, name: "MoFAcknowledgement", code: .mofAckInvalid)
         let id = try r.text("ExportId", pattern: MoFParsing.isUUID)
-        let digest = try r.text("SHA256", pattern: MoFParsing.isSHA256)
-        let result = try r.text("Result") { $0 == "accepted" || $0 == "rejected" }
-        let reason = try r.optionalText("Reason", limit: 2000)
+        let verdict = try r.verdict()
         let events = try r.optionalText("Events", limit: 12).map { text -> Int in
             guard let n = Int(text), n >= 0 else {
                 throw TanbaError(.mofAckInvalid, "Events is a count, not '\(text)'", path: root.path + "/Events")
@@ -297,7 +301,7 @@ public struct MoFAcknowledgement: Sendable, Hashable {
         let at = try r.dateTime("AcknowledgedAt")
         try r.finish(signatureAllowed: true)
         return MoFAcknowledgement(
-            exportId: id, sha256: digest, accepted: result == "accepted", reason: reason, events: events,
+            exportId: id, sha256: verdict.sha256, accepted: verdict.accepted, reason: verdict.reason, events: events,
             acknowledgedAt: at)
     }
 }
@@ -479,6 +483,13 @@ enum MoFParsing {
                 throw MoFParsing.invalid(code, child, "\(name) is an ISO 8601 date-time with an offset")
             }
             return date
+        }
+
+        /// An acknowledgement's `SHA256`, `Result` and optional `Reason` (`MoFFormat.verdict`).
+        mutating func verdict() throws -> (sha256: String, accepted: Bool, reason: String?) {
+            let digest = try text("SHA256", pattern: MoFParsing.isSHA256)
+            let result = try text("Result") { $0 == "accepted" || $0 == "rejected" }
+            return (digest, result == "accepted", try optionalText("Reason", limit: 2000))
         }
 
         mutating func all(_ name: String) -> [XMLElement] {
