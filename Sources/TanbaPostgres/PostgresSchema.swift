@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v19 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v20 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -315,6 +315,19 @@ enum PostgresSchema {
                     id text PRIMARY KEY, name text, status text NOT NULL, code text, updated_at double precision NOT NULL
                 )
                 """
+            ]
+        ),
+        (
+            "v20: ministry of finance reconciliation reports",
+            [
+                """
+                CREATE TABLE mof_reconciliations (
+                    id text PRIMARY KEY, from_day text NOT NULL, to_day text NOT NULL,
+                    created_at double precision NOT NULL, digest text NOT NULL, without_snt bigint NOT NULL,
+                    snt_without_shipment bigint, quantities_differ bigint, parties_differ bigint,
+                    ack_state text NOT NULL, ack_at double precision, ack_reason text)
+                """,
+                "CREATE INDEX mof_reconciliations_created ON mof_reconciliations(created_at)",
             ]
         ),
     ]

@@ -113,10 +113,17 @@ extension PostgresSession {
     }
 
     func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
+        try recordAcknowledgement(in: "mof_exports", id, state: state, at: at, reason: reason)
+    }
+
+    /// As on SQLite: the acknowledgement on row `id` of `table` (the hub's own names), only while it is pending.
+    func recordAcknowledgement(in table: String, _ id: String, state: MoFAckState, at: Date, reason: String?) throws
+        -> Bool
+    {
         var s = Statement()
         s.sql = """
-            UPDATE mof_exports SET ack_state = \(s.bind(state.rawValue)), ack_at = \(s.bind(at.timeIntervalSince1970)),
-                                   ack_reason = \(s.bind(reason))
+            UPDATE \(table) SET ack_state = \(s.bind(state.rawValue)), ack_at = \(s.bind(at.timeIntervalSince1970)),
+                                 ack_reason = \(s.bind(reason))
             WHERE id = \(s.bind(id)) AND ack_state = 'pending'
             RETURNING id
             """

@@ -116,9 +116,17 @@ extension Connection {
     }
 
     func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
+        try recordAcknowledgement(in: "mof_exports", id, state: state, at: at, reason: reason)
+    }
+
+    /// The Ministry's acknowledgement on row `id` of `table` (`mof_exports`, `mof_reconciliations`: the hub's own
+    /// names, never input), only while it is pending: of two copies applied at once, one changes the row.
+    func recordAcknowledgement(in table: String, _ id: String, state: MoFAckState, at: Date, reason: String?) throws
+        -> Bool
+    {
         try db.cachedStatement(
             sql: """
-                UPDATE mof_exports SET ack_state = ?, ack_at = ?, ack_reason = ?
+                UPDATE \(table) SET ack_state = ?, ack_at = ?, ack_reason = ?
                 WHERE id = ? AND ack_state = 'pending'
                 """
         ).execute(arguments: [state.rawValue, at.timeIntervalSince1970, reason, id])

@@ -524,6 +524,19 @@ enum Schema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // The hub's reconciliation reports to the Ministry, written by the transaction that queues each, with the
+        // Ministry's acknowledgement (recorded by a conditional update while it is pending).
+        migrator.registerMigration("v20: ministry of finance reconciliation reports") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE mof_reconciliations (
+                        id TEXT PRIMARY KEY NOT NULL, from_day TEXT NOT NULL, to_day TEXT NOT NULL,
+                        created_at REAL NOT NULL, digest TEXT NOT NULL, without_snt INTEGER NOT NULL,
+                        snt_without_shipment INTEGER, quantities_differ INTEGER, parties_differ INTEGER,
+                        ack_state TEXT NOT NULL, ack_at REAL, ack_reason TEXT);
+                    CREATE INDEX mof_reconciliations_created ON mof_reconciliations(created_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -370,6 +370,12 @@ public final class ChangeRecorder: StoreWriter {
     public func mofExport(id: String) throws -> MoFExportRecord? { try base.mofExport(id: id) }
     public func dailyMoFExport(day: String) throws -> MoFExportRecord? { try base.dailyMoFExport(day: day) }
     public func lastDailyMoFDay() throws -> String? { try base.lastDailyMoFDay() }
+    public func mofReconciliation(id: String) throws -> MoFReconciliationRecord? {
+        try base.mofReconciliation(id: id)
+    }
+    public func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord] {
+        try base.mofReconciliations(limit: limit)
+    }
 
     public func save(_ events: [MoFEvent]) throws { decided.mofEvents += events }
 
@@ -378,6 +384,14 @@ public final class ChangeRecorder: StoreWriter {
     }
 
     public func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
+        throw TanbaError(.internal, "acknowledgements are not part of a document's decision")
+    }
+
+    public func save(_ report: MoFReconciliationRecord) throws {
+        throw TanbaError(.internal, "reconciliation reports are not part of a document's decision")
+    }
+
+    public func acknowledgeReconciliation(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
         throw TanbaError(.internal, "acknowledgements are not part of a document's decision")
     }
 }

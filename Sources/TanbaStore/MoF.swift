@@ -116,8 +116,20 @@ public enum MoFAckState: String, Sendable, Hashable, Codable {
     case rejected
 }
 
+/// What the Ministry acknowledges, as the store keeps it: an export or a reconciliation report, its digest, when it
+/// was made, and the acknowledgement recorded on it (one procedure verifies and records both, `MoFAnswers`).
+public protocol MoFAcknowledgeable: Sendable {
+    var id: String { get }
+    /// SHA-256 (hex, lower case) of the bytes the Ministry receives.
+    var digest: String { get }
+    var createdAt: Date { get }
+    var ackState: MoFAckState { get set }
+    var ackAt: Date? { get set }
+    var ackReason: String? { get set }
+}
+
 /// An export made: its period, counts, the file's digest and size, and the Ministry's acknowledgement.
-public struct MoFExportRecord: Sendable, Hashable, Codable {
+public struct MoFExportRecord: Sendable, Hashable, Codable, MoFAcknowledgeable {
     /// A UUID in lower case: the file's name, the manifest's `ExportId`, the outbox message's idempotency key.
     public let id: String
     public let mode: MoFExportMode
@@ -168,6 +180,46 @@ public struct MoFExportRecord: Sendable, Hashable, Codable {
             }
         }
         return counts
+    }
+}
+
+/// A reconciliation report the hub queued for the Ministry (table `mof_reconciliations`, written by the transaction
+/// that queues it): its period, what it found, the digest of the signed report as queued (what the Ministry
+/// receives and acknowledges), and the Ministry's acknowledgement.
+public struct MoFReconciliationRecord: Sendable, Hashable, Codable, MoFAcknowledgeable {
+    /// A UUID in lower case: the report's `ReportId`, the outbox message's idempotency key.
+    public let id: String
+    public let fromDay: String
+    public let toDay: String
+    public let createdAt: Date
+    public let digest: String
+    /// Shipments without an SNT; with a list compared, SNTs without a shipment, quantities and parties that
+    /// differ (nil when no list was compared).
+    public let withoutSNT: Int
+    public let sntWithoutShipment: Int?
+    public let quantitiesDiffer: Int?
+    public let partiesDiffer: Int?
+    public var ackState: MoFAckState
+    public var ackAt: Date?
+    public var ackReason: String?
+
+    public init(
+        id: String, fromDay: String, toDay: String, createdAt: Date, digest: String, withoutSNT: Int,
+        sntWithoutShipment: Int?, quantitiesDiffer: Int?, partiesDiffer: Int?, ackState: MoFAckState = .pending,
+        ackAt: Date? = nil, ackReason: String? = nil
+    ) {
+        self.id = id
+        self.fromDay = fromDay
+        self.toDay = toDay
+        self.createdAt = createdAt
+        self.digest = digest
+        self.withoutSNT = withoutSNT
+        self.sntWithoutShipment = sntWithoutShipment
+        self.quantitiesDiffer = quantitiesDiffer
+        self.partiesDiffer = partiesDiffer
+        self.ackState = ackState
+        self.ackAt = ackAt
+        self.ackReason = ackReason
     }
 }
 
@@ -232,6 +284,9 @@ public protocol MoFReader {
     func dailyMoFExport(day: String) throws -> MoFExportRecord?
     /// The last day the daily export covered (its cursor), nil before the first.
     func lastDailyMoFDay() throws -> String?
+    func mofReconciliation(id: String) throws -> MoFReconciliationRecord?
+    /// The newest `limit` reconciliation reports, newest first (creation time, then id, both descending).
+    func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord]
 }
 
 /// What the Ministry's export writes.
@@ -244,4 +299,10 @@ public protocol MoFWriter: MoFReader {
     func save(_ export: MoFExportRecord) throws
     /// Records the Ministry's acknowledgement of export `id` if it had none. False if it had one (or is absent).
     func acknowledge(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool
+    /// Records a reconciliation report queued (in the transaction that queues it).
+    /// - Throws: `STORE_CONFLICT` when a report with this id is recorded already.
+    func save(_ report: MoFReconciliationRecord) throws
+    /// Records the Ministry's acknowledgement of reconciliation report `id` if it had none. False if it had one (or
+    /// is absent).
+    func acknowledgeReconciliation(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool
 }

@@ -39,7 +39,7 @@ import Testing
 
     @Test static func theSQLiteStoreIsMigratedAndInWALMode() throws {
         let store = try #require(try TestBackend.sqlite.makeStore() as? SQLiteStore)
-        #expect(try store.appliedMigrations().count == 19)
+        #expect(try store.appliedMigrations().count == 20)
         #expect(try store.journalMode() == "wal")
     }
 
@@ -71,8 +71,8 @@ import Testing
         async let first = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
         async let second = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
         let (a, b) = try await (first, second)
-        #expect(a.count == 19 && a == b)
-        #expect(a.first?.hasPrefix("v1:") == true && a.last?.hasPrefix("v19:") == true)
+        #expect(a.count == 20 && a == b)
+        #expect(a.first?.hasPrefix("v1:") == true && a.last?.hasPrefix("v20:") == true)
     }
 
     @Test(arguments: TestBackend.available) static func aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace(
