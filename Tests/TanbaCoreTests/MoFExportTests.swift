@@ -241,12 +241,21 @@ import Testing
         let export = try setup.exporter().exportDay("2026-11-20", at: Date())
         let good = try Self.ack(export)
         let (pinned, location) = (Self.ministry.certificate, setup.location)
-        let outcomes = await withTaskGroup(of: String.self) { group in
+        let outcomes = await Self.fourAtOnce {
+            _ = try MoFAcknowledgements.apply(
+                good, pinned: pinned, store: try TestBackend.open(location), source: "race")
+        }
+        #expect(outcomes == ["MOF_ACK_REPLAYED", "MOF_ACK_REPLAYED", "MOF_ACK_REPLAYED", "ok"])
+    }
+
+    /// Runs `body` four times at once (each on its own connection, as the caller opens it): the outcomes sorted,
+    /// `ok` or the error's code.
+    static func fourAtOnce(_ body: @escaping @Sendable () throws -> Void) async -> [String] {
+        await withTaskGroup(of: String.self) { group in
             for _ in 0..<4 {
                 group.addTask {
                     do {
-                        _ = try MoFAcknowledgements.apply(
-                            good, pinned: pinned, store: try TestBackend.open(location), source: "race")
+                        try body()
                         return "ok"
                     } catch let error as TanbaError { return error.code.rawValue } catch { return "\(error)" }
                 }
@@ -255,7 +264,6 @@ import Testing
             for await outcome in group { all.append(outcome) }
             return all.sorted()
         }
-        #expect(outcomes == ["MOF_ACK_REPLAYED", "MOF_ACK_REPLAYED", "MOF_ACK_REPLAYED", "ok"])
     }
 
     // MARK: Reconciliation

@@ -7,80 +7,23 @@ public import TanbaStore
 public import TanbaXML
 
 /// The Ministry's acknowledgements of exports: verified, then recorded on the export — or refused, changing
-/// nothing, with a specific code; both audited (channel `mof`, action `mof-ack`).
+/// nothing, with a specific code; both audited (channel `mof`, action `mof-ack`). The procedure is
+/// `MoFAnswers.apply`, shared with the reconciliation reports' acknowledgements.
 public enum MoFAcknowledgements {
-    /// Verifies and records an acknowledgement, in this order:
-    /// 1. it is XML at all (`MOF_ACK_INVALID`, with the XML core's code in the message);
-    /// 2. it is signed (`MOF_ACK_UNSIGNED`), by the configured certificate of the Ministry, `pinned`, and the
-    ///    signature verifies (`MOF_ACK_WRONG_SIGNER`, the signature's own code in the message);
-    /// 3. its fields are there and in pattern (`MOF_ACK_INVALID` naming the element);
-    /// 4. the export it names exists (`MOF_ACK_UNKNOWN_EXPORT`), its digest is that export's
-    ///    (`MOF_ACK_DIGEST_MISMATCH`), it is not older than the export (`MOF_ACK_OUT_OF_ORDER`), and the export has
-    ///    no acknowledgement yet (`MOF_ACK_REPLAYED`).
+    /// Verifies and records an export's acknowledgement (`MoFAnswers.apply` gives the order of the checks:
+    /// `MOF_ACK_INVALID`, `MOF_ACK_UNSIGNED`, `MOF_ACK_WRONG_SIGNER`, `MOF_ACK_UNKNOWN_EXPORT`,
+    /// `MOF_ACK_DIGEST_MISMATCH`, `MOF_ACK_OUT_OF_ORDER`, `MOF_ACK_REPLAYED`).
     /// - Returns: the export as acknowledged now.
     @discardableResult
     public static func apply(
         _ bytes: [UInt8], pinned: Certificate, store: any HubStore, at now: Date = Date(), source: String
     ) throws -> MoFExportRecord {
-        do {
-            let acknowledgement = try verify(bytes, pinned: pinned, at: now)
-            return try store.write { tx in
-                guard var export = try tx.mofExport(id: acknowledgement.exportId) else {
-                    throw TanbaError(
-                        .mofAckUnknownExport, "the hub made no export \(acknowledgement.exportId)",
-                        path: "/MoFAcknowledgement/ExportId")
-                }
-                guard acknowledgement.sha256 == export.digest else {
-                    throw TanbaError(
-                        .mofAckDigestMismatch,
-                        "the acknowledgement's digest \(acknowledgement.sha256) is not export \(export.id)'s "
-                            + "\(export.digest)", path: "/MoFAcknowledgement/SHA256")
-                }
-                // The date-time travels to the second: an acknowledgement within the export's second is in order.
-                guard acknowledgement.acknowledgedAt >= export.createdAt.addingTimeInterval(-1) else {
-                    throw TanbaError(
-                        .mofAckOutOfOrder,
-                        "acknowledged at \(MoFFormat.dateTime(acknowledgement.acknowledgedAt)), before export "
-                            + "\(export.id) was made (\(MoFFormat.dateTime(export.createdAt)))",
-                        path: "/MoFAcknowledgement/AcknowledgedAt")
-                }
-                let state: MoFAckState = acknowledgement.accepted ? .accepted : .rejected
-                guard try tx.acknowledge(export.id, state: state, at: now, reason: acknowledgement.reason) else {
-                    throw TanbaError(
-                        .mofAckReplayed,
-                        "export \(export.id) was acknowledged already (\(export.ackState.rawValue))",
-                        path: "/MoFAcknowledgement/ExportId")
-                }
-                export.ackState = state
-                export.ackAt = now
-                export.ackReason = acknowledgement.reason
-                try Audit.append(
-                    Audit.Event(
-                        address: source, channel: MoFExporter.channel, action: "mof-ack", object: export.id,
-                        result: state.rawValue + (acknowledgement.reason.map { ": \($0)" } ?? "")),
-                    at: now, in: tx)
-                return export
-            }
-        } catch let error as TanbaError where error.category != .internal {
-            try? Audit.record(
-                Audit.Event(
-                    address: source, channel: MoFExporter.channel, action: "mof-ack", object: nil,
-                    result: "refused \(error.code)"), in: store, at: now)
-            throw error
-        }
+        try MoFAnswers.apply(bytes, .export, pinned: pinned, store: store, at: now, source: source)
     }
 
     /// The acknowledgement's fields, once its signature by `pinned` is verified.
     public static func verify(_ bytes: [UInt8], pinned: Certificate, at now: Date) throws -> MoFAcknowledgement {
-        let document: XMLDocument
-        do { document = try XMLDocument.parse(bytes) } catch let error as TanbaError {
-            throw TanbaError(
-                .mofAckInvalid, "the acknowledgement is not safe, well-formed XML: \(error.code) \(error.message)")
-        }
-        _ = try SignatureVerifier.verify(
-            document, pinnedTo: pinned, at: now, counterpart: "acknowledgement", unsigned: .mofAckUnsigned,
-            wrongSigner: .mofAckWrongSigner)
-        return try MoFAcknowledgement.parse(document.root)
+        try MoFAnswers.verify(bytes, as: MoFAcknowledgement.self, pinned: pinned, at: now)
     }
 }
 

@@ -42,7 +42,7 @@ public struct MoFExportView: Sendable, Encodable, Hashable {
         acknowledgement = export.ackState.rawValue
         acknowledgedAt = export.ackAt
         reason = export.ackReason
-        delivery = message.map { $0.state.rawValue + ($0.attempts > 0 ? " (\($0.attempts) failed)" : "") }
+        delivery = message?.deliverySummary
         deliveryState = message?.state.rawValue
         failedAttempts = message?.attempts ?? 0
         lastError = message?.lastError
@@ -79,9 +79,9 @@ public struct MoFExportView: Sendable, Encodable, Hashable {
         }
     }
 
-    /// The outbox messages whose idempotency keys are `ids` (an export's id is its message's key). Exports are few
-    /// (one a day), so the channel's queue is read page by page until every one is found, rather than asking the
-    /// store for a lookup by key that nothing else needs.
+    /// The outbox messages whose idempotency keys are `ids` (an export's or a reconciliation report's id is its
+    /// message's key). Exports and reports are few (one a day, a few a period), so the channel's queue is read page
+    /// by page until every one is found, rather than asking the store for a lookup by key that nothing else needs.
     static func messages(of ids: Set<String>, in tx: any StoreReader) throws -> [String: QueuedMessage] {
         var found: [String: QueuedMessage] = [:]
         guard !ids.isEmpty else { return found }
@@ -94,6 +94,11 @@ public struct MoFExportView: Sendable, Encodable, Hashable {
         }
         return found
     }
+}
+
+extension QueuedMessage {
+    /// The state with the failed attempts, as the operators' lists show it: `delivered (2 failed)`.
+    var deliverySummary: String { state.rawValue + (attempts > 0 ? " (\(attempts) failed)" : "") }
 }
 
 extension PageJSON where Item == MoFExportView {

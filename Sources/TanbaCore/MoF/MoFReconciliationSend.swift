@@ -51,14 +51,21 @@ extension MoFReconciliation {
         return DocumentPipeline.nameBasedUUID("tanba:mof-reconciliation:\(from):\(to):\(digest)")
     }
 
-    /// Signs the report with the hub's key and queues it for the Ministry with its audit entry (channel `mof`,
-    /// action `mof-reconcile-send`) in one transaction. The same report queued before is not queued again (the
-    /// outbox's unique idempotency key refuses it); that is audited too, and said in `Sent.queuedBefore`.
+    /// Signs the report with the hub's key and queues it for the Ministry with its record (`mof_reconciliations`:
+    /// the period, the counts, the SHA-256 of the signed bytes queued, the acknowledgement pending) and its audit
+    /// entry (channel `mof`, action `mof-reconcile-send`) in one transaction: a report is recorded exactly when it
+    /// is queued. The same report queued before is not queued again (the outbox's unique idempotency key refuses
+    /// it, and the record's key); that is audited too, and said in `Sent.queuedBefore`.
     public func send(signer: DocumentSigner, store: any HubStore, at now: Date = Date(), source: String) throws
         -> Sent
     {
         let report = document(createdAt: now)
         let signed = try signer.sign(report.xml())
+        let record = MoFReconciliationRecord(
+            id: report.reportId, fromDay: from, toDay: to, createdAt: now,
+            digest: SHA256.hash(data: signed).map { String(format: "%02x", $0) }.joined(), withoutSNT: withoutSNT.count,
+            sntWithoutShipment: sntWithoutShipment?.count, quantitiesDiffer: differences?.count,
+            partiesDiffer: partiesDiffer?.count)
         let summary =
             "\(from)…\(to): \(withoutSNT.count) without SNT"
             + (sntWithoutShipment.map { ", \($0.count) SNT without shipment" } ?? "")
@@ -70,6 +77,7 @@ extension MoFReconciliation {
                     OutboundMessage(
                         channel: MoFExporter.channel, kind: Self.kind, idempotencyKey: report.reportId, body: signed)
                 ])
+                try tx.save(record)
                 try Audit.append(
                     Audit.Event(
                         address: source, channel: MoFExporter.channel, action: "mof-reconcile-send",
@@ -78,7 +86,8 @@ extension MoFReconciliation {
             }
             return Sent(report: report, queuedBefore: false)
         } catch let error as TanbaError where error.code == .storeConflict {
-            // The only row this transaction inserts is the message: a conflict is its key, queued before.
+            // The rows this transaction inserts are keyed by the report's id (the message, the record): a conflict
+            // is that id, queued before.
             try Audit.record(
                 Audit.Event(
                     address: source, channel: MoFExporter.channel, action: "mof-reconcile-send",
