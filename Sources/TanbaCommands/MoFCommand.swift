@@ -5,19 +5,30 @@ import TanbaErrors
 import TanbaIntegrations
 import TanbaOutbound
 import TanbaStore
+import TanbaXML
 
 /// The Ministry of Finance exports for operators: make one, list them, record an acknowledgement, reconcile SNTs.
 struct MoFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mof",
         abstract: "Ministry of Finance exports: daily and on demand, their acknowledgements, SNT reconciliation.",
-        subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self])
+        subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self, Reconciliations.self])
 
     /// An export's line in the text output.
     static func line(_ export: MoFExportView) -> String {
         "\(export.id)  \(export.mode)  \(export.from)…\(export.to)  \(export.total) events  sha256 \(export.sha256)  "
             + "\(export.size) bytes  delivery \(export.delivery ?? "-")  ack \(export.acknowledgement)"
             + (export.reason.map { " (\($0))" } ?? "")
+    }
+
+    /// A reconciliation report's line in the text output.
+    static func line(_ report: MoFReconciliationView) -> String {
+        "\(report.id)  \(report.from)…\(report.to)  \(report.withoutSNT) without SNT"
+            + (report.sntWithoutShipment.map { ", \($0) SNT without shipment" } ?? "")
+            + (report.quantitiesDiffer.map { ", \($0) quantities differ" } ?? "")
+            + (report.partiesDiffer.map { ", \($0) parties differ" } ?? "")
+            + "  sha256 \(report.sha256)  delivery \(report.delivery ?? "-")  ack \(report.acknowledgement)"
+            + (report.reason.map { " (\($0))" } ?? "")
     }
 
     struct Export: ParsableCommand {
@@ -97,11 +108,12 @@ struct MoFCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record an acknowledgement the Ministry sent apart from the delivery (a file).",
             discussion: """
-                The acknowledgement must be signed with the Ministry's certificate (--mof-cert), name an export \
-                the hub made, carry its digest, be dated after it, and be the first for it. A refusal changes \
-                nothing and is audited; exit status 1.
+                An export's (MoFAcknowledgement) or a reconciliation report's (MoFReconciliationAcknowledgement), \
+                told apart by the root element. It must be signed with the Ministry's certificate (--mof-cert), \
+                name an export or report the hub made, carry its digest, be dated after it, and be the first for \
+                it. A refusal changes nothing and is audited; exit status 1.
                 """)
-        @Argument(help: "The signed MoFAcknowledgement XML.") var file: String
+        @Argument(help: "The signed MoFAcknowledgement or MoFReconciliationAcknowledgement XML.") var file: String
         @OptionGroup var ministry: MoFCertificateOption
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -110,11 +122,44 @@ struct MoFCommand: ParsableCommand {
             try reportingFailures(command: "mof ack", json: output.json) {
                 let data = try readFile(file)
                 let store = try storeOptions.open()
+                // The root says which kind it is; anything else (not XML among it) goes the export's way, whose
+                // checks refuse it with its code.
+                if (try? XMLDocument.parse(data))?.root.name == MoFReconciliationAcknowledgement.rootName {
+                    let report = try MoFAnswers.apply(
+                        data, .reconciliation, pinned: try ministry.load(), store: store, source: OperatorAudit.who)
+                    let view = MoFReconciliationView(report, message: nil)
+                    if output.json { return try printJSON(view) }
+                    return print(MoFCommand.line(view))
+                }
                 let export = try MoFAcknowledgements.apply(
                     data, pinned: try ministry.load(), store: store, source: OperatorAudit.who)
                 let view = MoFExportView(export, message: nil)
                 if output.json { return try printJSON(view) }
                 print(MoFCommand.line(view))
+            }
+        }
+    }
+
+    struct Reconciliations: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The reconciliation reports queued for the Ministry, newest first: period, counts, digest, "
+                + "delivery and acknowledgement.")
+        @Option(name: .long, help: "At most this many (1…200).") var limit = 50
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard (1...MoFReconciliationView.maxLimit).contains(limit) else {
+                throw ValidationError("--limit is 1…\(MoFReconciliationView.maxLimit)")
+            }
+        }
+
+        func run() throws {
+            try reportingFailures(command: "mof reconciliations", json: output.json) {
+                let reports = try MoFReconciliationView.list(store: try storeOptions.open(), limit: limit)
+                if output.json { return try printJSON(["reconciliations": reports]) }
+                if reports.isEmpty { print("no reconciliation report queued yet") }
+                for report in reports { print(MoFCommand.line(report)) }
             }
         }
     }

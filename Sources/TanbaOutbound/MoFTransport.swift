@@ -22,8 +22,9 @@ public import TanbaXML
 /// tried again later; another 4xx → dead.
 ///
 /// The hub's reconciliation reports (kind `MOF.RECONCILIATION.1`) travel on the same channel: the signed report is
-/// the body of `POST reconciliationEndpoint`, its id as `Idempotency-Key`; any 2xx is delivery (the Ministry
-/// deduplicates by the report's id), and the other statuses are handled as for an export.
+/// the body of `POST reconciliationEndpoint`, its id as `Idempotency-Key`; the answer (2xx) is the Ministry's signed
+/// `MoFReconciliationAcknowledgement`, verified and recorded on the report as an export's is, with the same
+/// outcomes; the other statuses are handled as for an export.
 public struct MoFTransport: OutboxTransport {
     public let channel = MoFExporter.channel
     /// Where exports are posted (`…/mof/exports`).
@@ -84,27 +85,7 @@ public struct MoFTransport: OutboxTransport {
         request.body = .stream(FileChunks(handle: handle), length: .known(manifest.size))
         let (status, bytes) = try await post(request)
         guard status == 200 else { throw Self.refusal(status, bytes) }
-        let export: MoFExportRecord
-        do {
-            export = try MoFAcknowledgements.apply(bytes, pinned: ministry, store: store, source: endpoint)
-        } catch let error as TanbaError where error.code == .mofAckReplayed {
-            // Recorded by an earlier attempt whose outcome was not: the same answer again is a delivery.
-            guard let recorded = try? store.read({ try $0.mofExport(id: manifest.exportId) }),
-                let again = try? MoFAcknowledgements.verify(bytes, pinned: ministry, at: Date()),
-                again.exportId == recorded.id, (again.accepted ? MoFAckState.accepted : .rejected) == recorded.ackState
-            else { throw DeliveryFailure("\(error.code): \(error.message)", permanent: true) }
-            export = recorded
-        } catch let error as TanbaError {
-            throw DeliveryFailure("\(error.code): \(error.message)", permanent: error.category != .internal)
-        }
-        guard export.id == manifest.exportId else {
-            throw DeliveryFailure(
-                "the Ministry acknowledged export \(export.id), not \(manifest.exportId)", permanent: true)
-        }
-        guard export.ackState == .accepted else {
-            throw DeliveryFailure(
-                "rejected by the Ministry" + (export.ackReason.map { ": \($0)" } ?? ""), permanent: true)
-        }
+        try acknowledged(bytes, .export, answering: manifest.exportId, from: endpoint)
         return bytes
     }
 }
@@ -140,7 +121,33 @@ extension MoFTransport {
         request.body = .bytes(message.body)
         let (status, bytes) = try await post(request)
         guard (200..<300).contains(status) else { throw Self.refusal(status, bytes) }
+        try acknowledged(bytes, .reconciliation, answering: message.idempotencyKey, from: reconciliationEndpoint)
         return bytes
+    }
+
+    /// Verifies and records the Ministry's answer to the delivery of `id` (`MoFAnswers.apply`). Accepted → returns
+    /// (delivered). The same answer recorded already with the same outcome (an earlier attempt recorded it and the
+    /// hub stopped before marking the message) → delivered too. Rejected, or a bad acknowledgement of any kind
+    /// (not ours, unsigned, wrong signer, another one's, another digest, replayed with another outcome) → a
+    /// permanent failure naming the code: sending the same bytes again would not mend the receiver.
+    func acknowledged<Answer, Record>(
+        _ bytes: [UInt8], _ subject: MoFAnswers.Subject<Answer, Record>, answering id: String, from source: String
+    ) throws {
+        let record: Record
+        do {
+            record = try MoFAnswers.apply(
+                bytes, subject, pinned: ministry, store: store, source: source, answering: id)
+        } catch let error as TanbaError where error.code == .mofAckReplayed {
+            guard let recorded = MoFAnswers.isRecorded(bytes, subject, for: id, pinned: ministry, store: store)
+            else { throw DeliveryFailure("\(error.code): \(error.message)", permanent: true) }
+            record = recorded
+        } catch let error as TanbaError {
+            throw DeliveryFailure("\(error.code): \(error.message)", permanent: error.category != .internal)
+        }
+        guard record.ackState == .accepted else {
+            throw DeliveryFailure(
+                "rejected by the Ministry" + (record.ackReason.map { ": \($0)" } ?? ""), permanent: true)
+        }
     }
 }
 

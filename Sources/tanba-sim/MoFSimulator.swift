@@ -12,7 +12,9 @@ import TanbaXML
 struct MoFSimulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mof",
-        abstract: "The Ministry of Finance's system: receives exports, checks them, answers signed acknowledgements.")
+        abstract:
+            "The Ministry of Finance's system: receives exports and reconciliation reports, checks them, answers "
+            + "signed acknowledgements.")
 
     @Option(help: "Address to listen on: loopback only (127.0.0.1 or ::1).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, named in the listening line).") var port = 8091
@@ -56,8 +58,9 @@ struct MoFSimulatorCommand: ParsableCommand {
 /// requests (counted with the exports') are answered 503; a body over 16 MiB is 413; one that is not XML is 400
 /// `malformed report`; with `--trust`, an unsigned report is 400 `unsigned report` and one signed by another
 /// certificate, or whose signature does not verify, 400 `wrong signer`; a report not of our schema is 400 `invalid
-/// report`; a report id seen before is a duplicate (200, counted, not recorded again); otherwise it is recorded and
-/// answered 200.
+/// report`; a report id seen before is a duplicate (200 with the first acknowledgement again, counted, not recorded
+/// again); otherwise it is recorded and answered 200 with a signed `MoFReconciliationAcknowledgement`, accepted,
+/// carrying the SHA-256 of the bytes received.
 final class MoFSimulator: Sendable {
     struct Received: Codable, Sendable {
         var exportId: String
@@ -87,6 +90,10 @@ final class MoFSimulator: Sendable {
         var partiesDiffer: Int?
         /// The signer's certificate subject, as the signature names it.
         var signer: String?
+        /// SHA-256 of the report's bytes as received, and the signed acknowledgement sent, base64: a duplicate
+        /// (also after a restart) gets it again.
+        var sha256: String?
+        var acknowledgement: String?
     }
 
     struct State {
@@ -264,25 +271,27 @@ extension MoFSimulator {
         do { report = try MoFReconciliationReport.parse(document.root) } catch let error as TanbaError {
             return Self.text(.badRequest, "invalid report: \(error.code) \(error.message)")
         }
+        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let acknowledgement = try self.signer.sign(
+            MoFReconciliationAcknowledgement(
+                reportId: report.reportId, sha256: digest, accepted: true, acknowledgedAt: Date()
+            ).xml())
         let entry = Reconciliation(
             reportId: report.reportId, from: report.from, to: report.to, createdAt: report.createdAt,
             withoutSNT: report.withoutSNT.count, sntWithoutShipment: report.comparison?.sntWithoutShipment.count,
             quantitiesDiffer: report.comparison?.differences.count,
-            partiesDiffer: report.comparison?.partiesDiffer.count, signer: signer)
-        let duplicate = state.withLock { state -> Bool in
-            if state.reconciliations.contains(where: { $0.reportId == report.reportId }) {
+            partiesDiffer: report.comparison?.partiesDiffer.count, signer: signer, sha256: digest,
+            acknowledgement: Data(acknowledgement).base64EncodedString())
+        let answer = state.withLock { state -> String? in
+            if let seen = state.reconciliations.first(where: { $0.reportId == report.reportId }) {
                 state.reconciliationDuplicates += 1
-                return true
+                return seen.acknowledgement
             }
             state.reconciliations.append(entry)
             reconciliationRecord?.append(entry)
-            return false
+            return entry.acknowledgement
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(
-                byteBuffer: ByteBuffer(
-                    string: "{\"reportId\":\"\(report.reportId)\",\"duplicate\":\(duplicate)}\n")))
+        return Self.xml(answer.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? acknowledgement)
     }
 }
 

@@ -42,6 +42,15 @@ import Testing
             try store.write { try $0.save(events) }
         }
 
+        /// `tanba mof reconcile --send` of the day (no SNT list), signed with the test PKI's hub key.
+        func sendReport() throws -> (status: Int32, output: String, error: String) {
+            let pki = CLITests.pki.appendingPathComponent("participants").path
+            return try CLITests.run([
+                "mof", "reconcile", "--from", MoFDeliveryTests.day, "--to", MoFDeliveryTests.day, "--send", "--store",
+                location, "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
+            ])
+        }
+
         /// Runs `tanba serve` on this store with `arguments` (the Ministry's endpoint and certificate) and its
         /// exports folder, retrying after 0.2 s, until the first message of channel `mof` has left `pending`
         /// (30 s at most); the hub is stopped before returning the message as it was then.
@@ -249,13 +258,18 @@ import Testing
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
-    /// `tanba mof reconcile --send`, twice (two processes, the same findings): one report queued, the second run
-    /// told so; `tanba serve --mof-endpoint` delivers it to `tanba-sim mof` (at the exports' sibling URL, after one
-    /// 503), which verifies the hub's signature and records one report. The same signed report posted again is a
-    /// duplicate; an unsigned one, one signed by another than the hub, one that is not XML and one the hub signed
-    /// that is not our schema's are each refused 400, nothing recorded.
+    /// `tanba mof reconcile --send`, twice (two processes, the same findings): one report queued and recorded, the
+    /// second run told so; `tanba serve --mof-endpoint` delivers it to `tanba-sim mof` (at the exports' sibling URL,
+    /// after one 503), which verifies the hub's signature, records one report and answers a signed acknowledgement
+    /// that the hub verifies and records: `tanba mof reconciliations` shows the report delivered and accepted, and
+    /// the same acknowledgement given again by `tanba mof ack` is refused as replayed. The same signed report posted
+    /// again is a duplicate answered with the first acknowledgement; an unsigned one, one signed by another than the
+    /// hub, one that is not XML and one the hub signed that is not our schema's are each refused 400, nothing
+    /// recorded.
     @Test(arguments: TestBackend.available)
-    func aReconciliationReportIsSentOnceAndTheMinistryRefusesBadOnes(_ backend: TestBackend) throws {
+    func aReconciliationReportIsSentOnceAcknowledgedAsAcceptedAndTheMinistryRefusesBadOnes(_ backend: TestBackend)
+        throws
+    {
         let setup = try Setup(backend)
         let at = MoFEvent.start(of: Self.day)! + 600
         try setup.store.write {
@@ -316,12 +330,46 @@ import Testing
         #expect(reports.count == 1 && reports.first?["reportId"] as? String == id)
         #expect(reports.first?["withoutSNT"] as? Int == 1 && reports.first?["sntWithoutShipment"] as? Int == 1)
         #expect((reports.first?["signer"] as? String)?.isEmpty == false)
+        // The Ministry's acknowledgement, verified and recorded: the operators' list shows it.
+        let listed = try CLITests.run(["mof", "reconciliations", "--json", "--store", setup.location])
+        #expect(listed.status == 0, "\(listed.output) \(listed.error)")
+        let shown = try #require(
+            (try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])?["reconciliations"]
+                as? [[String: Any]])
+        #expect(shown.count == 1 && shown.first?["id"] as? String == id)
+        #expect(shown.first?["acknowledgement"] as? String == "accepted", "\(listed.output)")
+        #expect(shown.first?["deliveryState"] as? String == "delivered" && shown.first?["failedAttempts"] as? Int == 1)
+        #expect(shown.first?["sha256"] as? String == reports.first?["sha256"] as? String)
+        #expect(shown.first?["withoutSNT"] as? Int == 1 && shown.first?["sntWithoutShipment"] as? Int == 1)
+        let text = try CLITests.run(["mof", "reconciliations", "--store", setup.location])
+        #expect(text.status == 0 && text.output.contains("\(id)  \(Self.day)…\(Self.day)  1 without SNT"))
+        #expect(text.output.contains("delivery delivered (1 failed)  ack accepted"), "\(text.output)")
+        let ackAudit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
+            $0.action == "mof-reconcile-ack"
+        }
+        #expect(ackAudit.map(\.result) == ["accepted"] && ackAudit.first?.object == id)
+        // The same acknowledgement recorded apart (`tanba mof ack`) is a replay: refused, audited, the first stands.
+        let reply = folder.appendingPathComponent("reconciliation-ack.xml")
+        try Data(try #require(message?.reply)).write(to: reply)
+        let replayed = try CLITests.run([
+            "mof", "ack", reply.path, "--mof-cert", "\(pki)/buyer-head.cert.pem", "--store", setup.location,
+        ])
+        #expect(
+            replayed.status == 1 && (replayed.output + replayed.error).contains("MOF_ACK_REPLAYED"),
+            "\(replayed.output) \(replayed.error)")
 
-        // The same signed report again (a retry after a lost answer): a duplicate, recorded once.
+        // The same signed report again (a retry after a lost answer): a duplicate, recorded once, answered with the
+        // first acknowledgement.
         let signed = folder.appendingPathComponent("report.xml")
         try Data(try #require(message?.body)).write(to: signed)
         let duplicate = try Self.post(signed.path, to: simulator.url + "/mof/reconciliations")
-        #expect(duplicate.status == 200 && duplicate.body.contains("\"duplicate\":true"), "\(duplicate)")
+        let firstAnswer = String(decoding: try #require(message?.reply), as: UTF8.self)
+        #expect(
+            duplicate.status == 200
+                && duplicate.body.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == firstAnswer.trimmingCharacters(in: .whitespacesAndNewlines),
+            "\(duplicate)")
+        #expect(firstAnswer.contains("<ReportId>\(id)</ReportId>") && firstAnswer.contains("<Result>accepted</Result>"))
         // Bad input: unsigned, signed by a participant instead of the hub, not XML.
         let parsed = try MoFReconciliationReport.parse(try XMLDocument.parse(Array(try Data(contentsOf: signed))).root)
         var other = parsed
@@ -375,10 +423,7 @@ import Testing
     func aReportTheMinistryRefusesIsDeadAtOnce(_ backend: TestBackend) throws {
         let setup = try Setup(backend)
         let pki = CLITests.pki.appendingPathComponent("participants").path
-        let sent = try CLITests.run([
-            "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--send", "--store", setup.location,
-            "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
-        ])
+        let sent = try setup.sendReport()
         // No transfer on the day, no list: nothing differs, and the report (empty) is sent all the same.
         #expect(sent.status == 0 && sent.output.contains("queued for the Ministry"), "\(sent.output) \(sent.error)")
         let simulator = try ServeProcess(
@@ -397,6 +442,32 @@ import Testing
             message?.lastError?.contains("HTTP 400") == true && message?.lastError?.contains("wrong signer") == true)
         let received = try Self.received(simulator)
         #expect((received["reconciliations"] as? [Any])?.isEmpty == true)
+    }
+
+    /// The Ministry received the report but its acknowledgement is signed by another certificate than the one the
+    /// hub pins (`--mof-cert`): the answer is refused as a wrong signer's, the message dead at once (sending the
+    /// same bytes again would not mend the receiver), the report's acknowledgement still pending, the refusal
+    /// audited.
+    @Test(arguments: TestBackend.available)
+    func anAcknowledgementByAnotherSignerLeavesTheReportPendingAndTheMessageDead(_ backend: TestBackend) throws {
+        let setup = try Setup(backend)
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let sent = try setup.sendReport()
+        #expect(sent.status == 0, "\(sent.output) \(sent.error)")
+        let simulator = try Self.simulator([])
+        defer { _ = simulator.stop() }
+        let message = try setup.deliver([
+            "--mof-endpoint", simulator.url + "/mof/exports", "--mof-cert", "\(pki)/company-head.cert.pem",
+        ])
+        #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
+        #expect(message?.lastError?.contains("MOF_ACK_WRONG_SIGNER") == true, "\(message?.lastError ?? "")")
+        let report = try setup.store.read { try $0.mofReconciliations(limit: 5) }
+        #expect(report.map(\.ackState) == [.pending])
+        let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
+            $0.action == "mof-reconcile-ack"
+        }
+        #expect(audit.map(\.result) == ["refused MOF_ACK_WRONG_SIGNER"])
+        #expect((try Self.received(simulator)["reconciliations"] as? [Any])?.count == 1)
     }
 
     /// `tanba mof exports --limit N --after CURSOR`, a page at a time. Failure modes: older exports out of reach
