@@ -275,6 +275,7 @@ let package = Package(
         .target(
             name: "TanbaBrowserTestSupport",
             dependencies: [
+                "TanbaTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

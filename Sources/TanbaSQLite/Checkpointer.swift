@@ -49,20 +49,42 @@ final class Checkpointer: @unchecked Sendable {
         configuration.busyMode = .timeout(0.05)
         let checks = checksPath
         configuration.prepareDatabase { db in try db.execute(sql: "ATTACH DATABASE ? AS checks", arguments: [checks]) }
-        guard let connection = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+        var copied: [Stamp?] = []
         while true {
             condition.lock()
             if !stopped { _ = condition.wait(until: Date() + Self.interval) }
             let done = stopped
             condition.unlock()
             if done { return }
+            // The connection is opened only when a log has grown since the last pass, and closed after it: an idle
+            // store holds no descriptors for it (a test process holds hundreds of stores, and Foundation's
+            // `Process.run` in Swift 6.3 reads past a buffer when /proc/self/fd lists more than about 1,300).
+            let now = [Self.stamp(path + "-wal"), Self.stamp(checksPath + "-wal")]
+            guard now != copied else { continue }
             // A failure (busy, a full disk) leaves the log as it is: the next pass, or the writer's own
             // automatic checkpoint, copies it.
-            try? connection.writeWithoutTransaction { db in
-                // No schema named: every attached file, the store's and the checks' journal.
-                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            }
+            do {
+                let connection = try DatabaseQueue(path: path, configuration: configuration)
+                try connection.writeWithoutTransaction { db in
+                    // No schema named: every attached file, the store's and the checks' journal.
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                }
+                try connection.close()
+                copied = now
+            } catch {}
             passCount.add(1, ordering: .relaxed)
         }
+    }
+
+    /// A log file's size and time of change: what changes when a writer appends to it.
+    private struct Stamp: Equatable {
+        let size: Int
+        let modified: Date
+    }
+
+    private static func stamp(_ path: String) -> Stamp? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return Stamp(
+            size: (attributes[.size] as? Int) ?? 0, modified: (attributes[.modificationDate] as? Date) ?? .distantPast)
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import TanbaTestSupport
 
 /// A refusal from chromedriver (W3C WebDriver error: `no such element`, `timeout`, …) or from the client itself.
 public struct WebDriverError: Error, CustomStringConvertible {
@@ -59,7 +60,7 @@ public final class ChromeDriver: Sendable {
         process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try await launchAsync(process)
         let driver = ChromeDriver(port: port, process: process)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

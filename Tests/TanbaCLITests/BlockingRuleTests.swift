@@ -27,6 +27,16 @@ import Testing
         }
     }
 
+    /// Every child process starts through `launch` (Processes.swift): Foundation's `Process.run()` can fault when the
+    /// test process holds many descriptors, and `launch` waits until it holds few.
+    @Test func everyChildProcessStartsThroughLaunch() throws {
+        let direct = try NSRegularExpression(pattern: #"try [A-Za-z_][A-Za-z0-9_]*\.run\(\)"#)
+        for (name, text) in try Self.sources() where name != "TanbaTestSupport/Processes.swift" {
+            let matches = direct.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+            #expect(matches == 0, "\(name) starts a process with Process.run(): use launch(_:) or launchAsync(_:)")
+        }
+    }
+
     /// A file that waits on a semaphore, a group, a condition or a child process has a `.blocking` test.
     @Test func aFileThatWaitsOnAThreadHasABlockingTest() throws {
         let waits = ["DispatchSemaphore", "DispatchGroup", "NSCondition", "waitUntilExit()"]

@@ -657,7 +657,7 @@ import Testing
             "TANBA_XSD_DIR": CLITests.repository.appendingPathComponent("xsd").path
         ]) { $1 }
         poller.standardOutput = FileHandle.nullDevice
-        try poller.run()
+        try launch(poller)
         defer { kill(poller.processIdentifier, SIGKILL) }
         try fm.moveItem(
             atPath: producer.appendingPathComponent("in/partial.xml.tmp").path,

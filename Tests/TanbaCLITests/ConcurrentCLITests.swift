@@ -1,4 +1,5 @@
 import Foundation
+import TanbaTestSupport
 import Testing
 
 /// Several `tanba` processes on one store: readers and a writer wait for each other's locks instead of failing
@@ -19,7 +20,7 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             let error = Pipe()
             process.standardError = error
-            try process.run()
+            try launch(process)
             return (process, error)
         }
         return running.map { process, error in

@@ -43,7 +43,7 @@ import Testing
         ]
         let curlOut = Pipe()
         curl.standardOutput = curlOut
-        try curl.run()
+        try launch(curl)
         blockingSleep(seconds: 1)
         #expect(curl.isRunning, "the upload should still be under way")
         server.process.terminate()  // SIGTERM

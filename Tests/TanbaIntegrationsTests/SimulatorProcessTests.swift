@@ -149,7 +149,7 @@ final class Simulator {
         out.fileHandleForReading.readabilityHandler = { [output] in
             output.append(String(decoding: $0.availableData, as: UTF8.self))
         }
-        try process.run()
+        try launch(process)
         var port: Int?
         let deadline = Date() + 60
         while port == nil && Date() < deadline && process.isRunning {

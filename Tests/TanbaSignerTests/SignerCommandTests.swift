@@ -39,7 +39,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         defer { if process.isRunning { process.terminate() } }
         let firstLine = try #require(Self.readLine(output.fileHandleForReading))
         let port = try #require(Int(firstLine.split(separator: ":").last ?? ""), "\(firstLine)")

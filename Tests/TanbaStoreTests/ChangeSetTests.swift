@@ -240,7 +240,7 @@ extension ChangeSetTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = ["-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql]
-        try process.run()
+        try launch(process)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }

@@ -26,9 +26,37 @@ public func runProcess(
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try launch(process)
     let output = out.fileHandleForReading.readDataToEndOfFile()
     let error = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+}
+
+/// Starts `process` once the test process holds few enough file descriptors for Foundation to start it safely.
+///
+/// Why: `Process.run()` in Swift 6.3's Foundation (Linux) scans /proc/self/fd copying 256 bytes of each entry
+/// (swift-corelibs-foundation #5472, fixed after 6.3.1); with more than about 1,350 descriptors open an entry sits at
+/// the end of glibc's 32 KiB directory buffer and the copy can fault, killing the whole test run. The suite's
+/// parallel stores (SQLite connections, each with its log and index files) come near that, so a test about to start
+/// a process waits — it is a blocking test — until fewer than `safeDescriptors` are open, for up to a minute.
+public func launch(_ process: Process) throws {
+    let deadline = Date() + 60
+    while openDescriptors() >= safeDescriptors, Date() < deadline { blockingSleep(seconds: 0.05) }
+    try process.run()
+}
+
+/// `launch(_:)` for an async caller: it waits suspended.
+public func launchAsync(_ process: Process) async throws {
+    let deadline = Date() + 60
+    while openDescriptors() >= safeDescriptors, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    try process.run()
+}
+
+/// Below the count at which Foundation's scan can read past its buffer, with room for what other tests open meanwhile.
+public let safeDescriptors = 900
+
+/// The descriptors this process holds now (FileManager reads directory entries by their length, safely).
+public func openDescriptors() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
 }
