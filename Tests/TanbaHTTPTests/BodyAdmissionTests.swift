@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import TanbaStore
+import TanbaTestSupport
 import Testing
 
 @testable import TanbaHTTP
@@ -10,7 +11,11 @@ import Testing
 /// Issue #11, item 3, byte for byte on loopback: nobody makes the hub hold a body without logging in (the token is
 /// checked from the headers, before a byte of the body is read; `Expect: 100-continue` is answered 401 at once),
 /// and the bodies in flight together never hold more than the hub's budget (503 with Retry-After beyond it).
-@Suite struct BodyAdmissionTests {
+///
+/// `.blocking` although nothing here blocks: each test times the hub's answers, and on Swift's two-thread pool the
+/// rest of the suite's CPU-bound synchronous tests delayed them by up to a minute (a full run on two cores: 55 s for
+/// one test); on threads of its own, with its in-process hub's tasks, it is timed against the hub alone.
+@Suite(.blocking) struct BodyAdmissionTests {
     typealias Connection = ExpectContinueTests
 
     /// How long a connection waits for the hub's answer. Each answer here must come while the body is still
