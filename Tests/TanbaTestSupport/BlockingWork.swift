@@ -9,7 +9,8 @@ public import Testing
 // on threads of their own (`.blocking`), and the helpers that block check that they do (`runProcess`, `blockingSleep`).
 
 /// A suite or test whose body blocks its thread: it runs on `BlockingThreads`, never on Swift's cooperative pool,
-/// and at most `BlockingGate.width` such tests run at once (they start processes that need the cores too).
+/// and at most `BlockingGate.width` such tests run at once, one per core (they start processes that need the cores
+/// too, and so many at once as before this trait: the pool ran one blocked test per thread).
 ///
 /// ```swift
 /// @Suite(.blocking) struct ServeTests { … }
@@ -94,7 +95,7 @@ public final class BlockingThreads: TaskExecutor, @unchecked Sendable {
 public actor BlockingGate {
     public static let shared = BlockingGate(
         width: ProcessInfo.processInfo.environment["TANBA_TEST_BLOCKING_WIDTH"].flatMap(Int.init)
-            ?? ProcessInfo.processInfo.activeProcessorCount + 1)
+            ?? ProcessInfo.processInfo.activeProcessorCount)
 
     public let width: Int
     private var running = 0

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import Testing
 
 /// Runs a program to its end and returns its exit status with everything it wrote to standard output and error.
@@ -43,15 +44,19 @@ public func runProcess(
 public func launch(_ process: Process) throws {
     let deadline = Date() + 60
     while openDescriptors() >= safeDescriptors, Date() < deadline { blockingSleep(seconds: 0.05) }
-    try process.run()
+    try launching.withLock { _ in try process.run() }
 }
 
 /// `launch(_:)` for an async caller: it waits suspended.
 public func launchAsync(_ process: Process) async throws {
     let deadline = Date() + 60
     while openDescriptors() >= safeDescriptors, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-    try process.run()
+    try launching.withLock { _ in try process.run() }
 }
+
+/// One process started at a time: Foundation's `Process.run()` (Swift 6.3, Linux) is not known to be safe when
+/// several threads start processes at once, and a start takes milliseconds.
+private let launching = Mutex<Void>(())
 
 /// Below the count at which Foundation's scan can read past its buffer, with room for what other tests open meanwhile.
 public let safeDescriptors = 900
