@@ -187,8 +187,12 @@ import Testing
         for chunk in stride(from: 0, to: codes.count, by: 100) {
             try store.write { try $0.insert(Array(codes[chunk..<chunk + 100]), origin: "ORDER-\(chunk)") }
         }
+        // Wait for both: the file grows while a pass copies the log, before that pass is counted (a CI run read
+        // the count in between).
         let deadline = Date() + 30
-        while try fileSize() <= before, Date() < deadline { blockingSleep(seconds: 0.05) }
+        while try fileSize() <= before || store.checkpointPasses <= passes, Date() < deadline {
+            blockingSleep(seconds: 0.05)
+        }
         #expect(try fileSize() > before, "the log was not copied into the file")
         #expect(store.checkpointPasses > passes)
         #expect(try store.read { try $0.codeCount() } == 2_000)
