@@ -117,7 +117,7 @@ extension HubAPI {
         let language = Presentation.api(self).language(request)
         let work: @Sendable () -> Response = {
             do { return try body(query) } catch let error as TanbaError {
-                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+                let incident = Incident.of(error, logger: logger)
                 var response = problem(error, in: language, incident: incident)
                 if let seconds = Availability.retryAfter(error.code) { response.headers[.retryAfter] = "\(seconds)" }
                 return response

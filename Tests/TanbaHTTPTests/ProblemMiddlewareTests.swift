@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TanbaErrors
 import Testing
 
 @testable import TanbaHTTP
@@ -43,5 +44,32 @@ import Testing
                     #expect(String(buffer: response.body).contains("\"code\":\"REQUEST_INVALID\""))
                 }
             }
+    }
+
+    /// The hub shedding load is not a fault: SERVICE_BUSY answers 503 without an incident id and is logged at
+    /// warning level, while a store that cannot be written (STORE_UNAVAILABLE) stays an incident for the operator.
+    @Test func aCapacityLimitIsAWarningWithoutAnIncidentAndAStoreFailureIsAnIncident() async throws {
+        let router = Router(context: HubContext.self)
+        let lines = StoreFullTests.Lines()
+        router.add(middleware: ProblemMiddleware(routes: RouteTable(), logger: lines.logger))
+        router.get("/busy") { _, _ -> Response in throw TanbaError(.serviceBusy, "the body budget is full") }
+        router.get("/down") { _, _ -> Response in throw TanbaError(.storeUnavailable, "the disk is full") }
+        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            .test(.live) { client in
+                try await client.execute(uri: "/busy", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    #expect(problem?["code"] as? String == "SERVICE_BUSY")
+                    #expect(problem?["incident"] == nil)
+                }
+                try await client.execute(uri: "/down", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    #expect((problem?["incident"] as? String)?.hasPrefix("INC-") == true)
+                }
+            }
+        let logged = lines.lines.withLock { $0.map { ($0.0, $0.1) } }
+        #expect(logged.contains { $0.0 == .warning && $0.1 == "capacity limit" })
+        #expect(logged.filter { $0.0 == .error }.count == 1, "\(logged)")
     }
 }

@@ -54,7 +54,7 @@ extension HubAPI {
             } catch let error as TanbaError {
                 // The client sees the code and an incident id; the operator's log has the whole story (the file, the
                 // SQLite error) under that id.
-                let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+                let incident = Incident.of(error, logger: logger)
                 response = presentation.render(error, language, incident)
                 code = error.code.rawValue
             }

@@ -30,7 +30,7 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             response = unroutedWithinLimit(request, context: context, in: language)
         } catch let error as TanbaError {
-            let incident = error.category == .internal ? Incident.record(error, logger: logger) : nil
+            let incident = Incident.of(error, logger: logger)
             response = problem(error, in: language, incident: incident)
         } catch let refusal as Refusal {
             response = refusal.response(in: language)
