@@ -13,14 +13,16 @@ import TanbaXML
 /// transaction, on the same kind of store in the same run. Lines/s each, and their ratio (target ≥ 0.5).
 func runFiscalBench(
     pki: TestPKI, folder: URL, schemas: SchemaSet, verifier: SignatureVerifier, reference: ReferenceData,
-    batches: Int = 5, receipts: Int = 500, lines: Int = 4
+    batches: Int = 6, receipts: Int = 500, lines: Int = 4
 ) throws {
     let perBatch = receipts * lines
     print(
         "\n## Fiscal intake of cash receipts (\(batches) batches of \(receipts) receipts × \(lines) lines = "
             + "\(batches * perBatch) codes; the floor: the same number of withdrawals, \(perBatch) per transaction)")
-    print("| store | intake lines/s | ledger withdrawals/s (floor) | intake ÷ floor (target ≥ 0.5) |")
-    print("|---|---|---|---|")
+    print(
+        "| store | intake lines/s, one OFD at a time | two OFDs at once | ledger withdrawals/s (floor) "
+            + "| intake ÷ floor, one at a time | two at once (target ≥ 0.5) |")
+    print("|---|---|---|---|---|---|")
     var stores: [(String, () throws -> any HubStore)] = [
         ("SQLite", { try SQLiteStore(path: folder.appendingPathComponent("fiscal-\(UUID().uuidString).sqlite").path) })
     ]
@@ -63,10 +65,11 @@ func runFiscalBench(
             return result
         }
         let floorCodes = try inCirculation(batches * perBatch)
-        let intakeCodes = try inCirculation(batches * perBatch)
+        // Two sets of receipts: one submitted batch after batch, the other by two OFDs at once.
+        let intakeCodes = try inCirculation(2 * batches * perBatch)
         // The batches, signed before the clock starts (an OFD signs them, not the hub).
         var sign: UInt64 = 1
-        let signed = try (0..<batches).map { batch -> [UInt8] in
+        let signed = try (0..<(2 * batches)).map { batch -> [UInt8] in
             var xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <FiscalReceipts xmlns="urn:kz:tanba:fiscal-receipts:1" version="1.0">
@@ -92,14 +95,24 @@ func runFiscalBench(
             store: store, schemas: schemas, verifier: verifier, reference: reference, hub: hub,
             limits: ParseLimits(maxBytes: 64 << 20))
         let intake = FiscalIntake(pipeline: pipeline)
-        var start = DispatchTime.now().uptimeNanoseconds
-        for batch in signed {
-            let answer = try intake.submit(batch) { facts in
-                Audit.Event(channel: "bench", action: "fiscal-receipts", object: facts.batch, result: facts.result)
-            }
-            precondition(answer.applied == receipts && answer.violations == 0, answer.outcome)
+        @Sendable func submit(_ batch: [UInt8]) {
+            do {
+                let answer = try intake.submit(batch) { facts in
+                    Audit.Event(channel: "bench", action: "fiscal-receipts", object: facts.batch, result: facts.result)
+                }
+                precondition(answer.applied == receipts && answer.violations == 0, answer.outcome)
+            } catch { fatalError("\(error)") }
         }
+        var start = DispatchTime.now().uptimeNanoseconds
+        for batch in signed[0..<batches] { submit(batch) }
         let intakeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        // Two OFDs at once, as the HTTP endpoint takes them: one batch's verification and decision run while the
+        // other's is written (each batch is decided on its snapshot and applied by the store's one writer).
+        start = DispatchTime.now().uptimeNanoseconds
+        DispatchQueue.concurrentPerform(iterations: 2) { ofd in
+            for batch in stride(from: batches + ofd, to: 2 * batches, by: 2) { submit(signed[batch]) }
+        }
+        let concurrentSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         start = DispatchTime.now().uptimeNanoseconds
         for batch in 0..<batches {
             let ids = floorCodes[(batch * perBatch)..<((batch + 1) * perBatch)].map(\.id)
@@ -110,7 +123,8 @@ func runFiscalBench(
         let total = Double(batches * perBatch)
         print(
             String(
-                format: "| %@ | %.0f | %.0f | %.2f |", name, total / intakeSeconds, total / floorSeconds,
-                floorSeconds / intakeSeconds))
+                format: "| %@ | %.0f | %.0f | %.0f | %.2f | %.2f |", name, total / intakeSeconds,
+                total / concurrentSeconds, total / floorSeconds, floorSeconds / intakeSeconds,
+                floorSeconds / concurrentSeconds))
     }
 }
