@@ -85,6 +85,12 @@ tanba_mof_cursor = st.builds(
     st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
     st.uuids(),
 )
+# The list of reconciliation reports: as the exports', with its own tag.
+tanba_mof_reconciliation_cursor = st.builds(
+    lambda seconds, id: cursor(seconds, str(id), "mofr1"),
+    st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
+    st.uuids(),
+)
 
 def png(width: int, height: int, shade: int) -> str:
     """A small grey PNG (what a phone's photo is to the hub: pixels to re-encode), base64 as the report takes it."""
@@ -123,3 +129,4 @@ schemathesis.openapi.format("gtin", gtin)
 schemathesis.openapi.format("gs1-code", gs1_code)
 schemathesis.openapi.format("tanba-cursor", tanba_cursor)
 schemathesis.openapi.format("tanba-mof-cursor", tanba_mof_cursor)
+schemathesis.openapi.format("tanba-mof-reconciliation-cursor", tanba_mof_reconciliation_cursor)

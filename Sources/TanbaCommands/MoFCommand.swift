@@ -90,17 +90,29 @@ struct MoFCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try reportingFailures(command: "mof exports", json: output.json) {
-                let options = [("limit", "\(limit)")] + (after.map { [("after", $0)] } ?? [])
-                let asked = try MoFExportView.page(
-                    asked: try QueryText(options, known: HubCore.mofExportParameters, naming: QueryText.option))
-                let page = try MoFExportView.list(
-                    store: try storeOptions.open(), limit: asked.limit, after: asked.after)
-                if output.json { return try printJSON(page) }
-                if page.exports.isEmpty { print(after == nil ? "no export made yet" : "no older export") }
-                for export in page.exports { print(MoFCommand.line(export)) }
-                if let next = page.next { print("next: --after \(next)") }
-            }
+            try MoFCommand.list(
+                MoFExportView.self, command: "mof exports", limit: limit, after: after, storeOptions: storeOptions,
+                json: output.json, none: after == nil ? "no export made yet" : "no older export", line: MoFCommand.line)
+        }
+    }
+
+    /// Prints a page of a list (`tanba mof exports`, `tanba mof reconciliations`): the API's parameters and
+    /// refusals (each naming its option), the API's page with `--json`, else a line each (`none` when there is
+    /// none) and `next: --after CURSOR` when older ones remain.
+    static func list<Fields>(
+        _: MoFListItem<Fields>.Type, command: String, limit: Int, after: String?, storeOptions: StoreOptions,
+        json: Bool, none: String, line: (MoFListItem<Fields>) -> String
+    ) throws {
+        try reportingFailures(command: command, json: json) {
+            let options = [("limit", "\(limit)")] + (after.map { [("after", $0)] } ?? [])
+            let asked = try MoFListItem<Fields>.page(
+                asked: try QueryText(options, known: HubCore.mofListParameters, naming: QueryText.option))
+            let page = try MoFListItem<Fields>.list(
+                store: try storeOptions.open(), limit: asked.limit, after: asked.after)
+            if json { return try printJSON(page) }
+            if page.items.isEmpty { print(none) }
+            for item in page.items { print(line(item)) }
+            if let next = page.next { print("next: --after \(next)") }
         }
     }
 
@@ -142,25 +154,25 @@ struct MoFCommand: ParsableCommand {
 
     struct Reconciliations: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The reconciliation reports queued for the Ministry, newest first: period, counts, digest, "
-                + "delivery and acknowledgement.")
+            abstract: "The reconciliation reports queued for the Ministry, newest first, a page at a time: period, "
+                + "counts, digest, delivery and acknowledgement.",
+            discussion: """
+                The list of GET /v1/operator/mof/reconciliations: the same parameters and refusals. When older \
+                reports remain, the last line is `next: --after CURSOR` (with --json: `next`, null on the last \
+                page); give it back as is for the next page.
+                """)
         @Option(name: .long, help: "At most this many (1…200).") var limit = 50
+        @Option(name: .long, help: "Continue after this cursor (the 'next' a previous page printed).") var after:
+            String?
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        func validate() throws {
-            guard (1...MoFReconciliationView.maxLimit).contains(limit) else {
-                throw ValidationError("--limit is 1…\(MoFReconciliationView.maxLimit)")
-            }
-        }
-
         func run() throws {
-            try reportingFailures(command: "mof reconciliations", json: output.json) {
-                let reports = try MoFReconciliationView.list(store: try storeOptions.open(), limit: limit)
-                if output.json { return try printJSON(["reconciliations": reports]) }
-                if reports.isEmpty { print("no reconciliation report queued yet") }
-                for report in reports { print(MoFCommand.line(report)) }
-            }
+            try MoFCommand.list(
+                MoFReconciliationView.self, command: "mof reconciliations", limit: limit, after: after,
+                storeOptions: storeOptions, json: output.json,
+                none: after == nil ? "no reconciliation report queued yet" : "no older reconciliation report",
+                line: MoFCommand.line)
         }
     }
 

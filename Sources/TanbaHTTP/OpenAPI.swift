@@ -5,7 +5,8 @@
 /// `scripts/schemathesis.sh` (run by `make test`) fuzzes the running hub against it with every check.
 ///
 /// Parameters whose validity a pattern cannot express (a check digit, a cursor the hub gave out) carry a
-/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code`, `tanba-cursor` or `tanba-mof-cursor`, and no pattern or
+/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code`, `tanba-cursor`, `tanba-mof-cursor` or
+/// `tanba-mof-reconciliation-cursor`, and no pattern or
 /// length beside it (their descriptions give the shape): the format is the whole assertion, and a pattern beside
 /// it would make a generator draw strings the pattern allows but the format does not. The fuzzer's hooks
 /// (`scripts/schemathesis_hooks.py`) generate values of these formats.
@@ -48,6 +49,20 @@ enum OpenAPI {
                 "createdAt": {"type": "string", "format": "date-time"},
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Events per kind: ownershipTransfer, import, export, withdrawal, eaeuShipment"},
                 "total": {"type": "integer"}, "sha256": {"type": "string"}, "size": {"type": "integer", "format": "int64"},
+                "acknowledgement": {"type": "string", "enum": ["pending", "accepted", "rejected"]},
+                "acknowledgedAt": {"type": "string", "format": "date-time"}, "reason": {"type": "string", "description": "A rejection's reason"},
+                "delivery": {"type": "string", "description": "The outbox message's state with its failed attempts, e.g. delivered (2 failed)"},
+                "deliveryState": {"type": "string", "enum": ["pending", "delivered", "dead"]},
+                "failedAttempts": {"type": "integer"}, "lastError": {"type": "string"}}},
+              "MoFReconciliation": {"type": "object", "required": ["id", "from", "to", "createdAt", "withoutSNT", "sha256", "acknowledgement", "failedAttempts"], "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                "createdAt": {"type": "string", "format": "date-time"},
+                "withoutSNT": {"type": "integer", "description": "Accepted shipments of the period that name no SNT"},
+                "sntWithoutShipment": {"type": "integer", "description": "SNTs of the Ministry's list no shipment names; absent when no list was compared"},
+                "quantitiesDiffer": {"type": "integer", "description": "Quantities per GTIN that differ from the SNT's; absent when no list was compared"},
+                "partiesDiffer": {"type": "integer", "description": "SNTs whose seller or buyer differ; absent when no list was compared"},
+                "sha256": {"type": "string", "description": "SHA-256 of the signed report as queued (what the Ministry acknowledges)"},
                 "acknowledgement": {"type": "string", "enum": ["pending", "accepted", "rejected"]},
                 "acknowledgedAt": {"type": "string", "format": "date-time"}, "reason": {"type": "string", "description": "A rejection's reason"},
                 "delivery": {"type": "string", "description": "The outbox message's state with its failed attempts, e.g. delivered (2 failed)"},
@@ -282,6 +297,10 @@ enum OpenAPI {
               "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
                 {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-mof-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one and a document list's cursor included, is 400"}],
               "responses": {"200": {"description": "a page of exports", "content": {"application/json": {"schema": {"type": "object", "required": ["exports", "next"], "properties": {"exports": {"type": "array", "items": {"$ref": "#/components/schemas/MoFExport"}}, "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page (older exports); null on the last page"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/operator/mof/reconciliations": {"get": {"summary": "Operators (a participant with the operator role): the reconciliation reports the hub queued for the Ministry of Finance, newest first, a page at a time, each with its findings, its outbox delivery and the Ministry's acknowledgement (as tanba mof reconciliations). 403 for anyone else",
+              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-mof-reconciliation-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one, an export list's and a document list's cursor included, is 400"}],
+              "responses": {"200": {"description": "a page of reconciliation reports", "content": {"application/json": {"schema": {"type": "object", "required": ["reconciliations", "next"], "properties": {"reconciliations": {"type": "array", "items": {"$ref": "#/components/schemas/MoFReconciliation"}}, "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page (older reports); null on the last page"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/fiscal/receipts": {"post": {"summary": "A fiscal data operator (OFD) posts a signed batch of cash receipts with marking codes (xsd/fiscal-receipts-1.xsd). No bearer token: the batch's XMLDSig signature authenticates it (the signer acts for the batch's Operator, a participant with role ofd). Each receipt is applied once per register and fiscal sign: a batch posted again is answered from the store, nothing changed. A sale withdraws the code (retailSale), a refund returns it; a line the codes' state machine cannot apply is recorded with its violation for the inspectors. A malformed batch, a bad signature, a signer not an OFD or an unreadable code: 422 with every error, nothing applied",
               "security": [],
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},

@@ -49,14 +49,24 @@ extension PostgresSession {
         return page + (try run(s).map(Self.mofEvent))
     }
 
-    /// As on SQLite: `(created_at, id) < cursor`, newest first, one row more than asked.
     func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage {
+        try mofPage(of: "mof_exports", columns: Self.mofExportColumns, createdAt: 4, after: after, limit: limit) {
+            try Self.mofExport($0)
+        }
+    }
+
+    /// As on SQLite: one page of a list of the Ministry's records (`table` and `columns` the hub's own, the creation
+    /// time column `createdAt` of them), `(created_at, id) < cursor`, newest first, one row more than asked.
+    func mofPage<Record>(
+        of table: String, columns: String, createdAt: Int, after: MoFCursor<Record>?, limit: Int,
+        _ record: (PostgresRandomAccessRow) throws -> Record
+    ) throws -> MoFPage<Record> {
         var s = Statement()
-        var sql = "SELECT \(Self.mofExportColumns) FROM mof_exports"
+        var sql = "SELECT \(columns) FROM \(table)"
         if let after { sql += " WHERE (created_at, id) < (\(s.bind(after.createdAt)), \(s.bind(after.id)))" }
         s.sql = sql + " ORDER BY created_at DESC, id DESC LIMIT \(s.bind(limit + 1))"
-        return MoFExportPage(
-            read: try run(s).map { (export: try Self.mofExport($0), createdAt: try $0.get(4, as: Double.self)) },
+        return MoFPage(
+            read: try run(s).map { (record: try record($0), createdAt: try $0.get(createdAt, as: Double.self)) },
             limit: limit)
     }
 

@@ -27,13 +27,10 @@ extension PostgresSession {
         return try run(s).first.map(Self.mofReconciliation)
     }
 
-    func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord] {
-        var s = Statement()
-        s.sql = """
-            SELECT \(Self.mofReconciliationColumns) FROM mof_reconciliations
-            ORDER BY created_at DESC, id DESC LIMIT \(s.bind(limit))
-            """
-        return try run(s).map(Self.mofReconciliation)
+    func mofReconciliationPage(after: MoFReconciliationCursor?, limit: Int) throws -> MoFReconciliationPage {
+        try mofPage(
+            of: "mof_reconciliations", columns: Self.mofReconciliationColumns, createdAt: 3, after: after, limit: limit
+        ) { try Self.mofReconciliation($0) }
     }
 
     func save(_ report: MoFReconciliationRecord) throws {

@@ -51,10 +51,22 @@ extension Connection {
         return page
     }
 
-    /// Keyset paging: `(created_at, id) < cursor`, newest first. The index on `created_at` takes the range; the
-    /// few exports of one instant (one a day, and the operators' on demand) are put in id order as they are read.
     func mofExportPage(after: MoFExportCursor?, limit: Int) throws -> MoFExportPage {
-        var sql = "SELECT \(Self.mofExportColumns) FROM mof_exports"
+        try mofPage(of: "mof_exports", columns: Self.mofExportColumns, createdAt: 4, after: after, limit: limit) {
+            Self.mofExport($0)
+        }
+    }
+
+    /// One page of a list of the Ministry's records (`mof_exports`, `mof_reconciliations`: the hub's own names,
+    /// never input) whose creation time is column `createdAt` of `columns`. Keyset paging: `(created_at, id) <
+    /// cursor`, newest first, one row more than asked (`MoFPage(read:limit:)`). The index on `created_at` takes the
+    /// range; the few records of one instant (an export a day, a few reports a period) are put in id order as they
+    /// are read.
+    func mofPage<Record>(
+        of table: String, columns: String, createdAt: Int, after: MoFCursor<Record>?, limit: Int,
+        _ record: (Row) -> Record
+    ) throws -> MoFPage<Record> {
+        var sql = "SELECT \(columns) FROM \(table)"
         var arguments: StatementArguments = []
         if let after {
             sql += " WHERE (created_at, id) < (?, ?)"
@@ -63,7 +75,7 @@ extension Connection {
         arguments += [limit + 1]
         let rows = try Row.fetchAll(
             db.cachedStatement(sql: sql + " ORDER BY created_at DESC, id DESC LIMIT ?"), arguments: arguments)
-        return MoFExportPage(read: rows.map { (export: Self.mofExport($0), createdAt: $0[4] as Double) }, limit: limit)
+        return MoFPage(read: rows.map { (record: record($0), createdAt: $0[createdAt] as Double) }, limit: limit)
     }
 
     func mofExport(id: String) throws -> MoFExportRecord? {

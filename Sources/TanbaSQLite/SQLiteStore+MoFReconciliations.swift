@@ -26,15 +26,10 @@ extension Connection {
         ).map(Self.mofReconciliation)
     }
 
-    func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(Self.mofReconciliationColumns) FROM mof_reconciliations
-                    ORDER BY created_at DESC, id DESC LIMIT ?
-                    """),
-            arguments: [limit]
-        ).map(Self.mofReconciliation)
+    func mofReconciliationPage(after: MoFReconciliationCursor?, limit: Int) throws -> MoFReconciliationPage {
+        try mofPage(
+            of: "mof_reconciliations", columns: Self.mofReconciliationColumns, createdAt: 3, after: after, limit: limit
+        ) { Self.mofReconciliation($0) }
     }
 
     func save(_ report: MoFReconciliationRecord) throws {

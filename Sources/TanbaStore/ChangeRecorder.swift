@@ -373,8 +373,8 @@ public final class ChangeRecorder: StoreWriter {
     public func mofReconciliation(id: String) throws -> MoFReconciliationRecord? {
         try base.mofReconciliation(id: id)
     }
-    public func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord] {
-        try base.mofReconciliations(limit: limit)
+    public func mofReconciliationPage(after: MoFReconciliationCursor?, limit: Int) throws -> MoFReconciliationPage {
+        try base.mofReconciliationPage(after: after, limit: limit)
     }
 
     public func save(_ events: [MoFEvent]) throws { decided.mofEvents += events }

@@ -223,10 +223,27 @@ public struct MoFReconciliationRecord: Sendable, Hashable, Codable, MoFAcknowled
     }
 }
 
-/// A position in the list of exports (newest first: the creation time as the store keeps it, then the id, both
-/// descending): the last export a page showed. Clients see it as an opaque string (`OpaqueCursor`, tag `mof1`, so
-/// that a document list's cursor is not taken for one).
-public struct MoFExportCursor: Sendable, Hashable {
+/// What an operators' list of the Ministry's records holds, a page at a time (`MoFCursor`, `MoFPage`): exports and
+/// reconciliation reports, each listed newest first by its creation time as stored, then its id (a UUID in lower
+/// case).
+public protocol MoFListedRecord: MoFAcknowledgeable {
+    /// The tag of the list's cursors (`OpaqueCursor`): each list has its own, so that one list's cursor (or a
+    /// document list's) is refused by another rather than read as a position in it.
+    static var cursorTag: String { get }
+}
+
+extension MoFExportRecord: MoFListedRecord {
+    public static var cursorTag: String { "mof1" }
+}
+
+extension MoFReconciliationRecord: MoFListedRecord {
+    public static var cursorTag: String { "mofr1" }
+}
+
+/// A position in a list of `Record`s (newest first: the creation time as the store keeps it, then the id, both
+/// descending): the last record a page showed. Clients see it as an opaque string (`OpaqueCursor`, tagged with
+/// `Record.cursorTag`).
+public struct MoFCursor<Record: MoFListedRecord>: Sendable, Hashable {
     public let createdAt: Double
     public let id: String
 
@@ -235,38 +252,58 @@ public struct MoFExportCursor: Sendable, Hashable {
         self.id = id
     }
 
-    /// The opaque form: base64url (no padding) of `mof1|<seconds>|<id>`.
-    public var encoded: String { OpaqueCursor.encode(tag: "mof1", seconds: createdAt, key: id) }
+    /// The opaque form: base64url (no padding) of `<tag>|<seconds>|<id>`.
+    public var encoded: String { OpaqueCursor.encode(tag: Record.cursorTag, seconds: createdAt, key: id) }
 
     /// Reads a cursor a page gave out; nil for anything else: a damaged or made-up string, another list's cursor,
-    /// or one whose id is not an export's (a UUID in lower case).
+    /// or one whose id is not a record's (a UUID in lower case).
     public init?(encoded text: String) {
-        guard let decoded = OpaqueCursor.decode(text, tag: "mof1"),
+        guard let decoded = OpaqueCursor.decode(text, tag: Record.cursorTag),
             UUID(uuidString: decoded.key)?.uuidString.lowercased() == decoded.key
         else { return nil }
         self.init(createdAt: decoded.seconds, id: decoded.key)
     }
 }
 
-/// One page of the list of exports: at most the limit asked, and where the next page starts (nil on the last).
-public struct MoFExportPage: Sendable {
-    public let exports: [MoFExportRecord]
-    public let next: MoFExportCursor?
+/// A position in the list of exports (tag `mof1`).
+public typealias MoFExportCursor = MoFCursor<MoFExportRecord>
+/// A position in the list of reconciliation reports (tag `mofr1`).
+public typealias MoFReconciliationCursor = MoFCursor<MoFReconciliationRecord>
 
-    public init(exports: [MoFExportRecord], next: MoFExportCursor?) {
-        self.exports = exports
+/// One page of a list of `Record`s: at most the limit asked, and where the next page starts (nil on the last).
+public struct MoFPage<Record: MoFListedRecord>: Sendable {
+    public let records: [Record]
+    public let next: MoFCursor<Record>?
+
+    public init(records: [Record], next: MoFCursor<Record>?) {
+        self.records = records
         self.next = next
     }
 
-    /// The page of `limit` exports from what a store read for it: at most `limit + 1` exports in the list's order,
+    /// The page of `limit` records from what a store read for it: at most `limit + 1` records in the list's order,
     /// each with its creation time as stored (the cursor's time must be the stored number, not one converted
     /// through `Date`). The row beyond `limit` only says that a next page exists, without a second query or an
     /// empty last page.
-    public init(read rows: [(export: MoFExportRecord, createdAt: Double)], limit: Int) {
+    public init(read rows: [(record: Record, createdAt: Double)], limit: Int) {
         let shown = rows.prefix(limit)
-        exports = shown.map(\.export)
-        next = rows.count > limit ? shown.last.map { MoFExportCursor(createdAt: $0.createdAt, id: $0.export.id) } : nil
+        records = shown.map(\.record)
+        next = rows.count > limit ? shown.last.map { MoFCursor(createdAt: $0.createdAt, id: $0.record.id) } : nil
     }
+}
+
+/// One page of the list of exports.
+public typealias MoFExportPage = MoFPage<MoFExportRecord>
+/// One page of the list of reconciliation reports.
+public typealias MoFReconciliationPage = MoFPage<MoFReconciliationRecord>
+
+extension MoFPage where Record == MoFExportRecord {
+    /// The page's exports, newest first.
+    public var exports: [MoFExportRecord] { records }
+}
+
+extension MoFPage where Record == MoFReconciliationRecord {
+    /// The page's reconciliation reports, newest first.
+    public var reports: [MoFReconciliationRecord] { records }
 }
 
 /// The Ministry's export as stored.
@@ -285,8 +322,9 @@ public protocol MoFReader {
     /// The last day the daily export covered (its cursor), nil before the first.
     func lastDailyMoFDay() throws -> String?
     func mofReconciliation(id: String) throws -> MoFReconciliationRecord?
-    /// The newest `limit` reconciliation reports, newest first (creation time, then id, both descending).
-    func mofReconciliations(limit: Int) throws -> [MoFReconciliationRecord]
+    /// One page of the reconciliation reports, as `mofExportPage` pages the exports (newest first, strictly after
+    /// `after`, at most `limit`).
+    func mofReconciliationPage(after: MoFReconciliationCursor?, limit: Int) throws -> MoFReconciliationPage
 }
 
 /// What the Ministry's export writes.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The text of a keyset cursor over a list ordered newest first by a stored time and then a unique text key, as
 /// clients see it: base64url (no padding) of `<tag>|<seconds>|<key>`. One encoding for every such list
-/// (`DocumentCursor`, `MoFExportCursor`); the tag says whose list a cursor is, so that one list's cursor is
+/// (`DocumentCursor`, `MoFCursor`); the tag says whose list a cursor is, so that one list's cursor is
 /// refused by another rather than read as a position in it.
 ///
 /// The time travels as the exact stored number (Swift writes a `Double` so that it reads back to the same value):

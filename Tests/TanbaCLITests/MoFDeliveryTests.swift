@@ -97,10 +97,19 @@ import Testing
 
     /// The first page of `tanba mof exports --json`: the API's page, `{"exports": [...], "next": ...}`.
     static func exports(_ setup: Setup, _ options: [String] = []) throws -> (exports: [[String: Any]], next: Any?) {
-        let listed = try CLITests.run(["mof", "exports", "--json", "--store", setup.location] + options)
+        let page = try Self.page(setup, "exports", options)
+        return (page.items, page.next)
+    }
+
+    /// A page of `tanba mof <list> --json` (`exports`, `reconciliations`): the API's page, `{"<list>": [...],
+    /// "next": ...}`.
+    static func page(_ setup: Setup, _ list: String, _ options: [String] = []) throws -> (
+        items: [[String: Any]], next: Any?
+    ) {
+        let listed = try CLITests.run(["mof", list, "--json", "--store", setup.location] + options)
         #expect(listed.status == 0, "\(listed.error)")
         let page = try CLITests.json(listed.output)
-        return (try #require(page["exports"] as? [[String: Any]]), page["next"])
+        return (try #require(page[list] as? [[String: Any]]), page["next"])
     }
 
     @Test(arguments: TestBackend.available)
@@ -461,7 +470,7 @@ import Testing
         ])
         #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
         #expect(message?.lastError?.contains("MOF_ACK_WRONG_SIGNER") == true, "\(message?.lastError ?? "")")
-        let report = try setup.store.read { try $0.mofReconciliations(limit: 5) }
+        let report = try setup.store.read { try $0.mofReconciliationPage(after: nil, limit: 5).reports }
         #expect(report.map(\.ackState) == [.pending])
         let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
             $0.action == "mof-reconcile-ack"
@@ -470,39 +479,49 @@ import Testing
         #expect((try Self.received(simulator)["reconciliations"] as? [Any])?.count == 1)
     }
 
-    /// `tanba mof exports --limit N --after CURSOR`, a page at a time. Failure modes: older exports out of reach
-    /// from the command line (no cursor printed, or `--json` without `next`), an export repeated or skipped between
-    /// pages, a cursor the list did not give out read as some position instead of refused naming `--after`.
-    @Test(arguments: TestBackend.available)
-    func theCommandPrintsTheNextCursorAndRefusesOneTheListDidNotGiveOut(_ backend: TestBackend) throws {
+    /// `tanba mof exports` and `tanba mof reconciliations` with `--limit N --after CURSOR`, a page at a time. Failure
+    /// modes: older records out of reach from the command line (no cursor printed, or `--json` without `next`), a
+    /// record repeated or skipped between pages, a cursor the list did not give out (the other list's among them)
+    /// read as some position instead of refused naming `--after`.
+    @Test(arguments: TestBackend.available, ["exports", "reconciliations"])
+    func theCommandPrintsTheNextCursorAndRefusesOneTheListDidNotGiveOut(_ backend: TestBackend, list: String) throws {
         let setup = try Setup(backend)
-        let ids = try MoFExportFixture.five(in: setup.store).map(\.id)
+        let ids =
+            list == "exports"
+            ? try MoFExportFixture.five(in: setup.store).map(\.id)
+            : try MoFExportFixture.threeReconciliations(in: setup.store).map(\.id)
         let prefix = "next: --after "
         var shown: [String] = []
         var after: String?
         var pages = 0
         repeat {
             let run = try CLITests.run(
-                ["mof", "exports", "--limit", "2", "--store", setup.location] + (after.map { ["--after", $0] } ?? []))
+                ["mof", list, "--limit", "2", "--store", setup.location] + (after.map { ["--after", $0] } ?? []))
             #expect(run.status == 0, "\(run.error)")
             let lines = run.output.split(separator: "\n").map(String.init)
             shown += lines.filter { !$0.hasPrefix(prefix) }.map { String($0.prefix { $0 != " " }) }
             after = lines.last.flatMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
             pages += 1
         } while after != nil && pages < 10
-        #expect(pages == 3 && shown == ids)
+        #expect(pages == (ids.count + 1) / 2 && shown == ids, "\(list)")
         // --json: the API's page, with `next`; null on the last.
-        let first = try Self.exports(setup, ["--limit", "3"])
+        let first = try Self.page(setup, list, ["--limit", "\(ids.count - 1)"])
         let next = try #require(first.next as? String)
-        #expect(first.exports.compactMap { $0["id"] as? String } == Array(ids.prefix(3)))
-        let last = try Self.exports(setup, ["--limit", "3", "--after", next])
-        #expect(last.exports.compactMap { $0["id"] as? String } == Array(ids.suffix(2)) && last.next is NSNull)
-        for (what, cursor) in MoFExportFixture.badCursors(from: next) {
-            let refused = try CLITests.run(["mof", "exports", "--store", setup.location, "--after", cursor])
-            #expect(refused.status != 0, "\(what)")
+        #expect(first.items.compactMap { $0["id"] as? String } == Array(ids.dropLast()))
+        let last = try Self.page(setup, list, ["--limit", "3", "--after", next])
+        #expect(last.items.compactMap { $0["id"] as? String } == [ids.last!] && last.next is NSNull, "\(list)")
+        let bad =
+            list == "exports"
+            ? MoFExportFixture.badCursors(from: next)
+            : MoFExportFixture.badCursors(from: next, of: MoFReconciliationRecord.self)
+        for (what, cursor) in bad {
+            let refused = try CLITests.run(["mof", list, "--store", setup.location, "--after", cursor])
+            #expect(refused.status != 0, "\(list) \(what)")
             #expect(
                 (refused.output + refused.error).contains("REQUEST_PARAMETER_INVALID")
-                    && (refused.output + refused.error).contains("--after"), "\(what): \(refused.error)")
+                    && (refused.output + refused.error).contains("--after"), "\(list) \(what): \(refused.error)")
         }
+        let zero = try CLITests.run(["mof", list, "--store", setup.location, "--limit", "0"])
+        #expect(zero.status != 0 && (zero.output + zero.error).contains("--limit"), "\(list) \(zero.error)")
     }
 }

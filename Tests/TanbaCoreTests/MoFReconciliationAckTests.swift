@@ -69,7 +69,7 @@ import Testing
         let again = try MoFReconciliation.make(store: setup.store, from: "2026-11-20", to: "2026-11-20")
             .send(signer: MoFExportTests.hub, store: setup.store, at: Self.noon + 7200, source: "test")
         #expect(again.queuedBefore)
-        let reports = try setup.store.read { try $0.mofReconciliations(limit: 10) }
+        let reports = try setup.store.read { try $0.mofReconciliationPage(after: nil, limit: 10).reports }
         try #require(reports.count == 1)
         let queued = try setup.store.read { try $0.queued(OutboxFilter(channel: "mof")) }
         try #require(queued.count == 1)
@@ -98,7 +98,7 @@ import Testing
         let audit = try setup.store.read { try $0.lastAudit() }
         #expect(audit?.action == "mof-reconcile-ack" && audit?.channel == "mof" && audit?.result == "accepted")
         #expect(audit?.object == record.id)
-        let listed = try MoFReconciliationView.list(store: setup.store)
+        let listed = try MoFReconciliationView.list(store: setup.store).reconciliations
         #expect(listed.map(\.id) == [record.id])
         #expect(listed.first?.acknowledgement == "accepted" && listed.first?.deliveryState == "pending")
         #expect(listed.first?.sha256 == record.digest && listed.first?.withoutSNT == 1)

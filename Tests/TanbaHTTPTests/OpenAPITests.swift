@@ -69,24 +69,31 @@ import Testing
         }
     }
 
-    /// The Ministry of Finance export list pages by its own cursor (a document list's is refused, so the fuzzer
-    /// must not draw one), and every answer has `next`, null on the last page; the older `exports` stay.
-    @Test func theExportListDescribesItsOwnCursorAndANextThatMayBeNull() async throws {
+    /// The Ministry of Finance lists (the exports, the reconciliation reports) page each by its own cursor (a
+    /// document list's or the other list's is refused, so the fuzzer must not draw one), and every answer has
+    /// `next`, null on the last page, beside the list under its name (the older `exports` stay).
+    @Test(arguments: [
+        ("/v1/operator/mof/exports", "tanba-mof-cursor", "exports"),
+        ("/v1/operator/mof/reconciliations", "tanba-mof-reconciliation-cursor", "reconciliations"),
+    ])
+    func theMinistryListsDescribeTheirOwnCursorAndANextThatMayBeNull(path: String, format: String, list: String)
+        async throws
+    {
         let document = try await Self.description()
         let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
-        let operation = try #require(paths["/v1/operator/mof/exports"]?["get"])
+        let operation = try #require(paths[path]?["get"])
         let parameters = try #require(operation["parameters"] as? [[String: Any]])
         let schemas = Dictionary(
             uniqueKeysWithValues: parameters.compactMap { p in
                 (p["name"] as? String).map { ($0, p["schema"] as? [String: Any] ?? [:]) }
             })
-        #expect(Set(schemas.keys) == HubCore.mofExportParameters)
-        #expect(schemas["after"]?["format"] as? String == "tanba-mof-cursor" && schemas["after"]?["pattern"] == nil)
+        #expect(Set(schemas.keys) == HubCore.mofListParameters)
+        #expect(schemas["after"]?["format"] as? String == format && schemas["after"]?["pattern"] == nil)
         #expect(schemas["limit"]?["maximum"] as? Int == MoFExportView.maxLimit)
         let answer = try #require(
             ((((operation["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any])?[
                 "application/json"] as? [String: Any])?["schema"] as? [String: Any])
-        #expect(Set(answer["required"] as? [String] ?? []) == ["exports", "next"])
+        #expect(Set(answer["required"] as? [String] ?? []) == [list, "next"])
         let next = (answer["properties"] as? [String: [String: Any]])?["next"]
         #expect(next?["type"] as? String == "string" && next?["nullable"] as? Bool == true)
     }

@@ -1,8 +1,9 @@
-/// The Ministry of Finance exports as the hub's operators see them over HTTP and in the web workspace (the command
-/// line has `tanba mof exports`, which lists them through the same `MoFExportView.list`).
+/// The Ministry of Finance exports and reconciliation reports as the hub's operators see them over HTTP and in the
+/// web workspace (the command line has `tanba mof exports` and `tanba mof reconciliations`, which list them through
+/// the same `MoFListItem.list`).
 extension HubCore {
-    /// The list's parameters: `limit` and `after` (`MoFExportView.list`).
-    public static let mofExportParameters: Set<String> = ["limit", "after"]
+    /// The lists' parameters: `limit` and `after` (`MoFListItem.page(asked:)`).
+    public static let mofListParameters: Set<String> = ["limit", "after"]
 
     /// A page of the exports, newest first, with their delivery and acknowledgement; `limit` (1…200, 50) and
     /// `after` (the previous page's `next`, as given).
@@ -13,9 +14,28 @@ extension HubCore {
         _ parameters: some Sequence<(String, String)>, as caller: Caller,
         naming: @escaping QueryText.Naming = QueryText.queryParameter
     ) throws -> MoFExportView.Page {
+        try mofList(parameters, as: caller, naming: naming)
+    }
+
+    /// A page of the reconciliation reports, newest first, with their delivery and acknowledgement: as
+    /// `mofExports`, with the same parameters, policy and refusals (a cursor of the exports' list is not one of
+    /// this list).
+    /// - Throws: `AUTH_FORBIDDEN` unless `caller` is one of the hub's operators (the reports name every
+    ///   participant's shipments without an SNT); `REQUEST_PARAMETER_INVALID` naming the parameter.
+    public func mofReconciliations(
+        _ parameters: some Sequence<(String, String)>, as caller: Caller,
+        naming: @escaping QueryText.Naming = QueryText.queryParameter
+    ) throws -> MoFReconciliationView.Page {
+        try mofList(parameters, as: caller, naming: naming)
+    }
+
+    /// Either list: the operator check, then the parameters, then the page.
+    func mofList<Fields>(
+        _ parameters: some Sequence<(String, String)>, as caller: Caller, naming: @escaping QueryText.Naming
+    ) throws -> MoFListItem<Fields>.Page {
         try checkOperator(caller)
-        let asked = try MoFExportView.page(
-            asked: try QueryText(parameters, known: Self.mofExportParameters, naming: naming))
-        return try MoFExportView.list(store: store, limit: asked.limit, after: asked.after)
+        let asked = try MoFListItem<Fields>.page(
+            asked: try QueryText(parameters, known: Self.mofListParameters, naming: naming))
+        return try MoFListItem<Fields>.list(store: store, limit: asked.limit, after: asked.after)
     }
 }

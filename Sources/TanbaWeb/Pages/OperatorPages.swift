@@ -8,15 +8,15 @@ import TanbaStore
 
 /// The operators' workspace (a participant with the `operator` role): the outbox of messages to other systems —
 /// counts by channel and state, the queue filtered (the stuck and the dead ones), and sending one again — and the
-/// Ministry of Finance exports with their delivery and acknowledgement. Every step is audited by `serve`, as every
-/// page is.
+/// Ministry of Finance exports and reconciliation reports with their delivery and acknowledgement. Every step is
+/// audited by `serve`, as every page is.
 extension WebRoutes {
     func addOperatorPages(to router: Router<HubContext>) {
         page(router, .get, "/operator/outbox", action: "web-outbox-messages", query: HubCore.outboxParameters) {
             visit, _ in
             try render("operator-outbox", try outboxContext(visit))
         }
-        page(router, .get, "/operator/mof", action: "web-mof-exports", query: HubCore.mofExportParameters) {
+        page(router, .get, "/operator/mof", action: "web-mof-exports", query: Self.mofPageParameters) {
             visit, _ in
             try render("operator-mof", try mofContext(visit))
         }
@@ -90,39 +90,77 @@ extension WebRoutes {
             ])
     }
 
-    /// A page of the exports as `HubCore.mofExports` lists them (the API's and the command line's list), in the
-    /// visitor's language, with the link to the older ones (the page's `next`, the other parameters kept).
+    /// The page's parameters: the exports' list's own (`limit`, `after`), and the reconciliation reports' list's
+    /// under `reconciliations_`, so that each list pages on its own while the other keeps its place.
+    static let mofReconciliationPrefix = "reconciliations_"
+    static let mofPageParameters = HubCore.mofListParameters.union(
+        HubCore.mofListParameters.map { mofReconciliationPrefix + $0 })
+
+    /// A page of the exports and one of the reconciliation reports as `HubCore.mofExports` and
+    /// `HubCore.mofReconciliations` list them (the API's and the command line's lists), in the visitor's language,
+    /// each with the link to its older ones (the list's `next`, the other parameters kept).
     func mofContext(_ visit: Visit) throws -> [String: Any] {
         let pairs = visit.request.uri.queryParameters.filter { $0.key != "lang" && !$0.value.isEmpty }.map {
             (String($0.key), String($0.value))
         }
-        let page = try core.mofExports(pairs, as: visit.caller!, naming: { "filter '\($0)'" })
-        let exports = page.exports
-        let kept = pairs.filter { $0.0 != "after" }.map { "\($0.0)=\(Self.escape($0.1))" }
+        let prefix = Self.mofReconciliationPrefix
+        let page = try core.mofExports(
+            pairs.filter { !$0.0.hasPrefix(prefix) }, as: visit.caller!, naming: { "filter '\($0)'" })
+        let reports = try core.mofReconciliations(
+            pairs.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) },
+            as: visit.caller!, naming: { "filter '\(prefix)\($0)'" })
         let t = app.catalogue.table(visit.language)
+        /// The link to the page whose parameter `name` is `cursor`, the others kept; empty on a list's last page.
+        func older(_ name: String, _ cursor: String?) -> String {
+            cursor.map {
+                "/operator/mof?"
+                    + (pairs.filter { $0.0 != name }.map { "\($0.0)=\(Self.escape($0.1))" } + [
+                        "\(name)=\(Self.escape($0))"
+                    ]).joined(separator: "&")
+            } ?? ""
+        }
+        /// A count of a comparison with the SNT list, or that there was none.
+        func compared(_ count: Int?) -> String { count.map(visit.formats.number) ?? (t["mof_not_compared"] ?? "") }
         return context(
             visit, title: "mof_title", current: "mof_operator",
             [
-                "rows": exports.map { export -> [String: Any] in
-                    [
+                "rows": page.exports.map { export -> [String: Any] in
+                    mofStatus(export.status, ack: "mof_ack_", visit).merging([
                         "id": export.id, "sha256": export.sha256, "from": export.from, "to": export.to,
                         "mode": t["mof_mode_\(export.mode)"] ?? export.mode,
                         "created": visit.formats.dateTime(export.createdAt),
                         "total": visit.formats.number(export.total), "size": visit.formats.number(Int(export.size)),
-                        "delivery": export.deliveryState.map { t["outbox_state_\($0)"] ?? $0 }
-                            ?? (t["mof_not_queued"] ?? ""),
-                        "delivery_code": export.deliveryState ?? "", "attempts": String(export.failedAttempts),
-                        "ack": t["mof_ack_\(export.acknowledgement)"] ?? export.acknowledgement,
-                        "ack_code": export.acknowledgement,
-                        "ack_at": export.acknowledgedAt.map(visit.formats.dateTime) ?? "",
-                        "reason": export.reason ?? "", "error": export.lastError ?? "",
-                    ]
+                    ]) { $1 }
                 },
                 // "No export made yet" is the first page's to say; a later one may only have none older.
-                "empty": exports.isEmpty && !pairs.contains { $0.0 == "after" },
-                "next": page.next.map {
-                    "/operator/mof?" + (kept + ["after=\(Self.escape($0))"]).joined(separator: "&")
-                } ?? "",
+                "empty": page.exports.isEmpty && !pairs.contains { $0.0 == "after" },
+                "next": older("after", page.next),
+                "reconciliations": reports.reconciliations.map { report -> [String: Any] in
+                    mofStatus(report.status, ack: "mof_report_ack_", visit).merging([
+                        "id": report.id, "sha256": report.sha256, "from": report.from, "to": report.to,
+                        "created": visit.formats.dateTime(report.createdAt),
+                        "without_snt": visit.formats.number(report.withoutSNT),
+                        "snt_without_shipment": compared(report.sntWithoutShipment),
+                        "quantities_differ": compared(report.quantitiesDiffer),
+                        "parties_differ": compared(report.partiesDiffer),
+                    ]) { $1 }
+                },
+                "reconciliations_empty": reports.reconciliations.isEmpty
+                    && !pairs.contains { $0.0 == prefix + "after" },
+                "reconciliations_next": older(prefix + "after", reports.next),
             ])
+    }
+
+    /// The delivery and acknowledgement columns of a row of either list, the acknowledgement's words under
+    /// `ack` + state (an export is feminine in Russian, a report masculine).
+    func mofStatus(_ status: MoFStatusView, ack: String, _ visit: Visit) -> [String: Any] {
+        let t = app.catalogue.table(visit.language)
+        return [
+            "delivery": status.deliveryState.map { t["outbox_state_\($0)"] ?? $0 } ?? (t["mof_not_queued"] ?? ""),
+            "delivery_code": status.deliveryState ?? "", "attempts": String(status.failedAttempts),
+            "ack": t[ack + status.acknowledgement] ?? status.acknowledgement, "ack_code": status.acknowledgement,
+            "ack_at": status.acknowledgedAt.map(visit.formats.dateTime) ?? "",
+            "reason": status.reason ?? "", "error": status.lastError ?? "",
+        ]
     }
 }
