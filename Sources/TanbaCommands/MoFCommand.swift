@@ -12,7 +12,7 @@ struct MoFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mof",
         abstract: "Ministry of Finance exports: daily and on demand, their acknowledgements, SNT reconciliation.",
-        subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self, Reconciliations.self])
+        subcommands: [Export.self, Exports.self, Ack.self, Reconcile.self, Reconciliations.self, SNT.self])
 
     /// An export's line in the text output.
     static func line(_ export: MoFExportView) -> String {
@@ -180,10 +180,12 @@ struct MoFCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ownership transfers without an SNT; with --snt, compared with the Ministry's list of SNTs.",
             discussion: """
-                Without --snt: the hub's report of the period's accepted shipments that name no SNT. With --snt \
-                FILE (an SNTList) or --snt-url URL (the Ministry's or the simulator's list): also the SNTs no \
-                shipment names, quantities per GTIN that differ, and SNTs whose parties differ. Exit status 0 when \
-                everything matches, 1 when something differs.
+                The hub's report of the period's accepted shipments that name no SNT, compared with the Ministry's \
+                SNTs: with --snt FILE (a signed SNTList) or --snt-url URL (the Ministry's or the simulator's list), \
+                that list, verified against the Ministry's certificate (--mof-cert); without them, the SNTs kept by \
+                `tanba mof snt import` when a list covers a day of the period (the output says so); else no \
+                comparison. Compared: the SNTs no shipment names, quantities per GTIN that differ, and SNTs whose \
+                parties differ. Exit status 0 when everything matches, 1 when something differs.
 
                 --send also signs the report with the hub's key (--hub-key, --hub-cert) and queues it for the \
                 Ministry (outbox channel mof, kind MOF.RECONCILIATION.1), whose worker (`tanba serve \
@@ -192,9 +194,11 @@ struct MoFCommand: ParsableCommand {
                 """)
         @Option(name: .long, help: "First day (YYYY-MM-DD).") var from: String
         @Option(name: .long, help: "Last day (YYYY-MM-DD).") var to: String
-        @Option(name: .long, help: "The Ministry's SNT list (SNTList XML).") var snt: String?
-        @Option(name: .customLong("snt-url"), help: "Fetch the SNT list from this URL (GET).") var sntURL: String?
+        @Option(name: .long, help: "The Ministry's signed SNT list (SNTList XML).") var snt: String?
+        @Option(name: .customLong("snt-url"), help: "Fetch the signed SNT list from this URL (GET).") var sntURL:
+            String?
         @Flag(help: "Sign the report with the hub's key and queue it for the Ministry.") var send = false
+        @OptionGroup var ministry: MoFCertificateOption
         @OptionGroup var hub: HubOptions
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -209,13 +213,19 @@ struct MoFCommand: ParsableCommand {
                 // Without the hub's key there is nothing to send: refused before any work.
                 let signer = send ? try hub.signer() : nil
                 var list: SNTList?
+                var source: SNTSource?
                 if let snt {
-                    let data = try readFile(snt)
-                    list = try SNTList.parse(data)
+                    list = try MoFSNTLists.verify(try readFile(snt), pinned: try ministry.load())
+                    source = SNTSource(kind: "file", lists: nil, daysCovered: nil)
                 } else if let sntURL {
-                    list = try SNTList.parse(try Self.fetch(sntURL))
+                    list = try MoFSNTLists.verify(try Self.fetch(sntURL), pinned: try ministry.load())
+                    source = SNTSource(kind: "url", lists: nil, daysCovered: nil)
                 }
                 let store = try storeOptions.open()
+                if list == nil, let stored = try MoFSNTLists.stored(store: store, from: from, to: to) {
+                    list = stored.list
+                    source = SNTSource(kind: "stored", lists: stored.lists, daysCovered: stored.daysCovered)
+                }
                 let report = try MoFReconciliation.make(store: store, from: from, to: to, list: list)
                 var sent: MoFReconciliation.Sent?
                 if let signer { sent = try report.send(signer: signer, store: store, source: OperatorAudit.who) }
@@ -235,16 +245,24 @@ struct MoFCommand: ParsableCommand {
                         let sntWithoutShipment: [String]?
                         let differences: [MoFReconciliation.Difference]?
                         let partiesDiffer: [String]?
+                        let snts: SNTSource?
                         let sent: Sending?
                     }
                     try printJSON(
                         Output(
                             from: report.from, to: report.to, withoutSNT: report.withoutSNT,
                             sntWithoutShipment: report.sntWithoutShipment, differences: report.differences,
-                            partiesDiffer: report.partiesDiffer,
+                            partiesDiffer: report.partiesDiffer, snts: source,
                             sent: sent.map { Sending(reportId: $0.report.reportId, queuedBefore: $0.queuedBefore) }))
                 } else {
                     print("\(from)…\(to): \(report.withoutSNT.count) shipment(s) without an SNT")
+                    if let source, source.kind == "stored" {
+                        print(
+                            "compared with the stored SNT lists: \(source.lists?.count ?? 0) list(s) covering "
+                                + "\(source.daysCovered ?? 0) day(s) of the period")
+                    } else if source == nil {
+                        print("no SNT list given or stored for the period: not compared")
+                    }
                     for transfer in report.withoutSNT {
                         print(
                             "  no SNT: \(transfer.document) \(transfer.day) \(transfer.seller ?? "-") → "
@@ -271,6 +289,105 @@ struct MoFCommand: ParsableCommand {
                     }
                 }
                 if differs { throw ExitCode(1) }
+            }
+        }
+    }
+
+    /// Where `tanba mof reconcile` took the SNTs it compared: `file`, `url` or `stored` (then the lists in force and
+    /// the days of the period they cover).
+    struct SNTSource: Encodable {
+        let kind: String
+        let lists: [String]?
+        let daysCovered: Int?
+    }
+
+    struct SNT: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "snt",
+            abstract: "The Ministry's SNT lists kept in the store: import a signed list, show what is kept.",
+            subcommands: [Import.self, List.self])
+
+        struct Import: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Verify the Ministry's signed SNT list (a file or a URL) and keep it in the store.",
+                discussion: """
+                    The list must be signed with the Ministry's certificate (--mof-cert). A newer list (CreatedAt) \
+                    replaces the SNTs an older one held for the days of its period; an older or equally old list \
+                    for a day held already is refused (MOF_SNT_LIST_OUT_OF_ORDER); the same list again changes \
+                    nothing (unchanged). Every import is audited; a refusal changes nothing, exit status 1.
+                    """)
+            @Argument(help: "The signed SNTList XML.") var file: String?
+            @Option(name: .long, help: "Fetch the signed list from this URL (GET) instead.") var url: String?
+            @OptionGroup var ministry: MoFCertificateOption
+            @OptionGroup var storeOptions: StoreOptions
+            @OptionGroup var output: OutputOptions
+
+            func validate() throws {
+                if (file == nil) == (url == nil) { throw ValidationError("a FILE or --url URL, one of them") }
+            }
+
+            func run() throws {
+                try reportingFailures(command: "mof snt import", json: output.json) {
+                    let pinned = try ministry.load()
+                    let bytes: [UInt8]
+                    if let file { bytes = try readFile(file) } else { bytes = try Reconcile.fetch(url ?? "") }
+                    let imported = try MoFSNTLists.import(
+                        bytes, pinned: pinned, store: try storeOptions.open(), source: OperatorAudit.who)
+                    if output.json { return try printJSON(imported) }
+                    let list = imported.list
+                    print(
+                        imported.unchanged
+                            ? "SNT list \(list.digest) (\(list.fromDay)…\(list.toDay)) was imported before: unchanged"
+                            : "SNT list \(list.digest) imported: \(list.fromDay)…\(list.toDay), \(list.count) SNT(s), "
+                                + "\(imported.replacedDays) day(s) replaced")
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The SNT lists kept whose period meets --from…--to (default: all), newest first, and their "
+                    + "SNTs in force for those days.")
+            @Option(name: .long, help: "First day (YYYY-MM-DD; default: the first kept).") var from: String?
+            @Option(name: .long, help: "Last day (YYYY-MM-DD; default: the last kept).") var to: String?
+            @OptionGroup var storeOptions: StoreOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() throws {
+                try reportingFailures(command: "mof snt list", json: output.json) {
+                    // Days compare as text: the defaults are bounds below and above every real day.
+                    let from = self.from ?? "0000-01-01"
+                    let to = self.to ?? "9999-12-31"
+                    for (name, day) in [("--from", self.from), ("--to", self.to)] {
+                        if let day, MoFEvent.start(of: day) == nil {
+                            throw TanbaError(.mofPeriodInvalid, "\(name) is a day YYYY-MM-DD, not \(day)")
+                        }
+                    }
+                    guard from <= to else { throw TanbaError(.mofPeriodInvalid, "--from \(from) is after --to \(to)") }
+                    let store = try storeOptions.open()
+                    let (lists, snts) = try store.read {
+                        (try $0.sntLists(from: from, to: to), try $0.snts(from: from, to: to))
+                    }
+                    if output.json {
+                        struct Output: Encodable {
+                            let lists: [SNTListRecord]
+                            let snts: [SNTRecord]
+                        }
+                        return try printJSON(Output(lists: lists, snts: snts))
+                    }
+                    if lists.isEmpty { print("no SNT list kept for the period") }
+                    for list in lists {
+                        print(
+                            "\(list.digest)  \(list.fromDay)…\(list.toDay)  created \(MoFFormat.dateTime(list.createdAt))  "
+                                + "imported \(MoFFormat.dateTime(list.importedAt))  \(list.count) SNT(s)")
+                    }
+                    for snt in snts {
+                        print(
+                            "  SNT \(snt.number) \(snt.day) \(snt.seller) → \(snt.buyer) "
+                                + snt.quantities.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
+                                .joined(separator: " "))
+                    }
+                }
             }
         }
     }

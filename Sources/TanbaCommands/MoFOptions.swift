@@ -38,17 +38,20 @@ struct MoFExportOptions: ParsableArguments {
     }
 }
 
-/// The Ministry's certificate, which its acknowledgements must be signed with.
+/// The Ministry's certificate, which its acknowledgements and SNT lists must be signed with.
 struct MoFCertificateOption: ParsableArguments {
     @Option(
         name: .customLong("mof-cert"),
-        help: "The Ministry's PEM certificate: acknowledgements must be signed with it (default: $TANBA_MOF_CERT).")
+        help:
+            "The Ministry's PEM certificate: acknowledgements and SNT lists must be signed with it (default: $TANBA_MOF_CERT)."
+    )
     var certificate: String?
 
     func load() throws -> Certificate {
         guard let path = certificate ?? ProcessInfo.processInfo.environment["TANBA_MOF_CERT"], !path.isEmpty else {
             throw TanbaError(
-                .configInvalid, "the Ministry's certificate is needed to verify its acknowledgements: --mof-cert")
+                .configInvalid,
+                "the Ministry's certificate is needed to verify its acknowledgements and SNT lists: --mof-cert")
         }
         guard let first = try Certificate.load(contentsOf: URL(fileURLWithPath: path)).first else {
             throw TanbaError(.configInvalid, "no certificate in \(path)")
@@ -78,6 +81,14 @@ struct MoFServeOptions: ParsableArguments {
     @Option(
         name: .long, help: "The first day of the daily export when none was made yet (default: the last closed day).")
     var mofStart: String?
+    @Option(
+        name: .long,
+        help:
+            "Fetch the Ministry's signed SNT list from this URL at start and every --mof-snt-interval, and keep it (default: $TANBA_MOF_SNT_URL; none: no refresh)."
+    )
+    var mofSntUrl: String?
+    @Option(name: .long, help: "Seconds between two refreshes of the SNT list (--mof-snt-url).")
+    var mofSntInterval: Double = 3600
     @OptionGroup var exportOptions: MoFExportOptions
     @OptionGroup var ministry: MoFCertificateOption
 
@@ -110,6 +121,16 @@ struct MoFServeOptions: ParsableArguments {
                 MoFScheduleService(
                     exporter: try exportOptions.exporter(store: store, path: path, hub: hub), minuteOfDay: minute,
                     start: mofStart, logger: logger))
+        }
+        if let snt = mofSntUrl ?? ProcessInfo.processInfo.environment["TANBA_MOF_SNT_URL"], !snt.isEmpty {
+            try Self.checkHTTP(snt, "the Ministry's SNT list URL")
+            guard mofSntInterval >= 1 else {
+                throw TanbaError(.configInvalid, "--mof-snt-interval is 1 or more seconds")
+            }
+            services.append(
+                MoFSNTRefreshService(
+                    url: snt, ministry: try ministry.load(), store: store,
+                    interval: .milliseconds(Int64(mofSntInterval * 1000)), logger: logger))
         }
         let text = mofEndpoint ?? ProcessInfo.processInfo.environment["TANBA_MOF_ENDPOINT"]
         if let text, !text.isEmpty {

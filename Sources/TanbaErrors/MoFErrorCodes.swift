@@ -16,6 +16,9 @@ extension ErrorCode {
     public static let mofAckReplayed = ErrorCode("MOF_ACK_REPLAYED")
     public static let mofAckOutOfOrder = ErrorCode("MOF_ACK_OUT_OF_ORDER")
     public static let mofSNTListInvalid = ErrorCode("MOF_SNT_LIST_INVALID")
+    public static let mofSNTListUnsigned = ErrorCode("MOF_SNT_LIST_UNSIGNED")
+    public static let mofSNTListWrongSigner = ErrorCode("MOF_SNT_LIST_WRONG_SIGNER")
+    public static let mofSNTListOutOfOrder = ErrorCode("MOF_SNT_LIST_OUT_OF_ORDER")
     public static let mofReconciliationInvalid = ErrorCode("MOF_RECONCILIATION_INVALID")
 }
 
@@ -76,6 +79,19 @@ extension ErrorCatalogue {
         .init(
             code: .mofSNTListInvalid, category: .document,
             summary: "A list of SNTs from the tax side is not our schema's `SNTList` (the element is named)."),
+        .init(
+            code: .mofSNTListUnsigned, category: .document,
+            summary: "A list of SNTs from the Ministry carries no signature."),
+        .init(
+            code: .mofSNTListWrongSigner, category: .document,
+            summary:
+                "A list of SNTs is signed by a certificate other than the Ministry's configured one, or its signature "
+                + "does not verify (the list was altered)."),
+        .init(
+            code: .mofSNTListOutOfOrder, category: .document,
+            summary:
+                "A list of SNTs is not newer (`CreatedAt`) than the list the hub holds for a day of its period: an "
+                + "older list replayed or arriving out of order replaces nothing."),
         .init(
             code: .mofReconciliationInvalid, category: .document,
             summary: "A reconciliation report is not our schema's `MoFReconciliation` (the element is named)."),

@@ -1,4 +1,4 @@
-/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v20 step by step (same names, same
+/// The PostgreSQL schema, as migrations that mirror the SQLite store's v1–v21 step by step (same names, same
 /// tables, columns and indexes), so both stores keep the same ledger.
 ///
 /// Times are `double precision` seconds since 1970, as SQLite keeps them: a list's cursor carries the received
@@ -328,6 +328,32 @@ enum PostgresSchema {
                     ack_state text NOT NULL, ack_at double precision, ack_reason text)
                 """,
                 "CREATE INDEX mof_reconciliations_created ON mof_reconciliations(created_at)",
+            ]
+        ),
+        (
+            "v21: ministry of finance snt lists",
+            [
+                """
+                CREATE TABLE mof_snt_lists (
+                    digest text COLLATE "C" PRIMARY KEY, from_day text NOT NULL, to_day text NOT NULL,
+                    created_at double precision NOT NULL, imported_at double precision NOT NULL, count bigint NOT NULL)
+                """,
+                """
+                CREATE TABLE mof_snt_days (
+                    day text COLLATE "C" PRIMARY KEY, list text COLLATE "C" NOT NULL,
+                    created_at double precision NOT NULL)
+                """,
+                """
+                CREATE TABLE mof_snts (
+                    list text COLLATE "C" NOT NULL, number text COLLATE "C" NOT NULL, day text COLLATE "C" NOT NULL,
+                    seller text NOT NULL, buyer text NOT NULL, PRIMARY KEY (list, number))
+                """,
+                "CREATE INDEX mof_snts_day ON mof_snts(day, number)",
+                """
+                CREATE TABLE mof_snt_lines (
+                    list text COLLATE "C" NOT NULL, number text COLLATE "C" NOT NULL, gtin text COLLATE "C" NOT NULL,
+                    quantity text NOT NULL, PRIMARY KEY (list, number, gtin))
+                """,
             ]
         ),
     ]

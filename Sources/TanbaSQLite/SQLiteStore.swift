@@ -537,6 +537,26 @@ enum Schema {
                     CREATE INDEX mof_reconciliations_created ON mof_reconciliations(created_at);
                     """)
         }
+        // The Ministry's SNT lists, kept: each list once (its digest), each day held by one list (the newest: an
+        // import takes a day over only from an older list, by a conditional upsert), the SNTs of the lists in force
+        // with their lines.
+        migrator.registerMigration("v21: ministry of finance snt lists") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE mof_snt_lists (
+                        digest TEXT PRIMARY KEY NOT NULL, from_day TEXT NOT NULL, to_day TEXT NOT NULL,
+                        created_at REAL NOT NULL, imported_at REAL NOT NULL, count INTEGER NOT NULL);
+                    CREATE TABLE mof_snt_days (
+                        day TEXT PRIMARY KEY NOT NULL, list TEXT NOT NULL, created_at REAL NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE mof_snts (
+                        list TEXT NOT NULL, number TEXT NOT NULL, day TEXT NOT NULL, seller TEXT NOT NULL,
+                        buyer TEXT NOT NULL, PRIMARY KEY (list, number)) WITHOUT ROWID;
+                    CREATE INDEX mof_snts_day ON mof_snts(day, number);
+                    CREATE TABLE mof_snt_lines (
+                        list TEXT NOT NULL, number TEXT NOT NULL, gtin TEXT NOT NULL, quantity TEXT NOT NULL,
+                        PRIMARY KEY (list, number, gtin)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -394,4 +394,17 @@ public final class ChangeRecorder: StoreWriter {
     public func acknowledgeReconciliation(_ id: String, state: MoFAckState, at: Date, reason: String?) throws -> Bool {
         throw TanbaError(.internal, "acknowledgements are not part of a document's decision")
     }
+
+    // MARK: The Ministry's SNT lists
+
+    public func sntList(digest: String) throws -> SNTListRecord? { try base.sntList(digest: digest) }
+    public func sntCoverage(from: String, to: String) throws -> [String: (list: String, createdAt: Date)] {
+        try base.sntCoverage(from: from, to: to)
+    }
+    public func sntLists(from: String, to: String) throws -> [SNTListRecord] { try base.sntLists(from: from, to: to) }
+    public func snts(from: String, to: String) throws -> [SNTRecord] { try base.snts(from: from, to: to) }
+
+    public func save(_ list: SNTListRecord, days: [String], snts: [SNTRecord]) throws {
+        throw TanbaError(.internal, "SNT lists are not part of a document's decision")
+    }
 }

@@ -43,7 +43,7 @@ public struct StockCount: Sendable, Hashable {
 
 /// Reads, inside a transaction or snapshot.
 public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReader, OutboxReader, RegisterReader,
-    FiscalReader, MoFReader
+    FiscalReader, MoFReader, SNTReader
 {
     func code(_ id: String) throws -> CodeRecord?
     /// The codes with these ids that exist.
@@ -76,7 +76,8 @@ public protocol StoreReader: DocumentReader, AuditLog, LoginReader, ControlReade
 public protocol StoreWriter: StoreReader, DocumentWriter, AuditWriter, LoginWriter, ControlWriter, OutboxWriter,
     RegisterWriter,
     FiscalWriter,
-    MoFWriter
+    MoFWriter,
+    SNTWriter
 {
     /// Inserts new codes with the document that created them (a code order, an aggregation), which is their
     /// first history entry. A code that exists already (even withdrawn or cancelled) is refused with

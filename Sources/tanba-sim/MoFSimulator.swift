@@ -29,7 +29,8 @@ struct MoFSimulatorCommand: ParsableCommand {
             "Append one JSON line per export received to this file, and per reconciliation report to FILE.reconciliations (both read back at start)."
     )
     var record: String?
-    @Option(help: "The SNT list (SNTList XML) served at GET /mof/snt.") var snt: String?
+    @Option(help: "The SNT list (SNTList XML) served at GET /mof/snt, signed with --key unless signed already.")
+    var snt: String?
 
     func validate() throws {
         try validateListening(host: host, port: port, failFirst: failFirst)
@@ -111,6 +112,8 @@ final class MoFSimulator: Sendable {
     /// Beside `record`: one JSON line per reconciliation report (another shape than an export's line).
     let reconciliationRecord: RecordFile?
     let snt: URL?
+    /// The `--snt` file last served, and its signed bytes.
+    let sntSigned = Mutex<(source: Data, signed: [UInt8])?>(nil)
 
     init(failFirst: Int, signer: DocumentSigner, pinned: Certificate?, record: URL?, snt: URL?) throws {
         self.signer = signer
@@ -156,12 +159,26 @@ final class MoFSimulator: Sendable {
             guard let snt = self.snt, let data = FileManager.default.contents(atPath: snt.path) else {
                 return Self.text(.notFound, "no SNT list (--snt)")
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/xml"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data))
-            )
+            do { return Self.xml(try self.signedList(data)) } catch {
+                return Self.text(.internalServerError, "the SNT list (--snt) cannot be signed: \(error)")
+            }
         }
         return router
+    }
+
+    /// The `--snt` file as the Ministry serves it: signed with its key, unless the file is signed already (a list
+    /// made elsewhere, served as it is). Signed once per content of the file, so that every GET of the same file
+    /// gets the same bytes — the hub imports a list once by its digest — and a file changed while the simulator runs
+    /// is a new list.
+    func signedList(_ data: Data) throws -> [UInt8] {
+        if let cached = sntSigned.withLock({ $0?.source == data ? $0?.signed : nil }) { return cached }
+        let bytes = Array(data)
+        let document = try XMLDocument.parse(bytes)
+        let signed =
+            document.root.descendants(named: "Signature", namespace: "http://www.w3.org/2000/09/xmldsig#").isEmpty
+            ? try signer.sign(bytes) : bytes
+        sntSigned.withLock { $0 = (data, signed) }
+        return signed
     }
 
     static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {

@@ -240,20 +240,36 @@ import Testing
         let list = folder.appendingPathComponent("snt.xml")
         try Data(
             SNTList(
-                from: Self.day, to: Self.day,
-                entries: [.init(number: "SNT-77", seller: "050140001238", buyer: "031240500125", quantities: [:])]
+                from: Self.day, to: Self.day, createdAt: MoFEvent.start(of: Self.day)! + 3600,
+                entries: [
+                    .init(
+                        number: "SNT-77", date: Self.day, seller: "050140001238", buyer: "031240500125", quantities: [:]
+                    )
+                ]
             ).xml()
         ).write(to: list)
         let simulator = try Self.simulator(["--snt", list.path])
         defer { _ = simulator.stop() }
         let reconciled = try CLITests.run([
             "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--snt-url", simulator.url + "/mof/snt", "--json",
-            "--store", setup.location,
+            "--store", setup.location, "--mof-cert", "\(pki)/buyer-head.cert.pem",
         ])
         #expect(reconciled.status == 1, "\(reconciled.output) \(reconciled.error)")
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(reconciled.output.utf8)) as? [String: Any])
         #expect(report["sntWithoutShipment"] as? [String] == ["SNT-77"])
+    }
+
+    /// `file` signed by `who` of the test PKI (by default the Ministry's key in these tests) with `tanba sign`: the
+    /// signed copy's path.
+    static func signAsMinistry(_ file: String, by who: String = "buyer-head") throws -> String {
+        let pki = CLITests.pki.appendingPathComponent("participants").path
+        let out = file + ".\(who).signed.xml"
+        let signed = try CLITests.run([
+            "sign", "--key", "\(pki)/\(who).key.pem", "--cert", "\(pki)/\(who).cert.pem", "-o", out, file,
+        ])
+        #expect(signed.status == 0, "\(signed.error)")
+        return out
     }
 
     /// An HTTP POST of `file` to `url` with curl: the status and the answer.
@@ -294,15 +310,21 @@ import Testing
         let list = folder.appendingPathComponent("snt.xml")
         try Data(
             SNTList(
-                from: Self.day, to: Self.day,
-                entries: [.init(number: "SNT-77", seller: "050140001238", buyer: "031240500125", quantities: [:])]
+                from: Self.day, to: Self.day, createdAt: MoFEvent.start(of: Self.day)! + 3600,
+                entries: [
+                    .init(
+                        number: "SNT-77", date: Self.day, seller: "050140001238", buyer: "031240500125", quantities: [:]
+                    )
+                ]
             ).xml()
         ).write(to: list)
         let pki = CLITests.pki.appendingPathComponent("participants").path
+        let signedList = try Self.signAsMinistry(list.path)
         func send() throws -> [String: Any] {
             let result = try CLITests.run([
-                "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--snt", list.path, "--send", "--json",
+                "mof", "reconcile", "--from", Self.day, "--to", Self.day, "--snt", signedList, "--send", "--json",
                 "--store", setup.location, "--hub-key", "\(pki)/hub.key.pem", "--hub-cert", "\(pki)/hub.cert.pem",
+                "--mof-cert", "\(pki)/buyer-head.cert.pem",
             ])
             // Something differs (a shipment without an SNT, an SNT without a shipment): exit status 1, as without
             // --send.

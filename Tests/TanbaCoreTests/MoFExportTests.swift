@@ -31,6 +31,24 @@ import Testing
         return MoFEvent.start(of: day)! + parts[0] * 3600 + parts[1] * 60 + parts[2]
     }
 
+    /// An ownership transfer on 2026-11-20 from 050140001238 to 031240500125 under `snt`, with `quantities`
+    /// (`GTIN=quantity;…`), as reconciliation reads it.
+    static func transfer(_ name: String, snt: String?, quantities: String, at date: Date) -> MoFEvent {
+        MoFEvent(
+            day: "2026-11-20", at: date, kind: .ownershipTransfer, document: name, snt: snt, seller: "050140001238",
+            buyer: "031240500125", quantities: quantities, fragment: Array("<OwnershipTransfer/>\n".utf8))
+    }
+
+    /// Three transfers of 04870001000011 on 2026-11-20: 2 under SNT-1 (`matches`), 5 under SNT-2 (`differs`), 1
+    /// without an SNT (`no-snt`).
+    static func threeTransfers(at date: Date) -> [MoFEvent] {
+        [
+            transfer("matches", snt: "SNT-1", quantities: "04870001000011=2", at: date),
+            transfer("differs", snt: "SNT-2", quantities: "04870001000011=5", at: date),
+            transfer("no-snt", snt: nil, quantities: "04870001000011=1", at: date),
+        ]
+    }
+
     static func event(_ kind: MoFEventKind, at date: Date, _ name: String) -> MoFEvent {
         MoFEvent(
             day: MoFEvent.day(of: date), at: date, kind: kind, document: name,
@@ -274,30 +292,23 @@ import Testing
     {
         let setup = try Setup(backend)
         let noon = Self.at("2026-11-20", "12:00:00")
-        func transfer(_ name: String, snt: String?, quantities: String) -> MoFEvent {
-            MoFEvent(
-                day: "2026-11-20", at: noon, kind: .ownershipTransfer, document: name, snt: snt, seller: "050140001238",
-                buyer: "031240500125", quantities: quantities, fragment: Array("<OwnershipTransfer/>\n".utf8))
-        }
         try setup.store.write {
-            try $0.save([
-                transfer("matches", snt: "SNT-1", quantities: "04870001000011=2"),
-                transfer("differs", snt: "SNT-2", quantities: "04870001000011=5"),
-                transfer("no-snt", snt: nil, quantities: "04870001000011=1"),
-                Self.event(.withdrawal, at: noon, "not-a-transfer"),
-            ])
+            try $0.save(Self.threeTransfers(at: noon) + [Self.event(.withdrawal, at: noon, "not-a-transfer")])
         }
         let hubOnly = try MoFReconciliation.make(store: setup.store, from: "2026-11-20", to: "2026-11-20", pageSize: 2)
         #expect(hubOnly.withoutSNT.map(\.document) == ["no-snt"] && hubOnly.sntWithoutShipment == nil)
         let list = SNTList(
-            from: "2026-11-20", to: "2026-11-20",
+            from: "2026-11-20", to: "2026-11-20", createdAt: noon,
             entries: [
                 .init(
-                    number: "SNT-1", seller: "050140001238", buyer: "031240500125", quantities: ["04870001000011": 2]),
+                    number: "SNT-1", date: "2026-11-20", seller: "050140001238", buyer: "031240500125",
+                    quantities: ["04870001000011": 2]),
                 .init(
-                    number: "SNT-2", seller: "050140001238", buyer: "031240500125", quantities: ["04870001000011": 4]),
+                    number: "SNT-2", date: "2026-11-20", seller: "050140001238", buyer: "031240500125",
+                    quantities: ["04870001000011": 4]),
                 .init(
-                    number: "SNT-9", seller: "050140001238", buyer: "031240500125", quantities: ["04870001000011": 1]),
+                    number: "SNT-9", date: "2026-11-20", seller: "050140001238", buyer: "031240500125",
+                    quantities: ["04870001000011": 1]),
             ])
         let parsed = try SNTList.parse(list.xml())
         #expect(parsed == list)
@@ -320,9 +331,7 @@ import Testing
         let setup = try Setup(backend)
         let noon = Self.at("2026-11-20", "12:00:00")
         func transfer(_ name: String, snt: String?, quantities: String) -> MoFEvent {
-            MoFEvent(
-                day: "2026-11-20", at: noon, kind: .ownershipTransfer, document: name, snt: snt, seller: "050140001238",
-                buyer: "031240500125", quantities: quantities, fragment: Array("<OwnershipTransfer/>\n".utf8))
+            Self.transfer(name, snt: snt, quantities: quantities, at: noon)
         }
         try setup.store.write {
             try $0.save([
@@ -331,11 +340,13 @@ import Testing
             ])
         }
         let list = SNTList(
-            from: "2026-11-20", to: "2026-11-20",
+            from: "2026-11-20", to: "2026-11-20", createdAt: noon,
             entries: [
                 .init(
-                    number: "SNT-2", seller: "050140001238", buyer: "990140001236", quantities: ["04870001000011": 4]),
-                .init(number: "SNT-9", seller: "050140001238", buyer: "031240500125", quantities: [:]),
+                    number: "SNT-2", date: "2026-11-20", seller: "050140001238", buyer: "990140001236",
+                    quantities: ["04870001000011": 4]),
+                .init(
+                    number: "SNT-9", date: "2026-11-20", seller: "050140001238", buyer: "031240500125", quantities: [:]),
             ])
         let reconciliation = try MoFReconciliation.make(
             store: setup.store, from: "2026-11-20", to: "2026-11-20", list: list)

@@ -120,7 +120,7 @@ import Testing
         // Another report the hub made (other findings), to be named by an answer to the first one's delivery.
         let other = try MoFReconciliation.make(
             store: setup.store, from: "2026-11-20", to: "2026-11-20",
-            list: SNTList(from: "2026-11-20", to: "2026-11-20", entries: [])
+            list: SNTList(from: "2026-11-20", to: "2026-11-20", createdAt: Self.noon, entries: [])
         ).send(signer: MoFExportTests.hub, store: setup.store, at: Self.noon + 3600, source: "test")
         let report = try setup.record
         let otherRecord = try #require(try setup.store.read { try $0.mofReconciliation(id: other.report.reportId) })

@@ -100,15 +100,29 @@ public enum MoFAnswers {
     public static func verify<Answer: MoFAnswer>(
         _ bytes: [UInt8], as: Answer.Type, pinned: Certificate, at now: Date
     ) throws -> Answer {
+        let document = try signedByMinistry(
+            bytes, pinned: pinned, at: now, counterpart: "acknowledgement", invalid: .mofAckInvalid,
+            unsigned: .mofAckUnsigned, wrongSigner: .mofAckWrongSigner)
+        return try Answer.parse(document.root)
+    }
+
+    /// What the Ministry sends — its acknowledgements, its SNT lists — parsed and verified as signed by its pinned
+    /// certificate, each kind refused with its own codes: not safe, well-formed XML (`invalid`, the XML core's code
+    /// in the message), no signature (`unsigned`), another signer or a signature that does not verify
+    /// (`wrongSigner`). The fields are the caller's to read.
+    static func signedByMinistry(
+        _ bytes: [UInt8], pinned: Certificate, at now: Date, counterpart: String, invalid: ErrorCode,
+        unsigned: ErrorCode, wrongSigner: ErrorCode
+    ) throws -> XMLDocument {
         let document: XMLDocument
         do { document = try XMLDocument.parse(bytes) } catch let error as TanbaError {
             throw TanbaError(
-                .mofAckInvalid, "the acknowledgement is not safe, well-formed XML: \(error.code) \(error.message)")
+                invalid, "the \(counterpart) is not safe, well-formed XML: \(error.code) \(error.message)")
         }
         _ = try SignatureVerifier.verify(
-            document, pinnedTo: pinned, at: now, counterpart: "acknowledgement", unsigned: .mofAckUnsigned,
-            wrongSigner: .mofAckWrongSigner)
-        return try Answer.parse(document.root)
+            document, pinnedTo: pinned, at: now, counterpart: counterpart, unsigned: unsigned,
+            wrongSigner: wrongSigner)
+        return document
     }
 
     /// Whether `bytes` are an acknowledgement the store holds already for `record`, with the same outcome: the

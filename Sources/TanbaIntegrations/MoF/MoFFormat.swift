@@ -307,17 +307,22 @@ public struct MoFAcknowledgement: Sendable, Hashable {
 }
 
 /// The tax side's list of accompanying invoices (SNT) for a period: what it registered, by seller, buyer and GTIN
-/// quantities, for reconciliation with the hub's ownership transfers.
+/// quantities, for reconciliation with the hub's ownership transfers. The Ministry signs it (enveloped XMLDSig, the
+/// root's last child); `CreatedAt` orders the lists of a period (a newer one replaces what an older one said of its
+/// days), and each SNT's `date` says which day of the period it belongs to.
 public struct SNTList: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         public var number: String
+        /// The SNT's day (`YYYY-MM-DD`), within the list's period.
+        public var date: String
         public var seller: String
         public var buyer: String
         /// Quantity per GTIN.
         public var quantities: [String: Decimal]
 
-        public init(number: String, seller: String, buyer: String, quantities: [String: Decimal]) {
+        public init(number: String, date: String, seller: String, buyer: String, quantities: [String: Decimal]) {
             self.number = number
+            self.date = date
             self.seller = seller
             self.buyer = buyer
             self.quantities = quantities
@@ -326,19 +331,25 @@ public struct SNTList: Sendable, Hashable {
 
     public var from: String
     public var to: String
+    public var createdAt: Date
     public var entries: [Entry]
 
-    public init(from: String, to: String, entries: [Entry]) {
+    public init(from: String, to: String, createdAt: Date, entries: [Entry]) {
         self.from = from
         self.to = to
+        self.createdAt = createdAt
         self.entries = entries
     }
 
+    public static let rootName = "SNTList"
+
+    /// Unsigned; the Ministry signs it (`DocumentSigner.sign` adds the signature as the root's last child).
     public func xml() -> [UInt8] {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<SNTList xmlns=\"\(MoFFormat.namespace)\" version=\"1\" from=\"\(from)\" to=\"\(to)\">"
+        xml += MoFFormat.element("CreatedAt", MoFFormat.dateTime(createdAt))
         for entry in entries {
-            xml += "<SNT" + MoFFormat.attribute("number", entry.number) + ">"
+            xml += "<SNT" + MoFFormat.attribute("number", entry.number) + MoFFormat.attribute("date", entry.date) + ">"
             xml += MoFFormat.element("Seller", entry.seller) + MoFFormat.element("Buyer", entry.buyer)
             for (gtin, quantity) in entry.quantities.sorted(by: { $0.key < $1.key }) {
                 xml += "<Line>" + MoFFormat.element("GTIN", gtin)
@@ -350,18 +361,29 @@ public struct SNTList: Sendable, Hashable {
         return Array(xml.utf8)
     }
 
+    /// Reads a list's fields from its bytes (its signature is the caller's to verify).
     /// - Throws: the XML core's codes; `MOF_SNT_LIST_INVALID` naming the element.
     public static func parse(_ bytes: [UInt8]) throws -> SNTList {
-        let root = try XMLDocument.parse(bytes).root
-        var r = try MoFParsing.Reader(root, name: "SNTList", code: .mofSNTListInvalid)
+        try parse(try XMLDocument.parse(bytes).root)
+    }
+
+    /// Reads a list's fields from its parsed document (its signature is the caller's to verify).
+    /// - Throws: `MOF_SNT_LIST_INVALID` naming the element.
+    public static func parse(_ root: XMLElement) throws -> SNTList {
+        var r = try MoFParsing.Reader(root, name: rootName, code: .mofSNTListInvalid)
         guard let from = root.attribute("from"), MoFParsing.isDay(from), let to = root.attribute("to"),
             MoFParsing.isDay(to), from <= to
         else { throw MoFParsing.invalid(.mofSNTListInvalid, root, "from and to are days YYYY-MM-DD, from ≤ to") }
+        let created = try r.dateTime("CreatedAt")
         var entries: [Entry] = []
         var numbers: Set<String> = []
         for snt in r.all("SNT") {
             guard let number = snt.attribute("number"), MoFParsing.isSNT(number), numbers.insert(number).inserted
             else { throw MoFParsing.invalid(.mofSNTListInvalid, snt, "each SNT has its own registration number") }
+            guard let date = snt.attribute("date"), MoFParsing.isDay(date), from <= date, date <= to else {
+                throw MoFParsing.invalid(
+                    .mofSNTListInvalid, snt, "SNT \(number)'s date is a day YYYY-MM-DD within \(from)…\(to)")
+            }
             var s = MoFParsing.Reader(element: snt, code: .mofSNTListInvalid)
             let seller = try s.text("Seller", pattern: MoFParsing.isTaxpayer)
             let buyer = try s.text("Buyer", pattern: MoFParsing.isTaxpayer)
@@ -374,10 +396,10 @@ public struct SNTList: Sendable, Hashable {
                 quantities[gtin, default: 0] += Decimal(string: quantity)!
             }
             try s.finish()
-            entries.append(Entry(number: number, seller: seller, buyer: buyer, quantities: quantities))
+            entries.append(Entry(number: number, date: date, seller: seller, buyer: buyer, quantities: quantities))
         }
         try r.finish(signatureAllowed: true)
-        return SNTList(from: from, to: to, entries: entries)
+        return SNTList(from: from, to: to, createdAt: created, entries: entries)
     }
 }
 
