@@ -56,12 +56,14 @@ struct MoFSimulatorCommand: ParsableCommand {
 ///    counts match the manifest, else rejected with the reason.
 ///
 /// Per `POST /mof/reconciliations` (the hub's signed reconciliation report), in this order: the first `failFirst`
-/// requests (counted with the exports') are answered 503; a body over 16 MiB is 413; one that is not XML is 400
-/// `malformed report`; with `--trust`, an unsigned report is 400 `unsigned report` and one signed by another
-/// certificate, or whose signature does not verify, 400 `wrong signer`; a report not of our schema is 400 `invalid
-/// report`; a report id seen before is a duplicate (200 with the first acknowledgement again, counted, not recorded
-/// again); otherwise it is recorded and answered 200 with a signed `MoFReconciliationAcknowledgement`, accepted,
-/// carrying the SHA-256 of the bytes received.
+/// requests (counted with the exports') are answered 503; a body over 16 MiB is 413; the report's id is its
+/// `ReportId` (else the `Idempotency-Key` header), and an id answered before gets its first acknowledgement again
+/// (a duplicate, counted, not recorded again); a body that is not XML (`malformed report`), with `--trust` an
+/// unsigned report (`unsigned report`) or one signed by another certificate or whose signature does not verify
+/// (`wrong signer`), and a report the strict parser refuses (`invalid report`) are answered 200 with a signed
+/// `MoFReconciliationAcknowledgement`, rejected with that reason (400 when no id can be told); otherwise the report
+/// is recorded and answered 200 with a signed acknowledgement, accepted. Both carry the SHA-256 of the bytes
+/// received.
 final class MoFSimulator: Sendable {
     struct Received: Codable, Sendable {
         var exportId: String
@@ -97,12 +99,22 @@ final class MoFSimulator: Sendable {
         var acknowledgement: String?
     }
 
+    /// A reconciliation report refused (malformed, unsigned, wrongly signed, not our schema): the id it was
+    /// answered under, the digest of its bytes, why, and the signed rejection sent.
+    struct Rejected: Codable, Sendable {
+        var reportId: String
+        var sha256: String
+        var reason: String
+        var acknowledgement: String
+    }
+
     struct State {
         var failures: FailFirst
         var duplicates = 0
         var exports: [Received] = []
         var reconciliations: [Reconciliation] = []
         var reconciliationDuplicates = 0
+        var rejectedReconciliations: [Rejected] = []
     }
 
     let state: Mutex<State>
@@ -141,12 +153,14 @@ final class MoFSimulator: Sendable {
                 var duplicates: Int
                 var reconciliations: [Reconciliation]
                 var reconciliationDuplicates: Int
+                var rejectedReconciliations: [Rejected]
                 var failed: Int
             }
             let summary = self.state.withLock {
                 Summary(
                     exports: $0.exports, duplicates: $0.duplicates, reconciliations: $0.reconciliations,
-                    reconciliationDuplicates: $0.reconciliationDuplicates, failed: $0.failures.failed)
+                    reconciliationDuplicates: $0.reconciliationDuplicates,
+                    rejectedReconciliations: $0.rejectedReconciliations, failed: $0.failures.failed)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -271,24 +285,35 @@ extension MoFSimulator {
         do { body = Array(try await request.body.collect(upTo: 16 << 20).readableBytesView) } catch {
             return Self.text(.contentTooLarge, "a reconciliation report is at most 16 MiB")
         }
+        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!].flatMap(Self.reportId)
         let document: XMLDocument
         do { document = try XMLDocument.parse(body) } catch let error as TanbaError {
-            return Self.text(.badRequest, "malformed report: \(error.code) \(error.message)")
+            let reason = "malformed report: \(error.code) \(error.message)"
+            guard let key else { return Self.text(.badRequest, reason) }
+            return try reject(key, digest: digest, reason: reason)
         }
+        // The report's id as it names it, else as the request's key does: what a refusal acknowledges.
+        let named =
+            document.root.children.first { $0.name == "ReportId" }.flatMap { Self.reportId($0.text) } ?? key
+        if let named, let earlier = duplicate(named) { return Self.xml(earlier) }
         var signer: String?
         if let pinned {
             do {
                 signer = try SignatureVerifier.verify(document, pinnedTo: pinned).certificate.subject
             } catch let error as TanbaError {
-                if error.code == .sigMissing { return Self.text(.badRequest, "unsigned report") }
-                return Self.text(.badRequest, "wrong signer: \(error.code) \(error.message)")
+                let reason =
+                    error.code == .sigMissing ? "unsigned report" : "wrong signer: \(error.code) \(error.message)"
+                guard let named else { return Self.text(.badRequest, reason) }
+                return try reject(named, digest: digest, reason: reason)
             }
         }
         let report: MoFReconciliationReport
         do { report = try MoFReconciliationReport.parse(document.root) } catch let error as TanbaError {
-            return Self.text(.badRequest, "invalid report: \(error.code) \(error.message)")
+            let reason = "invalid report: \(error.code) \(error.message)"
+            guard let named else { return Self.text(.badRequest, reason) }
+            return try reject(named, digest: digest, reason: reason)
         }
-        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
         let acknowledgement = try self.signer.sign(
             MoFReconciliationAcknowledgement(
                 reportId: report.reportId, sha256: digest, accepted: true, acknowledgedAt: Date()
@@ -309,6 +334,37 @@ extension MoFSimulator {
             return entry.acknowledgement
         }
         return Self.xml(answer.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? acknowledgement)
+    }
+
+    /// A report id: a UUID in lower case, as the hub makes them.
+    static func reportId(_ text: String) -> String? {
+        UUID(uuidString: text) != nil && text == text.lowercased() && text.utf8.count == 36 ? text : nil
+    }
+
+    /// The first acknowledgement of report `id`, accepted or rejected, if one was sent (counted as a duplicate).
+    func duplicate(_ id: String) -> [UInt8]? {
+        state.withLock { state -> [UInt8]? in
+            let seen =
+                state.reconciliations.first { $0.reportId == id }?.acknowledgement
+                ?? state.rejectedReconciliations.first { $0.reportId == id }?.acknowledgement
+            guard let seen, let bytes = Data(base64Encoded: seen) else { return nil }
+            state.reconciliationDuplicates += 1
+            return Array(bytes)
+        }
+    }
+
+    /// A report refused: answered 200 with a signed acknowledgement, rejected with `reason`, carrying the digest of
+    /// the bytes received — the Ministry's answer the hub records on the report — and kept apart from the reports
+    /// taken.
+    func reject(_ id: String, digest: String, reason: String) throws -> Response {
+        let signed = try signer.sign(
+            MoFReconciliationAcknowledgement(
+                reportId: id, sha256: digest, accepted: false, reason: reason, acknowledgedAt: Date()
+            ).xml())
+        let entry = Rejected(
+            reportId: id, sha256: digest, reason: reason, acknowledgement: Data(signed).base64EncodedString())
+        state.withLock { $0.rejectedReconciliations.append(entry) }
+        return Self.xml(signed)
     }
 }
 

@@ -401,43 +401,52 @@ import Testing
                     == firstAnswer.trimmingCharacters(in: .whitespacesAndNewlines),
             "\(duplicate)")
         #expect(firstAnswer.contains("<ReportId>\(id)</ReportId>") && firstAnswer.contains("<Result>accepted</Result>"))
-        // Bad input: unsigned, signed by a participant instead of the hub, not XML.
+        // Bad input: unsigned, signed by a participant instead of the hub, not XML, not our schema — each its own
+        // report (its own id), so that none is taken for a duplicate of another.
         let parsed = try MoFReconciliationReport.parse(try XMLDocument.parse(Array(try Data(contentsOf: signed))).root)
-        var other = parsed
-        other.reportId = UUID().uuidString.lowercased()
-        let unsigned = folder.appendingPathComponent("unsigned.xml")
-        try Data(other.xml()).write(to: unsigned)
-        let impostor = folder.appendingPathComponent("impostor.xml").path
-        let signing = try CLITests.run([
-            "sign", "--key", "\(pki)/company-head.key.pem", "--cert", "\(pki)/company-head.cert.pem", "-o", impostor,
-            unsigned.path,
-        ])
-        #expect(signing.status == 0, "\(signing.error)")
+        func another(_ name: String) throws -> (id: String, path: String) {
+            var other = parsed
+            other.reportId = UUID().uuidString.lowercased()
+            let file = folder.appendingPathComponent("\(name).xml")
+            try Data(other.xml()).write(to: file)
+            return (other.reportId, file.path)
+        }
+        func sign(_ file: String, as who: String) throws -> String {
+            let out = file + ".\(who).xml"
+            let signing = try CLITests.run([
+                "sign", "--key", "\(pki)/\(who).key.pem", "--cert", "\(pki)/\(who).cert.pem", "-o", out, file,
+            ])
+            #expect(signing.status == 0, "\(signing.error)")
+            return out
+        }
+        let unsigned = try another("unsigned")
+        let impostor = try another("impostor")
         let garbage = folder.appendingPathComponent("garbage.xml")
         try Data("<MoFReconciliation".utf8).write(to: garbage)
         // Signed by the hub, but a day that is no day: the schema's fault, named.
-        let outOfPattern = folder.appendingPathComponent("out-of-pattern.xml")
+        let outOfPattern = try another("out-of-pattern")
         try Data(
-            String(decoding: other.xml(), as: UTF8.self).replacingOccurrences(
-                of: "<Day>\(Self.day)</Day>", with: "<Day>20.11.2026</Day>"
-            ).utf8
-        ).write(to: outOfPattern)
-        let hubSigned = folder.appendingPathComponent("hub-signed.xml").path
-        let signedByHub = try CLITests.run([
-            "sign", "--key", "\(pki)/hub.key.pem", "--cert", "\(pki)/hub.cert.pem", "-o", hubSigned,
-            outOfPattern.path,
-        ])
-        #expect(signedByHub.status == 0, "\(signedByHub.error)")
-        for (file, said) in [
-            (unsigned.path, "unsigned report"), (impostor, "wrong signer"), (garbage.path, "malformed report"),
-            (hubSigned, "invalid report: MOF_RECONCILIATION_INVALID"),
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: outOfPattern.path)), as: UTF8.self)
+                .replacingOccurrences(of: "<Day>\(Self.day)</Day>", with: "<Day>20.11.2026</Day>").utf8
+        ).write(to: URL(fileURLWithPath: outOfPattern.path))
+        // A report that names itself is answered with a signed rejection under its id; one that cannot be told
+        // (not XML, no Idempotency-Key) is 400.
+        for (id, file, said) in [
+            (unsigned.id, unsigned.path, "unsigned report"),
+            (impostor.id, try sign(impostor.path, as: "company-head"), "wrong signer"),
+            (outOfPattern.id, try sign(outOfPattern.path, as: "hub"), "invalid report: MOF_RECONCILIATION_INVALID"),
         ] {
             let answer = try Self.post(file, to: simulator.url + "/mof/reconciliations")
-            #expect(answer.status == 400 && answer.body.contains(said), "\(file): \(answer)")
+            #expect(answer.status == 200, "\(file): \(answer)")
+            let ack = try MoFReconciliationAcknowledgement.parse(try XMLDocument.parse(Array(answer.body.utf8)).root)
+            #expect(ack.reportId == id && !ack.accepted && ack.reason?.hasPrefix(said) == true, "\(file): \(ack)")
         }
+        let malformed = try Self.post(garbage.path, to: simulator.url + "/mof/reconciliations")
+        #expect(malformed.status == 400 && malformed.body.contains("malformed report"), "\(malformed)")
         received = try Self.received(simulator)
         reports = try #require(received["reconciliations"] as? [[String: Any]])
         #expect(reports.count == 1 && received["reconciliationDuplicates"] as? Int == 1)
+        #expect((received["rejectedReconciliations"] as? [[String: Any]])?.count == 3)
         #expect(received["failed"] as? Int == 1)
         // Both runs are in the audit trail, on the Ministry's channel.
         let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
@@ -447,11 +456,12 @@ import Testing
     }
 
     /// A Ministry that refuses the report itself (here: it trusts another certificate than the hub's, so the hub's
-    /// signature is a wrong signer's) answers 400: the message is dead at once, with what the Ministry said, for an
-    /// operator to look at — sending the same bytes again would not change the answer. The report goes to
-    /// `--mof-reconciliation-endpoint` when it is given.
+    /// signature is a wrong signer's) answers a signed acknowledgement, rejected with its reason: the hub records
+    /// the report rejected with that reason and the message is dead at once, for an operator to look at — sending
+    /// the same bytes again would not change the answer. The report goes to `--mof-reconciliation-endpoint` when it
+    /// is given.
     @Test(arguments: TestBackend.available)
-    func aReportTheMinistryRefusesIsDeadAtOnce(_ backend: TestBackend) throws {
+    func aReportTheMinistryRefusesIsRecordedRejectedWithItsReasonAndDeadAtOnce(_ backend: TestBackend) throws {
         let setup = try Setup(backend)
         let pki = CLITests.pki.appendingPathComponent("participants").path
         let sent = try setup.sendReport()
@@ -470,9 +480,19 @@ import Testing
         ])
         #expect(message?.state == .dead && message?.attempts == 1, "\(String(describing: message))")
         #expect(
-            message?.lastError?.contains("HTTP 400") == true && message?.lastError?.contains("wrong signer") == true)
+            message?.lastError?.contains("rejected by the Ministry: wrong signer") == true,
+            "\(message?.lastError ?? "")")
+        let report = try #require(try setup.store.read { try $0.mofReconciliations(limit: 5) }.first)
+        #expect(report.ackState == .rejected && report.ackReason?.hasPrefix("wrong signer") == true)
+        let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
+            $0.action == "mof-reconcile-ack"
+        }
+        #expect(audit.count == 1 && audit.first?.result.hasPrefix("rejected: wrong signer") == true)
         let received = try Self.received(simulator)
         #expect((received["reconciliations"] as? [Any])?.isEmpty == true)
+        let rejected = try #require(received["rejectedReconciliations"] as? [[String: Any]])
+        #expect(rejected.count == 1 && rejected.first?["reportId"] as? String == report.id)
+        #expect(rejected.first?["sha256"] as? String == report.digest)
     }
 
     /// The Ministry received the report but its acknowledgement is signed by another certificate than the one the
