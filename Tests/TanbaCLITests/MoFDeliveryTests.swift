@@ -482,7 +482,8 @@ import Testing
         #expect(
             message?.lastError?.contains("rejected by the Ministry: wrong signer") == true,
             "\(message?.lastError ?? "")")
-        let report = try #require(try setup.store.read { try $0.mofReconciliations(limit: 5) }.first)
+        let report = try #require(
+            try setup.store.read { try $0.mofReconciliationPage(after: nil, limit: 5).reports }.first)
         #expect(report.ackState == .rejected && report.ackReason?.hasPrefix("wrong signer") == true)
         let audit = try setup.store.read { try $0.audit(after: 0, limit: 100) }.filter {
             $0.action == "mof-reconcile-ack"
