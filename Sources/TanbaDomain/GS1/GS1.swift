@@ -101,7 +101,15 @@ struct GS1Parser {
 
     let scalars: [Unicode.Scalar]
 
-    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+    init(_ text: String) {
+        // Codes are ASCII: their bytes are their scalars, read in one pass (counting the scalars first, then
+        // copying them, was an eighth of reading a code).
+        var bytes = text
+        let ascii: [Unicode.Scalar]? = bytes.withUTF8 { utf8 in
+            utf8.allSatisfy { $0 < 0x80 } ? utf8.map { Unicode.Scalar($0) } : nil
+        }
+        scalars = ascii ?? Array(text.unicodeScalars)
+    }
 
     func parse() throws -> [Located] { try parse(from: dataStart()) }
 
@@ -225,31 +233,42 @@ struct GS1Parser {
             let open = index
             let window = (open + 1)..<min(scalars.count, open + 6)
             let close = window.first(where: { scalars[$0] == ")" })
-            let digits = close.map { GS1Text.string(scalars[(open + 1)..<$0]) } ?? ""
-            guard let close, !digits.isEmpty, digits.unicodeScalars.allSatisfy(GS1Text.isDigit) else {
+            // The digits read as a number and looked up by (length, number), as the raw form does: this runs for
+            // every element of every code a batch names, and a string per AI was a tenth of a till's batch.
+            var number = 0
+            var allDigits = true
+            for position in (open + 1)..<(close ?? open + 1) {
+                guard GS1Text.isDigit(scalars[position]) else {
+                    allDigits = false
+                    break
+                }
+                number = number * 10 + Int(scalars[position].value - 0x30)
+            }
+            guard let close, close > open + 1, allDigits else {
                 throw TanbaError(
                     .gs1Syntax,
                     "'(' must start an application identifier written (AI), 2 to 4 digits closed by ')'; a '(' "
                         + "inside a value is written '\\('",
                     column: open + 1)
             }
-            guard let ai = GS1ApplicationIdentifier.named(digits) else {
+            guard let ai = GS1ApplicationIdentifier.byDigits[(close - open - 1) * 10_000 + number] else {
                 throw TanbaError(
                     .gs1UnknownAI,
-                    "(\(digits)) is not an application identifier the hub supports (supported: "
-                        + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ") + ")",
+                    "(\(GS1Text.string(scalars[(open + 1)..<close]))) is not an application identifier the hub "
+                        + "supports (supported: " + GS1ApplicationIdentifier.all.map(\.code).joined(separator: ", ")
+                        + ")",
                     column: open + 2)
             }
             index = close + 1
             let valueStart = index
-            var value: [(scalar: Unicode.Scalar, column: Int)] = []
             // GS1 syntax: a `(` inside a value is written `\(`; any other `(` starts the next AI. Reading an
             // unescaped `(` as data would turn a missing `)` into a wrong serial, found only at look-up as
             // "not found" or "forged".
+            var escaped = false
             while index < scalars.count && scalars[index] != "(" {
                 let scalar = scalars[index]
                 if scalar == "\\" && index + 1 < scalars.count && scalars[index + 1] == "(" {
-                    value.append((scalar: "(", column: index + 2))
+                    escaped = true
                     index += 2
                     continue
                 }
@@ -258,15 +277,39 @@ struct GS1Parser {
                         .gs1Syntax, "a separator inside the bracketed form, where every AI is written (AI)",
                         column: index + 1)
                 }
-                value.append((scalar: scalar, column: index + 1))
                 index += 1
             }
-            located.append(
-                Located(
-                    element: try validated(ai, value, column: valueStart + 1), column: open + 2,
-                    valueColumn: valueStart + 1))
+            let element: GS1Element
+            if escaped {
+                element = try validated(
+                    ai, Self.unescaped(scalars[valueStart..<index], from: valueStart), column: valueStart + 1)
+            } else {
+                // Most values carry no escape: validated where they lie, no copy made.
+                element = try validated(
+                    ai, (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }, column: valueStart + 1)
+            }
+            located.append(Located(element: element, column: open + 2, valueColumn: valueStart + 1))
         }
         return located
+    }
+
+    /// A bracketed value with each `\(` read as `(`, every character with its column (1-based) in the input.
+    private static func unescaped(_ value: ArraySlice<Unicode.Scalar>, from start: Int) -> [(
+        scalar: Unicode.Scalar, column: Int
+    )] {
+        var result: [(scalar: Unicode.Scalar, column: Int)] = []
+        result.reserveCapacity(value.count)
+        var index = value.startIndex
+        while index < value.endIndex {
+            if value[index] == "\\" && index + 1 < value.endIndex && value[index + 1] == "(" {
+                result.append((scalar: "(", column: index + 2))
+                index += 2
+                continue
+            }
+            result.append((scalar: value[index], column: index + 1))
+            index += 1
+        }
+        return result
     }
 
     // MARK: Values
