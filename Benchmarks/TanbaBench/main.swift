@@ -611,7 +611,8 @@ if parts.contains("fiscal") {
         pki: pki, folder: work, schemas: schemas, verifier: verifier,
         reference: try ReferenceData(
             files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
-                .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+                .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }),
+        batches: benchSetting("TANBA_BENCH_FISCAL_BATCHES", 6))
 }
 // MARK: The Ministry of Finance export (issue #15)
 if parts.contains("mof") { try runMoFBench(pki: pki, folder: work) }

@@ -391,3 +391,28 @@ enum FiscalBatchFixture {
         #expect(FiscalBatch.instant(bad) == nil, "\(bad)")
     }
 }
+
+/// A receipt's digest is what the store has kept since v17: SHA-256 of `seller|kind|dateTime`, then `|code|price`
+/// per line, in lowercase hex (the expected value computed apart, with Python's hashlib). The digest is hashed as
+/// the fields come, without the text; were its bytes to change, a repeat of a receipt recorded before would be
+/// answered `conflict`.
+@Test func aReceiptsDigestIsTheSHA256OfItsFieldsAsStoredSinceV17() {
+    let batch = FiscalBatchFixture.parsed(
+        """
+        <FiscalReceipts xmlns="urn:kz:tanba:fiscal-receipts:1" version="1.0">
+          <BatchId>B-1</BatchId><Operator>123456789012</Operator>
+          <Receipts><Receipt>
+            <Register><RegistrationNumber>620300012345</RegistrationNumber></Register>
+            <FiscalSign>7</FiscalSign><DateTime>2026-11-25T14:03:12+05:00</DateTime>
+            <Seller>050140001238</Seller><Kind>refund</Kind>
+            <Lines>
+              <Line><Code>x</Code><Price>1250.00</Price><Quantity>1</Quantity></Line>
+              <Line><Code>y</Code><Price>99.5</Price><Quantity>1</Quantity></Line>
+            </Lines>
+          </Receipt></Receipts>
+        </FiscalReceipts>
+        """)
+    #expect(
+        batch.receipts[0].digest(codes: ["01048700010000732100000A", "01048700010000732100000B"])
+            == "a7a6f79f2b08816d5a0c98953a9cbecc87de49354497322e887811dd0fd7b52c")
+}

@@ -96,12 +96,15 @@ public final class FiscalIntake: Sendable {
         _ bytes: [UInt8], now: Date = Date(), journal: @escaping @Sendable (FiscalAuditFacts) -> Audit.Event
     ) throws -> FiscalAnswer {
         var read: (batch: FiscalBatch, signer: SignerIdentity, document: XMLDocument)?
+        var clock = PhaseClock()
+        defer { clock.report() }
         do {
-            read = try verify(bytes, now: now)
+            read = try verify(bytes, now: now, clock: &clock)
             var attempt = 1
             while true {
                 do {
-                    return try decideAndApply(read!.batch, signer: read!.signer, now: now, journal: journal)
+                    return try decideAndApply(
+                        read!.batch, signer: read!.signer, now: now, journal: journal, clock: &clock)
                 } catch let error as TanbaError where error.code == .storeConflict && attempt < Self.attempts {
                     attempt += 1
                 }
@@ -116,9 +119,13 @@ public final class FiscalIntake: Sendable {
     }
 
     /// Parse, schema, signature: the batch as its signer sent it.
-    private func verify(_ bytes: [UInt8], now: Date) throws -> (FiscalBatch, SignerIdentity, XMLDocument) {
+    private func verify(_ bytes: [UInt8], now: Date, clock: inout PhaseClock) throws -> (
+        FiscalBatch, SignerIdentity, XMLDocument
+    ) {
         let document = try XMLDocument.parse(bytes, limits: pipeline.limits)
+        clock.mark("parse")
         let type = try pipeline.schemas.validate(document)
+        clock.mark("xsd")
         guard type.namespace == FiscalBatch.namespace, type.rootElement == FiscalBatch.rootElement else {
             throw TanbaError(
                 .flcDocumentTypeUnsupported,
@@ -127,15 +134,19 @@ public final class FiscalIntake: Sendable {
                 line: document.root.line, path: document.root.path)
         }
         let verified = try pipeline.verifier.verify(document, at: now)
-        return (try FiscalBatch(root: document.root), verified.signer, document)
+        clock.mark("signature")
+        let batch = try FiscalBatch(root: document.root)
+        clock.mark("batch")
+        return (batch, verified.signer, document)
     }
 
     /// One decision on a snapshot, applied with its violations and audit entry in one write.
     private func decideAndApply(
         _ batch: FiscalBatch, signer: SignerIdentity, now: Date,
-        journal: @escaping @Sendable (FiscalAuditFacts) -> Audit.Event
+        journal: @escaping @Sendable (FiscalAuditFacts) -> Audit.Event, clock: inout PhaseClock
     ) throws -> FiscalAnswer {
         let decision = try store.read { snapshot in try decide(batch, signer: signer, now: now, in: snapshot) }
+        clock.mark("decide")
         let facts = FiscalAuditFacts(
             batch: batch.id, ofd: batch.ofd, signer: signer, result: decision.answer.outcome)
         try store.write { tx in
@@ -143,6 +154,7 @@ public final class FiscalIntake: Sendable {
             for report in decision.violations { _ = try tx.file(report) }
             try Audit.append(journal(facts), at: now, in: tx)
         }
+        clock.mark("apply")
         return decision.answer
     }
 
