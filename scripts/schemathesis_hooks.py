@@ -7,6 +7,7 @@ fuzzer's ignorance, not the hub's fault.
 """
 
 import base64
+import datetime
 import struct
 import zlib
 
@@ -91,6 +92,15 @@ tanba_mof_reconciliation_cursor = st.builds(
     st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False),
     st.uuids(),
 )
+# The SNTs in force, by day then number: the day (a calendar day) is the cursor's position, an SNT's number (the
+# schema's SNTNumber: 1 to 50 Latin letters, digits, - and /) its key.
+SNT_NUMBER = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/"
+tanba_mof_snt_cursor = st.builds(
+    lambda day, number: base64.urlsafe_b64encode(f"snt1|{day.isoformat()}|{number}".encode()).decode().rstrip("="),
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    st.text(SNT_NUMBER, min_size=1, max_size=50),
+)
+
 
 def png(width: int, height: int, shade: int) -> str:
     """A small grey PNG (what a phone's photo is to the hub: pixels to re-encode), base64 as the report takes it."""
@@ -130,3 +140,4 @@ schemathesis.openapi.format("gs1-code", gs1_code)
 schemathesis.openapi.format("tanba-cursor", tanba_cursor)
 schemathesis.openapi.format("tanba-mof-cursor", tanba_mof_cursor)
 schemathesis.openapi.format("tanba-mof-reconciliation-cursor", tanba_mof_reconciliation_cursor)
+schemathesis.openapi.format("tanba-mof-snt-cursor", tanba_mof_snt_cursor)

@@ -346,47 +346,48 @@ struct MoFCommand: ParsableCommand {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "The SNT lists kept whose period meets --from…--to (default: all), newest first, and their "
-                    + "SNTs in force for those days.")
+                abstract: "The SNT lists kept whose period meets --from…--to (default: all), newest first, and a page "
+                    + "of their SNTs in force.",
+                discussion: """
+                    The answer of GET /v1/operator/mof/snts: the same parameters and refusals. First the lists (at \
+                    most 50, each with the days of its period it still holds; a line says when more meet the \
+                    period), then the SNTs in force by day and number, --limit at a time. When more remain, the last \
+                    line is `next: --after CURSOR` (with --json: `next`, null on the last page); give it back as is, \
+                    with the same --from and --to, for the next page.
+                    """)
             @Option(name: .long, help: "First day (YYYY-MM-DD; default: the first kept).") var from: String?
             @Option(name: .long, help: "Last day (YYYY-MM-DD; default: the last kept).") var to: String?
+            @Option(name: .long, help: "At most this many SNTs (1…500; default 100).") var limit: String?
+            @Option(name: .long, help: "Continue after this cursor (the 'next' a previous page printed).") var after:
+                String?
             @OptionGroup var storeOptions: StoreOptions
             @OptionGroup var output: OutputOptions
 
             func run() throws {
                 try reportingFailures(command: "mof snt list", json: output.json) {
-                    // Days compare as text: the defaults are bounds below and above every real day.
-                    let from = self.from ?? "0000-01-01"
-                    let to = self.to ?? "9999-12-31"
-                    for (name, day) in [("--from", self.from), ("--to", self.to)] {
-                        if let day, MoFEvent.start(of: day) == nil {
-                            throw TanbaError(.mofPeriodInvalid, "\(name) is a day YYYY-MM-DD, not \(day)")
-                        }
+                    let options = [("from", from), ("to", to), ("limit", limit), ("after", after)].compactMap { pair in
+                        pair.1.map { (pair.0, $0) }
                     }
-                    guard from <= to else { throw TanbaError(.mofPeriodInvalid, "--from \(from) is after --to \(to)") }
-                    let store = try storeOptions.open()
-                    let (lists, snts) = try store.read {
-                        (try $0.sntLists(from: from, to: to), try $0.snts(from: from, to: to))
-                    }
-                    if output.json {
-                        struct Output: Encodable {
-                            let lists: [SNTListRecord]
-                            let snts: [SNTRecord]
-                        }
-                        return try printJSON(Output(lists: lists, snts: snts))
-                    }
-                    if lists.isEmpty { print("no SNT list kept for the period") }
-                    for list in lists {
+                    let asked = try MoFSNTPage.asked(
+                        try QueryText(options, known: HubCore.mofSNTParameters, naming: QueryText.option))
+                    let page = try MoFSNTPage.read(store: try storeOptions.open(), asked)
+                    if output.json { return try printJSON(page) }
+                    if page.lists.isEmpty { print("no SNT list kept for the period") }
+                    for list in page.lists {
                         print(
-                            "\(list.digest)  \(list.fromDay)…\(list.toDay)  created \(MoFFormat.dateTime(list.createdAt))  "
-                                + "imported \(MoFFormat.dateTime(list.importedAt))  \(list.count) SNT(s)")
+                            "\(list.sha256)  \(list.from)…\(list.to)  created \(MoFFormat.dateTime(list.createdAt))  "
+                                + "imported \(MoFFormat.dateTime(list.importedAt))  \(list.count) SNT(s)  "
+                                + "\(list.daysInForce) day(s) in force")
                     }
-                    for snt in snts {
+                    if page.moreLists {
+                        print("more lists meet the period than these \(page.lists.count): give a shorter --from…--to")
+                    }
+                    for snt in page.snts {
                         print(
-                            "  SNT \(snt.number) \(snt.day) \(snt.seller) → \(snt.buyer) "
-                                + snt.quantities.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
-                                .joined(separator: " "))
+                            "  SNT \(snt.number) \(snt.date) \(snt.seller) → \(snt.buyer) "
+                                + snt.lines.map { "\($0.gtin)×\($0.quantity)" }.joined(separator: " "))
                     }
+                    if let next = page.next { print("next: --after \(next)") }
                 }
             }
         }

@@ -5,8 +5,8 @@
 /// `scripts/schemathesis.sh` (run by `make test`) fuzzes the running hub against it with every check.
 ///
 /// Parameters whose validity a pattern cannot express (a check digit, a cursor the hub gave out) carry a
-/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code`, `tanba-cursor`, `tanba-mof-cursor` or
-/// `tanba-mof-reconciliation-cursor`, and no pattern or
+/// `format` naming it, `kz-iin-bin`, `gtin`, `gs1-code`, `tanba-cursor`, `tanba-mof-cursor`,
+/// `tanba-mof-reconciliation-cursor` or `tanba-mof-snt-cursor`, and no pattern or
 /// length beside it (their descriptions give the shape): the format is the whole assertion, and a pattern beside
 /// it would make a generator draw strings the pattern allows but the format does not. The fuzzer's hooks
 /// (`scripts/schemathesis_hooks.py`) generate values of these formats.
@@ -68,6 +68,20 @@ enum OpenAPI {
                 "delivery": {"type": "string", "description": "The outbox message's state with its failed attempts, e.g. delivered (2 failed)"},
                 "deliveryState": {"type": "string", "enum": ["pending", "delivered", "dead"]},
                 "failedAttempts": {"type": "integer"}, "lastError": {"type": "string"}}},
+              "MoFSNT": {"type": "object", "required": ["number", "date", "seller", "buyer", "lineCount", "lines", "list", "listCreatedAt"], "properties": {
+                "number": {"type": "string"}, "date": {"type": "string", "format": "date", "description": "The SNT's day, a day of its list's period"},
+                "seller": {"type": "string", "description": "BIN/IIN"}, "buyer": {"type": "string", "description": "BIN/IIN"},
+                "lineCount": {"type": "integer"},
+                "lines": {"type": "array", "items": {"type": "object", "required": ["gtin", "quantity"], "properties": {"gtin": {"type": "string"}, "quantity": {"type": "string", "description": "A decimal as the list wrote it (2, 2.5)"}}}, "description": "In GTIN order"},
+                "list": {"type": "string", "description": "SHA-256 of the signed list it came with (the list in force for its day)"},
+                "listCreatedAt": {"type": "string", "format": "date-time", "description": "That list's CreatedAt"}}},
+              "MoFSNTList": {"type": "object", "required": ["sha256", "from", "to", "createdAt", "importedAt", "count", "daysInForce"], "properties": {
+                "sha256": {"type": "string", "description": "SHA-256 of the signed list as imported (its key)"},
+                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                "createdAt": {"type": "string", "format": "date-time", "description": "The list's CreatedAt: a newer list replaces an older one's SNTs for the days it covers"},
+                "importedAt": {"type": "string", "format": "date-time"},
+                "count": {"type": "integer", "description": "The SNTs it carried"},
+                "daysInForce": {"type": "integer", "description": "The days of its period it still holds; 0 when newer lists cover them all"}}},
               "Problem": {
                 "type": "object",
                 "required": ["type", "title", "status", "code", "detail", "errors"],
@@ -301,6 +315,12 @@ enum OpenAPI {
               "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
                 {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-mof-reconciliation-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one, an export list's and a document list's cursor included, is 400"}],
               "responses": {"200": {"description": "a page of reconciliation reports", "content": {"application/json": {"schema": {"type": "object", "required": ["reconciliations", "next"], "properties": {"reconciliations": {"type": "array", "items": {"$ref": "#/components/schemas/MoFReconciliation"}}, "next": {"type": "string", "nullable": true, "description": "Pass as ?after= for the next page (older reports); null on the last page"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
+            "/v1/operator/mof/snts": {"get": {"summary": "Operators (a participant with the operator role): the Ministry's SNT lists kept whose period meets from…to (newest first, at most 50; moreLists when there are more) and a page of the SNTs in force dated from…to, by day then number, each with its lines and the list it came with (as tanba mof snt list). 403 for anyone else",
+              "parameters": [{"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The first day (inclusive); none: from the first kept"},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "The last day (inclusive), not before from (else 400); none: to the last kept"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                {"name": "after", "in": "query", "schema": {"type": "string", "format": "tanba-mof-snt-cursor"}, "description": "The previous page's next cursor, as given: URL-safe base64 without padding (^[A-Za-z0-9_-]{1,512}$) of what the hub wrote; any other string, the empty one and another list's cursor included, is 400"}],
+              "responses": {"200": {"description": "the lists and a page of SNTs", "content": {"application/json": {"schema": {"type": "object", "required": ["lists", "moreLists", "snts", "next"], "properties": {"lists": {"type": "array", "items": {"$ref": "#/components/schemas/MoFSNTList"}}, "moreLists": {"type": "boolean", "description": "More lists meet the period than shown: a shorter period shows them"}, "snts": {"type": "array", "items": {"$ref": "#/components/schemas/MoFSNT"}}, "next": {"type": "string", "nullable": true, "description": "Pass as ?after= (with the same from and to) for the next page of SNTs; null on the last page"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "429": {"$ref": "#/components/responses/RateLimited"}}}},
             "/v1/fiscal/receipts": {"post": {"summary": "A fiscal data operator (OFD) posts a signed batch of cash receipts with marking codes (xsd/fiscal-receipts-1.xsd). No bearer token: the batch's XMLDSig signature authenticates it (the signer acts for the batch's Operator, a participant with role ofd). Each receipt is applied once per register and fiscal sign: a batch posted again is answered from the store, nothing changed. A sale withdraws the code (retailSale), a refund returns it; a line the codes' state machine cannot apply is recorded with its violation for the inspectors. A malformed batch, a bad signature, a signer not an OFD or an unreadable code: 422 with every error, nothing applied",
               "security": [],
               "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string"}}}},

@@ -55,16 +55,22 @@ extension PostgresSession {
         }
     }
 
-    /// As on SQLite: one page of a list of the Ministry's records (`table` and `columns` the hub's own, the creation
-    /// time column `createdAt` of them), `(created_at, id) < cursor`, newest first, one row more than asked.
+    /// As on SQLite: one page of a list of the Ministry's records (`table`, `columns` and `key` the hub's own, the
+    /// creation time column `createdAt` of them; with `period`, the records whose period meets it),
+    /// `(created_at, key) < cursor`, newest first, one row more than asked.
     func mofPage<Record>(
-        of table: String, columns: String, createdAt: Int, after: MoFCursor<Record>?, limit: Int,
+        of table: String, columns: String, createdAt: Int, key: String = "id",
+        period: (from: String, to: String)? = nil, after: MoFCursor<Record>?, limit: Int,
         _ record: (PostgresRandomAccessRow) throws -> Record
     ) throws -> MoFPage<Record> {
         var s = Statement()
-        var sql = "SELECT \(columns) FROM \(table)"
-        if let after { sql += " WHERE (created_at, id) < (\(s.bind(after.createdAt)), \(s.bind(after.id)))" }
-        s.sql = sql + " ORDER BY created_at DESC, id DESC LIMIT \(s.bind(limit + 1))"
+        var conditions: [String] = []
+        if let period { conditions.append("from_day <= \(s.bind(period.to)) AND to_day >= \(s.bind(period.from))") }
+        if let after { conditions.append("(created_at, \(key)) < (\(s.bind(after.createdAt)), \(s.bind(after.id)))") }
+        s.sql =
+            "SELECT \(columns) FROM \(table)"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY created_at DESC, \(key) DESC LIMIT \(s.bind(limit + 1))"
         return MoFPage(
             read: try run(s).map { (record: try record($0), createdAt: try $0.get(createdAt, as: Double.self)) },
             limit: limit)

@@ -32,41 +32,57 @@ extension PostgresSession {
         return coverage
     }
 
-    func sntLists(from: String, to: String) throws -> [SNTListRecord] {
-        var s = Statement()
-        s.sql = """
-            SELECT \(Self.sntListColumns) FROM mof_snt_lists WHERE from_day <= \(s.bind(to)) AND to_day >= \(s.bind(from))
-            ORDER BY created_at DESC, digest DESC
-            """
-        return try run(s).map(Self.sntList)
+    func sntListPage(from: String, to: String, after: SNTListCursor?, limit: Int) throws -> SNTListPage {
+        try mofPage(
+            of: "mof_snt_lists", columns: Self.sntListColumns, createdAt: 3, key: "digest", period: (from, to),
+            after: after, limit: limit
+        ) { try Self.sntList($0) }
     }
 
-    func snts(from: String, to: String) throws -> [SNTRecord] {
-        var s = Statement()
-        s.sql = """
-            SELECT l.list, l.number, l.gtin, l.quantity FROM mof_snt_lines l
-            JOIN mof_snts s ON s.list = l.list AND s.number = l.number
-            JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list
-            WHERE s.day BETWEEN \(s.bind(from)) AND \(s.bind(to))
-            """
-        var lines: [String: [String: String]] = [:]
-        for row in try run(s) {
-            lines[(try row.get(0, as: String.self)) + "\n" + (try row.get(1, as: String.self)), default: [:]][
-                try row.get(2)] = try row.get(3)
+    /// As on SQLite: the page's SNTs in force, then the lines of exactly those (the same range, up to the last SNT
+    /// shown).
+    func sntPage(from: String, to: String, after: SNTCursor?, limit: Int) throws -> SNTPage {
+        /// The SNTs in force of the page's range, bound in `s`.
+        func inForce(_ s: inout Statement) -> String {
+            var range = """
+                JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list
+                WHERE s.day BETWEEN \(s.bind(from)) AND \(s.bind(to))
+                """
+            if let after { range += " AND (s.day, s.number) > (\(s.bind(after.day)), \(s.bind(after.number)))" }
+            return range
         }
         var q = Statement()
         q.sql = """
-            SELECT s.list, s.number, s.day, s.seller, s.buyer FROM mof_snts s
-            JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list
-            WHERE s.day BETWEEN \(q.bind(from)) AND \(q.bind(to)) ORDER BY s.day, s.number
+            SELECT s.list, s.number, s.day, s.seller, s.buyer, d.created_at FROM mof_snts s \(inForce(&q))
+            ORDER BY s.day, s.number LIMIT \(q.bind(limit + 1))
             """
-        return try run(q).map { row in
-            let list: String = try row.get(0)
-            let number: String = try row.get(1)
-            return SNTRecord(
-                number: number, day: try row.get(2), seller: try row.get(3), buyer: try row.get(4),
-                quantities: lines[list + "\n" + number] ?? [:], list: list)
+        let rows = try run(q)
+        var lines: [String: [String: String]] = [:]
+        if let last = rows.prefix(limit).last {
+            let day: String = try last.get(2)
+            let number: String = try last.get(1)
+            var s = Statement()
+            s.sql = """
+                SELECT l.list, l.number, l.gtin, l.quantity FROM mof_snt_lines l
+                JOIN mof_snts s ON s.list = l.list AND s.number = l.number \(inForce(&s))
+                AND (s.day, s.number) <= (\(s.bind(day)), \(s.bind(number)))
+                """
+            for row in try run(s) {
+                lines[(try row.get(0, as: String.self)) + "\n" + (try row.get(1, as: String.self)), default: [:]][
+                    try row.get(2)] = try row.get(3)
+            }
         }
+        return SNTPage(
+            read: try rows.map { row in
+                let list: String = try row.get(0)
+                let number: String = try row.get(1)
+                return SNTInForce(
+                    SNTRecord(
+                        number: number, day: try row.get(2), seller: try row.get(3), buyer: try row.get(4),
+                        quantities: lines[list + "\n" + number] ?? [:], list: list),
+                    listCreatedAt: Date(timeIntervalSince1970: try row.get(5))
+                )
+            }, limit: limit)
     }
 
     func save(_ list: SNTListRecord, days: [String], snts: [SNTRecord]) throws {

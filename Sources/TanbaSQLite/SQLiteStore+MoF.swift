@@ -57,24 +57,33 @@ extension Connection {
         }
     }
 
-    /// One page of a list of the Ministry's records (`mof_exports`, `mof_reconciliations`: the hub's own names,
-    /// never input) whose creation time is column `createdAt` of `columns`. Keyset paging: `(created_at, id) <
-    /// cursor`, newest first, one row more than asked (`MoFPage(read:limit:)`). The index on `created_at` takes the
-    /// range; the few records of one instant (an export a day, a few reports a period) are put in id order as they
-    /// are read.
+    /// One page of a list of the Ministry's records (`mof_exports`, `mof_reconciliations`, `mof_snt_lists`: the
+    /// hub's own names, never input) whose creation time is column `createdAt` of `columns` and whose unique key is
+    /// the column `key`; with `period`, only the records whose period (`from_day`…`to_day`) meets it. Keyset paging:
+    /// `(created_at, key) < cursor`, newest first, one row more than asked (`MoFPage(read:limit:)`). The index on
+    /// `created_at` takes the range where there is one; the few records of one instant (an export a day, a few
+    /// reports a period) are put in key order as they are read, and the SNT lists, a few a day at most, are sorted
+    /// whole.
     func mofPage<Record>(
-        of table: String, columns: String, createdAt: Int, after: MoFCursor<Record>?, limit: Int,
-        _ record: (Row) -> Record
+        of table: String, columns: String, createdAt: Int, key: String = "id",
+        period: (from: String, to: String)? = nil, after: MoFCursor<Record>?, limit: Int, _ record: (Row) -> Record
     ) throws -> MoFPage<Record> {
-        var sql = "SELECT \(columns) FROM \(table)"
+        var conditions: [String] = []
         var arguments: StatementArguments = []
+        if let period {
+            conditions.append("from_day <= ? AND to_day >= ?")
+            arguments += [period.to, period.from]
+        }
         if let after {
-            sql += " WHERE (created_at, id) < (?, ?)"
+            conditions.append("(created_at, \(key)) < (?, ?)")
             arguments += [after.createdAt, after.id]
         }
         arguments += [limit + 1]
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: sql + " ORDER BY created_at DESC, id DESC LIMIT ?"), arguments: arguments)
+        let sql =
+            "SELECT \(columns) FROM \(table)"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY created_at DESC, \(key) DESC LIMIT ?"
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
         return MoFPage(read: rows.map { (record: record($0), createdAt: $0[createdAt] as Double) }, limit: limit)
     }
 

@@ -32,46 +32,55 @@ extension Connection {
         return coverage
     }
 
-    func sntLists(from: String, to: String) throws -> [SNTListRecord] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(Self.sntListColumns) FROM mof_snt_lists WHERE from_day <= ? AND to_day >= ?
-                    ORDER BY created_at DESC, digest DESC
-                    """),
-            arguments: [to, from]
-        ).map(Self.sntList)
+    func sntListPage(from: String, to: String, after: SNTListCursor?, limit: Int) throws -> SNTListPage {
+        try mofPage(
+            of: "mof_snt_lists", columns: Self.sntListColumns, createdAt: 3, key: "digest", period: (from, to),
+            after: after, limit: limit
+        ) { Self.sntList($0) }
     }
 
     /// Only SNTs of the list in force for their day (the join): what an import replaced is deleted by it, and the
-    /// join keeps that true for the reader even if it were not.
-    func snts(from: String, to: String) throws -> [SNTRecord] {
+    /// join keeps that true for the reader even if it were not. The page's SNTs are read first (the index on
+    /// `(day, number)` takes the range and the order), then the lines of exactly those: the same range, up to the
+    /// last SNT shown.
+    func sntPage(from: String, to: String, after: SNTCursor?, limit: Int) throws -> SNTPage {
+        var range = "s.day BETWEEN ? AND ?"
+        var arguments: StatementArguments = [from, to]
+        if let after {
+            range += " AND (s.day, s.number) > (?, ?)"
+            arguments += [after.day, after.number]
+        }
+        let inForce = "JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list WHERE \(range)"
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT s.list, s.number, s.day, s.seller, s.buyer, d.created_at FROM mof_snts s \(inForce)
+                    ORDER BY s.day, s.number LIMIT ?
+                    """),
+            arguments: arguments + [limit + 1])
         var lines: [String: [String: String]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT l.list, l.number, l.gtin, l.quantity FROM mof_snt_lines l
-                    JOIN mof_snts s ON s.list = l.list AND s.number = l.number
-                    JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list
-                    WHERE s.day BETWEEN ? AND ?
-                    """),
-            arguments: [from, to])
-        {
-            lines[(row[0] as String) + "\n" + (row[1] as String), default: [:]][row[2]] = row[3]
+        if let last = rows.prefix(limit).last {
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT l.list, l.number, l.gtin, l.quantity FROM mof_snt_lines l
+                        JOIN mof_snts s ON s.list = l.list AND s.number = l.number \(inForce)
+                        AND (s.day, s.number) <= (?, ?)
+                        """),
+                arguments: arguments + [last[2] as String, last[1] as String])
+            {
+                lines[(row[0] as String) + "\n" + (row[1] as String), default: [:]][row[2]] = row[3]
+            }
         }
-        return try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT s.list, s.number, s.day, s.seller, s.buyer FROM mof_snts s
-                    JOIN mof_snt_days d ON d.day = s.day AND d.list = s.list
-                    WHERE s.day BETWEEN ? AND ? ORDER BY s.day, s.number
-                    """),
-            arguments: [from, to]
-        ).map { row in
-            SNTRecord(
-                number: row[1], day: row[2], seller: row[3], buyer: row[4],
-                quantities: lines[(row[0] as String) + "\n" + (row[1] as String)] ?? [:], list: row[0])
-        }
+        return SNTPage(
+            read: rows.map { row in
+                SNTInForce(
+                    SNTRecord(
+                        number: row[1], day: row[2], seller: row[3], buyer: row[4],
+                        quantities: lines[(row[0] as String) + "\n" + (row[1] as String)] ?? [:], list: row[0]),
+                    listCreatedAt: Date(timeIntervalSince1970: row[5])
+                )
+            }, limit: limit)
     }
 
     func save(_ list: SNTListRecord, days: [String], snts: [SNTRecord]) throws {

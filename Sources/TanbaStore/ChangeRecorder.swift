@@ -401,8 +401,12 @@ public final class ChangeRecorder: StoreWriter {
     public func sntCoverage(from: String, to: String) throws -> [String: (list: String, createdAt: Date)] {
         try base.sntCoverage(from: from, to: to)
     }
-    public func sntLists(from: String, to: String) throws -> [SNTListRecord] { try base.sntLists(from: from, to: to) }
-    public func snts(from: String, to: String) throws -> [SNTRecord] { try base.snts(from: from, to: to) }
+    public func sntListPage(from: String, to: String, after: SNTListCursor?, limit: Int) throws -> SNTListPage {
+        try base.sntListPage(from: from, to: to, after: after, limit: limit)
+    }
+    public func sntPage(from: String, to: String, after: SNTCursor?, limit: Int) throws -> SNTPage {
+        try base.sntPage(from: from, to: to, after: after, limit: limit)
+    }
 
     public func save(_ list: SNTListRecord, days: [String], snts: [SNTRecord]) throws {
         throw TanbaError(.internal, "SNT lists are not part of a document's decision")

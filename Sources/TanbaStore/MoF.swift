@@ -223,13 +223,24 @@ public struct MoFReconciliationRecord: Sendable, Hashable, Codable, MoFAcknowled
     }
 }
 
-/// What an operators' list of the Ministry's records holds, a page at a time (`MoFCursor`, `MoFPage`): exports and
-/// reconciliation reports, each listed newest first by its creation time as stored, then its id (a UUID in lower
-/// case).
-public protocol MoFListedRecord: MoFAcknowledgeable {
+/// What an operators' list of the Ministry's records holds, a page at a time (`MoFCursor`, `MoFPage`): exports,
+/// reconciliation reports and the SNT lists kept, each listed newest first by its creation time as stored, then its
+/// key.
+public protocol MoFListedRecord: Sendable {
+    /// The record's key, unique in its list: an export's or a report's id (a UUID in lower case), an SNT list's
+    /// digest.
+    var id: String { get }
+    var createdAt: Date { get }
     /// The tag of the list's cursors (`OpaqueCursor`): each list has its own, so that one list's cursor (or a
     /// document list's) is refused by another rather than read as a position in it.
     static var cursorTag: String { get }
+    /// Whether `key` has the form of a record's key, as a cursor must carry it (a UUID in lower case unless the
+    /// record says otherwise).
+    static func isKey(_ key: String) -> Bool
+}
+
+extension MoFListedRecord {
+    public static func isKey(_ key: String) -> Bool { UUID(uuidString: key)?.uuidString.lowercased() == key }
 }
 
 extension MoFExportRecord: MoFListedRecord {
@@ -240,7 +251,7 @@ extension MoFReconciliationRecord: MoFListedRecord {
     public static var cursorTag: String { "mofr1" }
 }
 
-/// A position in a list of `Record`s (newest first: the creation time as the store keeps it, then the id, both
+/// A position in a list of `Record`s (newest first: the creation time as the store keeps it, then the key, both
 /// descending): the last record a page showed. Clients see it as an opaque string (`OpaqueCursor`, tagged with
 /// `Record.cursorTag`).
 public struct MoFCursor<Record: MoFListedRecord>: Sendable, Hashable {
@@ -256,11 +267,11 @@ public struct MoFCursor<Record: MoFListedRecord>: Sendable, Hashable {
     public var encoded: String { OpaqueCursor.encode(tag: Record.cursorTag, seconds: createdAt, key: id) }
 
     /// Reads a cursor a page gave out; nil for anything else: a damaged or made-up string, another list's cursor,
-    /// or one whose id is not a record's (a UUID in lower case).
+    /// or one whose id is not a record's (`Record.isKey`).
     public init?(encoded text: String) {
-        guard let decoded = OpaqueCursor.decode(text, tag: Record.cursorTag),
-            UUID(uuidString: decoded.key)?.uuidString.lowercased() == decoded.key
-        else { return nil }
+        guard let decoded = OpaqueCursor.decode(text, tag: Record.cursorTag), Record.isKey(decoded.key) else {
+            return nil
+        }
         self.init(createdAt: decoded.seconds, id: decoded.key)
     }
 }

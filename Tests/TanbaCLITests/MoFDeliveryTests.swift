@@ -522,6 +522,22 @@ import Testing
         #expect((try Self.received(simulator)["reconciliations"] as? [Any])?.count == 1)
     }
 
+    /// The text pages of the list command `arguments`, each run after the first with the cursor the page before
+    /// printed last (`next: --after CURSOR`), to the page that prints none (ten at most): each page's other lines.
+    static func textPages(_ arguments: [String]) throws -> [[String]] {
+        let prefix = "next: --after "
+        var pages: [[String]] = []
+        var after: String?
+        repeat {
+            let run = try CLITests.run(arguments + (after.map { ["--after", $0] } ?? []))
+            #expect(run.status == 0, "\(run.error)")
+            let lines = run.output.split(separator: "\n").map(String.init)
+            pages.append(lines.filter { !$0.hasPrefix(prefix) })
+            after = lines.last.flatMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
+        } while after != nil && pages.count < 10
+        return pages
+    }
+
     /// `tanba mof exports` and `tanba mof reconciliations` with `--limit N --after CURSOR`, a page at a time. Failure
     /// modes: older records out of reach from the command line (no cursor printed, or `--json` without `next`), a
     /// record repeated or skipped between pages, a cursor the list did not give out (the other list's among them)
@@ -533,20 +549,9 @@ import Testing
             list == "exports"
             ? try MoFExportFixture.five(in: setup.store).map(\.id)
             : try MoFExportFixture.threeReconciliations(in: setup.store).map(\.id)
-        let prefix = "next: --after "
-        var shown: [String] = []
-        var after: String?
-        var pages = 0
-        repeat {
-            let run = try CLITests.run(
-                ["mof", list, "--limit", "2", "--store", setup.location] + (after.map { ["--after", $0] } ?? []))
-            #expect(run.status == 0, "\(run.error)")
-            let lines = run.output.split(separator: "\n").map(String.init)
-            shown += lines.filter { !$0.hasPrefix(prefix) }.map { String($0.prefix { $0 != " " }) }
-            after = lines.last.flatMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
-            pages += 1
-        } while after != nil && pages < 10
-        #expect(pages == (ids.count + 1) / 2 && shown == ids, "\(list)")
+        let pages = try Self.textPages(["mof", list, "--limit", "2", "--store", setup.location])
+        let shown = pages.flatMap { $0 }.map { String($0.prefix { $0 != " " }) }
+        #expect(pages.count == (ids.count + 1) / 2 && shown == ids, "\(list)")
         // --json: the API's page, with `next`; null on the last.
         let first = try Self.page(setup, list, ["--limit", "\(ids.count - 1)"])
         let next = try #require(first.next as? String)

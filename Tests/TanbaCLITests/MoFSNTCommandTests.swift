@@ -9,7 +9,8 @@ import Testing
 /// reconcile` with the kept SNTs, and `tanba serve --mof-snt-url` keeping the simulator's signed list. Failure
 /// modes: an unsigned list kept by the command; reconciliation with the kept SNTs answering otherwise than with the
 /// list given as a file, or not saying where its SNTs came from; a serve that never fetches the list, or keeps it
-/// twice.
+/// twice; SNTs out of reach from the command line (no cursor printed, `--json` without `next`) or repeated between
+/// its pages; a bad cursor, limit or day read as something instead of refused naming the option.
 @Suite(.blocking, .serialized) struct MoFSNTCommandTests {
     static let day = MoFDeliveryTests.day
     static let pki = CLITests.pki.appendingPathComponent("participants").path
@@ -115,6 +116,61 @@ import Testing
         #expect(results.count >= 3 && results.dropFirst().allSatisfy { $0 == "unchanged: imported before" })
         let kept = try setup.store.read { try $0.snts(from: Self.day, to: Self.day) }
         #expect(kept.map(\.number) == ["SNT-1", "SNT-77"] && kept[1].quantities == ["04870001000011": "3"])
-        #expect(try setup.store.read { try $0.sntLists(from: Self.day, to: Self.day) }.count == 1)
+        #expect(
+            try setup.store.read { try $0.sntListPage(from: Self.day, to: Self.day, after: nil, limit: 200).lists }
+                .count == 1)
+    }
+
+    /// `tanba mof snt list --limit N --after CURSOR`, a page at a time, through the API's view: the text pages walked
+    /// to the end show every SNT in force once by day and number, each page after the lists with the days they hold;
+    /// `--json` is the API's answer with `next`, null on the last page, a period kept by the cursor's pages; a bad
+    /// cursor, limit or day and `--to` before `--from` are refused with the API's code naming the option.
+    @Test(arguments: TestBackend.available)
+    func theListCommandPagesTheSNTsWithAfterAndRefusesABadCursorLimitOrDayNamingTheOption(_ backend: TestBackend)
+        throws
+    {
+        let setup = try MoFDeliveryTests.Setup(backend)
+        let kept = try SNTFixture.three(in: setup.store)
+        let store = ["--store", setup.location]
+        let pages = try MoFDeliveryTests.textPages(["mof", "snt", "list", "--limit", "2"] + store)
+        for lines in pages {
+            #expect(lines.filter { $0.hasSuffix("day(s) in force") }.count == kept.lists.count, "\(lines)")
+            #expect(
+                lines.contains { $0.hasPrefix(kept.lists[2].digest) && $0.hasSuffix("3 SNT(s)  2 day(s) in force") })
+        }
+        let shown = pages.flatMap { $0 }.filter { $0.hasPrefix("  SNT ") }.map {
+            String($0.dropFirst(6).prefix { $0 != " " })
+        }
+        #expect(shown == SNTFixture.numbers(kept.inForce) && pages.count == 3, "\(shown)")
+
+        func page(_ options: [String]) throws -> [String: Any] {
+            let run = try CLITests.run(["mof", "snt", "list", "--json"] + store + options)
+            #expect(run.status == 0, "\(run.error)")
+            return try CLITests.json(run.output)
+        }
+        func numbers(_ page: [String: Any]) -> [String] {
+            (page["snts"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+        }
+        let first = try page(["--from", "2026-11-23", "--limit", "2"])
+        #expect(numbers(first) == ["D-1", "D-2"] && first["moreLists"] as? Bool == false)
+        #expect((first["lists"] as? [[String: Any]])?.compactMap { $0["sha256"] as? String } == [kept.lists[0].digest])
+        let next = try #require(first["next"] as? String)
+        let last = try page(["--from", "2026-11-23", "--limit", "2", "--after", next])
+        #expect(numbers(last) == ["b-7"] && last["next"] is NSNull)
+
+        let refusals: [(option: String, arguments: [String], what: String)] =
+            SNTFixture.badCursors(from: next).filter {
+                ["garbage", "a day that does not exist", "an export list's cursor"].contains($0.what)
+            }.map { ("--after", ["--after", $0.cursor], $0.what) } + [
+                ("--limit", ["--limit", "0"], "limit 0"), ("--limit", ["--limit", "two"], "limit two"),
+                ("--from", ["--from", "2026-02-30"], "a day that does not exist"),
+                ("--to", ["--from", "2026-11-21", "--to", "2026-11-20"], "--to before --from"),
+            ]
+        for (option, arguments, what) in refusals {
+            let refused = try CLITests.run(["mof", "snt", "list"] + store + arguments)
+            let said = refused.output + refused.error
+            #expect(refused.status == 1, "\(what)")
+            #expect(said.contains("REQUEST_PARAMETER_INVALID") && said.contains(option), "\(what): \(said)")
+        }
     }
 }

@@ -197,9 +197,14 @@ import Testing
             coverage.mapValues(\.list) == [
                 "2026-11-20": older.list.digest, "2026-11-21": newer.list.digest, "2026-11-22": newer.list.digest,
             ])
-        let lists = try setup.store.read { try $0.sntLists(from: "2026-11-20", to: "2026-11-20") }
+        let lists = try setup.store.read {
+            try $0.sntListPage(from: "2026-11-20", to: "2026-11-20", after: nil, limit: 200).lists
+        }
         #expect(lists.map(\.digest) == [older.list.digest])
-        #expect(try setup.store.read { try $0.sntLists(from: "2026-11-01", to: "2026-11-30") }.count == 2)
+        #expect(
+            try setup.store.read {
+                try $0.sntListPage(from: "2026-11-01", to: "2026-11-30", after: nil, limit: 200).lists
+            }.count == 2)
     }
 
     /// The order does not rest on the decision read before the write: the store itself (its unique key and its
@@ -276,7 +281,9 @@ import Testing
                         ? ["OLD-1:2026-11-20", "NEW-1:2026-11-21", "NEW-2:2026-11-23"]
                         : ["NEW-1:2026-11-21", "NEW-2:2026-11-23"]),
                 "round \(round): \(numbers)")
-            let lists = try setup.store.read { try $0.sntLists(from: "2026-11-01", to: "2026-11-30") }
+            let lists = try setup.store.read {
+                try $0.sntListPage(from: "2026-11-01", to: "2026-11-30", after: nil, limit: 200).lists
+            }
             #expect(Set(lists.map(\.digest)).count == lists.count)
             #expect(lists.count == (outcomes.contains("older imported") ? 2 : 1), "round \(round)")
             let imports = try setup.audit(after: 0).map(\.result)

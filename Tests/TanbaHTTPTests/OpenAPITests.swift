@@ -97,4 +97,48 @@ import Testing
         let next = (answer["properties"] as? [String: [String: Any]])?["next"]
         #expect(next?["type"] as? String == "string" && next?["nullable"] as? Bool == true)
     }
+
+    /// The SNTs' view lists its route with the core's parameters (days, a limit up to the core's maximum, its own
+    /// cursor, which no other list's is), and its answer: the lists, whether there are more, the SNTs and `next`,
+    /// null on the last page. Failure modes: the route missing from the document (the fuzzer never reaching it), a
+    /// parameter the hub refuses described as valid, or a cursor the fuzzer cannot draw.
+    @Test func theSNTViewIsListedWithItsParametersItsOwnCursorAndANextThatMayBeNull() async throws {
+        let document = try await Self.description()
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        let operation = try #require(paths["/v1/operator/mof/snts"]?["get"])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        let schemas = Dictionary(
+            uniqueKeysWithValues: parameters.compactMap { p in
+                (p["name"] as? String).map { ($0, p["schema"] as? [String: Any] ?? [:]) }
+            })
+        #expect(Set(schemas.keys) == HubCore.mofSNTParameters)
+        #expect(schemas["from"]?["format"] as? String == "date" && schemas["to"]?["format"] as? String == "date")
+        #expect(schemas["after"]?["format"] as? String == "tanba-mof-snt-cursor" && schemas["after"]?["pattern"] == nil)
+        #expect(schemas["limit"]?["maximum"] as? Int == MoFSNTPage.maxLimit)
+        #expect(schemas["limit"]?["default"] as? Int == MoFSNTPage.defaultLimit)
+        let responses = try #require(operation["responses"] as? [String: Any])
+        #expect(Set(responses.keys) == ["200", "400", "401", "403", "429"])
+        let answer = try #require(
+            ((((responses["200"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                as? [String: Any])?["schema"] as? [String: Any]))
+        #expect(Set(answer["required"] as? [String] ?? []) == ["lists", "moreLists", "snts", "next"])
+        let properties = answer["properties"] as? [String: [String: Any]]
+        #expect(
+            properties?["next"]?["type"] as? String == "string" && properties?["next"]?["nullable"] as? Bool == true)
+        let components = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let snt = try #require(components["MoFSNT"] as? [String: Any])
+        #expect(
+            Set(snt["required"] as? [String] ?? []) == [
+                "number", "date", "seller", "buyer", "lineCount", "lines", "list", "listCreatedAt",
+            ])
+        let list = try #require(components["MoFSNTList"] as? [String: Any])
+        #expect(
+            Set(list["required"] as? [String] ?? []) == [
+                "sha256", "from", "to", "createdAt", "importedAt", "count", "daysInForce",
+            ])
+        // The fuzzer's hooks draw this cursor's format.
+        let hooks = try String(
+            contentsOf: HTTPTests.repository.appendingPathComponent("scripts/schemathesis_hooks.py"), encoding: .utf8)
+        #expect(hooks.contains("schemathesis.openapi.format(\"tanba-mof-snt-cursor\""))
+    }
 }

@@ -216,16 +216,26 @@ import Testing
         _ cursors: [(what: String, cursor: String)], at path: String, _ client: some TestClientProtocol,
         token: String
     ) async throws {
-        for (what, cursor) in cursors + [("empty", "")] {
-            try await client.execute(
-                uri: "\(path)?limit=2&after=\(Self.escaped(cursor))", method: .get, headers: HTTPTests.bearer(token)
-            ) { response in
+        try await expectRefused(
+            (cursors + [("empty", "")]).map { ("after", "limit=2&after=\(Self.escaped($0.cursor))", $0.what) },
+            at: path, client, token: token)
+    }
+
+    /// Each query of `queries` asked of the route at `path` is 400 `REQUEST_PARAMETER_INVALID` as problem+json
+    /// naming the query parameter `name`.
+    static func expectRefused(
+        _ queries: [(name: String, query: String, what: String)], at path: String, _ client: some TestClientProtocol,
+        token: String
+    ) async throws {
+        for (name, query, what) in queries {
+            try await client.execute(uri: "\(path)?\(query)", method: .get, headers: HTTPTests.bearer(token)) {
+                response in
                 #expect(response.status == .badRequest, "\(what)")
                 #expect(response.headers[.contentType] == "application/problem+json", "\(what)")
                 let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 #expect(problem?["code"] as? String == "REQUEST_PARAMETER_INVALID", "\(what)")
                 #expect(
-                    (problem?["detail"] as? String)?.hasPrefix("query parameter 'after'") == true,
+                    (problem?["detail"] as? String)?.hasPrefix("query parameter '\(name)'") == true,
                     "\(what): \(problem ?? [:])")
             }
         }

@@ -43,6 +43,24 @@ public enum MoFExportFixture {
         return reports.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
     }
 
+    /// `plain` as a cursor's opaque form (base64url without padding): what a client could make up.
+    public static func opaque(_ plain: String) -> String {
+        Data(plain.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Strings that are no list's cursor, each with what is wrong with it, made from `real`, a cursor a list gave
+    /// out: garbage, base64 of something else, and `real` damaged.
+    public static func damaged(_ real: String) -> [(what: String, cursor: String)] {
+        [
+            ("garbage", "not a cursor!"),
+            ("base64 of nothing the hub writes", opaque("hello")),
+            ("truncated", String(real.dropLast(6))),
+            ("padded", real + "="),
+            ("too long", String(repeating: "A", count: 600)),
+        ]
+    }
+
     /// Strings that are not a cursor of the list of `Record`s (the exports' unless told), each with what is wrong
     /// with it, made from `real`, a cursor the list gave out: garbage, a damaged or altered one, and another list's
     /// (the other Ministry list's, a document list's).
@@ -50,20 +68,11 @@ public enum MoFExportFixture {
         from real: String, of _: Record.Type = MoFExportRecord.self
     ) -> [(what: String, cursor: String)] {
         let cursor = MoFCursor<Record>(encoded: real)!
-        func opaque(_ plain: String) -> String {
-            Data(plain.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        }
         let others = [
             MoFExportCursor(createdAt: cursor.createdAt, id: cursor.id).encoded,
             MoFReconciliationCursor(createdAt: cursor.createdAt, id: cursor.id).encoded,
         ].filter { $0 != real }
-        return [
-            ("garbage", "not a cursor!"),
-            ("base64 of nothing the hub writes", opaque("hello")),
-            ("truncated", String(real.dropLast(6))),
-            ("padded", real + "="),
-            ("too long", String(repeating: "A", count: 600)),
+        return damaged(real) + [
             ("time not a number", opaque("\(Record.cursorTag)|yesterday|\(cursor.id)")),
             ("tag of another version", opaque("\(Record.cursorTag.dropLast())2|\(cursor.createdAt)|\(cursor.id)")),
             ("id not a record's", MoFCursor<Record>(createdAt: cursor.createdAt, id: "DOC-1").encoded),

@@ -31,7 +31,7 @@ public struct MoFStatusView: Sendable, Encodable, Hashable {
 /// What an operators' list of the Ministry's records shows of one record, apart from its status
 /// (`MoFExportFields`, `MoFReconciliationFields`), and how the list is read.
 public protocol MoFListFields: Sendable, Encodable, Hashable {
-    associatedtype Record: MoFListedRecord
+    associatedtype Record: MoFListedRecord & MoFAcknowledgeable
     /// The key a page writes the list's items under (`PageJSON`): `exports`, `reconciliations`.
     static var listName: String { get }
     init(_ record: Record)

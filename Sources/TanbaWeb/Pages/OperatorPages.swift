@@ -7,9 +7,9 @@ import TanbaHTTP
 import TanbaStore
 
 /// The operators' workspace (a participant with the `operator` role): the outbox of messages to other systems —
-/// counts by channel and state, the queue filtered (the stuck and the dead ones), and sending one again — and the
-/// Ministry of Finance exports and reconciliation reports with their delivery and acknowledgement. Every step is
-/// audited by `serve`, as every page is.
+/// counts by channel and state, the queue filtered (the stuck and the dead ones), and sending one again — the
+/// Ministry of Finance exports and reconciliation reports with their delivery and acknowledgement, and the
+/// Ministry's SNT lists kept with their SNTs in force. Every step is audited by `serve`, as every page is.
 extension WebRoutes {
     func addOperatorPages(to router: Router<HubContext>) {
         page(router, .get, "/operator/outbox", action: "web-outbox-messages", query: HubCore.outboxParameters) {
@@ -19,6 +19,10 @@ extension WebRoutes {
         page(router, .get, "/operator/mof", action: "web-mof-exports", query: Self.mofPageParameters) {
             visit, _ in
             try render("operator-mof", try mofContext(visit))
+        }
+        page(router, .get, "/operator/mof/snts", action: "web-mof-snts", query: HubCore.mofSNTParameters) {
+            visit, _ in
+            try render("operator-mof-snts", try mofSNTContext(visit))
         }
         page(
             router, .post, "/operator/outbox/:seq/resend", action: "web-outbox-resend",
@@ -148,6 +152,48 @@ extension WebRoutes {
                 "reconciliations_empty": reports.reconciliations.isEmpty
                     && !pairs.contains { $0.0 == prefix + "after" },
                 "reconciliations_next": older(prefix + "after", reports.next),
+            ])
+    }
+
+    /// The SNT lists kept whose period meets the days asked and a page of their SNTs in force, as `HubCore.mofSNTs`
+    /// answers them (the API's and the command line's view), in the visitor's language, with the filter's form and
+    /// the link to the next page (the answer's `next`, the period and limit kept).
+    func mofSNTContext(_ visit: Visit) throws -> [String: Any] {
+        let pairs = visit.request.uri.queryParameters.filter { $0.key != "lang" && !$0.value.isEmpty }.map {
+            (String($0.key), String($0.value))
+        }
+        let page = try core.mofSNTs(pairs, as: visit.caller!, naming: { "filter '\($0)'" })
+        let t = app.catalogue.table(visit.language)
+        let chosen = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+        let kept = pairs.filter { $0.0 != "after" }.map { "\($0.0)=\(Self.escape($0.1))" }
+        return context(
+            visit, title: "mof_snts_title", current: "mof_operator",
+            [
+                "from": chosen["from"] ?? "", "to": chosen["to"] ?? "", "limit": chosen["limit"] ?? "",
+                "lists": page.lists.map { list -> [String: Any] in
+                    [
+                        "sha256": list.sha256, "from": visit.formats.day(list.from), "to": visit.formats.day(list.to),
+                        "created": visit.formats.dateTime(list.createdAt),
+                        "imported": visit.formats.dateTime(list.importedAt), "count": visit.formats.number(list.count),
+                        "days": list.daysInForce > 0
+                            ? visit.formats.number(list.daysInForce) : (t["mof_snts_replaced"] ?? ""),
+                        "days_in_force": String(list.daysInForce),
+                    ]
+                },
+                "lists_empty": page.lists.isEmpty, "more_lists": page.moreLists,
+                "snts": page.snts.map { snt -> [String: Any] in
+                    [
+                        "number": snt.number, "date": visit.formats.day(snt.date), "seller": snt.seller,
+                        "buyer": snt.buyer, "line_count": visit.formats.number(snt.lineCount),
+                        "lines": snt.lines.map { ["gtin": $0.gtin, "quantity": visit.formats.amount($0.quantity)] },
+                        "list": snt.list, "list_created": visit.formats.dateTime(snt.listCreatedAt),
+                    ]
+                },
+                // "None in force" is the first page's to say; a later one may only have none after the last shown.
+                "snts_empty": page.snts.isEmpty && chosen["after"] == nil,
+                "next": page.next.map {
+                    "/operator/mof/snts?" + (kept + ["after=\(Self.escape($0))"]).joined(separator: "&")
+                } ?? "",
             ])
     }
 
