@@ -49,6 +49,41 @@ import Testing
         #expect(try store.read { try $0.events(of: ids[1]) }.last?.document == "W-1")
     }
 
+    /// A fiscal receipt is applied once, by the store's key: a change set carrying one recorded meanwhile (a copy
+    /// of the batch decided at the same moment) is refused whole, the receipts new to it and their lines included.
+    @Test(arguments: TestBackend.available)
+    static func aFiscalReceiptRecordedMeanwhileRefusesTheWholeChangeSetWithStoreConflict(_ backend: TestBackend)
+        throws
+    {
+        try Self(backend).aFiscalReceiptRecordedMeanwhileRefusesTheWholeChangeSetWithStoreConflict()
+    }
+
+    func aFiscalReceiptRecordedMeanwhileRefusesTheWholeChangeSetWithStoreConflict() throws {
+        func receipt(_ sign: String) -> FiscalReceiptRecord {
+            FiscalReceiptRecord(
+                register: "620300012345", registerSerial: nil, fiscalSign: sign, ofd: "123456789012",
+                batch: "B-\(sign)",
+                seller: Self.producer, kind: .sale, issuedAt: Date(), receivedAt: Date(), digest: "digest-\(sign)",
+                lines: [
+                    FiscalLineRecord(
+                        line: 1, code: "0104870001000073210000\(sign)a", gtin: "04870001000073", price: "1.00"),
+                    FiscalLineRecord(
+                        line: 2, code: "0104870001000073210000\(sign)b", gtin: "04870001000073", price: "2.00"),
+                ])
+        }
+        // Both decided on the same snapshot, where neither receipt 1 nor 2 is recorded.
+        let first = try decide { try $0.save([receipt("1")]) }
+        let second = try decide { try $0.save([receipt("2"), receipt("1"), receipt("3")]) }
+        try store.write { try $0.apply(first) }
+        let before = try store.contentFingerprint()
+        expectCode(.storeConflict) { try store.write { try $0.apply(second) } }
+        #expect(try store.contentFingerprint() == before)
+        let held = try store.read { try $0.fiscalReceipts(ids: ["2", "1", "3"].map { receipt($0).id }) }
+        #expect(held.keys.sorted() == [receipt("1").id])
+        #expect(held[receipt("1").id]?.lines.map(\.price) == ["1.00", "2.00"])
+        #expect(try store.read { try $0.fiscalReceipts(code: "01048700010000732100002a", limit: 10) }.isEmpty)
+    }
+
     @Test(arguments: TestBackend.available)
     static func aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing(_ backend: TestBackend) throws {
         try Self(backend).aDecisionOnAStaleSnapshotIsRefusedWithStoreConflictAndChangesNothing()
