@@ -267,7 +267,7 @@ struct GS1Parser {
             var escaped = false
             while index < scalars.count && scalars[index] != "(" {
                 let scalar = scalars[index]
-                if scalar == "\\" && index + 1 < scalars.count && scalars[index + 1] == "(" {
+                if isEscape(at: index) {
                     escaped = true
                     index += 2
                     continue
@@ -281,8 +281,7 @@ struct GS1Parser {
             }
             let element: GS1Element
             if escaped {
-                element = try validated(
-                    ai, Self.unescaped(scalars[valueStart..<index], from: valueStart), column: valueStart + 1)
+                element = try validated(ai, unescaped(valueStart..<index), column: valueStart + 1)
             } else {
                 // Most values carry no escape: validated where they lie, no copy made.
                 element = try validated(
@@ -293,20 +292,23 @@ struct GS1Parser {
         return located
     }
 
+    /// Whether a `\(` starts at `index`: the bracketed form's escape of a `(` inside a value.
+    private func isEscape(at index: Int) -> Bool {
+        scalars[index] == "\\" && index + 1 < scalars.count && scalars[index + 1] == "("
+    }
+
     /// A bracketed value with each `\(` read as `(`, every character with its column (1-based) in the input.
-    private static func unescaped(_ value: ArraySlice<Unicode.Scalar>, from start: Int) -> [(
-        scalar: Unicode.Scalar, column: Int
-    )] {
+    private func unescaped(_ range: Range<Int>) -> [(scalar: Unicode.Scalar, column: Int)] {
         var result: [(scalar: Unicode.Scalar, column: Int)] = []
-        result.reserveCapacity(value.count)
-        var index = value.startIndex
-        while index < value.endIndex {
-            if value[index] == "\\" && index + 1 < value.endIndex && value[index + 1] == "(" {
+        result.reserveCapacity(range.count)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if isEscape(at: index) {
                 result.append((scalar: "(", column: index + 2))
                 index += 2
                 continue
             }
-            result.append((scalar: value[index], column: index + 1))
+            result.append((scalar: scalars[index], column: index + 1))
             index += 1
         }
         return result
