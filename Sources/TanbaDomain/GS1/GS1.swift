@@ -192,8 +192,8 @@ struct GS1Parser {
             let value = (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }
             located.append(
                 Located(
-                    element: try validated(ai, value, column: valueStart + 1), column: aiColumn,
-                    valueColumn: valueStart + 1))
+                    element: try validated(ai, value, column: valueStart + 1, range: valueStart..<index),
+                    column: aiColumn, valueColumn: valueStart + 1))
             // A separator after the last element is accepted: label printers and ERP exports write one, and GS1's
             // own parser accepts it. Two separators in a row are still refused (above: no AI starts with GS).
             if index < scalars.count && GS1Text.isSeparator(scalars[index]) { index += 1 }
@@ -285,7 +285,8 @@ struct GS1Parser {
             } else {
                 // Most values carry no escape: validated where they lie, no copy made.
                 element = try validated(
-                    ai, (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }, column: valueStart + 1)
+                    ai, (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }, column: valueStart + 1,
+                    range: valueStart..<index)
             }
             located.append(Located(element: element, column: open + 2, valueColumn: valueStart + 1))
         }
@@ -316,9 +317,10 @@ struct GS1Parser {
 
     // MARK: Values
 
-    /// The value as a string, if it is valid for `ai`; `column` is that of its first character.
+    /// The value as a string, if it is valid for `ai`; `column` is that of its first character. `range` is where
+    /// the value lies in `scalars` when it is them as they are (no escape read), for making its string directly.
     private func validated<Value: Collection<(scalar: Unicode.Scalar, column: Int)>>(
-        _ ai: GS1ApplicationIdentifier, _ value: Value, column: Int
+        _ ai: GS1ApplicationIdentifier, _ value: Value, column: Int, range: Range<Int>? = nil
     ) throws -> GS1Element {
         // Errors in position order: the first bad character or the first character over the limit.
         for (offset, item) in value.enumerated() {
@@ -350,7 +352,7 @@ struct GS1Parser {
                     + "found \(value.count)",
                 column: column)
         }
-        let text = GS1Text.string(value.lazy.map { $0.scalar })
+        let text = range.map { GS1Text.string(scalars[$0]) } ?? GS1Text.string(value.lazy.map { $0.scalar })
         switch ai.check {
         case .none: break
         case .checkDigit:

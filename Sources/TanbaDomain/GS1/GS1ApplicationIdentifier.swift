@@ -33,6 +33,10 @@ public struct GS1ApplicationIdentifier: Hashable, Sendable, CustomStringConverti
     /// is not the same as being fixed-length: (8005) has six digits yet still needs a separator.
     public let hasPredefinedLength: Bool
 
+    /// The digits' count × 10,000 + their value (`01` is 20,001): the AI as a number, compared and looked up
+    /// without hashing a string (`byDigits`, `NationalCodeFormat.check`).
+    let key: Int
+
     /// Whether every value has exactly `maxLength` characters.
     public var isFixedLength: Bool { minLength == maxLength }
     /// The AI as printed in the human-readable form, e.g. `(01)`.
@@ -80,8 +84,15 @@ public struct GS1ApplicationIdentifier: Hashable, Sendable, CustomStringConverti
 
     /// The known AIs by their digits' count × 10,000 + their value (`01` is 20,001), for the parser, which reads
     /// the digits as a number: leading zeros count through the length.
-    static let byDigits: [Int: GS1ApplicationIdentifier] = Dictionary(
-        uniqueKeysWithValues: all.map { ($0.code.count * 10_000 + Int($0.code)!, $0) })
+    static let byDigits: [Int: GS1ApplicationIdentifier] = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+
+    /// `key` of any string of ASCII digits (an AI a format names, known here or not); nil for anything else.
+    static func key(of code: String) -> Int? {
+        guard !code.isEmpty, code.utf8.count <= 6, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
+        return code.utf8.count * 10_000 + code.utf8.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
 
     /// An AI is its code: comparing and hashing the code alone keeps element look-ups (done for every code parsed)
     /// from comparing titles too.
@@ -99,6 +110,7 @@ public struct GS1ApplicationIdentifier: Hashable, Sendable, CustomStringConverti
         self.maxLength = length.upperBound
         self.check = check
         self.hasPredefinedLength = predefined
+        key = Self.key(of: code)!
     }
 }
 

@@ -72,6 +72,17 @@ enum GS1Text {
         return "'\(Character(scalar))' (U+\(hex))"
     }
 
+    /// `string(_:)` of a slice of the parser's scalars: read from contiguous memory, not through an iterator.
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        scalars.withUnsafeBufferPointer { slice in
+            guard slice.allSatisfy(\.isASCII) else { return string(slice.lazy.map { $0 }) }
+            return String(unsafeUninitializedCapacity: slice.count) { buffer in
+                for (index, scalar) in slice.enumerated() { buffer[index] = UInt8(truncatingIfNeeded: scalar.value) }
+                return slice.count
+            }
+        }
+    }
+
     static func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
         // ASCII (every value a valid code carries) is written straight into the string's own storage: no array
         // between, and no allocation at all for the short values (GTIN, serial, key id) Swift keeps inline.

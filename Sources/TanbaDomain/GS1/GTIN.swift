@@ -91,8 +91,12 @@ enum GS1Key {
 
     /// Checks the last digit of `digits` (ASCII digits of a valid length).
     func verifyCheckDigit(_ digits: String, column: Int, context: String) throws {
-        let expected = GS1CheckDigit.compute(String(digits.dropLast()))
-        guard let actual = digits.last, actual != expected else { return }
+        // Over the bytes, with no string or array made: this runs for the GTIN of every code read.
+        var text = digits
+        let (expected, actual) = text.withUTF8 { utf8 -> (UInt8, UInt8?) in
+            (GS1CheckDigit.value(ofBody: utf8.dropLast().lazy.map { $0 &- 0x30 }), utf8.last.map { $0 &- 0x30 })
+        }
+        guard let actual, actual != expected else { return }
         throw TanbaError(
             .gs1CheckDigit, "\(context)\(name) \(digits) has check digit \(actual), expected \(expected)",
             column: column)

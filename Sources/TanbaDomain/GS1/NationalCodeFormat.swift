@@ -31,6 +31,9 @@ public struct NationalCodeFormat: Sendable, Hashable {
     let foreign: Set<String>
     /// The AIs of the verification tail: every element but the serial.
     let tail: [String]
+    /// `lengths`, `foreign` and `tail` by the AIs' numeric keys (`GS1ApplicationIdentifier.key`): `check` runs for
+    /// every code read, and hashing the AIs' strings there cost more than the rest of the check.
+    private let keyed: (lengths: [(key: Int, allowed: [Int])], foreign: [Int], tail: [Int?])
 
     /// The format of one product group. `others` are the AIs other groups' formats use, so that a tail of another
     /// group is refused rather than ignored.
@@ -40,6 +43,7 @@ public struct NationalCodeFormat: Sendable, Hashable {
         lengths = Dictionary(grouping: elements, by: \.ai).mapValues { Set($0.map(\.length)) }
         foreign = others.subtracting(elements.map(\.ai))
         tail = elements.map(\.ai).filter { $0 != GS1ApplicationIdentifier.serial.code }
+        keyed = Self.keyed(lengths: lengths, foreign: foreign, tail: tail)
     }
 
     private init(union formats: [NationalCodeFormat]) {
@@ -48,6 +52,31 @@ public struct NationalCodeFormat: Sendable, Hashable {
         lengths = formats.reduce(into: [:]) { result, format in result.merge(format.lengths) { $0.union($1) } }
         foreign = []
         tail = []
+        keyed = Self.keyed(lengths: lengths, foreign: foreign, tail: tail)
+    }
+
+    private static func keyed(lengths: [String: Set<Int>], foreign: Set<String>, tail: [String])
+        -> (lengths: [(key: Int, allowed: [Int])], foreign: [Int], tail: [Int?])
+    {
+        // An AI that is not all digits can never be parsed, so no element can match it: left out of the lengths
+        // and the foreign AIs, and always missing from a tail (nil).
+        (
+            lengths.compactMap { ai, allowed in
+                GS1ApplicationIdentifier.key(of: ai).map { (key: $0, allowed: allowed.sorted()) }
+            },
+            foreign.compactMap(GS1ApplicationIdentifier.key(of:)),
+            tail.map(GS1ApplicationIdentifier.key(of:))
+        )
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.group == rhs.group && lhs.elements == rhs.elements && lhs.lengths == rhs.lengths
+            && lhs.foreign == rhs.foreign && lhs.tail == rhs.tail
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(group)
+        hasher.combine(elements)
     }
 
     /// Every product group's format from the reference data's product groups, by group code.
@@ -101,15 +130,16 @@ public struct NationalCodeFormat: Sendable, Hashable {
     func check(_ located: [GS1Parser.Located], raw: Bool) throws {
         for item in located {
             let ai = item.element.ai
-            if foreign.contains(ai.code) {
+            if keyed.foreign.contains(ai.key) {
                 throw TanbaError(
                     .gs1NationalFormat,
                     "AI (\(ai.code)) is not part of a marking code of \(name), whose elements after (01) are "
                         + elements.map { "(\($0.ai)) of \($0.length)" }.joined(separator: ", "),
                     column: item.column)
             }
-            guard let allowed = lengths[ai.code] else { continue }
-            let count = item.element.value.unicodeScalars.count
+            guard let allowed = keyed.lengths.first(where: { $0.key == ai.key })?.allowed else { continue }
+            // Every value the parser lets through is ASCII (digits or set 82): its bytes are its characters.
+            let count = item.element.value.utf8.count
             guard !allowed.contains(count) else { continue }
             let expected = allowed.sorted().map(String.init).joined(separator: " or ")
             var message = "AI (\(ai.code)) has \(count) characters; \(name) requires \(expected)"
@@ -122,7 +152,8 @@ public struct NationalCodeFormat: Sendable, Hashable {
             throw TanbaError(.gs1NationalFormat, message, column: column)
         }
         // A group's tail comes whole or not at all: the identification form (01 + 21) carries none of it.
-        let missing = tail.filter { code in !located.contains { $0.element.ai.code == code } }
+        let missing = zip(keyed.tail, tail).filter { key, _ in !located.contains { $0.element.ai.key == key } }.map(
+            \.1)
         if group != nil, !missing.isEmpty, missing.count < tail.count {
             throw TanbaError(
                 .gs1NationalFormat,
