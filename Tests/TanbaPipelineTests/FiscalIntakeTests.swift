@@ -294,6 +294,10 @@ final class FiscalWorld: @unchecked Sendable {
         let sale = [FiscalWorld.Receipt(sign: "1", codes: [world.codes[0]])]
         let fingerprint = try world.store.contentFingerprint()
         let malformedCode = world.batch("B-X", sale).replacingOccurrences(of: "(21)", with: "(21)(")
+        // A space inside a code: the schema no longer has a pattern for it, the GS1 parser refuses it.
+        let spacedCode = world.batch("B-S", sale).replacingOccurrences(of: "(21)", with: "(21) ")
+        let emptyCode = world.batch("B-E", sale).replacingOccurrences(
+            of: #"<Code>[^<]*</Code>"#, with: "<Code></Code>", options: .regularExpression)
         let cases: [(String, [UInt8], ErrorCode)] = [
             ("unsigned", Array(world.batch("B-U", sale).utf8), .sigMissing),
             (
@@ -309,6 +313,8 @@ final class FiscalWorld: @unchecked Sendable {
             ("not XML", Array("<FiscalReceipts".utf8), .xmlMalformed),
             ("quantity 2", try FiscalWorld.signed(world.batch("B-Q", sale, quantity: "2")), .xsdInvalid),
             ("an unreadable code", try FiscalWorld.signed(malformedCode), .fiscalCodeInvalid),
+            ("a space inside a code", try FiscalWorld.signed(spacedCode), .fiscalCodeInvalid),
+            ("an empty code", try FiscalWorld.signed(emptyCode), .xsdInvalid),
             (
                 "a shipment sent to the fiscal intake",
                 try World.signed(World.shipment(codes: [world.codes[0]])), .flcDocumentTypeUnsupported
@@ -326,6 +332,17 @@ final class FiscalWorld: @unchecked Sendable {
         }
         #expect(try world.code(world.codes[0]).status == .inCirculation)
         #expect(try Audit.verify(world.store) == cases.count)
+    }
+
+    /// White space around a code (a batch written pretty-printed) is read past, as around every other value.
+    @Test func whiteSpaceAroundACodeIsReadPast() throws {
+        let world = try FiscalWorld(backend: .sqlite)
+        let xml = world.batch("B-P", [.init(sign: "1", codes: [world.codes[0]])])
+            .replacingOccurrences(of: "<Code>", with: "<Code>\n          ")
+            .replacingOccurrences(of: "</Code>", with: "\n        </Code>")
+        let answer = try world.submit(try FiscalWorld.signed(xml))
+        #expect(answer.applied == 1 && answer.violations == 0)
+        #expect(try world.code(world.codes[0]).status == .withdrawn)
     }
 
     /// Every unreadable code of a batch is listed, each at its element.

@@ -182,14 +182,16 @@ public final class FiscalIntake: Sendable {
         let stored = try recorder.fiscalReceipts(ids: batch.receipts.map(\.id))
         // Every code of the batch in one read: the lines are decided from this map, kept up to date as they apply
         // (a sale and its refund in one batch), rather than one read per line (a round trip each on PostgreSQL).
-        var current = try snapshot.codes(Array(Set(codes.joined().map(\.identification))))
+        // Each line's identity, made once: `identification` builds a new string each time it is asked.
+        let identities = codes.map { $0.map(\.identification) }
+        var current = try snapshot.codes(Array(identities.joined()))
         var answers: [FiscalAnswer.Receipt] = []
         var recorded: [FiscalReceiptRecord] = []
         var violations: [ViolationReport] = []
         var counts = (applied: 0, repeated: 0, conflicts: 0, violations: 0)
+        var digestBytes: [UInt8] = []
         for (index, receipt) in batch.receipts.enumerated() {
-            let identities = codes[index].map(\.identification)
-            let digest = receipt.digest(codes: identities)
+            let digest = receipt.digest(codes: identities[index], buffer: &digestBytes)
             if let earlier = stored[receipt.id] {
                 let same = earlier.digest == digest
                 if same { counts.repeated += 1 } else { counts.conflicts += 1 }
@@ -205,8 +207,8 @@ public final class FiscalIntake: Sendable {
             }
             var lines: [FiscalLineRecord] = []
             var moved: [CodeRecord] = []
-            for (line, code) in zip(receipt.lines, codes[index]) {
-                let id = code.identification
+            for (offset, (line, code)) in zip(receipt.lines, codes[index]).enumerated() {
+                let id = identities[index][offset]
                 let found = try decideLine(
                     receipt, code: id, tail: code.verificationCode ?? code.crypto93, current: &current, moved: &moved,
                     in: recorder)
@@ -216,14 +218,17 @@ public final class FiscalIntake: Sendable {
                         message: found?.1))
             }
             // One history entry per receipt (its document) and resulting owner and status, as `Ledger` records.
-            var entries: [HistoryEntry: [String]] = [:]
+            // A receipt's lines nearly always end in one entry: a list searched is cheaper than a hashed key.
+            var entries: [(entry: HistoryEntry, ids: [String])] = []
             for record in moved {
-                entries[
-                    HistoryEntry(
-                        at: receipt.issuedAt, operation: receipt.kind == .sale ? "withdraw" : "return",
-                        status: record.status, owner: record.owner, document: receipt.id),
-                    default: []
-                ].append(record.id)
+                let entry = HistoryEntry(
+                    at: receipt.issuedAt, operation: receipt.kind == .sale ? "withdraw" : "return",
+                    status: record.status, owner: record.owner, document: receipt.id)
+                if let index = entries.firstIndex(where: { $0.entry == entry }) {
+                    entries[index].ids.append(record.id)
+                } else {
+                    entries.append((entry, [record.id]))
+                }
             }
             for (entry, ids) in entries { try recorder.record(entry, for: ids) }
             let record = FiscalReceiptRecord(
