@@ -86,9 +86,10 @@ extension Connection {
             """, [since.timeIntervalSince1970, limit])
     }
 
-    /// Receipts and their lines, a prepared statement's run per row: a row through JSON (`value->>N` reads the
-    /// row's text once per column) cost SQLite five times the insert itself. A receipt stored already makes its
-    /// insert change nothing: `STORE_CONFLICT`, and the savepoint of this transaction's body rolls back.
+    /// Receipts, a prepared statement's run per row (each checked new), then their lines many rows to a statement
+    /// (`RowInserter`). A row through JSON (`value->>N` reads the row's text once per column) cost SQLite five times
+    /// the insert itself. A receipt stored already makes its insert change nothing: `STORE_CONFLICT`, and the
+    /// savepoint of this transaction's body rolls back.
     func save(_ receipts: [FiscalReceiptRecord]) throws {
         guard !receipts.isEmpty else { return }
         let receipt = try db.cachedStatement(
@@ -99,11 +100,8 @@ extension Connection {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO NOTHING
                 """)
-        let line = try db.cachedStatement(
-            sql: """
-                INSERT INTO fiscal_lines (receipt, line, code, gtin, price, violation, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+        var lines: [StatementArguments] = []
+        lines.reserveCapacity(receipts.reduce(0) { $0 + $1.lines.count })
         for record in receipts {
             receipt.setUncheckedArguments([
                 record.id, record.register, record.registerSerial, record.fiscalSign, record.ofd, record.batch,
@@ -116,11 +114,15 @@ extension Connection {
                 throw TanbaError(.storeConflict, "the fiscal receipt \(record.id) was recorded meanwhile")
             }
             for item in record.lines {
-                line.setUncheckedArguments([
+                lines.append([
                     record.id, item.line, item.code, item.gtin, item.price, item.violation?.rawValue, item.message,
                 ])
-                try line.execute()
             }
         }
+        // The lines need no check of their own: their receipts' rows, inserted above, were new.
+        try Self.lineRows.insert(lines, in: db)
     }
+
+    static let lineRows = RowInserter(
+        "INSERT INTO fiscal_lines (receipt, line, code, gtin, price, violation, message)", columns: 7)
 }
