@@ -100,11 +100,16 @@ extension PostgresSession {
                    (e->>9)::double precision, e->>10, (e->>11)::integer
             FROM jsonb_array_elements(\(s.bind(try json(receiptRows)))::jsonb) e
             ON CONFLICT (id) DO NOTHING
+            RETURNING id
             """
-        let inserted = try change(s)
-        guard inserted == receipts.count else {
+        let inserted = Set(try run(s).map { row -> String in try row.get(0) })
+        guard inserted.count == receipts.count else {
+            // The receipts skipped are those another decision recorded since this one read: named, as SQLite names them.
+            let stored = receipts.map(\.id).filter { !inserted.contains($0) }.sorted()
             throw TanbaError(
-                .storeConflict, "\(receipts.count - inserted) of these fiscal receipts were recorded meanwhile")
+                .storeConflict,
+                "the fiscal receipt\(stored.count == 1 ? "" : "s") \(stored.joined(separator: ", ")) "
+                    + "\(stored.count == 1 ? "was" : "were") recorded meanwhile")
         }
         var lines = Statement()
         lines.sql = """

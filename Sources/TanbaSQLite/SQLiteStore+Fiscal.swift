@@ -86,43 +86,54 @@ extension Connection {
             """, [since.timeIntervalSince1970, limit])
     }
 
-    /// Receipts, a prepared statement's run per row (each checked new), then their lines many rows to a statement
-    /// (`RowInserter`). A row through JSON (`value->>N` reads the row's text once per column) cost SQLite five times
-    /// the insert itself. A receipt stored already makes its insert change nothing: `STORE_CONFLICT`, and the
-    /// savepoint of this transaction's body rolls back.
+    /// Receipts, then their lines, many rows to a statement (`RowInserter`): a statement's run per row paid its
+    /// per-statement work for every row, and a row through JSON (`value->>N` reads the row's text once per column)
+    /// cost SQLite five times the insert itself. A receipt stored already is skipped by its insert, which then
+    /// changes fewer rows than it was given: `STORE_CONFLICT` naming it (found among the rows older than this
+    /// insert), and the savepoint of this transaction's body rolls back.
     func save(_ receipts: [FiscalReceiptRecord]) throws {
         guard !receipts.isEmpty else { return }
-        let receipt = try db.cachedStatement(
-            sql: """
-                INSERT INTO fiscal_receipts
-                (id, register, register_serial, fiscal_sign, ofd, batch, seller, kind, issued_at, received_at, digest,
-                 violations)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO NOTHING
-                """)
+        var rows: [StatementArguments] = []
+        rows.reserveCapacity(receipts.count)
         var lines: [StatementArguments] = []
         lines.reserveCapacity(receipts.reduce(0) { $0 + $1.lines.count })
         for record in receipts {
-            receipt.setUncheckedArguments([
+            rows.append([
                 record.id, record.register, record.registerSerial, record.fiscalSign, record.ofd, record.batch,
                 record.seller, record.kind.rawValue, record.issuedAt.timeIntervalSince1970,
                 record.receivedAt.timeIntervalSince1970, record.digest,
                 record.lines.count(where: { $0.violation != nil }),
             ])
-            try receipt.execute()
-            guard db.changesCount == 1 else {
-                throw TanbaError(.storeConflict, "the fiscal receipt \(record.id) was recorded meanwhile")
-            }
             for item in record.lines {
                 lines.append([
                     record.id, item.line, item.code, item.gtin, item.price, item.violation?.rawValue, item.message,
                 ])
             }
         }
+        let before = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM fiscal_receipts") ?? 0
+        guard try Self.receiptRows.insert(rows, in: db) == receipts.count else {
+            var ids = JSONRows()
+            for record in receipts { ids.value(record.id) }
+            let stored = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM fiscal_receipts WHERE id IN (SELECT value FROM json_each(?)) AND rowid <= ?
+                    ORDER BY id
+                    """, arguments: [ids.finished(), before])
+            throw TanbaError(
+                .storeConflict,
+                "the fiscal receipt\(stored.count == 1 ? "" : "s") \(stored.joined(separator: ", ")) "
+                    + "\(stored.count == 1 ? "was" : "were") recorded meanwhile")
+        }
         // The lines need no check of their own: their receipts' rows, inserted above, were new.
         try Self.lineRows.insert(lines, in: db)
     }
 
+    static let receiptRows = RowInserter(
+        """
+        INSERT INTO fiscal_receipts
+        (id, register, register_serial, fiscal_sign, ofd, batch, seller, kind, issued_at, received_at, digest, violations)
+        """, columns: 12, rowsPerStatement: 50, suffix: "ON CONFLICT(id) DO NOTHING")
     static let lineRows = RowInserter(
         "INSERT INTO fiscal_lines (receipt, line, code, gtin, price, violation, message)", columns: 7)
 }

@@ -76,7 +76,8 @@ import Testing
         let second = try decide { try $0.save([receipt("2"), receipt("1"), receipt("3")]) }
         try store.write { try $0.apply(first) }
         let before = try store.contentFingerprint()
-        expectCode(.storeConflict) { try store.write { try $0.apply(second) } }
+        let error = expectCode(.storeConflict) { try store.write { try $0.apply(second) } }
+        #expect(error?.message.contains(receipt("1").id) == true, "the receipt recorded meanwhile is named")
         #expect(try store.contentFingerprint() == before)
         let held = try store.read { try $0.fiscalReceipts(ids: ["2", "1", "3"].map { receipt($0).id }) }
         #expect(held.keys.sorted() == [receipt("1").id])
