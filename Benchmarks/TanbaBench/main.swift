@@ -612,7 +612,7 @@ if parts.contains("fiscal") {
         reference: try ReferenceData(
             files: try FileManager.default.contentsOfDirectory(at: referenceFolder, includingPropertiesForKeys: nil)
                 .filter { $0.pathExtension == "json" }.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }),
-        batches: benchSetting("TANBA_BENCH_FISCAL_BATCHES", 6))
+        batches: benchSetting("TANBA_BENCH_FISCAL_BATCHES", 6), rounds: benchSetting("TANBA_BENCH_FISCAL_ROUNDS", 5))
 }
 // MARK: The Ministry of Finance export (issue #15)
 if parts.contains("mof") { try runMoFBench(pki: pki, folder: work) }
