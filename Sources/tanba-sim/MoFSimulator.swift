@@ -123,6 +123,9 @@ final class MoFSimulator: Sendable {
     let record: RecordFile?
     /// Beside `record`: one JSON line per reconciliation report (another shape than an export's line).
     let reconciliationRecord: RecordFile?
+    /// Beside `record`: one JSON line per reconciliation report refused, so that a restarted simulator answers its
+    /// repeat with the same rejection rather than judging it again.
+    let rejectedRecord: RecordFile?
     let snt: URL?
     /// The `--snt` file last served, and its signed bytes.
     let sntSigned = Mutex<(source: Data, signed: [UInt8])?>(nil)
@@ -132,10 +135,12 @@ final class MoFSimulator: Sendable {
         self.pinned = pinned
         self.record = record.map(RecordFile.init)
         reconciliationRecord = record.map { RecordFile(url: URL(fileURLWithPath: $0.path + ".reconciliations")) }
+        rejectedRecord = record.map { RecordFile(url: URL(fileURLWithPath: $0.path + ".rejected-reconciliations")) }
         self.snt = snt
         var initial = State(failures: FailFirst(failFirst))
         initial.exports = try self.record?.entries(Received.self) ?? []
         initial.reconciliations = try reconciliationRecord?.entries(Reconciliation.self) ?? []
+        initial.rejectedReconciliations = try rejectedRecord?.entries(Rejected.self) ?? []
         state = Mutex(initial)
     }
 
@@ -363,7 +368,10 @@ extension MoFSimulator {
             ).xml())
         let entry = Rejected(
             reportId: id, sha256: digest, reason: reason, acknowledgement: Data(signed).base64EncodedString())
-        state.withLock { $0.rejectedReconciliations.append(entry) }
+        state.withLock {
+            $0.rejectedReconciliations.append(entry)
+            rejectedRecord?.append(entry)
+        }
         return Self.xml(signed)
     }
 }

@@ -496,6 +496,34 @@ import Testing
         #expect(rejected.first?["sha256"] as? String == report.digest)
     }
 
+    /// `tanba-sim mof --record FILE` keeps the reports it refused too (`FILE.rejected-reconciliations`): restarted, it
+    /// answers a refused report's repeat with its first rejection, byte for byte, and judges nothing again. Failure
+    /// modes: a repeat judged anew after a restart (a second rejection, another time and signature, or accepted
+    /// under a changed trust), a rejection listed twice, a refused report forgotten.
+    @Test func aRestartedSimulatorAnswersARefusedReportsRepeatWithItsFirstRejection() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tanba-mof-rej-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let record = folder.appendingPathComponent("received.jsonl").path
+        let id = UUID().uuidString.lowercased()
+        let report = folder.appendingPathComponent("unsigned.xml")
+        try Data("<MoFReconciliation><ReportId>\(id)</ReportId></MoFReconciliation>".utf8).write(to: report)
+        var simulator = try Self.simulator(["--record", record])
+        let first = try Self.post(report.path, to: simulator.url + "/mof/reconciliations")
+        #expect(first.status == 200 && first.body.contains("unsigned report"), "\(first)")
+        _ = simulator.stop()
+        #expect(FileManager.default.fileExists(atPath: record + ".rejected-reconciliations"))
+        simulator = try Self.simulator(["--record", record])
+        defer { _ = simulator.stop() }
+        let again = try Self.post(report.path, to: simulator.url + "/mof/reconciliations")
+        #expect(again.status == 200 && again.body == first.body, "\(again)")
+        let received = try Self.received(simulator)
+        let rejected = try #require(received["rejectedReconciliations"] as? [[String: Any]])
+        #expect(rejected.count == 1 && rejected.first?["reportId"] as? String == id)
+        #expect(received["reconciliationDuplicates"] as? Int == 1)
+        #expect((received["reconciliations"] as? [Any])?.isEmpty == true)
+    }
+
     /// The Ministry received the report but its acknowledgement is signed by another certificate than the one the
     /// hub pins (`--mof-cert`): the answer is refused as a wrong signer's, the message dead at once (sending the
     /// same bytes again would not mend the receiver), the report's acknowledgement still pending, the refusal
