@@ -3,13 +3,6 @@ import Synchronization
 import TanbaTestSupport
 import Testing
 
-/// What a running process has written so far.
-final class Output: Sendable {
-    private let value = Mutex("")
-    func append(_ text: String) { value.withLock { $0 += text } }
-    var text: String { value.withLock { $0 } }
-}
-
 /// `tanba serve` as a supervisor or a script runs it: standard output is a pipe, the port may be taken.
 @Suite(.blocking) struct ServeTests {
     static func arguments(port: Int, store: URL) -> [String] { arguments(port: port, location: store.path) }
@@ -52,7 +45,7 @@ final class Output: Sendable {
 /// port is the one the listening line names, read while it runs.
 final class ServeProcess {
     let process = Process()
-    let output = Output()
+    let output = ProcessOutput()
     let port: Int
 
     /// - Parameter executable: `tanba` by default; any program printing the same listening line (`tanba-sim`).
@@ -63,12 +56,8 @@ final class ServeProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
         process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
+        output.attach(to: process)
         process.standardError = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [output] in
-            output.append(String(decoding: $0.availableData, as: UTF8.self))
-        }
         try launch(process)
         var port: Int?
         let deadline = Date() + 60
@@ -94,12 +83,17 @@ final class ServeProcess {
     func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        output.finish()
     }
 
     /// SIGTERM, then its exit status.
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        output.finish()
         return process.terminationStatus
     }
+
+    /// A process a test let go of is stopped, and its output no longer watched, before its pipe is closed.
+    deinit { _ = stop() }
 }

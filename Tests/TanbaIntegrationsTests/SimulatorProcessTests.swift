@@ -127,28 +127,17 @@ import Testing
     }
 }
 
-/// What a running process has written so far.
-final class Output: Sendable {
-    private let value = Mutex("")
-    func append(_ text: String) { value.withLock { $0 += text } }
-    var text: String { value.withLock { $0 } }
-}
-
 /// A running `tanba-sim`, its port read from the listening line.
 final class Simulator {
     let process = Process()
-    let output = Output()
+    let output = ProcessOutput()
     let port: Int
 
     init(_ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: SimulatorProcessTests.binary)
         process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
+        output.attach(to: process)
         process.standardError = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [output] in
-            output.append(String(decoding: $0.availableData, as: UTF8.self))
-        }
         try launch(process)
         var port: Int?
         let deadline = Date() + 60
@@ -203,6 +192,10 @@ final class Simulator {
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        output.finish()
         return process.terminationStatus
     }
+
+    /// A simulator a test let go of is stopped, and its output no longer watched, before its pipe is closed.
+    deinit { _ = stop() }
 }
