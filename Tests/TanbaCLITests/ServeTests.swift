@@ -83,17 +83,15 @@ final class ServeProcess {
     func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        output.finish()
     }
 
     /// SIGTERM, then its exit status.
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        output.finish()
         return process.terminationStatus
     }
 
-    /// A process a test let go of is stopped, and its output no longer watched, before its pipe is closed.
+    /// A process a test let go of is stopped (its output's reader ends with it).
     deinit { _ = stop() }
 }

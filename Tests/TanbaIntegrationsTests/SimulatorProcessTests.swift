@@ -192,10 +192,9 @@ final class Simulator {
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        output.finish()
         return process.terminationStatus
     }
 
-    /// A simulator a test let go of is stopped, and its output no longer watched, before its pipe is closed.
+    /// A simulator a test let go of is stopped (its output's reader ends with it).
     deinit { _ = stop() }
 }

@@ -68,33 +68,31 @@ public func openDescriptors() -> Int {
 
 /// A running child's standard output, collected as it arrives (a server's listening line, its log).
 ///
-/// Why this shape: Foundation (Linux) watches a readability handler's descriptor with a dispatch source. A pipe
-/// closed while its source still watches it — its owner freed with the handler set, or a child still running —
-/// leaves libdispatch's event loop an event for a descriptor that is gone or already reused, and the whole test
-/// run crashes in `_dispatch_event_loop_drain` (seen in CI on 2026-12-03). So the handler removes itself at the end
-/// of the output, and `finish()` removes it once the child is gone, before anything can close the pipe.
+/// Why a thread of its own with blocking reads: `FileHandle.readabilityHandler` watches the pipe with a libdispatch
+/// read source, and on Linux tearing such sources down races libdispatch's epoll bookkeeping — the whole test run
+/// crashed in `_dispatch_event_loop_drain` in CI on 2026-12-03, as swift-corelibs-libdispatch #949 and
+/// swift-corelibs-foundation #3276 describe, even with the handler cleared at the end of the output. A blocking
+/// read never registers the descriptor with libdispatch (the workaround swift-tools-protocols #73 chose). The thread
+/// ends at the end of the output, when the child exits.
 public final class ProcessOutput: @unchecked Sendable {
     private let collected = Mutex("")
     private let pipe = Pipe()
 
     public init() {}
 
-    /// Becomes `process`'s standard output; before the process starts.
+    /// Becomes `process`'s standard output and starts reading it; before the process starts.
     public func attach(to process: Process) {
         process.standardOutput = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
+        let handle = pipe.fileHandleForReading
+        Thread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                collected.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
-            collected.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
+        }.start()
     }
 
     /// Everything written so far.
     public var text: String { collected.withLock { $0 } }
-
-    /// Stops watching the pipe: once the child has exited.
-    public func finish() { pipe.fileHandleForReading.readabilityHandler = nil }
 }
