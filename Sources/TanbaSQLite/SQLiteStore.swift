@@ -879,10 +879,7 @@ final class Connection: StoreWriter, RowNumbering {
         ])
         let eventID = db.lastInsertedRowID
         if let seqs = knownSeqs(ids) {
-            try db.cachedStatement(
-                sql: "INSERT INTO code_history (code_seq, event_id) SELECT value, ? FROM json_each(?)"
-            )
-            .execute(arguments: [eventID, seqs])
+            try link(eventID, toSeqs: seqs)
         } else {
             try db.cachedStatement(
                 sql: """
@@ -891,6 +888,12 @@ final class Connection: StoreWriter, RowNumbering {
                     """
             ).execute(arguments: [eventID, Self.jsonList(ids)])
         }
+    }
+
+    /// Links the codes whose row numbers `seqs` lists (JSON) to event `event`.
+    private func link(_ event: Int64, toSeqs seqs: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO code_history (code_seq, event_id) SELECT value, ? FROM json_each(?)")
+            .execute(arguments: [event, seqs])
     }
 
     /// A change set's history in a few statements: the events numbered here, after the table's largest id (this
@@ -936,9 +939,7 @@ final class Connection: StoreWriter, RowNumbering {
         for (offset, seqs) in links.enumerated() where seqs.count > 64 {
             var list = JSONRows()
             for seq in seqs { list.int(seq) }
-            try db.cachedStatement(
-                sql: "INSERT INTO code_history (code_seq, event_id) SELECT value, ? FROM json_each(?)"
-            ).execute(arguments: [first + Int64(offset), list.finished()])
+            try link(first + Int64(offset), toSeqs: list.finished())
         }
     }
 

@@ -160,12 +160,8 @@ struct FiscalBatch {
 extension FiscalBatch.Receipt {
     /// What the receipt states, as a digest: the same register and fiscal sign with anything else changed is
     /// another receipt, not a repeat.
-    func digest(codes: [String]) -> String {
-        var buffer: [UInt8] = []
-        return digest(codes: codes, buffer: &buffer)
-    }
-
-    /// `digest(codes:)`, its bytes gathered in `buffer` (emptied first, its capacity kept for the next receipt).
+    ///
+    /// Its bytes are gathered in `buffer` (emptied first, its capacity kept for the next receipt).
     func digest(codes: [String], buffer: inout [UInt8]) -> String {
         // The bytes of `seller|kind|dateTime` then `|code|price` per line, gathered and hashed once: the text built
         // as a string was copied again to be hashed, and hashing each piece as it came cost a SHA-256 update call
