@@ -23,6 +23,9 @@ enum Streebog {
         return .success(md)
     }()
 
+    /// The digest method, for a running digest (`DigestStream`).
+    static func md() throws -> OpaquePointer { try method.get() }
+
     /// Streebog-512 of `bytes`, in the byte order the standard's examples print and XMLDSig carries.
     static func hash512(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
         let md = try method.get()

@@ -1,3 +1,4 @@
+internal import COpenSSL
 internal import CXMLSec
 
 /// XMLDSig algorithm URIs the hub knows, and which of them it accepts.
@@ -41,8 +42,10 @@ public struct SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     public let digestMethods: Set<String>
     let engine: Engine
 
-    /// How the cryptography is done. xmlsec1 for everything it supports; the native engine (libxml2's C14N,
-    /// the gost provider's Streebog, OpenSSL's curve arithmetic) for Kazakh GOST, which xmlsec1 lacks.
+    /// How the cryptography is done. Verifying is Tanba's own for every algorithm (`NativeDSig`: libxml2's C14N,
+    /// OpenSSL's digests and signatures); signing is xmlsec1's for the algorithms it supports, named by its
+    /// transform, and Tanba's own for Kazakh GOST (the gost provider's Streebog, OpenSSL's curve arithmetic),
+    /// which xmlsec1 lacks.
     enum Engine: Sendable, Hashable {
         case xmlsec(XMLSecTransform)
         case kazakhGOST
@@ -126,6 +129,16 @@ enum XMLSecTransform: Sendable, Hashable {
         case .ecdsaSHA256: tanba_xmlsec_ecdsa_sha256()
         case .ecdsaSHA384: tanba_xmlsec_ecdsa_sha384()
         case .ecdsaSHA512: tanba_xmlsec_ecdsa_sha512()
+        }
+    }
+
+    /// The digest a signature method hashes SignedInfo with; nil for a transform that is not a signature method.
+    var signatureDigest: OpaquePointer? {
+        switch self {
+        case .rsaSHA256, .ecdsaSHA256: EVP_sha256()
+        case .rsaSHA384, .ecdsaSHA384: EVP_sha384()
+        case .rsaSHA512, .ecdsaSHA512: EVP_sha512()
+        default: nil
         }
     }
 

@@ -35,14 +35,7 @@ extension SignatureVerifier {
                 .sigValueInvalid, "the signature method is \(shape.algorithm.name) but the certificate holds \(key)",
                 line: element.line, path: element.path)
         }
-        switch (shape.algorithm.engine, signer.key) {
-        case (.xmlsec, .xmlsec(let key)): try verifyWithXMLSec(shape, key: key)
-        case (.kazakhGOST, .gost(let key)): try NativeDSig.verify(shape, in: document, key: key)
-        default:
-            throw TanbaError(
-                .sigValueInvalid, "the certificate's key cannot verify \(shape.algorithm.name)", line: element.line,
-                path: element.path)
-        }
+        try NativeDSig.verify(shape, in: document, key: signer.key)
         return VerifiedDocument(
             document: document, signer: signer.identity, certificate: leaf, algorithm: shape.algorithm,
             canonicalization: shape.canonicalization, checkedAt: time)
