@@ -35,29 +35,65 @@ struct RowInserter {
         return prefix + " VALUES " + Array(repeating: row, count: rows).joined(separator: ", ") + " " + suffix
     }
 
-    /// Inserts `rows`, each of `columns` values, in order.
+    /// Inserts `count` rows, each of `columns` values, in order: `bind` gives row `row`'s values to `values`.
     ///
-    /// Each row comes as its own array-literal `StatementArguments`, joined here: GRDB converts an array literal's
-    /// values through a specialised path, and any other sequence through an unspecialised one at 1,300–1,700
-    /// instructions a value.
-    /// - Returns: how many rows the statements changed (fewer than `rows` when the suffix let some be skipped).
+    /// Values are bound straight into the prepared statement (GRDB's public `StatementBinding`), not gathered into
+    /// `StatementArguments` first: making the arguments cost 4,800 instructions a row of a fiscal batch and binding
+    /// them through GRDB's checks 1,250 a value, more than SQLite's insert of the row.
+    /// - Returns: how many rows the statements changed (fewer than `count` when the suffix let some be skipped).
     @discardableResult
-    func insert(_ rows: [StatementArguments], in db: Database) throws -> Int {
+    func insert(_ count: Int, in db: Database, _ bind: (_ row: Int, _ values: inout RowValues) -> Void) throws -> Int {
         var start = 0
         var changed = 0
-        while start < rows.count {
-            let count = min(rowsPerStatement, rows.count - start)
+        while start < count {
+            let rows = min(rowsPerStatement, count - start)
             let statement =
-                count == rowsPerStatement
+                rows == rowsPerStatement
                 ? try db.cachedStatement(sql: fullSQL)
-                : try db.makeStatement(sql: Self.sql(prefix, columns: columns, rows: count, suffix: suffix))
-            var arguments = StatementArguments()
-            for row in rows[start..<(start + count)] { arguments += row }
-            statement.setUncheckedArguments(arguments)
+                : try db.makeStatement(sql: Self.sql(prefix, columns: columns, rows: rows, suffix: suffix))
+            // Resets the statement and clears its earlier bindings; the values are bound below, and `execute()`
+            // then runs it with them (GRDB takes empty arguments set this way as bound).
+            statement.setUncheckedArguments(StatementArguments())
+            var values = RowValues(statement.sqliteStatement)
+            for row in start..<(start + rows) { bind(row, &values) }
+            if let failure = values.failure {
+                throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "a value could not be bound")
+            }
+            guard values.bound == rows * columns else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_MISUSE,
+                    message: "\(values.bound) values bound for \(rows) rows of \(columns) columns")
+            }
             try statement.execute()
             changed += db.changesCount
-            start += count
+            start += rows
         }
         return changed
+    }
+}
+
+/// The values of the rows being inserted, bound in order as they are given.
+struct RowValues {
+    private let statement: SQLiteStatement
+    /// How many values were bound.
+    private(set) var bound: CInt = 0
+    /// The first binding's failure (an SQLite result code), if any.
+    private(set) var failure: CInt?
+
+    init(_ statement: SQLiteStatement) { self.statement = statement }
+
+    mutating func callAsFunction(_ value: some StatementBinding) {
+        bound += 1
+        let code = value.bind(to: statement, at: bound)
+        if code != 0, failure == nil { failure = code }
+    }
+
+    /// Nil is bound as NULL.
+    mutating func callAsFunction(_ value: (some StatementBinding)?) {
+        guard let value else {
+            self(DatabaseValue.null)
+            return
+        }
+        self(value)
     }
 }

@@ -93,25 +93,23 @@ extension Connection {
     /// insert), and the savepoint of this transaction's body rolls back.
     func save(_ receipts: [FiscalReceiptRecord]) throws {
         guard !receipts.isEmpty else { return }
-        var rows: [StatementArguments] = []
-        rows.reserveCapacity(receipts.count)
-        var lines: [StatementArguments] = []
-        lines.reserveCapacity(receipts.reduce(0) { $0 + $1.lines.count })
-        for record in receipts {
-            rows.append([
-                record.id, record.register, record.registerSerial, record.fiscalSign, record.ofd, record.batch,
-                record.seller, record.kind.rawValue, record.issuedAt.timeIntervalSince1970,
-                record.receivedAt.timeIntervalSince1970, record.digest,
-                record.lines.count(where: { $0.violation != nil }),
-            ])
-            for item in record.lines {
-                lines.append([
-                    record.id, item.line, item.code, item.gtin, item.price, item.violation?.rawValue, item.message,
-                ])
-            }
-        }
         let before = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM fiscal_receipts") ?? 0
-        guard try Self.receiptRows.insert(rows, in: db) == receipts.count else {
+        let inserted = try Self.receiptRows.insert(receipts.count, in: db) { index, values in
+            let record = receipts[index]
+            values(record.id)
+            values(record.register)
+            values(record.registerSerial)
+            values(record.fiscalSign)
+            values(record.ofd)
+            values(record.batch)
+            values(record.seller)
+            values(record.kind.rawValue)
+            values(record.issuedAt.timeIntervalSince1970)
+            values(record.receivedAt.timeIntervalSince1970)
+            values(record.digest)
+            values(record.lines.count(where: { $0.violation != nil }))
+        }
+        guard inserted == receipts.count else {
             var ids = JSONRows()
             for record in receipts { ids.value(record.id) }
             let stored = try String.fetchAll(
@@ -126,7 +124,21 @@ extension Connection {
                     + "\(stored.count == 1 ? "was" : "were") recorded meanwhile")
         }
         // The lines need no check of their own: their receipts' rows, inserted above, were new.
-        try Self.lineRows.insert(lines, in: db)
+        var lines: [(receipt: String, line: FiscalLineRecord)] = []
+        lines.reserveCapacity(receipts.reduce(0) { $0 + $1.lines.count })
+        for record in receipts {
+            for line in record.lines { lines.append((record.id, line)) }
+        }
+        try Self.lineRows.insert(lines.count, in: db) { index, values in
+            let (receipt, item) = lines[index]
+            values(receipt)
+            values(item.line)
+            values(item.code)
+            values(item.gtin)
+            values(item.price)
+            values(item.violation?.rawValue)
+            values(item.message)
+        }
     }
 
     static let receiptRows = RowInserter(

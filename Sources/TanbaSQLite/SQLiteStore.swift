@@ -919,21 +919,24 @@ final class Connection: StoreWriter, RowNumbering {
             return
         }
         let first = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM events") ?? 1
-        var events: [StatementArguments] = []
-        events.reserveCapacity(history.count)
-        var pairs: [StatementArguments] = []
+        var pairs: [(seq: Int64, event: Int64)] = []
         pairs.reserveCapacity(links.reduce(0) { $0 + $1.count })
-        for (offset, (entry, _)) in history.enumerated() {
-            let id = first + Int64(offset)
-            events.append([
-                id, entry.at.timeIntervalSince1970, entry.operation, entry.status.rawValue, entry.owner, entry.document,
-            ])
-            if links[offset].count <= 64 {
-                for seq in links[offset] { pairs.append([seq, id]) }
-            }
+        for (offset, seqs) in links.enumerated() where seqs.count <= 64 {
+            for seq in seqs { pairs.append((seq, first + Int64(offset))) }
         }
-        try Self.eventRows.insert(events, in: db)
-        try Self.historyLinks.insert(pairs, in: db)
+        try Self.eventRows.insert(history.count, in: db) { offset, values in
+            let entry = history[offset].entry
+            values(first + Int64(offset))
+            values(entry.at.timeIntervalSince1970)
+            values(entry.operation)
+            values(entry.status.rawValue)
+            values(entry.owner)
+            values(entry.document)
+        }
+        try Self.historyLinks.insert(pairs.count, in: db) { index, values in
+            values(pairs[index].seq)
+            values(pairs[index].event)
+        }
         // An event of many codes (a large document's) links them through one JSON list, cheaper than binding
         // two values per code.
         for (offset, seqs) in links.enumerated() where seqs.count > 64 {
