@@ -189,10 +189,9 @@ struct GS1Parser {
             // after a predefined-length value is unnecessary but harmless, so it is skipped below.
             let limit = ai.hasPredefinedLength ? min(scalars.count, index + ai.maxLength) : scalars.count
             while index < limit && !GS1Text.isSeparator(scalars[index]) { index += 1 }
-            let value = (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }
             located.append(
                 Located(
-                    element: try validated(ai, value, column: valueStart + 1, range: valueStart..<index),
+                    element: try validated(ai, range: valueStart..<index, column: valueStart + 1),
                     column: aiColumn, valueColumn: valueStart + 1))
             // A separator after the last element is accepted: label printers and ERP exports write one, and GS1's
             // own parser accepts it. Two separators in a row are still refused (above: no AI starts with GS).
@@ -284,9 +283,7 @@ struct GS1Parser {
                 element = try validated(ai, unescaped(valueStart..<index), column: valueStart + 1)
             } else {
                 // Most values carry no escape: validated where they lie, no copy made.
-                element = try validated(
-                    ai, (valueStart..<index).lazy.map { (scalar: scalars[$0], column: $0 + 1) }, column: valueStart + 1,
-                    range: valueStart..<index)
+                element = try validated(ai, range: valueStart..<index, column: valueStart + 1)
             }
             located.append(Located(element: element, column: open + 2, valueColumn: valueStart + 1))
         }
@@ -319,40 +316,61 @@ struct GS1Parser {
 
     /// The value as a string, if it is valid for `ai`; `column` is that of its first character. `range` is where
     /// the value lies in `scalars` when it is them as they are (no escape read), for making its string directly.
-    private func validated<Value: Collection<(scalar: Unicode.Scalar, column: Int)>>(
-        _ ai: GS1ApplicationIdentifier, _ value: Value, column: Int, range: Range<Int>? = nil
-    ) throws -> GS1Element {
-        // Errors in position order: the first bad character or the first character over the limit.
-        for (offset, item) in value.enumerated() {
-            if offset == ai.maxLength {
-                throw TanbaError(
-                    .gs1Length, "AI (\(ai.code)) allows at most \(ai.maxLength) characters, found \(value.count)",
-                    column: item.column)
-            }
-            switch ai.content {
-            case .numeric where !GS1Text.isDigit(item.scalar):
-                throw TanbaError(
-                    .gs1Character, "AI (\(ai.code)) allows digits only, found \(GS1Text.describe(item.scalar))",
-                    column: item.column)
-            case .characterSet82 where !GS1Text.isInSet82(item.scalar):
-                throw TanbaError(
-                    .gs1Character,
-                    "AI (\(ai.code)): \(GS1Text.describe(item.scalar)) is not in GS1 character set 82",
-                    column: item.column)
-            default: break
-            }
+    /// A value lying unescaped in the input (`range`), checked where it lies. Every code a batch or document
+    /// names comes here: a per-character sequence of (scalar, column) pairs cost 50 instructions a character.
+    private func validated(_ ai: GS1ApplicationIdentifier, range: Range<Int>, column: Int) throws -> GS1Element {
+        for position in range {
+            try check(
+                ai, scalars[position], offset: position - range.lowerBound, count: range.count, column: position + 1)
         }
-        if value.isEmpty {
+        return try finished(ai, range.isEmpty ? "" : GS1Text.string(scalars[range]), count: range.count, column: column)
+    }
+
+    /// A value read with its escapes (`\(` as `(`), each character with its column in the input.
+    private func validated(
+        _ ai: GS1ApplicationIdentifier, _ value: [(scalar: Unicode.Scalar, column: Int)], column: Int
+    ) throws -> GS1Element {
+        for (offset, item) in value.enumerated() {
+            try check(ai, item.scalar, offset: offset, count: value.count, column: item.column)
+        }
+        return try finished(ai, GS1Text.string(value.lazy.map { $0.scalar }), count: value.count, column: column)
+    }
+
+    /// One character of a value of `count`: errors in position order, the first bad character or the first
+    /// character over the limit.
+    @inline(__always)
+    private func check(_ ai: GS1ApplicationIdentifier, _ scalar: Unicode.Scalar, offset: Int, count: Int, column: Int)
+        throws
+    {
+        if offset == ai.maxLength {
+            throw TanbaError(
+                .gs1Length, "AI (\(ai.code)) allows at most \(ai.maxLength) characters, found \(count)", column: column)
+        }
+        switch ai.content {
+        case .numeric where !GS1Text.isDigit(scalar):
+            throw TanbaError(
+                .gs1Character, "AI (\(ai.code)) allows digits only, found \(GS1Text.describe(scalar))", column: column)
+        case .characterSet82 where !GS1Text.isInSet82(scalar):
+            throw TanbaError(
+                .gs1Character, "AI (\(ai.code)): \(GS1Text.describe(scalar)) is not in GS1 character set 82",
+                column: column)
+        default: break
+        }
+    }
+
+    /// The checks of a whole value: its length, then its check digit or date.
+    private func finished(_ ai: GS1ApplicationIdentifier, _ text: String, count: Int, column: Int) throws -> GS1Element
+    {
+        if count == 0 {
             throw TanbaError(.gs1Length, "AI (\(ai.code)) has an empty value", column: column)
         }
-        if value.count < ai.minLength {
+        if count < ai.minLength {
             throw TanbaError(
                 .gs1Length,
                 "AI (\(ai.code)) needs \(ai.minLength) \(ai.content == .numeric ? "digits" : "characters"), "
-                    + "found \(value.count)",
+                    + "found \(count)",
                 column: column)
         }
-        let text = range.map { GS1Text.string(scalars[$0]) } ?? GS1Text.string(value.lazy.map { $0.scalar })
         switch ai.check {
         case .none: break
         case .checkDigit:

@@ -60,7 +60,17 @@ public struct MarkingCode: Hashable, Sendable, CustomStringConvertible {
     public var sscc: SSCC? { value(of: .sscc).map(SSCC.init(trusted:)) }
 
     /// `01` + GTIN-14 + `21` + serial: the unit's identity, as documents carry it and the store keys codes by.
-    public var identification: String { "01" + gtin.value + "21" + serial }
+    public var identification: String {
+        // One string of the final size, its bytes appended: `"01" + gtin + "21" + serial` made three strings on the
+        // way, and every line of a batch and every code of a document asks for it.
+        var text = ""
+        text.reserveCapacity(18 + serial.utf8.count)
+        text.append("01")
+        text.append(gtin.value)
+        text.append("21")
+        text.append(serial)
+        return text
+    }
 
     /// All elements with GS separators, no prefix (see `GS1.raw(_:)`).
     public var raw: String { GS1.raw(elements) }

@@ -89,6 +89,12 @@ public struct XMLElement {
 
     /// The concatenated text content of the element and its descendants.
     public var text: String {
+        // Nearly every element read holds one text node, or none: its content is read where it lies. libxml2's
+        // `xmlNodeGetContent` builds a concatenated copy first, freed again at once (a third of reading a batch).
+        guard let first = node.pointee.children else { return "" }
+        if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE, let content = first.pointee.content {
+            return String(cString: content)
+        }
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { tanba_xmlFree(content) }
         return String(cString: content)
