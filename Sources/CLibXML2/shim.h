@@ -14,6 +14,7 @@
 #include <libxml/xmlsave.h>
 #include <libxml/c14n.h>
 #include <libxml/xpath.h>
+#include <libxml/uri.h>
 
 // `xmlFree` is a global function-pointer variable, which Swift 6 refuses as shared mutable state.
 static inline void tanba_xmlFree(void *p) { xmlFree(p); }

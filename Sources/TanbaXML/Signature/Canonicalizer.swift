@@ -30,12 +30,12 @@ enum Canonicalizer {
     ///   reference comments are already gone (XMLDSig 4.3.3.3); inside SignedInfo they are kept.
     static func canonicalize(
         _ document: XMLDocument, _ selection: Selection, method: String, inclusivePrefixes: [String] = [],
-        signedInfoComments: Bool = false
+        signedInfoComments: Bool = false, libxml2: Bool = false
     ) throws -> [UInt8] {
         var octets: [UInt8] = []
         try write(
             document, selection, method: method, inclusivePrefixes: inclusivePrefixes,
-            signedInfoComments: signedInfoComments
+            signedInfoComments: signedInfoComments, libxml2: libxml2
         ) { octets.append(contentsOf: $0) }
         return octets
     }
@@ -52,12 +52,22 @@ enum Canonicalizer {
     }
 
     /// Streams a selection's canonical form to `sink`, a chunk at a time.
+    /// - Parameter libxml2: render with libxml2 even where `TreeCanonicalizer` would (for the tests comparing them).
     static func write(
         _ document: XMLDocument, _ selection: Selection, method: String, inclusivePrefixes: [String] = [],
-        signedInfoComments: Bool = false, to sink: (UnsafeRawBufferPointer) -> Void
+        signedInfoComments: Bool = false, libxml2: Bool = false, to sink: (UnsafeRawBufferPointer) -> Void
     ) throws {
         let exclusive = method.hasPrefix(XMLDSigURI.exclusiveC14N)
         let comments = signedInfoComments && method.hasSuffix("#WithComments")
+        if !libxml2, !comments, inclusivePrefixes.isEmpty {
+            switch selection {
+            case .document:
+                if TreeCanonicalizer.write(document.pointer, exclusive: exclusive, excluding: nil, to: sink) { return }
+            case .excluding(let node):
+                if TreeCanonicalizer.write(document.pointer, exclusive: exclusive, excluding: node, to: sink) { return }
+            case .subtree: break
+            }
+        }
         var prefixes: [UnsafeMutablePointer<xmlChar>?] = inclusivePrefixes.map { xmlStrdup($0) } + [nil]
         defer { prefixes.forEach { tanba_xmlFree($0) } }
         let mode = Int32(exclusive ? XML_C14N_EXCLUSIVE_1_0.rawValue : XML_C14N_1_0.rawValue)
