@@ -91,6 +91,16 @@ import Testing
         #expect(refused < rendered)
     }
 
+    /// Output is handed on in chunks of 64 KiB; a text longer than a chunk, and texts that straddle one, come out
+    /// whole and in order.
+    @Test mutating func textsLongerThanAChunkAreWrittenWhole() throws {
+        let long = String(repeating: "0123456789abcdef&amp;", count: 12_000)  // about 250 KiB with its escapes
+        let text =
+            "<r a=\"\(long)\">" + (0..<3_000).map { "<l n=\"\($0)\">\(long.prefix(50))</l>" }.joined()
+            + "<t>\(long)</t></r>"
+        try compare(text, name: "long texts") { $0.root.children.first }
+    }
+
     /// Documents mixing namespaces declared, redeclared and undeclared, prefixed and unprefixed attributes,
     /// `xml:` attributes, characters canonical XML escapes in text and in attributes, CDATA, comments and
     /// processing instructions inside and beside the root.

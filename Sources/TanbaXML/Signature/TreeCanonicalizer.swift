@@ -18,7 +18,10 @@ struct TreeCanonicalizer {
     private let exclusive: Bool
     private let excluded: xmlNodePtr?
     private let sink: (UnsafeRawBufferPointer) -> Void
-    private var buffer: [UInt8] = []
+    /// The output not yet given to the sink: `count` bytes of `storage`, a chunk's worth, written by hand (an
+    /// array's append of a C string's bytes cost more than finding them).
+    private let storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
     /// The namespace declarations rendered by the elements open now, innermost last (prefix nil: the default).
     private var rendered: [(prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>)] = []
     /// An empty C string: the URI of no namespace. (Static text, never written.)
@@ -37,7 +40,7 @@ struct TreeCanonicalizer {
         guard supported(document, excluded: excluded) else { return false }
         return withoutActuallyEscaping(sink) { sink in
             var writer = TreeCanonicalizer(exclusive: exclusive, excluded: excluded, sink: sink)
-            writer.buffer.reserveCapacity(Self.chunk + 4096)
+            defer { writer.storage.deallocate() }
             do {
                 try writer.document(document)
             } catch {
@@ -52,6 +55,7 @@ struct TreeCanonicalizer {
         self.exclusive = exclusive
         self.excluded = excluded
         self.sink = sink
+        storage = .allocate(capacity: Self.chunk)
     }
 
     /// Whether every node of the document is of a kind rendered here.
@@ -269,15 +273,26 @@ struct TreeCanonicalizer {
         cString(name)
     }
 
-    private mutating func byte(_ value: UInt8) { buffer.append(value) }
-
-    private mutating func bytes(ascii text: StaticString) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    private mutating func byte(_ value: UInt8) {
+        if count == Self.chunk { flush() }
+        storage[count] = value
+        count += 1
     }
 
-    private mutating func cString(_ text: UnsafePointer<xmlChar>) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text, count: strlen(text)))
-        if buffer.count >= Self.chunk { flush() }
+    private mutating func bytes(ascii text: StaticString) { append(text.utf8Start, text.utf8CodeUnitCount) }
+
+    private mutating func cString(_ text: UnsafePointer<xmlChar>) { append(text, strlen(text)) }
+
+    private mutating func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+        if count + length > Self.chunk {
+            flush()
+            if length > Self.chunk {  // a long text goes to the sink as it lies
+                sink(UnsafeRawBufferPointer(start: bytes, count: length))
+                return
+            }
+        }
+        (storage + count).update(from: bytes, count: length)
+        count += length
     }
 
     /// Text content: `&`, `<`, `>` and carriage return escaped (C14N 1.0, 5.2).
@@ -307,22 +322,19 @@ struct TreeCanonicalizer {
                     default: nil
                     }
                 if let replacement {
-                    if cursor > start {
-                        buffer.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start))
-                    }
+                    if cursor > start { append(start, cursor - start) }
                     bytes(ascii: replacement)
                     start = cursor + 1
                 }
             }
             cursor += 1
         }
-        if cursor > start { buffer.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start)) }
-        if buffer.count >= Self.chunk { flush() }
+        if cursor > start { append(start, cursor - start) }
     }
 
     private mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { sink($0) }
-        buffer.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        sink(UnsafeRawBufferPointer(start: storage, count: count))
+        count = 0
     }
 }
