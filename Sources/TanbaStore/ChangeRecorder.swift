@@ -26,6 +26,8 @@ public final class ChangeRecorder: StoreWriter {
         case updated(Int)
     }
     private var written: [String: Written] = [:]
+    /// Fiscal receipts the snapshot was asked for and does not hold (it answers the same every time).
+    private var receiptsAbsent: Set<String> = []
 
     public init(_ snapshot: any StoreReader) { base = snapshot }
 
@@ -304,6 +306,7 @@ public final class ChangeRecorder: StoreWriter {
 
     public func fiscalReceipts(ids: [String]) throws -> [String: FiscalReceiptRecord] {
         var found = try base.fiscalReceipts(ids: ids)
+        for id in ids where found[id] == nil { receiptsAbsent.insert(id) }
         let wanted = Set(ids)
         for receipt in decided.fiscalReceipts where wanted.contains(receipt.id) { found[receipt.id] = receipt }
         return found
@@ -320,9 +323,18 @@ public final class ChangeRecorder: StoreWriter {
     /// A receipt this decision records; one it recorded already, or one the snapshot holds, is refused as the
     /// store would refuse it.
     public func save(_ receipts: [FiscalReceiptRecord]) throws {
-        let taken = try fiscalReceipts(ids: receipts.map(\.id))
+        // The snapshot is asked only of receipts it was not asked of already (the intake asks it of every receipt
+        // of a batch first: reading them again cost as much as the first time).
+        let unread = receipts.map(\.id).filter { !receiptsAbsent.contains($0) }
+        var taken = unread.isEmpty ? [] : Array(try base.fiscalReceipts(ids: unread).keys)
+        if !decided.fiscalReceipts.isEmpty {
+            let ids = Set(receipts.map(\.id))
+            taken += decided.fiscalReceipts.map(\.id).filter { ids.contains($0) }
+        }
+        var seen: Set<String> = []
+        for receipt in receipts where !seen.insert(receipt.id).inserted { taken.append(receipt.id) }
         guard taken.isEmpty else {
-            throw TanbaError(.storeConflict, "fiscal receipt \(taken.keys.sorted()[0]) is recorded already")
+            throw TanbaError(.storeConflict, "fiscal receipt \(taken.sorted()[0]) is recorded already")
         }
         decided.fiscalReceipts += receipts
     }

@@ -286,6 +286,22 @@ final class FiscalWorld: @unchecked Sendable {
         #expect(try world.code(world.codes[2]).status == .inCirculation)
     }
 
+    /// A receipt a batch carries twice (one register, one fiscal sign) is refused by the schema's unique key, at
+    /// the second copy, and nothing of the batch is applied.
+    @Test(arguments: TestBackend.available) func aReceiptTwiceInOneBatchIsRefused(_ backend: TestBackend) throws {
+        let world = try FiscalWorld(backend: backend)
+        let error = expectCode(.xsdInvalid) {
+            _ = try world.submit(
+                try FiscalWorld.signed(
+                    world.batch(
+                        "B-TWICE",
+                        [.init(sign: "8", codes: [world.codes[1]]), .init(sign: "8", codes: [world.codes[2]])])))
+        }
+        #expect(error?.diagnostics.first?.path?.hasSuffix("/Receipt[2]") == true)
+        #expect(try world.code(world.codes[1]).status == .inCirculation)
+        #expect(try world.store.read { try $0.events(of: world.codes[1]) }.allSatisfy { $0.operation != "withdraw" })
+    }
+
     /// Refused batches change nothing, say why with their specific codes, and are audited.
     @Test(arguments: TestBackend.available) func refusedBatchesChangeNothingAndAreAudited(_ backend: TestBackend)
         throws

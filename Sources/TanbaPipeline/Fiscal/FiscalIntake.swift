@@ -190,6 +190,9 @@ public final class FiscalIntake: Sendable {
         var violations: [ViolationReport] = []
         var counts = (applied: 0, repeated: 0, conflicts: 0, violations: 0)
         var digestBytes: [UInt8] = []
+        // The lines' changes, given to the recorder at once (each call of its own cost more than the change).
+        var pending: [CodeChange] = []
+        pending.reserveCapacity(identities.reduce(0) { $0 + $1.count })
         for (index, receipt) in batch.receipts.enumerated() {
             let digest = receipt.digest(codes: identities[index], buffer: &digestBytes)
             if let earlier = stored[receipt.id] {
@@ -211,7 +214,7 @@ public final class FiscalIntake: Sendable {
                 let id = identities[index][offset]
                 let found = try decideLine(
                     receipt, code: id, tail: code.verificationCode ?? code.crypto93, current: &current, moved: &moved,
-                    in: recorder)
+                    pending: &pending, in: recorder)
                 lines.append(
                     FiscalLineRecord(
                         line: line.number, code: id, gtin: code.gtin.value, price: line.price, violation: found?.0,
@@ -241,6 +244,7 @@ public final class FiscalIntake: Sendable {
             answers.append(Self.answer(record, status: "applied", error: nil))
             violations += try reports(of: record, in: snapshot)
         }
+        try recorder.update(pending)
         try recorder.save(recorded)
         let answer = FiscalAnswer(
             batch: batch.id, ofd: batch.ofd, receivedAt: now, receipts: answers, applied: counts.applied,
@@ -298,14 +302,15 @@ public final class FiscalIntake: Sendable {
         return result
     }
 
-    /// One line on the recorder: nil when applied, else the violation and why. A violation changes no code but
-    /// pins the state it was judged on (an update to the same state, which the apply checks like any other).
-    /// A unit's change is the state machine's (`CodeStateMachine.apply`, the rule `Ledger.perform` runs) written
-    /// to the recorder here and added to `moved` (its history is the receipt's); a package's goes through
-    /// `Ledger.perform`, which moves its contents and records their history.
+    /// One line: nil when applied, else the violation and why. A violation changes no code but pins the state it
+    /// was judged on (an update to the same state, which the apply checks like any other). A unit's change is the
+    /// state machine's (`CodeStateMachine.apply`, the rule `Ledger.perform` runs), added to `pending` (given to the
+    /// recorder with the batch's others) and to `moved` (its history is the receipt's); a package's goes through
+    /// `Ledger.perform` on the recorder, which moves its contents and records their history — after the changes
+    /// pending, so that it reads what the lines before it did.
     private func decideLine(
         _ receipt: FiscalBatch.Receipt, code id: String, tail: String?, current: inout [String: CodeRecord],
-        moved: inout [CodeRecord], in tx: ChangeRecorder
+        moved: inout [CodeRecord], pending: inout [CodeChange], in tx: ChangeRecorder
     ) throws -> (ViolationKind, String)? {
         guard let code = current[id] else {
             return (
@@ -313,11 +318,13 @@ public final class FiscalIntake: Sendable {
             )
         }
         func pinned(_ kind: ViolationKind, _ message: String) throws -> (ViolationKind, String) {
-            try tx.update([CodeChange(before: code, after: code)])
+            pending.append(CodeChange(before: code, after: code))
             return (kind, message)
         }
         func perform(_ operation: CodeOperation, on code: CodeRecord) throws {
             guard code.level == .unit else {
+                try tx.update(pending)
+                pending.removeAll(keepingCapacity: true)
                 let changed = try Ledger.perform(
                     operation, on: [id], document: receipt.id, at: receipt.issuedAt, in: tx)
                 for record in changed { current[record.id] = record }
@@ -327,7 +334,7 @@ public final class FiscalIntake: Sendable {
             // A unit sold from its package leaves it (as `Ledger.perform` takes a withdrawn unit out).
             if case .withdraw = operation { unit.parent = nil }
             let next = try CodeStateMachine.apply(operation, to: unit)
-            try tx.update([CodeChange(before: code, after: next)])
+            pending.append(CodeChange(before: code, after: next))
             current[id] = next
             moved.append(next)
         }
