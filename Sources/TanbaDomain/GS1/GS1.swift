@@ -319,9 +319,19 @@ struct GS1Parser {
     /// A value lying unescaped in the input (`range`), checked where it lies. Every code a batch or document
     /// names comes here: a per-character sequence of (scalar, column) pairs cost 50 instructions a character.
     private func validated(_ ai: GS1ApplicationIdentifier, range: Range<Int>, column: Int) throws -> GS1Element {
-        for position in range {
-            try check(
-                ai, scalars[position], offset: position - range.lowerBound, count: range.count, column: position + 1)
+        // The common case tested in a tight loop; `check` (which throws the right error) only for a character that
+        // fails it or the first one over the limit.
+        let limit = range.lowerBound + ai.maxLength
+        let numeric = ai.content == .numeric
+        try scalars.withUnsafeBufferPointer { buffer in
+            for position in range {
+                let scalar = buffer[position]
+                let allowed = numeric ? GS1Text.isDigit(scalar) : GS1Text.isInSet82(scalar)
+                if !allowed || position == limit {
+                    try check(
+                        ai, scalar, offset: position - range.lowerBound, count: range.count, column: position + 1)
+                }
+            }
         }
         return try finished(ai, range.isEmpty ? "" : GS1Text.string(scalars[range]), count: range.count, column: column)
     }
