@@ -60,13 +60,21 @@ struct TreeCanonicalizer {
 
     /// Whether every node of the document is of a kind rendered here.
     private static func supported(_ document: xmlDocPtr, excluded: xmlNodePtr?) -> Bool {
-        var cursor = document.pointee.children
+        // The document node's `children` is where an element's is (libxml2 relies on it too); it holds no text.
+        supportedChildren(
+            of: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self), excluded: excluded,
+            text: false)
+    }
+
+    private static func supportedChildren(of parent: xmlNodePtr, excluded: xmlNodePtr?, text: Bool) -> Bool {
+        var cursor = parent.pointee.children
         while let node = cursor {
             cursor = node.pointee.next
             if node == excluded { continue }
             switch node.pointee.type {
             case XML_ELEMENT_NODE: guard supported(element: node, excluded: excluded) else { return false }
             case XML_COMMENT_NODE, XML_PI_NODE: continue
+            case XML_TEXT_NODE where text, XML_CDATA_SECTION_NODE where text: continue
             default: return false
             }
         }
@@ -98,17 +106,7 @@ struct TreeCanonicalizer {
             }
             attribute = current.pointee.next
         }
-        var cursor = node.pointee.children
-        while let child = cursor {
-            cursor = child.pointee.next
-            if child == excluded { continue }
-            switch child.pointee.type {
-            case XML_ELEMENT_NODE: guard supported(element: child, excluded: excluded) else { return false }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE, XML_PI_NODE: continue
-            default: return false
-            }
-        }
-        return true
+        return supportedChildren(of: node, excluded: excluded, text: true)
     }
 
     // MARK: Nodes
