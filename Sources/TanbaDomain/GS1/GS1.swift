@@ -314,10 +314,9 @@ struct GS1Parser {
 
     // MARK: Values
 
-    /// The value as a string, if it is valid for `ai`; `column` is that of its first character. `range` is where
-    /// the value lies in `scalars` when it is them as they are (no escape read), for making its string directly.
-    /// A value lying unescaped in the input (`range`), checked where it lies. Every code a batch or document
-    /// names comes here: a per-character sequence of (scalar, column) pairs cost 50 instructions a character.
+    /// The value lying unescaped in the input at `range`, checked where it lies, as an element if it is valid for
+    /// `ai`; `column` is that of its first character. Every code a batch or document names comes here: a
+    /// per-character sequence of (scalar, column) pairs cost 50 instructions a character.
     private func validated(_ ai: GS1ApplicationIdentifier, range: Range<Int>, column: Int) throws -> GS1Element {
         // The common case tested in a tight loop; `check` (which throws the right error) only for a character that
         // fails it or the first one over the limit.

@@ -89,13 +89,11 @@ enum Canonicalizer {
                             xmlC14NExecute(document.pointer, nil, nil, mode, prefixList, comments ? 1 : 0, buffer)
                         }
                     case .subtree(let node):
-                        let top = Top(node)
+                        // The callback is given the subtree's top itself as its data.
                         return Isolated(node).during {
-                            withExtendedLifetime(top) {
-                                xmlC14NExecute(
-                                    document.pointer, Self.inside, Unmanaged.passUnretained(top).toOpaque(), mode,
-                                    prefixList, comments ? 1 : 0, buffer)
-                            }
+                            xmlC14NExecute(
+                                document.pointer, Self.inside, UnsafeMutableRawPointer(node), mode, prefixList,
+                                comments ? 1 : 0, buffer)
                         }
                     }
                 }
@@ -121,17 +119,11 @@ enum Canonicalizer {
         }
     }
 
-    /// The top of a subtree, for the visibility callback.
-    private final class Top {
-        let node: xmlNodePtr
-        init(_ node: xmlNodePtr) { self.node = node }
-    }
-
     /// libxml2 asks for every node still in the tree: the isolated subtree and its ancestors. Namespace and
     /// attribute nodes come with their element as `parent`.
     private static let inside: xmlC14NIsVisibleCallback = { data, node, parent in
         guard let data, let node else { return 0 }
-        let top = Unmanaged<Top>.fromOpaque(data).takeUnretainedValue().node
+        let top = data.assumingMemoryBound(to: xmlNode.self)
         // xmlNs and xmlNode share the position of `type`, which libxml2 itself relies on here.
         let type = node.pointee.type
         var cursor: xmlNodePtr? = (type == XML_NAMESPACE_DECL || type == XML_ATTRIBUTE_NODE) ? parent : node
@@ -201,10 +193,13 @@ enum Canonicalizer {
     }
 }
 
-/// Digests by XMLDSig URI.
-enum Digest {
+/// A running digest, fed chunk by chunk, by the XMLDSig URI of its method.
+final class DigestStream {
+    private let context: OpaquePointer
+    private var failed = false
+
     /// OpenSSL's method for a digest URI the hub accepts.
-    static func method(_ uri: String) throws -> OpaquePointer {
+    private static func method(_ uri: String) throws -> OpaquePointer {
         switch uri {
         case XMLDSigURI.streebog512: return try Streebog.md()
         case XMLDSigURI.sha256: return EVP_sha256()
@@ -214,20 +209,8 @@ enum Digest {
         }
     }
 
-    static func compute(_ uri: String, _ bytes: [UInt8]) throws -> [UInt8] {
-        let stream = try DigestStream(uri)
-        bytes.withUnsafeBytes { stream.update($0) }
-        return try stream.finish()
-    }
-}
-
-/// A running digest, fed chunk by chunk.
-final class DigestStream {
-    private let context: OpaquePointer
-    private var failed = false
-
     init(_ uri: String) throws {
-        let method = try Digest.method(uri)
+        let method = try Self.method(uri)
         guard let context = EVP_MD_CTX_new() else { throw TanbaError(.internal, "EVP_MD_CTX_new failed") }
         guard EVP_DigestInit_ex(context, method, nil) == 1 else {
             EVP_MD_CTX_free(context)

@@ -186,7 +186,7 @@ final class XMLSecKey: @unchecked Sendable {
     init(owning pointer: xmlSecKeyPtr) { self.pointer = pointer }
     deinit { xmlSecKeyDestroy(pointer) }
 
-    /// The public key of a certificate, as an xmlsec verification key.
+    /// The public key of a certificate, as an xmlsec verification key (for `verifyWithXMLSec`, the tests' reference).
     convenience init(publicKeyOf certificate: Certificate) throws {
         guard let evp = X509_get_pubkey(certificate.pointer) else {  // a new reference, adopted below
             throw TanbaError(.certMalformed, "the certificate's public key cannot be read")
