@@ -25,6 +25,10 @@ final class FiscalWorld: @unchecked Sendable {
     let records: [CodeRecord]
     let codes: [String]
     let applied: String
+    /// The key the world's codes were issued with.
+    let emissionKey: EmissionKey
+    /// Group packages made by `group(_:)`, scannable like the units.
+    private(set) var packages: [CodeRecord] = []
 
     init(backend: TestBackend, count: Int = 6) throws {
         store = try backend.makeStore()
@@ -50,6 +54,7 @@ final class FiscalWorld: @unchecked Sendable {
         }
         let format = World.reference.codeFormat(ofGroup: "shoes")!
         let key = EmissionKey.generate()
+        emissionKey = key
         try store.write { try $0.save(StoredEmissionKey(id: key.id, secret: key.exported, createdAt: Date())) }
         let issued = try CodeEmitter(key: key, format: format).issue(
             gtin: Self.shoes, count: count + 1, owner: Self.shop, at: Date())
@@ -63,9 +68,32 @@ final class FiscalWorld: @unchecked Sendable {
         applied = ids[count]
     }
 
+    /// A group package of the shoes' pack GTIN (a card of its own in the same product group), issued with its tail
+    /// like a unit, in circulation with the shop, holding `contents`. The hub's own documents make transport
+    /// packages only; a group package comes from a manufacturer's aggregation (as the samples' walk seeds them).
+    func group(_ contents: [String]) throws -> String {
+        let pack = "04870001000080"
+        try store.write { tx in
+            try tx.save([
+                try ProductCard(
+                    gtin: pack, name: "Етік, қорап 2", manufacturer: "ТОО", tnved: "6403990000",
+                    productGroup: "shoes", country: "KZ")
+            ])
+        }
+        let unit = try CodeEmitter(key: emissionKey, format: World.reference.codeFormat(ofGroup: "shoes")!)
+            .issue(gtin: pack, count: 1, owner: Self.shop, at: Date())[0]
+        let package = CodeRecord(
+            id: unit.id, level: .group, gtin: pack, status: .inCirculation, owner: Self.shop, emitter: Self.shop,
+            keyID: unit.keyID, verificationCode: unit.verificationCode, issuedAt: unit.issuedAt)
+        try store.write { try $0.insert([package], origin: "ORDER-G") }
+        try Ledger(store: store).aggregate(contents, into: package.id, by: Self.shop, document: "AGG-G", at: Date())
+        packages.append(package)
+        return package.id
+    }
+
     /// The code as a till scans it: the bracketed form with its tail.
     func scanned(_ id: String) -> String {
-        let record = records.first { $0.id == id }!
+        let record = (records + packages).first { $0.id == id }!
         return GS1.bracketed(World.reference.codeFormat(ofGroup: "shoes")!.elements(of: record))
     }
 
@@ -262,6 +290,53 @@ final class FiscalWorld: @unchecked Sendable {
         #expect(operations.suffix(2) == ["withdraw", "return"])
         #expect(try world.code(world.codes[1]).status == .inCirculation)
         #expect(try world.fiscalViolations().map(\.kind) == [.refundNotSold])
+    }
+
+    /// A group package sold at a till (a box of two): a unit sold from the opened box first leaves it; the box's sale
+    /// then withdraws the box and what is still inside, each with the receipt in its history; a second sale of the
+    /// box is `soldTwice` and changes nothing; its refund returns the box and its contents, not the unit sold
+    /// alone. Packages go through `Ledger.perform` after the batch's pending unit changes, so the order matters.
+    @Test(arguments: TestBackend.available) func aGroupPackageSoldAndRefundedMovesWhatIsInside(
+        _ backend: TestBackend
+    ) throws {
+        let world = try FiscalWorld(backend: backend)
+        let (alone, inside) = (world.codes[0], world.codes[1])
+        let box = try world.group([alone, inside])
+        #expect(try world.code(alone).parent == box)
+        let sold = try world.submit(
+            try FiscalWorld.signed(
+                world.batch(
+                    "B-G1",
+                    [
+                        .init(sign: "31", codes: [alone]), .init(sign: "32", codes: [box, world.codes[2]]),
+                    ])))
+        #expect(sold.applied == 2 && sold.violations == 0, "\(sold.receipts.map(\.lines))")
+        for id in [alone, box, inside, world.codes[2]] {
+            let code = try world.code(id)
+            #expect(code.status == .withdrawn && code.withdrawalReason == .retailSale, "\(id)")
+        }
+        #expect(try world.code(alone).parent == nil)
+        #expect(try world.code(inside).parent == box)
+        let receipt = "FR-\(FiscalWorld.register)-32"
+        for id in [box, inside] {
+            let last = try world.store.read { try $0.events(of: id) }.last
+            #expect(last?.operation == "withdraw" && last?.document == receipt, "\(id)")
+        }
+        #expect(try world.store.read { try $0.events(of: alone) }.last?.document == "FR-\(FiscalWorld.register)-31")
+
+        let before = try [box, inside].map(world.code)
+        let again = try world.submit(
+            try FiscalWorld.signed(world.batch("B-G2", [.init(sign: "33", codes: [box])])))
+        #expect(again.receipts[0].lines.map(\.violation) == ["soldTwice"])
+        #expect(try [box, inside].map(world.code) == before)
+
+        let refund = try world.submit(
+            try FiscalWorld.signed(world.batch("B-G3", [.init(sign: "34", kind: "refund", codes: [box])])))
+        #expect(refund.receipts[0].lines.map(\.outcome) == ["applied"], "\(refund.receipts[0].lines)")
+        for id in [box, inside] { #expect(try world.code(id).status == .inCirculation, "\(id)") }
+        #expect(try world.code(alone).status == .withdrawn)
+        #expect(try world.fiscalViolations().map(\.kind) == [.soldTwice])
+        #expect(try Audit.verify(world.store) == 3)
     }
 
     /// A batch seen in part: its new receipts apply, its old ones answer as before; one with a recorded key and
