@@ -40,57 +40,12 @@ import Testing
     }
 }
 
-/// A running `tanba serve` (on any free port, `--port 0`), as a supervisor runs it: standard output a pipe. Its
-/// port is the one the listening line names, read while it runs.
-final class ServeProcess {
-    let process = Process()
-    let output = ProcessOutput()
-    let port: Int
-
+/// A running `tanba serve` (on any free port, `--port 0`), from the repository, with its schemas.
+final class ServeProcess: ListeningProcess, @unchecked Sendable {
     /// - Parameter executable: `tanba` by default; any program printing the same listening line (`tanba-sim`).
     init(_ arguments: [String], executable: String = CLITests.tanba) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = CLITests.repository
         var environment = ProcessInfo.processInfo.environment
         environment["TANBA_XSD_DIR"] = CLITests.repository.appendingPathComponent("xsd").path
-        process.environment = environment
-        output.attach(to: process)
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        var port: Int?
-        let deadline = Date() + 60
-        while port == nil && Date() < deadline && process.isRunning {
-            blockingSleep(seconds: 0.1)
-            if let range = output.text.range(
-                of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
-            {
-                port = Int(output.text[range].split(separator: ":").last!)
-            }
-        }
-        guard let port else {
-            if process.isRunning { process.terminate() }
-            throw CocoaError(
-                .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no listening line: \(output.text)"])
-        }
-        self.port = port
+        try super.init(executable, arguments, directory: CLITests.repository, environment: environment)
     }
-
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    /// SIGKILL: a crash, nothing finished or flushed.
-    func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    /// SIGTERM, then its exit status.
-    func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// A process a test let go of is stopped (its output's reader ends with it).
-    deinit { _ = stop() }
 }

@@ -127,35 +127,8 @@ import Testing
 }
 
 /// A running `tanba-sim`, its port read from the listening line.
-final class Simulator {
-    let process = Process()
-    let output = ProcessOutput()
-    let port: Int
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: SimulatorProcessTests.binary)
-        process.arguments = arguments
-        output.attach(to: process)
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        var port: Int?
-        let deadline = Date() + 60
-        while port == nil && Date() < deadline && process.isRunning {
-            blockingSleep(seconds: 0.05)
-            if let range = output.text.range(
-                of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
-            {
-                port = Int(output.text[range].split(separator: ":").last!)
-            }
-        }
-        guard let port else {
-            if process.isRunning { process.terminate() }
-            throw TanbaError(.internal, "tanba-sim printed no listening line: \(output.text)")
-        }
-        self.port = port
-    }
-
-    var url: String { "http://127.0.0.1:\(port)" }
+final class Simulator: ListeningProcess, @unchecked Sendable {
+    init(_ arguments: [String]) throws { try super.init(SimulatorProcessTests.binary, arguments) }
 
     /// POSTs an envelope as text/xml; the status and the answer's bytes.
     func post(_ envelope: [UInt8], in folder: URL) throws -> (status: Int, body: [UInt8]) {
@@ -186,14 +159,4 @@ final class Simulator {
         let result = try runProcess("/usr/bin/curl", ["-sS", url + "/eaeu/received"])
         return try JSONDecoder().decode(Received.self, from: Data(result.output.utf8))
     }
-
-    /// SIGTERM, then its exit status.
-    func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// A simulator a test let go of is stopped (its output's reader ends with it).
-    deinit { _ = stop() }
 }

@@ -96,3 +96,67 @@ public final class ProcessOutput: @unchecked Sendable {
     /// Everything written so far.
     public var text: String { collected.withLock { $0 } }
 }
+
+/// A running server child (`tanba serve`, `tanba-sim`) started on any free port (`--port 0`), as a supervisor
+/// runs it: standard output a pipe, read while it runs. Its port is the one its listening line names.
+///
+/// Stopped when a test lets go of it, so a failing test leaves no server behind (its output's reader ends with it).
+open class ListeningProcess: @unchecked Sendable {
+    public let process = Process()
+    public let output = ProcessOutput()
+    public let port: Int
+
+    /// The listening line every Tanba server prints once its socket is bound.
+    public struct NoListeningLine: Error, CustomStringConvertible {
+        public let output: String
+        public var description: String { "no listening line within a minute: \(output)" }
+    }
+
+    /// Starts `executable` and waits up to a minute for its listening line.
+    /// - Throws: `NoListeningLine` (with what it printed) when it exits or stays silent; the child is stopped.
+    public init(
+        _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil
+    ) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
+        output.attach(to: process)
+        process.standardError = FileHandle.nullDevice
+        try launch(process)
+        var port: Int?
+        let deadline = Date() + 60
+        while port == nil && Date() < deadline && process.isRunning {
+            blockingSleep(seconds: 0.05)
+            if let range = output.text.range(
+                of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
+            {
+                port = Int(output.text[range].split(separator: ":").last!)
+            }
+        }
+        guard let port else {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            throw NoListeningLine(output: output.text)
+        }
+        self.port = port
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// SIGKILL: a crash, nothing finished or flushed.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then its exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { stop() }
+}
