@@ -356,5 +356,13 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        (
+            // As the SQLite store's v22: an applied line is found through its code's history.
+            "v22: fiscal lines indexed by code where a violation",
+            [
+                "DROP INDEX fiscal_lines_code",
+                "CREATE INDEX fiscal_lines_violation_code ON fiscal_lines(code) WHERE violation IS NOT NULL",
+            ]
+        ),
     ]
 }

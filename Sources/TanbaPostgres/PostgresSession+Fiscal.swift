@@ -49,11 +49,19 @@ extension PostgresSession {
         return Dictionary(try receipts(s).map { ($0.id, $0) }) { first, _ in first }
     }
 
+    /// As the SQLite store's: an applied line through the code's history, a violation through the partial index.
     func fiscalReceipts(code: String, limit: Int) throws -> [FiscalReceiptRecord] {
         var s = Statement()
+        let bound = s.bind(code)
         s.sql = """
             SELECT \(Self.receiptColumns) FROM fiscal_receipts
-            WHERE id IN (SELECT receipt FROM fiscal_lines WHERE code = \(s.bind(code)))
+            WHERE id IN (
+                SELECT receipt FROM fiscal_lines WHERE code = \(bound) AND violation IS NOT NULL
+                UNION
+                SELECT e.document COLLATE "C" FROM code_history h JOIN events e ON e.id = h.event_id
+                WHERE h.code_seq = (SELECT seq FROM codes WHERE id = \(bound)))
+              AND EXISTS (
+                SELECT 1 FROM fiscal_lines l WHERE l.receipt = fiscal_receipts.id AND l.code = \(bound))
             ORDER BY issued_at DESC, id DESC LIMIT \(s.bind(limit))
             """
         return try receipts(s)

@@ -25,6 +25,21 @@ enum FiscalSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v17: fiscal receipts") { db in try db.execute(sql: sql) }
     }
+
+    /// A line is found by its code through the code's own history when it applied (its receipt is the history
+    /// entry's document) and through this partial index when it is a violation (which changes no code). Why: an
+    /// index of every line's code took a random page of its B-tree per line — 2,000 pages dirtied and written to
+    /// the log per batch of 2,000 lines, about as much as the withdrawals themselves (`tanba-bench fiscal`: the
+    /// apply phase's CPU fell by ~40% without it, docs/PERFORMANCE.md).
+    static func registerLineIndex(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v22: fiscal lines indexed by code where a violation") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX fiscal_lines_code;
+                    CREATE INDEX fiscal_lines_violation_code ON fiscal_lines(code) WHERE violation IS NOT NULL;
+                    """)
+        }
+    }
 }
 
 extension Connection {
@@ -70,11 +85,21 @@ extension Connection {
         return Dictionary(found.map { ($0.id, $0) }) { first, _ in first }
     }
 
+    /// Receipts with a line naming `code`. A line either applied, and the code's history names its receipt (a
+    /// unit's entry or, for a package sold whole, the package's own), or is a violation, in the partial index
+    /// (`fiscal_lines_violation_code`); the receipt is then checked to name the code itself (a box's receipt is in
+    /// the history of what was inside it, but names only the box).
     func fiscalReceipts(code: String, limit: Int) throws -> [FiscalReceiptRecord] {
         try receipts(
             """
-            SELECT \(Self.receiptColumns) FROM fiscal_receipts
-            WHERE id IN (SELECT receipt FROM fiscal_lines WHERE code = ?) ORDER BY issued_at DESC, id DESC LIMIT ?
+            SELECT \(Self.receiptColumns) FROM fiscal_receipts r
+            WHERE r.id IN (
+                SELECT receipt FROM fiscal_lines WHERE code = ?1 AND violation IS NOT NULL
+                UNION
+                SELECT e.document FROM code_history h JOIN events e ON e.id = h.event_id
+                WHERE h.code_seq = (SELECT seq FROM codes WHERE id = ?1))
+              AND EXISTS (SELECT 1 FROM fiscal_lines l WHERE l.receipt = r.id AND l.code = ?1)
+            ORDER BY issued_at DESC, id DESC LIMIT ?2
             """, [code, limit])
     }
 

@@ -557,6 +557,7 @@ enum Schema {
                         PRIMARY KEY (list, number, gtin)) WITHOUT ROWID;
                     """)
         }
+        FiscalSchema.registerLineIndex(in: &migrator)
         return migrator
     }
 }

@@ -230,6 +230,13 @@ final class FiscalWorld: @unchecked Sendable {
         #expect(try world.store.read { try $0.violations(filter) }.reports.map(\.reference) == [report.reference])
         _ = try world.submit(second)
         #expect(try world.fiscalViolations().count == 1)
+        // Both receipts name the code: the sale that applied (found through the code's history), the second sale
+        // (its violation line, through the index of violations' codes); a code no receipt sold, none.
+        #expect(
+            try world.intake.receipts(code: code).map(\.id).sorted() == [
+                "FR-\(FiscalWorld.register)-1", "FR-\(FiscalWorld.register)-2",
+            ])
+        #expect(try world.intake.receipts(code: world.codes[1]).isEmpty)
     }
 
     /// Sales of codes not in circulation (printed but not introduced, never issued) and of another's code.
@@ -337,6 +344,15 @@ final class FiscalWorld: @unchecked Sendable {
         #expect(try world.code(alone).status == .withdrawn)
         #expect(try world.fiscalViolations().map(\.kind) == [.soldTwice])
         #expect(try Audit.verify(world.store) == 3)
+        // The receipts naming each code: the box's sale, its violation (a second sale) and its refund; the unit sold
+        // alone its own; the unit inside none (it moved with the box, but no receipt names it).
+        let register = FiscalWorld.register
+        #expect(
+            try world.intake.receipts(code: box).map(\.id).sorted()
+                == ["32", "33", "34"].map { "FR-\(register)-\($0)" })
+        #expect(try world.intake.receipts(code: alone).map(\.id) == ["FR-\(register)-31"])
+        #expect(try world.intake.receipts(code: inside).isEmpty)
+        #expect(try world.intake.receipts(code: world.codes[2]).map(\.id) == ["FR-\(register)-32"])
     }
 
     /// A batch seen in part: its new receipts apply, its old ones answer as before; one with a recorded key and

@@ -39,7 +39,7 @@ import Testing
 
     @Test static func theSQLiteStoreIsMigratedAndInWALMode() throws {
         let store = try #require(try TestBackend.sqlite.makeStore() as? SQLiteStore)
-        #expect(try store.appliedMigrations().count == 21)
+        #expect(try store.appliedMigrations().count == 22)
         #expect(try store.journalMode() == "wal")
     }
 
@@ -71,8 +71,8 @@ import Testing
         async let first = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
         async let second = Task.detached { try PostgresStore(url: url).appliedMigrations() }.value
         let (a, b) = try await (first, second)
-        #expect(a.count == 21 && a == b)
-        #expect(a.first?.hasPrefix("v1:") == true && a.last?.hasPrefix("v21:") == true)
+        #expect(a.count == 22 && a == b)
+        #expect(a.first?.hasPrefix("v1:") == true && a.last?.hasPrefix("v22:") == true)
     }
 
     @Test(arguments: TestBackend.available) static func aCodeIsNeverIssuedTwiceAndARefusedIssueLeavesNoTrace(

@@ -121,7 +121,7 @@ import Testing
             }
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().last?.hasPrefix("v21:") == true)
+        #expect(try store.appliedMigrations().last?.hasPrefix("v22:") == true)
         let located = try store.read {
             try $0.locatedChecks(of: "0104870001000028215aB", since: Date(timeIntervalSince1970: 0), limit: 10)
         }
@@ -154,7 +154,7 @@ import Testing
             }
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().last?.hasPrefix("v21:") == true)
+        #expect(try store.appliedMigrations().last?.hasPrefix("v22:") == true)
         let report = try #require(try store.read { try $0.violation("V-ABCDEFGHJK") })
         #expect(report.shop == "Дүкен" && report.status == .confirmed && report.photo == [0x89, 0x50, 0x4E, 0x47])
         let steps = try store.read { try $0.steps(of: "V-ABCDEFGHJK") }
