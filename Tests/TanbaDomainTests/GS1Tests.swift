@@ -43,6 +43,17 @@ import Testing
         #expect(code.identification == "01\(Self.gtin)21\(Self.serial)")
     }
 
+    /// Set 82 as GS1's figure 7.11-1 lists it (82 characters in all): what serials, batches and tails may hold.
+    @Test func characterSet82IsGS1sFigure() {
+        let listed: Set<UInt32> = Set([0x21, 0x22, 0x5F]).union(0x25...0x3F).union(0x41...0x5A).union(0x61...0x7A)
+        #expect(listed.count == 82)
+        for value in UInt32(0)...0x2FF {
+            let character = Character(Unicode.Scalar(value)!)
+            #expect(GS1.isInCharacterSet82(character) == listed.contains(value), "U+\(String(value, radix: 16))")
+        }
+        #expect(GS1.characterSet82.unicodeScalars.map(\.value) == listed.sorted())
+    }
+
     @Test func identificationFormFromDocumentsHasTheSerialLast() throws {
         let code = try MarkingCode("01\(Self.gtin)21\(Self.serial)")
         #expect(Self.pairs(code.elements) == ["01=\(Self.gtin)", "21=\(Self.serial)"])
