@@ -106,7 +106,7 @@ open class ListeningProcess: @unchecked Sendable {
     public let output = ProcessOutput()
     public let port: Int
 
-    /// The listening line every Tanba server prints once its socket is bound.
+    /// The child exited, or printed no listening line within a minute; what it printed.
     public struct NoListeningLine: Error, CustomStringConvertible {
         public let output: String
         public var description: String { "no listening line within a minute: \(output)" }
@@ -128,10 +128,10 @@ open class ListeningProcess: @unchecked Sendable {
         let deadline = Date() + 60
         while port == nil && Date() < deadline && process.isRunning {
             blockingSleep(seconds: 0.05)
-            if let range = output.text.range(
-                of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
-            {
-                port = Int(output.text[range].split(separator: ":").last!)
+            // One read of the output: a range found in one copy is no index into a later, longer one.
+            let text = output.text
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last!)
             }
         }
         guard let port else {
